@@ -1,0 +1,94 @@
+"""Serve a Sandbox over HTTP on loopback (a thread per request)."""
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from app.sandbox.batch import handle_batch
+from app.sandbox.control import handle_control
+from app.sandbox.core import Sandbox
+from app.sandbox.oauth import OAuthError, parse_form
+from app.sandbox.routing import Request, Response
+
+
+class SandboxHandler(BaseHTTPRequestHandler):
+    server_version = "GWS-MAA-Sandbox/1"
+    protocol_version = "HTTP/1.1"
+    sandbox: Sandbox  # set on the subclass made per server
+
+    def log_message(self, format, *args):  # the request log lives in the sandbox
+        pass
+
+    def _serve(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        request = Request(self.command, self.path, dict(self.headers.items()), body, self.sandbox.base_url)
+        try:
+            response = self._dispatch(request)
+        except Exception as exc:  # keep the sandbox up whatever a handler does
+            response = Response(500, {"error": {"code": 500, "message": f"Sandbox error: {exc}", "status": "INTERNAL"}})
+        payload = response.payload()
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    def _dispatch(self, request: Request) -> Response:
+        path = request.path
+        if path.startswith("/_sandbox/"):
+            return handle_control(self.sandbox, request)
+        if path in ("/o/oauth2/auth", "/o/oauth2/v2/auth", "/token", "/revoke"):
+            return self._oauth(request)
+        if path.startswith("/batch"):
+            response = handle_batch(self.sandbox, request)
+            self.sandbox.record(request.method, path, response.status, False)
+            return response
+        return self.sandbox.handle(request)
+
+    def _oauth(self, request: Request) -> Response:
+        tokens = self.sandbox.tokens
+        try:
+            if request.path.endswith("auth"):
+                return Response(302, b"", content_type="text/plain", headers={"Location": tokens.authorize(request.query)})
+            form = parse_form(request.body)
+            if request.path == "/token":
+                return Response(200, tokens.token(form, request.headers.get("authorization", "")))
+            token = form.get("token") or request.arg("token", "")
+            if tokens.revoke(token):
+                return Response(200, {})
+            raise OAuthError("invalid_token", "Token expired or revoked")
+        except OAuthError as exc:
+            return Response(exc.status, exc.body())
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve
+
+
+class SandboxServer:
+    """A running sandbox: `.url`, `.sandbox`, `.stop()`."""
+
+    def __init__(self, seed="demo", host: str = "127.0.0.1", port: int = 0):
+        self.sandbox = Sandbox(seed)
+        handler = type("BoundSandboxHandler", (SandboxHandler,), {"sandbox": self.sandbox})
+        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://{host}:{self.httpd.server_address[1]}"
+        self.sandbox.base_url = self.url
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name="workspace-sandbox", daemon=True)
+
+    def start(self) -> "SandboxServer":
+        self.thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)

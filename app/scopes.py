@@ -1,0 +1,39 @@
+"""Google OAuth scopes: the least set the action catalogue needs.
+
+Each service maps to the scopes that must be granted for its tools to work;
+the callback uses this to tell a person which service a reduced grant breaks.
+"""
+G = "https://www.googleapis.com/auth/"
+
+GMAIL = G + "gmail.modify"  # read, label, draft, send and trash; never permanent delete
+DRIVE = G + "drive"  # search all files incl. shared drives, save, share; also covers the Docs API
+CALENDAR_EVENTS = G + "calendar.events"  # create, change and delete events
+CALENDAR_READ = G + "calendar.readonly"  # time zone setting, free/busy, other calendars
+TASKS = G + "tasks"
+CONTACTS_READ = G + "contacts.readonly"
+OTHER_CONTACTS_READ = G + "contacts.other.readonly"  # people you mailed but never saved
+
+REQUESTED = [GMAIL, DRIVE, CALENDAR_EVENTS, CALENDAR_READ, TASKS, CONTACTS_READ, OTHER_CONTACTS_READ]
+
+SERVICE_SCOPES = {
+    "gmail": [GMAIL],
+    "drive": [DRIVE],
+    "docs": [DRIVE],
+    "calendar": [CALENDAR_EVENTS, CALENDAR_READ],
+    "tasks": [TASKS],
+    "contacts": [CONTACTS_READ, OTHER_CONTACTS_READ],
+}
+
+SERVICE_LABELS = {
+    "gmail": "Gmail",
+    "drive": "Drive",
+    "docs": "Docs",
+    "calendar": "Calendar",
+    "tasks": "Tasks",
+    "contacts": "Contacts",
+}
+
+
+def missing_services(granted: set[str]) -> list[str]:
+    """Services whose scopes were not all granted, in catalogue order."""
+    return [name for name, needed in SERVICE_SCOPES.items() if not set(needed) <= granted]

@@ -1,0 +1,1 @@
+"""calendar tools (being written)."""

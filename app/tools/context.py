@@ -1,0 +1,18 @@
+"""What a tool gets besides its arguments: the person's Google credentials.
+
+It is the reserved first parameter of every tool, left out of the schema, so
+the model can never see or fill it.
+"""
+from dataclasses import dataclass, field
+
+from app import google_api
+
+
+@dataclass
+class Context:
+    credentials: object  # google.oauth2.credentials.Credentials
+    api_root: str | None = None  # the sandbox's URL, or None for Google itself
+    cache: dict = field(default_factory=dict)  # per-run memo, e.g. the user's time zone
+
+    def service(self, name: str):
+        return google_api.build_service(name, self.credentials, self.api_root)

@@ -1,0 +1,1 @@
+"""docs tools (being written)."""

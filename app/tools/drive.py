@@ -1,0 +1,1 @@
+"""drive tools (being written)."""

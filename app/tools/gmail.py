@@ -1,0 +1,1 @@
+"""gmail tools (being written)."""

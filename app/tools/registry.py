@@ -1,0 +1,133 @@
+"""The action registry: plain typed functions become tools for Claude.
+
+A tool is `def <service>_<action>(ctx: Context, ...) -> dict` with a docstring
+(the description Claude reads). Its JSON schema is derived here, once, from
+the signature with Pydantic; `ctx` is reserved and never shown to the model.
+Each tool declares its effect next to its definition:
+
+- read: changes nothing
+- write: private and reversible
+- outbound: someone else is notified or gains access
+- destructive: trash or delete
+"""
+import inspect
+import typing
+from dataclasses import dataclass
+from typing import Any, Callable, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+Effect = Literal["read", "write", "outbound", "destructive"]
+EFFECTS = ("read", "write", "outbound", "destructive")
+TEXT_LIMIT = 8000  # characters of body text handed to the model per item
+
+
+class ToolError(Exception):
+    """A failure the model and the person should read: short and actionable."""
+
+
+@dataclass
+class Tool:
+    name: str
+    func: Callable
+    effect: Effect
+    description: str
+    model: type[BaseModel]
+    escalate: Callable[[dict], Effect | None] | None = None
+    progress: str = ""
+
+    @property
+    def service(self) -> str:
+        return self.name.split("_", 1)[0]
+
+    def validate(self, raw: Any) -> dict:
+        """Checked, defaulted arguments; raises ToolError naming what is wrong."""
+        if not isinstance(raw, dict):
+            raise ToolError(f"{self.name} takes a JSON object of arguments")
+        try:
+            return self.model.model_validate(raw).model_dump()
+        except ValidationError as exc:
+            raise ToolError(f"Invalid input for {self.name}: {format_validation_error(exc)}") from None
+
+    def effect_for(self, args: dict) -> Effect:
+        """The effect of this call: e.g. an event becomes outbound once it has guests."""
+        return (self.escalate and self.escalate(args)) or self.effect
+
+    def describe(self, args: dict) -> str:
+        """A line for the progress view, e.g. "Searching Gmail for 'Q3 report'"."""
+        try:
+            return self.progress.format(**args) if self.progress else self.name
+        except (KeyError, IndexError, ValueError):
+            return self.name
+
+    def definition(self) -> dict:
+        return {"name": self.name, "description": self.description, "input_schema": compact_schema(self.model)}
+
+    def __call__(self, ctx, **args):
+        return self.func(ctx, **args)
+
+
+TOOLS: dict[str, Tool] = {}
+
+
+def tool(effect: Effect, *, escalate=None, progress: str = ""):
+    """Register a function as a tool with the effect it has on the workspace."""
+    if effect not in EFFECTS:
+        raise ValueError(f"effect must be one of {EFFECTS}")
+
+    def register(func):
+        name = func.__name__
+        if name in TOOLS:
+            raise ValueError(f"tool {name} is registered twice")
+        hints = typing.get_type_hints(func, include_extras=True)
+        fields = {}
+        for pname, param in list(inspect.signature(func).parameters.items())[1:]:  # skip ctx
+            default = ... if param.default is inspect.Parameter.empty else param.default
+            fields[pname] = (hints[pname], default)
+        model = create_model(f"{name}_input", __config__=ConfigDict(extra="forbid"), **fields)
+        description = inspect.cleandoc(func.__doc__ or "").strip()
+        TOOLS[name] = Tool(name, func, effect, description, model, escalate, progress)
+        return func
+
+    return register
+
+
+def compact_schema(model: type[BaseModel]) -> dict:
+    """The JSON schema without titles and null-unions: the model needs neither, and they cost tokens."""
+    return _compact(model.model_json_schema())
+
+
+def _compact(node):
+    if isinstance(node, list):
+        return [_compact(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key == "title":
+            continue
+        if key == "default" and value is None:
+            continue
+        out[key] = _compact(value) if key != "properties" else {k: _compact(v) for k, v in value.items()}
+    variants = out.get("anyOf")
+    if variants and len(variants) == 2 and {"type": "null"} in variants:
+        other = next(v for v in variants if v != {"type": "null"})
+        del out["anyOf"]
+        out = {**other, **out}
+    return out
+
+
+def format_validation_error(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:3]:
+        where = ".".join(str(p) for p in error["loc"]) or "input"
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)
+
+
+def clip(text: str, limit: int = TEXT_LIMIT) -> dict:
+    """Text for the model, cut with an explicit marker so it knows there is more."""
+    text = text or ""
+    if len(text) <= limit:
+        return {"text": text}
+    return {"text": text[:limit], "truncated": True, "total_chars": len(text)}

@@ -1,0 +1,1 @@
+"""tasks tools (being written)."""

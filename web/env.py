@@ -1,0 +1,93 @@
+"""Tiny typed readers for settings that come from the environment.
+
+Each one raises ImproperlyConfigured naming the variable and the fix, so a
+typo in `.env` stops startup with a message instead of a confusing failure
+later on.
+"""
+import os
+from urllib.parse import urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off", ""}
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def envbool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean. Use one of: 1, 0, true, false, yes, no, on, off.")
+
+
+def envint(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number. Set it to e.g. {default}.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} is too small; it must be at least {minimum}.")
+    return value
+
+
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env(name, default).lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not valid. Use one of: {', '.join(choices)}.")
+    return value
+
+
+def envlist(name: str, default: str) -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def envurl(name: str, default: str = "") -> str:
+    value = env(name, default).rstrip("/")
+    if value:
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ImproperlyConfigured(f"{name}={value!r} is not an http(s) URL. Example: http://127.0.0.1:8765")
+    return value
+
+
+def database_from_url(name: str, default: str, base_dir) -> dict:
+    """Read a DATABASE_URL. SQLite is what ships; other engines by URL scheme."""
+    url = env(name, default)
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = parsed.path[1:] if url.startswith("sqlite:///") else parsed.netloc + parsed.path
+        if not path:
+            raise ImproperlyConfigured(f"{name}={url!r} has no file path. Example: sqlite:///db.sqlite3")
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path if os.path.isabs(path) else str(base_dir / path),
+            # WAL lets readers and one writer work at once, so concurrent agent
+            # runs do not hit "database is locked"; the busy timeout covers the rest.
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    if parsed.scheme in ("postgres", "postgresql"):
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": parsed.path.lstrip("/"),
+            "USER": parsed.username or "",
+            "PASSWORD": parsed.password or "",
+            "HOST": parsed.hostname or "",
+            "PORT": str(parsed.port or ""),
+        }
+    raise ImproperlyConfigured(f"{name}={url!r} is not supported. Use sqlite:///path or postgres://user:pass@host/db.")
