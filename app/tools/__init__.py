@@ -4,6 +4,9 @@ Later connectors (Microsoft 365, Slack, Jira) are added to this table.
 """
 import importlib
 
+from google.auth.exceptions import RefreshError
+from googleapiclient.errors import HttpError
+
 SERVICE_MODULES = {
     "gmail": "app.tools.gmail",
     "calendar": "app.tools.calendar",
@@ -21,3 +24,27 @@ def load_catalogue() -> dict:
     for dotted in SERVICE_MODULES.values():
         importlib.import_module(dotted)
     return TOOLS
+
+
+def get_tool(name: str):
+    from app.tools.registry import ToolError
+
+    tool = load_catalogue().get(name)
+    if tool is None:
+        raise ToolError(f'tool "{name}" does not exist')
+    return tool
+
+
+def invoke(name: str, ctx, raw_args) -> dict:
+    """Validate and run one tool; every failure becomes a ToolError with a readable message."""
+    from app.tools.errors import explain
+    from app.tools.registry import ReconnectRequired
+
+    tool = get_tool(name)
+    args = tool.validate(raw_args)
+    try:
+        return tool(ctx, **args)
+    except HttpError as error:
+        raise explain(error, tool.service) from None
+    except RefreshError:
+        raise ReconnectRequired("Google no longer accepts this connection. Reconnect Google to continue.") from None

@@ -131,3 +131,7 @@ def clip(text: str, limit: int = TEXT_LIMIT) -> dict:
     if len(text) <= limit:
         return {"text": text}
     return {"text": text[:limit], "truncated": True, "total_chars": len(text)}
+
+
+class ReconnectRequired(ToolError):
+    """Google no longer accepts the stored grant (e.g. invalid_grant): the person must reconnect."""
