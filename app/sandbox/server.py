@@ -1,5 +1,4 @@
 """Serve a Sandbox over HTTP on loopback (a thread per request)."""
-import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -90,5 +89,14 @@ class SandboxServer:
         self.httpd.server_close()
 
 
-def dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+_embedded: SandboxServer | None = None
+_embedded_lock = threading.Lock()
+
+
+def embedded(seed="demo") -> SandboxServer:
+    """The sandbox this process starts for itself when WORKSPACE_SANDBOX is on and no endpoint is set."""
+    global _embedded
+    with _embedded_lock:
+        if _embedded is None:
+            _embedded = SandboxServer(seed).start()
+        return _embedded

@@ -1,0 +1,177 @@
+"""A session's connection to Google Workspace: where Google is, and the grant.
+
+The grant (access and refresh token, expiry, scopes) is kept in the Django
+session encrypted (app/crypto.py), so the session table never holds a token in
+clear. The client secret is never put in the session; it is added from
+settings whenever credentials are built.
+"""
+import json
+import logging
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import google.oauth2.credentials
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+
+from app import crypto, scopes
+from app.sandbox.oauth import DEFAULT_CLIENT
+from app.tools.context import Context
+
+log = logging.getLogger(__name__)
+
+GRANT = "google_grant"  # encrypted token blob
+PROFILE = "google_profile"  # {"email", "scopes"}: not secret
+NOTICE = "google_notice"  # a plain explanation to show once, e.g. after invalid_grant
+SANDBOX_OFF = "sandbox_disconnected"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    api_root: str | None  # None: Google itself
+    auth_uri: str
+    token_uri: str
+    revoke_uri: str
+    client_id: str
+    client_secret: str
+    sandbox: bool
+
+
+def endpoints() -> Endpoints:
+    if settings.WORKSPACE_SANDBOX:
+        from app.sandbox.server import embedded
+
+        root = settings.GOOGLE_API_ENDPOINT or embedded(settings.WORKSPACE_SANDBOX_SEED).url
+        return Endpoints(root, root + "/o/oauth2/auth", root + "/token", root + "/revoke", **DEFAULT_CLIENT, sandbox=True)
+    return Endpoints(
+        settings.GOOGLE_API_ENDPOINT or None,
+        settings.GOOGLE_AUTH_URI,
+        settings.GOOGLE_TOKEN_URI,
+        settings.GOOGLE_REVOKE_URI,
+        settings.GOOGLE_CLIENT_ID,
+        settings.GOOGLE_CLIENT_SECRET,
+        sandbox=False,
+    )
+
+
+def is_configured() -> bool:
+    """Whether there is any Google to connect to (the sandbox counts)."""
+    return settings.WORKSPACE_SANDBOX or bool(settings.GOOGLE_CLIENT_ID and settings.GOOGLE_CLIENT_SECRET)
+
+
+# --- storing the grant ----------------------------------------------------------
+def store(session, *, token: str, refresh_token: str | None, expiry: datetime | None, granted: list[str], email: str | None = None) -> None:
+    blob = {"token": token, "refresh_token": refresh_token, "expiry": expiry.isoformat() if expiry else None, "scopes": granted}
+    session[GRANT] = crypto.encrypt(json.dumps(blob))
+    session[PROFILE] = {"email": email, "scopes": granted}
+    session.pop(NOTICE, None)
+    session.pop(SANDBOX_OFF, None)
+
+
+def _grant(session) -> dict | None:
+    sealed = session.get(GRANT)
+    plain = crypto.decrypt(sealed) if sealed else None
+    return json.loads(plain) if plain else None
+
+
+def load_credentials(session):
+    """google.oauth2 Credentials for this session, or None when not connected."""
+    grant = _grant(session)
+    if grant is None:
+        return None
+    ep = endpoints()
+    expiry = datetime.fromisoformat(grant["expiry"]).replace(tzinfo=None) if grant.get("expiry") else None
+    return google.oauth2.credentials.Credentials(
+        token=grant["token"],
+        refresh_token=grant.get("refresh_token"),
+        token_uri=ep.token_uri,
+        client_id=ep.client_id,
+        client_secret=ep.client_secret,
+        scopes=grant.get("scopes"),
+        expiry=expiry,  # google-auth compares naive UTC
+    )
+
+
+def save_refreshed(session_key: str, credentials) -> bool:
+    """After a run: keep a token google-auth refreshed, so the next run need not refresh again."""
+    session = SessionStore(session_key=session_key)
+    grant = _grant(session)
+    if grant is None or grant["token"] == credentials.token:
+        return False
+    expiry = credentials.expiry.replace(tzinfo=timezone.utc) if credentials.expiry else None
+    store(session, token=credentials.token, refresh_token=credentials.refresh_token or grant.get("refresh_token"),
+          expiry=expiry, granted=grant["scopes"], email=session.get(PROFILE, {}).get("email"))
+    session.save()
+    return True
+
+
+def forget(session, notice: str | None = None) -> None:
+    session.pop(GRANT, None)
+    session.pop(PROFILE, None)
+    if notice:
+        session[NOTICE] = notice
+
+
+# --- sandbox auto-connect -----------------------------------------------------
+def ensure_sandbox_connection(session) -> None:
+    """In sandbox mode every session is connected to the demo account, no consent step."""
+    if not settings.WORKSPACE_SANDBOX or session.get(GRANT) or session.get(SANDBOX_OFF):
+        return
+    ep = endpoints()
+    request = urllib.request.Request(
+        ep.api_root + "/_sandbox/tokens", data=json.dumps({"scopes": scopes.REQUESTED}).encode(), method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        grant = json.loads(response.read())
+    state = _sandbox_account(ep)
+    expiry = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=int(grant["expires_in"]))
+    store(session, token=grant["access_token"], refresh_token=grant["refresh_token"], expiry=expiry,
+          granted=grant["scope"].split(), email=state.get("email"))
+
+
+def _sandbox_account(ep: Endpoints) -> dict:
+    with urllib.request.urlopen(ep.api_root + "/_sandbox/state", timeout=10) as response:
+        return json.loads(response.read()).get("account", {})
+
+
+def context_for_session(session) -> Context | None:
+    """The tools' context for this session; None when no workspace is connected."""
+    ensure_sandbox_connection(session)
+    credentials = load_credentials(session)
+    if credentials is None:
+        return None
+    return Context(credentials=credentials, api_root=endpoints().api_root)
+
+
+def status(session) -> dict:
+    """What the page header shows: connected as whom, sandbox or not, what is missing."""
+    if is_configured():
+        ensure_sandbox_connection(session)
+    profile = session.get(PROFILE) or {}
+    connected = session.get(GRANT) is not None
+    return {
+        "connected": connected,
+        "sandbox": settings.WORKSPACE_SANDBOX,
+        "configured": is_configured(),
+        "email": profile.get("email") if connected else None,
+        "missing_services": scopes.missing_services(set(profile.get("scopes", []))) if connected else [],
+        "notice": session.get(NOTICE),
+    }
+
+
+def revoke(session) -> None:
+    """Revoke the grant at Google (best effort) and forget it here."""
+    grant = _grant(session)
+    if grant:
+        token = grant.get("refresh_token") or grant["token"]
+        data = urllib.parse.urlencode({"token": token}).encode()
+        try:
+            urllib.request.urlopen(urllib.request.Request(endpoints().revoke_uri, data=data, method="POST"), timeout=10).close()
+        except OSError as exc:  # already revoked, or Google unreachable: forgetting it here still matters
+            log.info("Token revocation failed: %s", type(exc).__name__)
+    forget(session)
+    if settings.WORKSPACE_SANDBOX:
+        session[SANDBOX_OFF] = True

@@ -1,0 +1,44 @@
+"""Encryption of OAuth tokens at rest (Fernet: AES-128-CBC + HMAC-SHA256).
+
+The key is TOKEN_ENCRYPTION_KEY (one or more comma-separated Fernet keys,
+newest first, so keys can be rotated) or, by default, derived from SECRET_KEY
+with HKDF so a plain install needs no extra setting.
+"""
+import base64
+import functools
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+@functools.cache
+def _fernet(secret_key: str, configured: str) -> MultiFernet:
+    if configured:
+        try:
+            return MultiFernet([Fernet(key.strip()) for key in configured.split(",") if key.strip()])
+        except ValueError:
+            raise ImproperlyConfigured(
+                "TOKEN_ENCRYPTION_KEY is not a valid Fernet key. Generate one with: "
+                "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+            ) from None
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"gws-maa oauth tokens").derive(secret_key.encode())
+    return MultiFernet([Fernet(base64.urlsafe_b64encode(derived))])
+
+
+def fernet() -> MultiFernet:
+    return _fernet(settings.SECRET_KEY, settings.TOKEN_ENCRYPTION_KEY)
+
+
+def encrypt(text: str) -> str:
+    return fernet().encrypt(text.encode()).decode()
+
+
+def decrypt(token: str) -> str | None:
+    """The plain text, or None when the key changed or the data was tampered with."""
+    try:
+        return fernet().decrypt(token.encode()).decode()
+    except (InvalidToken, ValueError, AttributeError):
+        return None

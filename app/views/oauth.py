@@ -1,0 +1,98 @@
+"""The Google OAuth 2.0 web flow: three short views.
+
+Login keeps a random `state` and the PKCE verifier in the session; the
+callback compares the state (400 on a mismatch, nothing stored), exchanges the
+code with the verifier, and stores the grant encrypted; logout revokes it.
+"""
+import logging
+
+import requests
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare
+from django.views import View
+from google_auth_oauthlib.flow import Flow
+from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+
+from app import connection, scopes
+from app.profile import fetch_email
+
+log = logging.getLogger(__name__)
+STATE = "oauth_state"
+VERIFIER = "oauth_code_verifier"
+DECLINED = "You declined access to Google, so nothing was connected. Connect Google again whenever you are ready."
+
+
+def _flow(request, **kwargs) -> Flow:
+    ep = connection.endpoints()
+    config = {
+        "web": {
+            "client_id": ep.client_id,
+            "client_secret": ep.client_secret,
+            "auth_uri": ep.auth_uri,
+            "token_uri": ep.token_uri,
+        }
+    }
+    redirect_uri = request.build_absolute_uri(reverse("oauth-callback"))
+    return Flow.from_client_config(config, scopes=scopes.REQUESTED, redirect_uri=redirect_uri, **kwargs)
+
+
+def _failed(request, message: str, status: int = 400):
+    return render(request, "app/oauth_error.html", {"message": message}, status=status)
+
+
+class LoginView(View):
+    def get(self, request):
+        if not connection.is_configured():
+            return _failed(request, "No Google OAuth client is configured. Set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET (see the README).", 503)
+        flow = _flow(request)
+        url, state = flow.authorization_url(access_type="offline", include_granted_scopes="true", prompt="consent")
+        request.session[STATE] = state
+        request.session[VERIFIER] = flow.code_verifier
+        return HttpResponseRedirect(url)
+
+
+class CallbackView(View):
+    def get(self, request):
+        expected = request.session.pop(STATE, None)
+        verifier = request.session.pop(VERIFIER, None)
+        state = request.GET.get("state", "")
+        if not expected or not constant_time_compare(state, expected):
+            return _failed(request, "This sign-in link is not the one this browser started (the state does not match). Nothing was stored; start again from Connect Google.")
+        if request.GET.get("error"):
+            notice = DECLINED if request.GET["error"] == "access_denied" else f"Google did not connect: {request.GET['error']}."
+            request.session[connection.NOTICE] = notice
+            return HttpResponseRedirect("/")
+        if not request.GET.get("code"):
+            return _failed(request, "Google's answer had no authorization code. Start again from Connect Google.")
+        flow = _flow(request, state=state, code_verifier=verifier)
+        try:
+            flow.fetch_token(code=request.GET["code"])
+        except (OAuth2Error, requests.RequestException, ValueError, Warning) as exc:
+            log.info("OAuth code exchange failed: %s", type(exc).__name__)
+            return _failed(request, "Google did not accept this sign-in (the code was used or has expired). Start again from Connect Google.")
+        credentials = flow.credentials
+        granted = _granted_scopes(flow.oauth2session.token.get("scope"))
+        request.session.cycle_key()  # a new session id on connect: no session fixation
+        connection.store(
+            request.session,
+            token=credentials.token,
+            refresh_token=credentials.refresh_token,
+            expiry=credentials.expiry,
+            granted=granted,
+            email=fetch_email(credentials, granted),
+        )
+        return HttpResponseRedirect("/")
+
+
+class LogoutView(View):
+    def post(self, request):
+        connection.revoke(request.session)
+        return HttpResponseRedirect("/")
+
+
+def _granted_scopes(scope) -> list[str]:
+    if isinstance(scope, str):
+        return scope.split()
+    return list(scope or [])
