@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from app.models import Action, Conversation, Run
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The audit trail is written by the agent only; the admin is for looking."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RunInline(admin.TabularInline):
+    model = Run
+    fields = ("task", "status", "model_calls", "created")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+
+class ActionInline(admin.TabularInline):
+    model = Action
+    fields = ("tool", "effect", "status", "summary", "error", "created", "finished")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Conversation)
+class ConversationAdmin(ReadOnlyAdmin):
+    list_display = ("id", "title", "created", "updated")
+    search_fields = ("title",)
+    inlines = [RunInline]
+
+
+@admin.register(Run)
+class RunAdmin(ReadOnlyAdmin):
+    list_display = ("task", "status", "model_calls", "input_tokens", "output_tokens", "created")
+    list_filter = ("status",)
+    search_fields = ("task",)
+    exclude = ("messages",)
+    inlines = [ActionInline]
+
+
+@admin.register(Action)
+class ActionAdmin(ReadOnlyAdmin):
+    list_display = ("tool", "effect", "status", "summary", "created", "finished")
+    list_filter = ("status", "effect", "tool")
+    exclude = ("result",)
