@@ -83,6 +83,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+SERVE_STATIC = envbool("SERVE_STATIC", not PRODUCTION)
 
 # Sessions live in the database; Google credentials inside them are encrypted
 # (app/credentials.py), so the session table never holds a token in clear.
