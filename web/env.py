@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 from django.core.exceptions import ImproperlyConfigured
 
 TRUE = {"1", "true", "yes", "on"}
-FALSE = {"0", "false", "no", "off", ""}
+FALSE = {"0", "false", "no", "off"}
 
 
 def env(name: str, default: str = "") -> str:
@@ -19,8 +19,8 @@ def env(name: str, default: str = "") -> str:
 
 def envbool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
-    if raw is None:
-        return default
+    if raw is None or not raw.strip():
+        return default  # an empty line in .env means "use the default"
     value = raw.strip().lower()
     if value in TRUE:
         return True
