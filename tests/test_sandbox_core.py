@@ -58,3 +58,28 @@ def test_pkce_code_exchange_rejects_wrong_verifier(sandbox):
     with pytest.raises(urllib.error.HTTPError) as wrong:
         exchange("w" * 50)
     assert json.loads(wrong.value.read())["error"] == "invalid_grant"
+
+
+def test_token_endpoint_rejects_a_wrong_client_secret(sandbox):
+    form = urllib.parse.urlencode(
+        {"grant_type": "refresh_token", "refresh_token": sandbox.grant()["refresh_token"], "client_id": "sandbox-client-id", "client_secret": "guess"}
+    ).encode()
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(sandbox.url + "/token", data=form)
+    assert caught.value.code == 401
+    assert json.loads(caught.value.read())["error"] == "invalid_client"
+
+
+def test_batch_answers_each_part_and_logs_one_http_request(sandbox, ctx):
+    service = ctx.service("calendar")
+    answers = []
+    batch = service.new_batch_http_request(callback=lambda rid, resp, exc: answers.append((rid, resp, exc)))
+    batch.add(service.settings().get(setting="timezone"))
+    batch.add(service.settings().get(setting="no-such-setting"))
+    sandbox.clear_log()
+    batch.execute()
+    ok = [resp for _, resp, exc in answers if exc is None]
+    failed = [exc for _, _, exc in answers if exc is not None]
+    assert ok[0]["value"] == "Europe/Paris"
+    assert failed[0].status_code == 404
+    assert len(sandbox.http_requests()) == 1
