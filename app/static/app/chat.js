@@ -1,0 +1,217 @@
+// The chat page: composer, sidebar, and the flow of a task through
+// POST /get_response, its live event stream and its approvals.
+import * as api from "./api.js";
+import { markDecided } from "./cards.js";
+import { el } from "./dom.js";
+import * as view from "./thread.js";
+
+const $ = (id) => document.getElementById(id);
+const form = $("composer");
+const input = $("task");
+const send = $("send");
+const stop = $("stop");
+const sidebar = $("sidebar");
+const toggle = $("sidebar-toggle");
+
+const page = {
+  conversationId: null,
+  waiting: null, // AbortController of the request the page is waiting on
+  events: null, // EventSource of the run being followed
+};
+
+// --- busy state and Stop --------------------------------------------------------
+function setBusy(busy) {
+  send.disabled = busy;
+  stop.hidden = !busy;
+  document.body.classList.toggle("busy", busy);
+}
+
+// Stop only stops this page from waiting: the run carries on on the server and
+// its result is shown the next time this conversation is opened.
+function stopWaiting() {
+  page.waiting?.abort();
+  page.waiting = null;
+  closeEvents();
+  setBusy(false);
+  input.focus();
+}
+
+function closeEvents() {
+  page.events?.close();
+  page.events = null;
+}
+
+// --- following a run live ----------------------------------------------------------
+function followRun(run, runId) {
+  closeEvents();
+  const source = api.runEvents(runId);
+  page.events = source;
+  source.onmessage = (message) => onRunEvent(run, JSON.parse(message.data));
+  source.onerror = () => source.readyState === EventSource.CLOSED && closeEvents();
+}
+
+function onRunEvent(run, event) {
+  if (event.action) view.upsertStep(run, event.action);
+  else if (event.text) view.addNote(run, event.text);
+  if (event.type === "waiting_for_approval") view.showWorking(run, "Waiting for your approval…");
+  if (event.type === "run_finished" || event.type === "waiting_for_approval") {
+    closeEvents();
+    // A run the page is not waiting on (restored, or after Stop): fetch its outcome.
+    if (!page.waiting) openConversation(page.conversationId);
+  }
+}
+
+// --- talking to /get_response ------------------------------------------------------
+async function call(run, body, retry) {
+  const controller = new AbortController();
+  page.waiting = controller;
+  setBusy(true);
+  let result;
+  try {
+    result = await api.getResponse({ ...body, conversation_id: page.conversationId || undefined }, controller.signal);
+  } catch (error) {
+    if (controller.signal.aborted) {
+      view.showWorking(run, "Stopped waiting. The task carries on; its result appears here when you open this conversation again.");
+    } else {
+      view.showError(run, "The server could not be reached. Check that it is running.", { retry });
+    }
+    return false;
+  } finally {
+    if (page.waiting === controller) {
+      page.waiting = null;
+      closeEvents();
+      setBusy(false);
+    }
+  }
+  return handleResult(run, result, retry);
+}
+
+function handleResult(run, { ok, data }, retry) {
+  if (data.conversation_id) setConversation(data.conversation_id);
+  if (!ok) {
+    view.showError(run, data.error || "Something went wrong.", { retry, loginUrl: data.login_url });
+    return false;
+  }
+  renderRun(run, data);
+  refreshSidebar();
+  return true;
+}
+
+function renderRun(run, data) {
+  if (data.run_id || data.id) run.dataset.runId = data.run_id || data.id;
+  for (const action of data.actions || []) view.upsertStep(run, action);
+  if (data.status === "needs_approval") {
+    view.showApprovals(run, data.actions || [], decide);
+    view.showWorking(run, "Waiting for your approval…");
+  } else if (data.status === "running") {
+    view.showWorking(run);
+  } else {
+    view.showReply(run, data);
+  }
+}
+
+function submitTask(task) {
+  const run = view.addRun(task);
+  view.showWorking(run);
+  const attempt = () => {
+    view.showWorking(run);
+    return call(run, { task }, attempt);
+  };
+  return attempt();
+}
+
+// Called by an approval card; resolves true once the decision is recorded.
+async function decide(action, decision, reason, card) {
+  const run = card.closest(".run");
+  const body = decision === "approve" ? { approve: [action.id] } : { reject: [action.id], reason: reason || undefined };
+  const attempt = () => call(run, body, attempt);
+  view.showWorking(run, decision === "approve" ? "Approved. Working…" : "Rejected. Telling the agent…");
+  const done = await attempt();
+  if (done) markDecided(card, decision === "approve" ? "Approved" : `Rejected${reason ? `: ${reason}` : ""}`);
+  return done;
+}
+
+// --- conversations ---------------------------------------------------------------------
+function setConversation(id) {
+  page.conversationId = id;
+  history.replaceState(null, "", id ? `#c=${encodeURIComponent(id)}` : location.pathname);
+  for (const button of $("conversation-list").querySelectorAll("button")) {
+    button.setAttribute("aria-current", String(button.dataset.id === id));
+  }
+}
+
+async function openConversation(id) {
+  stopWaiting();
+  const { ok, data } = await api.loadConversation(id);
+  if (!ok) {
+    setConversation(null);
+    return;
+  }
+  view.clearThread();
+  setConversation(data.id || id);
+  for (const runData of data.runs || []) {
+    const run = view.addRun(runData.task);
+    renderRun(run, runData);
+    if (runData.status === "running") followRun(run, run.dataset.runId);
+  }
+}
+
+function newConversation() {
+  stopWaiting();
+  view.clearThread();
+  setConversation(null);
+  closeSidebar();
+  input.focus();
+}
+
+async function refreshSidebar() {
+  const { ok, data } = await api.listConversations();
+  if (!ok) return;
+  const items = (data.conversations || []).map((c) =>
+    el("li", {}, el("button", {
+      type: "button",
+      "data-id": c.id,
+      "aria-current": String(c.id === page.conversationId),
+      onClick: () => { closeSidebar(); openConversation(c.id); },
+    }, c.title || "Untitled conversation")));
+  $("conversation-list").replaceChildren(...items);
+}
+
+function closeSidebar() {
+  sidebar.classList.remove("open");
+  toggle.setAttribute("aria-expanded", "false");
+}
+
+// --- wiring -------------------------------------------------------------------------------
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const task = input.value.trim();
+  if (!task || send.disabled) return;
+  input.value = "";
+  submitTask(task);
+});
+
+input.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
+});
+
+stop.addEventListener("click", stopWaiting);
+$("new-conversation").addEventListener("click", newConversation);
+toggle.addEventListener("click", () => {
+  const open = sidebar.classList.toggle("open");
+  toggle.setAttribute("aria-expanded", String(open));
+  if (open) $("new-conversation").focus();
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && sidebar.classList.contains("open")) {
+    closeSidebar();
+    toggle.focus();
+  }
+});
+
+const restored = new URLSearchParams(location.hash.slice(1)).get("c");
+refreshSidebar();
+if (restored) openConversation(restored);
