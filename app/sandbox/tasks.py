@@ -1,12 +1,195 @@
-"""Sandbox emulation of the tasks API (being written)."""
-from app.sandbox.routing import Router
+"""Sandbox emulation of Google Tasks v1: task lists and tasks.
+
+Seed section "tasks":
+    {"lists": [{"title": "My Tasks", "id": "...",                  # the first list is @default
+                "tasks": [{"title": "...", "notes": "...",
+                           "due": 2,                               # days from today, or "YYYY-MM-DD"
+                           "status": "completed", "hidden": true,  # optional
+                           "id": "..."}]}]}
+Like Google, a due date is a date stored as midnight UTC, and completing a
+task stamps `completed`; tasks completed in Google's own apps come back
+hidden, which is why listing them needs showHidden=true.
+"""
+import uuid
+from datetime import date, datetime, timedelta, timezone
+
+from app.sandbox.routing import ApiError, Router
+from app.scopes import G, TASKS
 
 router = Router("tasks")
+
+READ = (TASKS, G + "tasks.readonly")
+WRITE = (TASKS,)
+LISTS = r"/tasks/v1/users/@me/lists"
+TASK_LIST = r"/tasks/v1/lists/(?P<list_id>[^/]+)/tasks"
+TASK = TASK_LIST + r"/(?P<task_id>[^/]+)"
+FIELDS = ("title", "notes", "due", "status", "parent", "links")
+
+
+def now_stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def due_stamp(value) -> str:
+    """Tasks keep only the date of `due`; the time part is always midnight UTC."""
+    if isinstance(value, int):
+        day = datetime.now(timezone.utc).date() + timedelta(days=value)
+    else:
+        try:
+            day = date.fromisoformat(str(value)[:10])
+        except ValueError:
+            raise ApiError(400, f"Invalid value for due: {value}", "invalid") from None
+    return day.isoformat() + "T00:00:00.000Z"
 
 
 class State:
     def __init__(self, sandbox, seed: dict):
         self.sandbox = sandbox
+        self.lists: dict[str, dict] = {}
+        self.tasks: dict[str, dict[str, dict]] = {}
+        for spec in seed.get("lists", [{"title": "My Tasks"}]):
+            tasklist = self.add_list({"title": spec["title"], "id": spec.get("id")})
+            for task in spec.get("tasks", []):
+                self.add_task(tasklist["id"], task)
 
     def dump(self) -> dict:
-        return {}
+        return {"lists": [{**tasklist, "tasks": list(self.tasks[tid].values())} for tid, tasklist in self.lists.items()]}
+
+    def view(self, kind: str, item_id: str) -> dict | None:
+        if kind == "task":
+            return next((tasks[item_id] for tasks in self.tasks.values() if item_id in tasks), None)
+        return self.lists.get(item_id) if kind == "tasklist" else None
+
+    def add_list(self, body: dict) -> dict:
+        if not body.get("title"):
+            raise ApiError(400, "Missing title.", "required")
+        list_id = body.get("id") or uuid.uuid4().hex[:22]
+        self.lists[list_id] = {"kind": "tasks#taskList", "id": list_id, "etag": f'"{uuid.uuid4().hex[:8]}"', "title": body["title"],
+                               "updated": now_stamp(), "selfLink": f"{self.sandbox.base_url}/tasks/v1/users/@me/lists/{list_id}"}
+        self.tasks[list_id] = {}
+        return self.lists[list_id]
+
+    def tasklist(self, list_id: str) -> dict:
+        if list_id == "@default" and self.lists:
+            return next(iter(self.lists.values()))
+        if list_id not in self.lists:
+            raise ApiError(404, "Task list not found.", "notFound")
+        return self.lists[list_id]
+
+    def add_task(self, list_id: str, body: dict) -> dict:
+        if not body.get("title") and not body.get("notes"):
+            raise ApiError(400, "A task needs a title.", "required")
+        task_id = body.get("id") or uuid.uuid4().hex[:22]
+        tasks = self.tasks[list_id]
+        # New tasks go to the top of the list, as in Google Tasks.
+        first = min((int(t["position"]) for t in tasks.values()), default=10**19)
+        task = {"kind": "tasks#task", "id": task_id, "title": "", "status": "needsAction", "position": f"{first - 1:020d}",
+                "selfLink": f"{self.sandbox.base_url}/tasks/v1/lists/{list_id}/tasks/{task_id}",
+                "webViewLink": self.sandbox.link("task", task_id), "links": []}
+        tasks[task_id] = task
+        return self.edit(list_id, task_id, {**body, "hidden": body.get("hidden", False)})
+
+    def task(self, list_id: str, task_id: str) -> dict:
+        tasks = self.tasks[self.tasklist(list_id)["id"]]
+        if task_id not in tasks:
+            raise ApiError(404, "Task not found.", "notFound")
+        return tasks[task_id]
+
+    def edit(self, list_id: str, task_id: str, body: dict) -> dict:
+        task = self.task(list_id, task_id)
+        for key in FIELDS + ("hidden", "deleted"):
+            if key in body:
+                task[key] = body[key]
+        if body.get("due") is not None:
+            task["due"] = due_stamp(body["due"])
+        if task["status"] not in ("needsAction", "completed"):
+            raise ApiError(400, f"Invalid value for status: {task['status']}", "invalid")
+        if task["status"] == "completed":
+            task.setdefault("completed", body.get("completed") or now_stamp())
+        else:
+            task.pop("completed", None)
+        task.update({"updated": now_stamp(), "etag": f'"{uuid.uuid4().hex[:8]}"'})
+        return {k: v for k, v in task.items() if v is not None and v is not False}
+
+    def listing(self, list_id: str, request) -> list[dict]:
+        show_completed = request.bool_arg("showCompleted", True)
+        show_hidden, show_deleted = request.bool_arg("showHidden"), request.bool_arg("showDeleted")
+        due_min, due_max = request.arg("dueMin"), request.arg("dueMax")
+        out = []
+        for task in sorted(self.tasks[list_id].values(), key=lambda t: t["position"]):
+            if (task.get("deleted") and not show_deleted) or (task.get("hidden") and not show_hidden):
+                continue
+            if task["status"] == "completed" and not show_completed:
+                continue
+            if (due_min or due_max) and not task.get("due"):
+                continue
+            if (due_min and task["due"] < _utc(due_min)) or (due_max and task["due"] > _utc(due_max)):
+                continue
+            out.append({k: v for k, v in task.items() if v is not None and v is not False})
+        return out
+
+
+def _utc(stamp: str) -> str:
+    """An RFC 3339 bound in the same form as stored `due` values, so they compare as strings."""
+    try:
+        value = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        raise ApiError(400, f"Invalid value: {stamp}", "invalid") from None
+    value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _page(request, items: list, key: str, limit: int, kind: str) -> dict:
+    size = min(request.int_arg("maxResults", limit), 100 if kind == "tasks#tasks" else 1000)
+    offset = int(request.arg("pageToken") or 0)
+    out = {"kind": kind, "etag": '"1"', key: items[offset : offset + size]}
+    if offset + size < len(items):
+        out["nextPageToken"] = str(offset + size)
+    return out
+
+
+@router.get(LISTS, scopes=READ)
+def tasklists_list(state, request):
+    return _page(request, list(state.lists.values()), "items", 20, "tasks#taskLists")
+
+
+@router.post(LISTS, scopes=WRITE)
+def tasklists_insert(state, request):
+    return state.add_list({"title": request.json().get("title")})
+
+
+@router.get(LISTS + r"/(?P<list_id>[^/]+)", scopes=READ)
+def tasklists_get(state, request, list_id):
+    return state.tasklist(list_id)
+
+
+@router.get(TASK_LIST, scopes=READ)
+def tasks_list(state, request, list_id):
+    return _page(request, state.listing(state.tasklist(list_id)["id"], request), "items", 20, "tasks#tasks")
+
+
+@router.post(TASK_LIST, scopes=WRITE)
+def tasks_insert(state, request, list_id):
+    body = {k: v for k, v in request.json().items() if k in FIELDS}
+    return state.add_task(state.tasklist(list_id)["id"], body)
+
+
+@router.get(TASK, scopes=READ)
+def tasks_get(state, request, list_id, task_id):
+    return {k: v for k, v in state.task(list_id, task_id).items() if v is not None and v is not False}
+
+
+@router.patch(TASK, scopes=WRITE)
+def tasks_patch(state, request, list_id, task_id):
+    return state.edit(list_id, task_id, {k: v for k, v in request.json().items() if k in FIELDS + ("completed",)})
+
+
+@router.put(TASK, scopes=WRITE)
+def tasks_update(state, request, list_id, task_id):
+    body = {"notes": None, "due": None, **request.json()}  # a full update clears what it leaves out
+    return state.edit(list_id, task_id, {k: v for k, v in body.items() if k in FIELDS + ("completed",)})
+
+
+@router.delete(TASK, scopes=WRITE)
+def tasks_delete(state, request, list_id, task_id):
+    state.edit(list_id, task_id, {"deleted": True, "hidden": True})
