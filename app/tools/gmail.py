@@ -1,1 +1,328 @@
-"""gmail tools (being written)."""
+"""Gmail tools: search, read, send, draft, label, trash and save attachments to Drive.
+
+Reads go through one list call per 500 ids and one batch per 50 messages,
+never a request per message.
+"""
+import functools
+import io
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from googleapiclient.http import MediaIoBaseUpload
+from pydantic import BaseModel, Field
+
+from app import google_api
+from app.tools import mail_mime as mime
+from app.tools.context import Context
+from app.tools.registry import TEXT_LIMIT, ToolError, clip, tool
+from app.tools.timezone import user_timezone
+
+LIST_PAGE = 500  # Gmail's largest page of ids
+# Headers and file names only: a full message without body data costs a fraction of it.
+SUMMARY_FIELDS = "id,threadId,labelIds,snippet,internalDate,payload(headers,filename,parts(filename,parts(filename,parts(filename))))"
+SYSTEM_LABELS = {"INBOX", "SENT", "TRASH", "UNREAD", "STARRED", "IMPORTANT", "DRAFT", "SPAM"}
+HIDDEN_LABELS = {"UNREAD", "CATEGORY_PERSONAL", "CATEGORY_UPDATES", "CATEGORY_PROMOTIONS", "CATEGORY_SOCIAL", "CATEGORY_FORUMS"}
+GOOGLE_APPS = "application/vnd.google-apps."
+
+
+class AttachmentRef(BaseModel):
+    drive_file_id: str | None = None
+    message_id: str | None = None
+    attachment_id: str | None = None
+
+
+def _outgoing(
+    ctx: Context,
+    body: str,
+    to: Annotated[list[str], Field(description="'Name <addr>' or addr; replies default to the sender")] = [],
+    cc: list[str] = [],
+    bcc: list[str] = [],
+    subject: str = "",
+    html: Annotated[bool, Field(description="body is HTML")] = False,
+    attachments: Annotated[list[AttachmentRef], Field(description="drive_file_id, or message_id+attachment_id")] = [],
+    reply_to_message_id: str | None = None,
+):
+    """The inputs gmail_send and gmail_create_draft share (one schema, written once)."""
+
+
+shares_outgoing_inputs = functools.wraps(_outgoing, assigned=("__annotations__",), updated=())
+
+
+# --- search and read -------------------------------------------------------------
+@tool("read", progress="Searching Gmail for {query!r}")
+def gmail_search(
+    ctx: Context,
+    query: Annotated[str, Field(description="Gmail syntax, e.g. from:alice has:attachment newer_than:7d")] = "",
+    limit: Annotated[int, Field(ge=1, le=500)] = 20,
+) -> dict:
+    """Find emails, newest first: sender, subject, date, snippet, labels, file names, ids."""
+    gmail = ctx.service("gmail")
+    refs = _list_ids(gmail, query, limit)
+    fetched = google_api.execute_batch(
+        gmail, [gmail.users().messages().get(userId="me", id=r["id"], format="full", fields=SUMMARY_FIELDS) for r in refs]
+    )
+    found = [m for m in fetched if isinstance(m, dict)]
+    if len(found) < len(refs):
+        raise ToolError(f"Gmail could not read {len(refs) - len(found)} of the {len(refs)} messages found; try again.")
+    names = _label_names(ctx, gmail, found)
+    tz = user_timezone(ctx)
+    return {"messages": [_summary(ctx, m, names, tz) for m in found], "tz": tz}
+
+
+def _list_ids(gmail, query: str, limit: int) -> list[dict]:
+    refs, token = [], None
+    while len(refs) < limit:
+        page = google_api.execute(
+            gmail.users().messages().list(userId="me", q=query, maxResults=min(limit - len(refs), LIST_PAGE), pageToken=token)
+        )
+        refs += page.get("messages", [])
+        token = page.get("nextPageToken")
+        if not token:
+            break
+    return refs[:limit]
+
+
+def _summary(ctx: Context, message: dict, names: dict, tz: str) -> dict:
+    head = mime.headers(message["payload"])
+    labels = message.get("labelIds", [])
+    item = {
+        "id": message["id"],
+        "thread": message["threadId"],
+        "from": head.get("from", ""),
+        "to": head.get("to", ""),
+        "subject": head.get("subject", ""),
+        "date": _local_time(message["internalDate"], tz),
+        "snippet": message.get("snippet", ""),
+        "unread": "UNREAD" in labels,
+        "labels": [names.get(l, l) for l in labels if l not in HIDDEN_LABELS],
+        "files": [part["filename"] for part in mime.leaves(message["payload"]) if part.get("filename")],
+        "link": _thread_link(ctx, message["threadId"]),
+    }
+    return {key: value for key, value in item.items() if value not in ("", [], False)}
+
+
+@tool("read", progress="Reading an email")
+def gmail_read(ctx: Context, message_id: str | None = None, thread_id: str | None = None) -> dict:
+    """Read one email, or a whole thread: headers, body as text, attachments (id, name, type, size)."""
+    if bool(message_id) == bool(thread_id):
+        raise ToolError("Give either message_id or thread_id.")
+    gmail = ctx.service("gmail").users()
+    if thread_id:
+        messages = google_api.execute(gmail.threads().get(userId="me", id=thread_id, format="full"))["messages"]
+    else:
+        messages = [google_api.execute(gmail.messages().get(userId="me", id=message_id, format="full"))]
+    tz = user_timezone(ctx)
+    share = max(1000, TEXT_LIMIT // len(messages))  # a long thread shares the text budget
+    thread = messages[0]["threadId"]
+    return {"thread": thread, "link": _thread_link(ctx, thread), "tz": tz, "messages": [_full(m, tz, share) for m in messages]}
+
+
+def _full(message: dict, tz: str, text_limit: int) -> dict:
+    payload = message["payload"]
+    head = mime.headers(payload)
+    item = {
+        "id": message["id"],
+        **{name: head.get(name, "") for name in ("from", "to", "cc", "reply-to", "subject")},
+        "date": _local_time(message["internalDate"], tz),
+        "unread": "UNREAD" in message.get("labelIds", []),
+        "body": clip(mime.body_text(payload), text_limit),
+        "attachments": mime.attachments(payload),
+    }
+    return {key: value for key, value in item.items() if value not in ("", [], False)}
+
+
+# --- send and draft ----------------------------------------------------------------
+@tool("outbound", progress="Sending an email")
+@shares_outgoing_inputs
+def gmail_send(ctx: Context, **message) -> dict:
+    """Send an email (a reply stays in its thread). Attach Drive files or files of other emails."""
+    gmail = ctx.service("gmail")
+    raw, thread, subject, recipients = _compose(ctx, gmail, message)
+    sent = google_api.execute(gmail.users().messages().send(userId="me", body={"raw": raw, **thread}))
+    return {
+        "id": sent["id"],
+        "thread": sent["threadId"],
+        "link": _thread_link(ctx, sent["threadId"]),
+        "summary": f"Sent “{subject}” to {', '.join(recipients)}.",
+    }
+
+
+@tool("write", progress="Saving a draft")
+@shares_outgoing_inputs
+def gmail_create_draft(ctx: Context, **message) -> dict:
+    """Save an email as a draft without sending it (same inputs as gmail_send)."""
+    gmail = ctx.service("gmail")
+    raw, thread, subject, recipients = _compose(ctx, gmail, message)
+    draft = google_api.execute(gmail.users().drafts().create(userId="me", body={"message": {"raw": raw, **thread}}))
+    saved = draft["message"]
+    return {
+        "draft_id": draft["id"],
+        "id": saved["id"],
+        "thread": saved["threadId"],
+        "link": _thread_link(ctx, saved["threadId"]),
+        "summary": f"Saved a draft “{subject}” to {', '.join(recipients) or 'no one yet'}.",
+    }
+
+
+def _compose(ctx: Context, gmail, args: dict) -> tuple[str, dict, str, list[str]]:
+    """The raw message, its thread (for replies), subject and recipients."""
+    parent = _parent(gmail, args["reply_to_message_id"]) if args["reply_to_message_id"] else None
+    to = args["to"] or (_reply_recipients(ctx, gmail, parent) if parent else [])
+    if not to and not args["cc"] and not args["bcc"]:
+        raise ToolError("Say who the email is for (to).")
+    message = mime.build_message(
+        to=to,
+        cc=args["cc"],
+        bcc=args["bcc"],
+        subject=args["subject"],
+        body=args["body"],
+        html=args["html"],
+        files=[_fetch_file(ctx, gmail, AttachmentRef(**ref)) for ref in args["attachments"]],
+        reply=parent and parent[1],
+    )
+    thread = {"threadId": parent[0]["threadId"]} if parent else {}
+    return mime.b64url(message.as_bytes()), thread, str(message["Subject"]), to + args["cc"] + args["bcc"]
+
+
+def _parent(gmail, message_id: str) -> tuple[dict, mime.ReplyTo]:
+    wanted = ["From", "To", "Cc", "Reply-To", "Subject", "Message-ID", "References"]
+    parent = google_api.execute(gmail.users().messages().get(userId="me", id=message_id, format="metadata", metadataHeaders=wanted))
+    head = mime.headers(parent["payload"])
+    return parent, mime.ReplyTo(head.get("message-id", ""), head.get("references", ""), head.get("subject", ""))
+
+
+def _reply_recipients(ctx: Context, gmail, parent: tuple[dict, mime.ReplyTo]) -> list[str]:
+    """Reply-To, else the sender; answering one's own message goes to its recipients."""
+    head = mime.headers(parent[0]["payload"])
+    if _my_address(ctx, gmail) in mime.emails(head.get("from", "")):
+        return mime.emails(head.get("to", ""))
+    return [head.get("reply-to") or head.get("from", "")]
+
+
+def _my_address(ctx: Context, gmail) -> str:
+    if "gmail_address" not in ctx.cache:
+        ctx.cache["gmail_address"] = google_api.execute(gmail.users().getProfile(userId="me"))["emailAddress"]
+    return ctx.cache["gmail_address"]
+
+
+def _fetch_file(ctx: Context, gmail, ref: AttachmentRef) -> mime.FileData:
+    if ref.drive_file_id:
+        return _drive_file(ctx, ref.drive_file_id)
+    if ref.message_id and ref.attachment_id:
+        return _mail_file(gmail, ref.message_id, ref.attachment_id)
+    raise ToolError("Each attachment needs drive_file_id, or message_id and attachment_id.")
+
+
+def _drive_file(ctx: Context, file_id: str) -> mime.FileData:
+    files = ctx.service("drive").files()
+    meta = google_api.execute(files.get(fileId=file_id, fields="name,mimeType", supportsAllDrives=True))
+    if meta["mimeType"].startswith(GOOGLE_APPS):  # Docs, Sheets...: send a PDF, as Gmail's Drive picker does
+        data = google_api.execute(files.export(fileId=file_id, mimeType="application/pdf"))
+        return mime.FileData(meta["name"] + ".pdf", "application/pdf", data)
+    data = google_api.execute(files.get_media(fileId=file_id, supportsAllDrives=True))
+    return mime.FileData(meta["name"], meta["mimeType"], data)
+
+
+def _mail_file(gmail, message_id: str, part_id: str) -> mime.FileData:
+    messages = gmail.users().messages()
+    payload = google_api.execute(messages.get(userId="me", id=message_id, format="full", fields="payload"))["payload"]
+    part = mime.find_part(payload, part_id)
+    if part is None or not part.get("filename"):
+        raise ToolError(f"Message {message_id} has no attachment {part_id}; read the message for attachment ids.")
+    body = part.get("body", {})
+    if "data" not in body:
+        body = google_api.execute(messages.attachments().get(userId="me", messageId=message_id, id=body["attachmentId"]))
+    return mime.FileData(part["filename"], part.get("mimeType") or "application/octet-stream", mime.unb64url(body["data"]))
+
+
+# --- labels and trash ----------------------------------------------------------------
+@tool("write", progress="Updating emails")
+def gmail_modify(
+    ctx: Context,
+    message_ids: list[str],
+    read: Annotated[bool | None, Field(description="true: mark read; false: unread")] = None,
+    archive: bool = False,
+    add_labels: Annotated[list[str], Field(description="names; created if missing")] = [],
+    remove_labels: list[str] = [],
+) -> dict:
+    """Mark emails read/unread, archive them, add or remove labels (STARRED, IMPORTANT, INBOX too)."""
+    gmail = ctx.service("gmail")
+    ids_by_name = _label_ids(gmail) if add_labels or remove_labels else {}
+    created = [name for name in add_labels if name.lower() not in ids_by_name]
+    for name in created:
+        made = google_api.execute(gmail.users().labels().create(userId="me", body={"name": name}))
+        ids_by_name[name.lower()] = made["id"]
+    add = [ids_by_name[n.lower()] for n in add_labels] + (["UNREAD"] if read is False else [])
+    remove = [ids_by_name[n.lower()] for n in remove_labels if n.lower() in ids_by_name]
+    remove += (["UNREAD"] if read else []) + (["INBOX"] if archive else [])
+    if not add and not remove:
+        raise ToolError("Nothing to change: say read, archive, add_labels or remove_labels.")
+    body = {"ids": message_ids, "addLabelIds": add, "removeLabelIds": remove}
+    google_api.execute(gmail.users().messages().batchModify(userId="me", body=body))
+    done = _describe_change(read, archive, add_labels, remove_labels)
+    return {"ids": message_ids, "created_labels": created, "summary": f"{done} ({len(message_ids)} email(s))."}
+
+
+def _label_ids(gmail) -> dict:
+    """Label ids by lower-cased name; system labels answer to their names ("starred")."""
+    labels = google_api.execute(gmail.users().labels().list(userId="me")).get("labels", [])
+    return {label["name"].lower(): label["id"] for label in labels}
+
+
+def _describe_change(read, archive, added, removed) -> str:
+    steps = [{True: "Marked read", False: "Marked unread"}.get(read, "")]
+    steps += ["archived" if archive else ""]
+    steps += [f"labelled {', '.join(added)}" if added else "", f"removed {', '.join(removed)}" if removed else ""]
+    return ", ".join(step for step in steps if step).capitalize()
+
+
+@tool("destructive", progress="Moving emails to Trash")
+def gmail_trash(ctx: Context, message_ids: list[str]) -> dict:
+    """Move emails to Trash (Gmail deletes them for good after 30 days)."""
+    gmail = ctx.service("gmail")
+    results = google_api.execute_batch(gmail, [gmail.users().messages().trash(userId="me", id=i) for i in message_ids])
+    trashed = [i for i, r in zip(message_ids, results) if isinstance(r, dict)]
+    failed = [i for i in message_ids if i not in trashed]
+    out = {"trashed": trashed, "summary": f"Moved {len(trashed)} email(s) to Trash."}
+    if failed:
+        out["not_found"] = failed
+    return out
+
+
+# --- attachments to Drive -----------------------------------------------------------
+@tool("write", progress="Saving an attachment to Drive")
+def gmail_save_attachment(ctx: Context, message_id: str, attachment_id: str, folder_id: str | None = None) -> dict:
+    """Save an email attachment to Drive (optionally into a folder); returns the new file."""
+    file = _mail_file(ctx.service("gmail"), message_id, attachment_id)
+    media = MediaIoBaseUpload(io.BytesIO(file.data), mimetype=file.mime_type, resumable=False)
+    body = {"name": file.filename, **({"parents": [folder_id]} if folder_id else {})}
+    created = google_api.execute(
+        ctx.service("drive").files().create(body=body, media_body=media, fields="id,name,webViewLink", supportsAllDrives=True)
+    )
+    return {
+        "file": {"id": created["id"], "name": created["name"], "link": created.get("webViewLink", "")},
+        "link": created.get("webViewLink", ""),
+        "summary": f"Saved {created['name']} to Drive.",
+    }
+
+
+# --- shared -----------------------------------------------------------------------
+def _label_names(ctx: Context, gmail, messages: list[dict]) -> dict:
+    """Names for user label ids, read once per run and only when a message has one."""
+    user_labels = {l for m in messages for l in m.get("labelIds", []) if l not in SYSTEM_LABELS and not l.startswith("CATEGORY_")}
+    if user_labels and "gmail_label_names" not in ctx.cache:
+        labels = google_api.execute(gmail.users().labels().list(userId="me")).get("labels", [])
+        ctx.cache["gmail_label_names"] = {label["id"]: label["name"] for label in labels}
+    return ctx.cache.get("gmail_label_names", {})
+
+
+def _local_time(internal_date: str, tz: str) -> str:
+    moment = datetime.fromtimestamp(int(internal_date) / 1000, ZoneInfo(tz))
+    return moment.strftime("%a %Y-%m-%d %H:%M")
+
+
+def _thread_link(ctx: Context, thread_id: str) -> str:
+    if ctx.api_root:
+        return f"{ctx.api_root.rstrip('/')}/_sandbox/open/thread/{thread_id}"
+    return f"https://mail.google.com/mail/u/0/#all/{thread_id}"

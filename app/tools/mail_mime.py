@@ -1,0 +1,130 @@
+"""Build outgoing mail and read Gmail's `payload` trees, with the `email` package.
+
+Outgoing: EmailMessage under the SMTP policy, so non-ASCII subjects and
+display names are RFC 2047 encoded and non-ASCII file names RFC 2231
+encoded; HTML goes out as multipart/alternative with a text part derived by
+html2text. Incoming: Gmail's JSON payload (headers, parts, base64url data).
+"""
+import base64
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import getaddresses
+
+import html2text
+
+REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd)\s*:\s*)+", re.IGNORECASE)
+
+
+@dataclass
+class FileData:
+    filename: str
+    mime_type: str
+    data: bytes
+
+
+@dataclass
+class ReplyTo:
+    """What a reply needs from the message it answers."""
+
+    message_id: str
+    references: str
+    subject: str
+
+
+def html_to_text(markup: str) -> str:
+    converter = html2text.HTML2Text()
+    converter.body_width = 0  # keep paragraphs on one line; the reader wraps
+    converter.ignore_images = True
+    return converter.handle(markup or "").strip()
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode()
+
+
+def unb64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+# --- outgoing ------------------------------------------------------------------
+def build_message(
+    *, to: list[str], cc: list[str], bcc: list[str], subject: str, body: str, html: bool,
+    files: list[FileData], reply: ReplyTo | None = None,
+) -> EmailMessage:
+    message = EmailMessage(policy=SMTP)
+    for name, addresses in (("To", to), ("Cc", cc), ("Bcc", bcc)):
+        if addresses:
+            message[name] = ", ".join(addresses)
+    message["Subject"] = reply_subject(subject or reply.subject) if reply else subject
+    if reply and reply.message_id:
+        message["In-Reply-To"] = reply.message_id
+        message["References"] = " ".join(filter(None, [reply.references, reply.message_id]))
+    if html:
+        message.set_content(html_to_text(body))
+        message.add_alternative(body, subtype="html")
+    else:
+        message.set_content(body)
+    for file in files:
+        maintype, _, subtype = file.mime_type.partition("/")
+        message.add_attachment(file.data, maintype=maintype, subtype=subtype or "octet-stream", filename=file.filename)
+    return message
+
+
+def reply_subject(subject: str) -> str:
+    """One "Re:" however many the thread has collected ("Re: AW: Re: x" -> "Re: x")."""
+    return "Re: " + REPLY_PREFIX.sub("", subject or "").strip()
+
+
+# --- incoming ------------------------------------------------------------------
+def headers(payload: dict) -> dict:
+    """Header values by lower-cased name (the first of each)."""
+    out = {}
+    for header in payload.get("headers", []):
+        out.setdefault(header["name"].lower(), header["value"])
+    return out
+
+
+def emails(value: str) -> list[str]:
+    return [address for _, address in getaddresses([value or ""]) if address]
+
+
+def leaves(payload: dict):
+    parts = payload.get("parts")
+    if not parts:
+        yield payload
+        return
+    for part in parts:
+        yield from leaves(part)
+
+
+def body_text(payload: dict) -> str:
+    """The readable body: the text/plain part, else the HTML part as text."""
+    found = {}
+    for part in leaves(payload):
+        data = part.get("body", {}).get("data")
+        if data and not part.get("filename") and part.get("mimeType") in ("text/plain", "text/html"):
+            text = unb64url(data).decode(_charset(part), "replace")
+            found.setdefault(part["mimeType"], text.replace("\r\n", "\n"))
+    if "text/plain" in found:
+        return found["text/plain"].strip()
+    return html_to_text(found.get("text/html", ""))
+
+
+def _charset(part: dict) -> str:
+    match = re.search(r'charset="?([\w-]+)', headers(part).get("content-type", ""))
+    return match[1] if match else "utf-8"
+
+
+def attachments(payload: dict) -> list[dict]:
+    """Files in a message. The id is Gmail's part id: its attachmentId changes on every read."""
+    return [
+        {"id": part["partId"], "name": part["filename"], "type": part.get("mimeType", ""), "size": part.get("body", {}).get("size", 0)}
+        for part in leaves(payload)
+        if part.get("filename")
+    ]
+
+
+def find_part(payload: dict, part_id: str) -> dict | None:
+    return next((part for part in leaves(payload) if part.get("partId") == part_id), None)
