@@ -1,3 +1,5 @@
+pytest_plugins = ["tests.agent_fixtures"]
+
 import pytest
 
 from app.sandbox.server import SandboxServer

@@ -1,0 +1,91 @@
+"""The agent loop: ask Claude, run the tools it asks for, repeat until it is done.
+
+It works on a Run whose transcript is saved after every model turn, so the
+same function starts a run, continues it after an approval, and resumes it
+after a restart.
+"""
+from django.conf import settings
+
+from app.agent import claude
+from app.agent.events import EventBus
+from app.agent.tool_calls import ToolCalls
+from app.models import Action, Run
+
+
+async def advance(run: Run, calls: ToolCalls, bus: EventBus) -> None:
+    """Drive the run until it ends its turn, hits the step limit, or waits for approval."""
+    client = claude.client()
+    try:
+        while True:
+            uses = _tool_uses(run.messages[-1])
+            if uses:
+                results = await calls.answer(uses)
+                if results is None:
+                    await _pause(run, bus)
+                    return
+                run.messages.append({"role": "user", "content": results})
+                await run.asave(update_fields=["messages", "updated"])
+            if run.model_calls >= settings.AGENT_MAX_STEPS:
+                await _finish(run, Run.Status.FAILED, step_limit_reply())
+                return
+            bus.publish("thinking", step=run.model_calls + 1)
+            response = await claude.ask(client, run.messages)
+            await _record_turn(run, response)
+            if not _tool_uses(run.messages[-1]):
+                await _finish(run, Run.Status.DONE, _text(run.messages[-1]) or "Done.")
+                return
+    finally:
+        await client.close()
+
+
+def step_limit_reply() -> str:
+    return (
+        f"I stopped after {settings.AGENT_MAX_STEPS} steps without finishing this task. "
+        "Everything done so far is listed with this task; ask me to carry on or split the task into smaller parts."
+    )
+
+
+async def _record_turn(run: Run, response) -> None:
+    usage = response.usage
+    run.model_calls += 1
+    run.input_tokens += usage.input_tokens or 0
+    run.output_tokens += usage.output_tokens or 0
+    run.cache_read_tokens += usage.cache_read_input_tokens or 0
+    run.cache_write_tokens += usage.cache_creation_input_tokens or 0
+    content = [_block(block) for block in response.content]
+    content = [block for block in content if block] or [{"type": "text", "text": "(no reply)"}]
+    run.messages.append({"role": "assistant", "content": content})
+    if _tool_uses(run.messages[-1]):
+        run.thought = _text(run.messages[-1])
+    await run.asave()
+
+
+def _block(block) -> dict | None:
+    """The parts of a response block the API accepts back; empty text is dropped (the API rejects it)."""
+    if block.type == "tool_use":
+        return {"type": "tool_use", "id": block.id, "name": block.name, "input": block.input}
+    if block.type == "text" and block.text.strip():
+        return {"type": "text", "text": block.text}
+    return None
+
+
+async def _pause(run: Run, bus: EventBus) -> None:
+    run.status = Run.Status.NEEDS_APPROVAL
+    await run.asave(update_fields=["status", "updated"])
+    pending = [a async for a in run.actions.filter(status=Action.Status.PENDING)]
+    bus.publish("waiting_for_approval", actions=[{"action_id": a.id, "tool": a.tool, "summary": a.summary} for a in pending])
+
+
+async def _finish(run: Run, status: str, reply: str) -> None:
+    run.status, run.reply = status, reply
+    await run.asave()
+
+
+def _tool_uses(message: dict) -> list[dict]:
+    if message["role"] != "assistant":
+        return []
+    return [block for block in message["content"] if block["type"] == "tool_use"]
+
+
+def _text(message: dict) -> str:
+    return "\n\n".join(block["text"] for block in message["content"] if block["type"] == "text").strip()

@@ -1,0 +1,37 @@
+"""The JSON shape of a run, as /get_response and the conversation API return it."""
+from app.agent.markdown import reply_html
+from app.models import Action, Run
+
+
+def action_json(action: Action) -> dict:
+    return {
+        "id": action.id,
+        "tool": action.tool,
+        "input": action.input,
+        "effect": action.effect,
+        "status": action.status,
+        "summary": action.summary,
+        "link": action.link,
+        "error": action.error,
+    }
+
+
+def run_json(run: Run, actions: list[Action]) -> dict:
+    return {
+        "conversation_id": run.conversation_id,
+        "run_id": run.id,
+        "task": run.task,
+        "status": run.status,
+        "reply": run.reply,
+        "reply_html": reply_html(run.reply),
+        "thought": run.thought,
+        "error": run.error,
+        "actions": [action_json(action) for action in actions],
+    }
+
+
+def response_json(run: Run, actions: list[Action], since) -> dict:
+    """The issue's response, plus reply_html; `data` holds the actions this call touched."""
+    body = run_json(run, actions)
+    body["data"] = [action_json(a) for a in actions if a.created >= since or (a.finished and a.finished >= since)]
+    return body

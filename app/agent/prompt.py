@@ -1,0 +1,95 @@
+"""What Claude is given: the static system prompt and tools, and the task prompt.
+
+The system prompt and the tool catalogue are identical for every run, so they
+are marked for prompt caching; everything that changes per task goes in the
+first user message, rendered from prompt.txt.
+"""
+import functools
+import json
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.template import Context as TemplateContext
+from django.template import Engine
+
+from app import scopes
+from app.tools import load_catalogue
+
+HERE = Path(__file__).parent
+CACHED = {"type": "ephemeral"}
+PAST_RESULT_CHARS = 400  # enough for the ids a follow-up task needs
+PAST_REPLY_CHARS = 600
+SEED_FIELDS = ("already_done", "workspace_content", "prompt_history", "current_service_url", "service_history")
+
+
+@functools.cache
+def system_blocks() -> list[dict]:
+    return [{"type": "text", "text": (HERE / "system.txt").read_text().strip(), "cache_control": CACHED}]
+
+
+@functools.cache
+def tool_definitions() -> list[dict]:
+    definitions = [tool.definition() for tool in load_catalogue().values()]
+    if definitions:
+        definitions[-1] = {**definitions[-1], "cache_control": CACHED}
+    return definitions
+
+
+@functools.cache
+def _template():
+    return Engine(autoescape=False).from_string((HERE / "prompt.txt").read_text())
+
+
+def task_prompt(*, task: str, timezone: str, granted: list[str], email: str | None, history: list[dict], extra: dict) -> str:
+    """The first user message of a run; `extra` holds the seed-era fields a client may send."""
+    missing = scopes.missing_services(set(granted))
+    values = {
+        "objective": task,
+        "now": _now(timezone).strftime("%A %d %B %Y, %H:%M"),
+        "timezone": timezone,
+        "email": email,
+        "services": [scopes.SERVICE_LABELS[s] for s in scopes.SERVICE_SCOPES if s not in missing],
+        "missing": [scopes.SERVICE_LABELS[s] for s in missing],
+        "scopes": sorted(granted),
+        "history": history,
+        **{name: _as_text(extra.get(name)) for name in SEED_FIELDS},
+    }
+    return _template().render(TemplateContext(values)).strip()
+
+
+def past_task(run, actions) -> dict:
+    """An earlier task of the conversation, shortened to what a follow-up needs."""
+    return {
+        "task": run.task,
+        "status": run.status,
+        "reply": _shorten(run.reply, PAST_REPLY_CHARS),
+        "actions": [
+            {
+                "tool": action.tool,
+                "status": action.status,
+                "summary": action.summary,
+                "link": action.link,
+                "result": _shorten(action.result, PAST_RESULT_CHARS) if action.effect != "read" else "",
+            }
+            for action in actions
+        ],
+    }
+
+
+def _now(timezone: str) -> datetime:
+    try:
+        return datetime.now(ZoneInfo(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return datetime.now(ZoneInfo("UTC"))
+
+
+def _as_text(value) -> str:
+    if value is None or isinstance(value, str):
+        return value or ""
+    return "\n".join(f"- {item}" for item in value) if isinstance(value, list) else json.dumps(value)
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit] + " …"

@@ -1,0 +1,112 @@
+"""Runs in flight in this process, owned here rather than by a request.
+
+A run is an asyncio task. The request that started it waits on a shield, so a
+client that disconnects cancels only its own wait: the run carries on to its
+end or its approval pause, and the result is in the database when the person
+comes back.
+"""
+import asyncio
+import logging
+
+from asgiref.sync import sync_to_async
+from django.contrib.sessions.backends.db import SessionStore
+from django.db.models import Q
+from django.utils import timezone
+
+from app import connection
+from app.agent.claude import ClaudeUnavailable
+from app.agent.events import EventBus
+from app.agent.loop import advance
+from app.agent.tool_calls import INTERRUPTED, ToolCalls
+from app.models import Action, Run
+
+log = logging.getLogger(__name__)
+RECONNECT = "Google no longer accepts this connection. Reconnect Google to continue."
+RESTARTED = "The server restarted while this task was running."
+
+
+class RunRegistry:
+    def __init__(self):
+        self.tasks: dict[str, asyncio.Task] = {}
+        self.buses: dict[str, EventBus] = {}
+
+    def start(self, run: Run, ctx, session_key: str) -> asyncio.Task:
+        bus = self.buses[run.id] = EventBus()
+        task = asyncio.create_task(_drive(run, ctx, session_key, bus), name=f"run-{run.id}")
+        self.tasks[run.id] = task
+        task.add_done_callback(lambda _: self._drop(run.id, task))
+        return task
+
+    def task(self, run_id: str) -> asyncio.Task | None:
+        task = self.tasks.get(run_id)
+        # A task from another event loop (e.g. a finished test client's) cannot be awaited here.
+        if task is None or task.done() or task.get_loop() is not _current_loop():
+            return None
+        return task
+
+    def bus(self, run_id: str) -> EventBus | None:
+        return self.buses.get(run_id) if self.task(run_id) else None
+
+    async def wait(self, run_id: str) -> None:
+        task = self.task(run_id)
+        if task:
+            await asyncio.shield(task)
+
+    def _drop(self, run_id: str, task: asyncio.Task) -> None:
+        if self.tasks.get(run_id) is task:
+            del self.tasks[run_id]
+            self.buses.pop(run_id, None)
+
+
+registry = RunRegistry()
+
+
+async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
+    calls = ToolCalls(run, ctx, bus)
+    try:
+        await advance(run, calls, bus)
+    except ClaudeUnavailable as exc:
+        await _stop(run, Run.Status.INTERRUPTED, str(exc))
+    except Exception:
+        log.exception("Run %s crashed", run.id)
+        await _stop(run, Run.Status.FAILED, "Something went wrong on our side; the error was logged.")
+    if run.status != Run.Status.NEEDS_APPROVAL:
+        bus.publish("run_finished", status=run.status, reply=run.reply, error=run.error)
+    await _keep_session_in_step(session_key, ctx, calls.reconnect_required)
+
+
+async def _stop(run: Run, status: str, error: str) -> None:
+    run.status, run.error = status, error
+    await run.asave(update_fields=["status", "error", "updated"])
+
+
+@sync_to_async
+def _keep_session_in_step(session_key: str, ctx, reconnect_required: bool) -> None:
+    """Store a token google-auth refreshed during the run, or drop a grant Google refused."""
+    if reconnect_required:
+        session = SessionStore(session_key=session_key)
+        connection.forget(session, RECONNECT)
+        session.save()
+    elif ctx.credentials.token:
+        connection.save_refreshed(session_key, ctx.credentials)
+
+
+def mark_interrupted() -> int:
+    """Runs left "running" with no task in this process were cut off by a restart.
+
+    An action that had started is marked failed, never re-run: it may or may
+    not have happened (a sent mail cannot be unsent).
+    """
+    live = [run_id for run_id, task in registry.tasks.items() if not task.done()]
+    orphans = Run.objects.filter(status=Run.Status.RUNNING).exclude(id__in=live)
+    Action.objects.filter(run__in=orphans, status=Action.Status.APPROVED).filter(~Q(started=None)).update(
+        status=Action.Status.FAILED, error=INTERRUPTED, finished=timezone.now()
+    )
+    return orphans.update(status=Run.Status.INTERRUPTED, error=RESTARTED)
+
+
+def _current_loop():
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None

@@ -1,0 +1,117 @@
+"""The tool_use blocks of one model turn: record, gate, run, and answer them.
+
+Each call becomes an Action row before anything runs (the audit trail). Calls
+that need no approval run concurrently on worker threads, because the Google
+client is synchronous; all results go back to the model in one message, in
+the order the model asked.
+"""
+import asyncio
+import json
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from django.utils import timezone
+
+from app.agent.approvals import needs_approval
+from app.agent.events import EventBus
+from app.models import Action, Run
+from app.tools import get_tool, invoke
+from app.tools.registry import ReconnectRequired, ToolError
+
+log = logging.getLogger(__name__)
+
+# Google calls block a thread each; sized for many concurrent runs.
+TOOL_THREADS = ThreadPoolExecutor(max_workers=64, thread_name_prefix="tool")
+INTERRUPTED = "interrupted — check whether it happened"
+
+
+class ToolCalls:
+    def __init__(self, run: Run, ctx, bus: EventBus):
+        self.run, self.ctx, self.bus = run, ctx, bus
+        self.reconnect_required = False
+
+    async def answer(self, uses: list[dict]) -> list[dict] | None:
+        """tool_result blocks for these tool_use blocks, or None while some wait for approval."""
+        actions = [await self._record(use) for use in uses]
+        runnable = [a for a in actions if a.status == Action.Status.APPROVED and a.started is None]
+        await asyncio.gather(*(self._execute(action) for action in runnable))
+        if any(a.status == Action.Status.PENDING for a in actions):
+            return None
+        return [tool_result(action) for action in actions]
+
+    async def _record(self, use: dict) -> Action:
+        existing = await Action.objects.filter(run=self.run, tool_use_id=use["id"]).afirst()
+        if existing:
+            return existing
+        fields = {"run": self.run, "tool_use_id": use["id"], "tool": use["name"], "input": use.get("input")}
+        try:
+            tool = get_tool(use["name"])
+            effect = tool.effect_for(tool.validate(use.get("input")))
+        except ToolError as exc:
+            # Unknown tool or malformed input: the model reads why and can correct itself.
+            return await Action.objects.acreate(**fields, effect="", status=Action.Status.FAILED, error=str(exc),
+                                                finished=timezone.now())
+        status = Action.Status.PENDING if needs_approval(effect) else Action.Status.APPROVED
+        action = Action(**fields, effect=effect, status=status)
+        if status == Action.Status.PENDING:
+            action.summary = describe(action)  # what the person is asked to approve, in one line
+        await action.asave()
+        return action
+
+    async def _execute(self, action: Action) -> None:
+        # Claim the execution itself, so nothing can run an action twice.
+        claimed = await Action.objects.filter(id=action.id, status=Action.Status.APPROVED, started=None).aupdate(
+            started=timezone.now()
+        )
+        if not claimed:
+            await action.arefresh_from_db()
+            return
+        self.bus.publish("step_started", action_id=action.id, tool=action.tool, line=describe(action))
+        loop = asyncio.get_running_loop()
+        try:
+            result = await loop.run_in_executor(TOOL_THREADS, invoke, action.tool, self.ctx, action.input)
+            self._succeeded(action, result)
+        except ReconnectRequired as exc:
+            self.reconnect_required = True
+            self._failed(action, str(exc))
+        except ToolError as exc:
+            self._failed(action, str(exc))
+        except Exception:
+            log.exception("Tool %s crashed", action.tool)
+            self._failed(action, f"{action.tool} failed unexpectedly; the error was logged.")
+        action.finished = timezone.now()
+        await action.asave()
+        self.bus.publish("step_finished", **step(action))
+
+    @staticmethod
+    def _succeeded(action: Action, result: dict) -> None:
+        result = result if isinstance(result, dict) else {"result": result}
+        action.status = Action.Status.DONE
+        action.summary = str(result.get("summary") or "")
+        link = result.get("link")
+        action.link = link if isinstance(link, str) and link.startswith(("https://", "http://")) else ""
+        # Workspace text is data, never instructions: wrap it so the model can tell.
+        action.result = json.dumps({"untrusted_data": result}, ensure_ascii=False, default=str)
+
+    @staticmethod
+    def _failed(action: Action, message: str) -> None:
+        action.status = Action.Status.FAILED
+        action.error = message
+
+
+def tool_result(action: Action) -> dict:
+    if action.status == Action.Status.DONE:
+        return {"type": "tool_result", "tool_use_id": action.tool_use_id, "content": action.result}
+    return {"type": "tool_result", "tool_use_id": action.tool_use_id, "content": action.error or "Failed.", "is_error": True}
+
+
+def describe(action: Action) -> str:
+    try:
+        return get_tool(action.tool).describe(action.input if isinstance(action.input, dict) else {})
+    except ToolError:
+        return action.tool
+
+
+def step(action: Action) -> dict:
+    return {"action_id": action.id, "tool": action.tool, "status": action.status, "summary": action.summary,
+            "link": action.link, "error": action.error}

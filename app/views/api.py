@@ -1,0 +1,124 @@
+"""POST /get_response: carry out a task, or decide on actions a run waits for.
+
+The view only checks the request, finds the person's workspace connection and
+calls one agent service; the run itself is owned by the run registry and
+survives this request.
+"""
+import json
+from typing import Annotated
+
+from asgiref.sync import sync_to_async
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views import View
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from app import connection
+from app.agent import claude, service
+from app.agent.payload import response_json
+from app.models import Run
+
+TEXT_LIMIT = 20_000
+LOGIN_URL = "/oauth2/login/"
+Text = Annotated[str, StringConstraints(max_length=TEXT_LIMIT)]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+SeedField = Text | Annotated[list[Text], Field(max_length=200)] | None
+
+
+class TaskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    task: Text | None = None
+    conversation_id: Id | None = None
+    approve: Annotated[list[Id], Field(max_length=100)] = []
+    reject: Annotated[list[Id], Field(max_length=100)] = []
+    reason: Text = ""
+    resume: Id | None = None
+    already_done: SeedField = None
+    workspace_content: SeedField = None
+    prompt_history: SeedField = None
+    current_service_url: Text | None = None
+    service_history: SeedField = None
+
+    def seed_fields(self) -> dict:
+        return self.model_dump(include=set(service.prompt.SEED_FIELDS), exclude_none=True)
+
+
+class GetResponseView(View):
+    http_method_names = ["post"]
+
+    async def post(self, request):
+        try:
+            body = parse(request)
+        except service.InvalidRequest as exc:
+            return error(exc)
+        if not claude.is_configured():
+            return JsonResponse({"error": "No Anthropic API key is set. Set ANTHROPIC_API_KEY and restart."}, status=503)
+        ctx, session_key, email = await _connection(request)
+        if ctx is None:
+            return JsonResponse({"error": "Connect your Google Workspace first.", "login_url": LOGIN_URL}, status=401)
+        since = timezone.now()
+        try:
+            run = await _dispatch(body, ctx, session_key, email)
+        except service.InvalidRequest as exc:
+            return error(exc)
+        return await _respond(run, since)
+
+
+def parse(request) -> TaskRequest:
+    if request.content_type != "application/json":
+        raise service.InvalidRequest("Content-Type", "send the request as application/json", 415)
+    try:
+        raw = json.loads(request.body)
+    except RequestDataTooBig:
+        raise service.InvalidRequest("body", "the request is too large", 413) from None
+    except ValueError:
+        raise service.InvalidRequest("body", "not valid JSON") from None
+    if not isinstance(raw, dict):
+        raise service.InvalidRequest("body", "expected a JSON object")
+    try:
+        body = TaskRequest.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "body"
+        raise service.InvalidRequest(field, first["msg"]) from None
+    decisions = body.approve or body.reject or body.resume
+    if decisions and body.task is not None:
+        raise service.InvalidRequest("task", "send either a task or decisions (approve, reject, resume), not both")
+    if not decisions and not (body.task or "").strip():
+        raise service.InvalidRequest("task", "say what you would like done")
+    return body
+
+
+async def _dispatch(body: TaskRequest, ctx, session_key: str, email: str | None) -> Run:
+    if body.resume:
+        return await service.resume(session_key=session_key, ctx=ctx, run_id=body.resume)
+    if body.approve or body.reject:
+        return await service.decide(session_key=session_key, ctx=ctx, approve=body.approve, reject=body.reject,
+                                    reason=body.reason)
+    return await service.start_task(session_key=session_key, ctx=ctx, task=body.task.strip(),
+                                    conversation_id=body.conversation_id, extra=body.seed_fields(), email=email)
+
+
+async def _respond(run: Run, since) -> JsonResponse:
+    actions = [action async for action in run.actions.all()]
+    payload = response_json(run, actions, since)
+    if run.status == Run.Status.INTERRUPTED:
+        # Claude stayed unreachable: everything done so far is kept and the run can be resumed.
+        return JsonResponse({**payload, "error": run.error, "resume": run.id}, status=503)
+    return JsonResponse(payload)
+
+
+@sync_to_async
+def _connection(request):
+    """The tools' context, a session key that owns the conversation, and the account's address."""
+    ctx = connection.context_for_session(request.session)
+    if request.session.session_key is None:
+        request.session.save()
+    email = (request.session.get(connection.PROFILE) or {}).get("email")
+    return ctx, request.session.session_key, email
+
+
+def error(exc: service.InvalidRequest) -> JsonResponse:
+    return JsonResponse({"error": str(exc)}, status=exc.status)
