@@ -49,7 +49,7 @@ class State:
         self.tasks: dict[str, dict[str, dict]] = {}
         for spec in seed.get("lists", [{"title": "My Tasks"}]):
             tasklist = self.add_list({"title": spec["title"], "id": spec.get("id")})
-            for task in spec.get("tasks", []):
+            for task in reversed(spec.get("tasks", [])):  # each insert goes on top
                 self.add_task(tasklist["id"], task)
 
     def dump(self) -> dict:

@@ -1,1 +1,258 @@
-"""calendar tools (being written)."""
+"""Calendar tools: list events, find free time, create, change and delete events.
+
+Times are read in the user's zone (Calendar settings) unless a zone is given,
+always sent to Google with an explicit timeZone, and shown back in the user's
+zone with their offset, next to the zone's name.
+"""
+import uuid
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+
+from pydantic import Field
+
+from app import google_api
+from app.tools import free_time
+from app.tools.registry import ToolError, clip, tool
+from app.tools.timezone import as_moment, parse_when, show, user_timezone, zone
+
+WHEN = "ISO date or time; no offset = local time"
+Day = Annotated[str, Field(pattern=r"^\d{1,2}:\d{2}$")]
+
+
+def compact(event: dict, tz_name: str) -> dict:
+    """The few fields a person cares about, times in the user's zone."""
+    out = {"id": event["id"], "title": event.get("summary", "(no title)")}
+    if "date" in event["start"]:
+        out.update(all_day=True, start=event["start"]["date"], end=event["end"]["date"])
+    else:
+        out.update(start=show(_instant(event["start"]), tz_name), end=show(_instant(event["end"]), tz_name))
+    if event.get("location"):
+        out["location"] = event["location"]
+    if event.get("description"):
+        out["description"] = clip(event["description"], 500)["text"]
+    if event.get("attendees"):
+        out["guests"] = {a["email"]: a.get("responseStatus", "needsAction") for a in event["attendees"] if not a.get("self")}
+    if event.get("hangoutLink"):
+        out["meet"] = event["hangoutLink"]
+    if event.get("recurringEventId") or event.get("recurrence"):
+        out["recurring"] = True
+    if event.get("status") == "cancelled":
+        out["cancelled"] = True
+    out["link"] = event.get("htmlLink")
+    return out
+
+
+def _instant(edge: dict) -> datetime:
+    return datetime.fromisoformat(edge["dateTime"].replace("Z", "+00:00"))
+
+
+def calendar_id(ctx, calendar: str) -> str:
+    """"primary", a calendar id, or a calendar's name as the person sees it."""
+    if calendar in ("", "primary") or "@" in calendar:
+        return calendar or "primary"
+    entries = google_api.execute(ctx.service("calendar").calendarList().list())["items"]
+    for entry in entries:
+        if entry.get("summaryOverride", entry["summary"]).casefold() == calendar.casefold():
+            return entry["id"]
+    names = ", ".join(e.get("summaryOverride", e["summary"]) for e in entries)
+    raise ToolError(f"No calendar named {calendar!r}. Calendars: {names}")
+
+
+def time_range(ctx, start: str | None, end: str | None, default_days: int) -> tuple[datetime, datetime, str]:
+    tz_name = user_timezone(ctx)
+    begin = as_moment(parse_when(start, tz_name), tz_name) if start else datetime.now(zone(tz_name))
+    if end:
+        finish = parse_when(end, tz_name)
+        # A bare end date means "through that day", as people say it.
+        finish = as_moment(finish + timedelta(days=1), tz_name) if not isinstance(finish, datetime) else finish
+    else:
+        finish = begin + timedelta(days=default_days)
+    if finish <= begin:
+        raise ToolError("The end of the range must come after its start.")
+    return begin, finish, tz_name
+
+
+@tool("read", progress="Looking at your calendar")
+def calendar_list_events(
+    ctx,
+    start: Annotated[str | None, Field(description=WHEN + "; default now")] = None,
+    end: Annotated[str | None, Field(description="default start+7 days")] = None,
+    query: str | None = None,
+    calendar: Annotated[str, Field(description="id or name")] = "primary",
+    max_results: Annotated[int, Field(ge=1, le=100)] = 30,
+) -> dict:
+    """Events in a time range (recurring ones expanded), optionally matching text."""
+    begin, finish, tz_name = time_range(ctx, start, end, 7)
+    request = ctx.service("calendar").events().list(
+        calendarId=calendar_id(ctx, calendar), timeMin=begin.isoformat(), timeMax=finish.isoformat(), q=query or None,
+        singleEvents=True, orderBy="startTime", maxResults=max_results, timeZone=tz_name,
+    )
+    response = google_api.execute(request)
+    out = {"tz": tz_name, "events": [compact(e, tz_name) for e in response.get("items", [])]}
+    if response.get("nextPageToken"):
+        out["more"] = "narrow the range to see the rest"
+    return out
+
+
+@tool("read", progress="Looking for free time")
+def calendar_find_free_time(
+    ctx,
+    minutes: Annotated[int, Field(ge=5, le=600)],
+    start: Annotated[str | None, Field(description=WHEN + "; default now")] = None,
+    end: Annotated[str | None, Field(description="default start+7 days")] = None,
+    attendees: Annotated[list[str], Field(description="emails")] = [],
+    day_start: Day = "09:00",
+    day_end: Day = "18:00",
+    weekdays_only: bool = True,
+    max_slots: Annotated[int, Field(ge=1, le=20)] = 8,
+) -> dict:
+    """Free stretches of at least `minutes` for you and the attendees, within working hours in your zone."""
+    begin, finish, tz_name = time_range(ctx, start, end, 7)
+    body = {"timeMin": begin.isoformat(), "timeMax": finish.isoformat(), "items": [{"id": "primary"}] + [{"id": a} for a in attendees]}
+    calendars = google_api.execute(ctx.service("calendar").freebusy().query(body=body))["calendars"]
+    busy, unknown = [], []
+    for person, info in calendars.items():
+        if info.get("errors"):
+            unknown.append(person)
+        busy += [(_instant({"dateTime": b["start"]}), _instant({"dateTime": b["end"]})) for b in info.get("busy", [])]
+    windows = free_time.working_windows(begin, finish, zone(tz_name), time.fromisoformat(day_start), time.fromisoformat(day_end), weekdays_only)
+    slots = free_time.free_slots(windows, busy, timedelta(minutes=minutes), max_slots)
+    out = {"tz": tz_name, "slots": [{"start": show(s, tz_name), "end": show(e, tz_name)} for s, e in slots]}
+    if unknown:
+        out["calendar_not_visible"] = unknown
+    return out
+
+
+def _edge(value: datetime | date, tz_name: str) -> dict:
+    if isinstance(value, datetime):
+        return {"dateTime": value.isoformat(), "timeZone": tz_name}
+    return {"date": value.isoformat()}
+
+
+def _times(ctx, start: str, end: str | None, minutes: int, time_zone: str | None) -> tuple[dict, dict]:
+    tz_name = time_zone or user_timezone(ctx)
+    zone(tz_name)
+    begin = parse_when(start, tz_name)
+    if end:
+        finish = parse_when(end, tz_name)
+    else:
+        finish = begin + (timedelta(minutes=minutes) if isinstance(begin, datetime) else timedelta(days=1))
+    if isinstance(begin, datetime) != isinstance(finish, datetime):
+        raise ToolError("Give start and end both as dates (all-day) or both as times.")
+    if finish <= begin:
+        raise ToolError("The event must end after it starts (an all-day end date is exclusive).")
+    return _edge(begin, tz_name), _edge(finish, tz_name)
+
+
+def _has_guests(args: dict):
+    return "outbound" if args.get("attendees") else None
+
+
+@tool("write", escalate=_has_guests, progress="Creating {title!r} in your calendar")
+def calendar_create_event(
+    ctx,
+    title: str,
+    start: Annotated[str, Field(description=WHEN + "; a date = all-day")],
+    end: Annotated[str | None, Field(description="all-day end date is exclusive")] = None,
+    minutes: Annotated[int, Field(description="if no end", ge=1)] = 60,
+    time_zone: Annotated[str | None, Field(description="IANA; default yours")] = None,
+    location: str | None = None,
+    description: str | None = None,
+    attendees: Annotated[list[str], Field(description="emails; they get invitations")] = [],
+    meet: Annotated[bool, Field(description="add a Google Meet link")] = False,
+    recurrence: Annotated[str | None, Field(description="RRULE, e.g. FREQ=WEEKLY;BYDAY=MO")] = None,
+) -> dict:
+    """Create an event in your primary calendar."""
+    first, last = _times(ctx, start, end, minutes, time_zone)
+    body = {"summary": title, "start": first, "end": last, "attendees": [{"email": a} for a in attendees]}
+    body.update({k: v for k, v in (("location", location), ("description", description)) if v})
+    if recurrence:
+        body["recurrence"] = [recurrence if recurrence.startswith("RRULE:") else "RRULE:" + recurrence]
+    if meet:
+        body["conferenceData"] = {"createRequest": {"requestId": uuid.uuid4().hex, "conferenceSolutionKey": {"type": "hangoutsMeet"}}}
+    request = ctx.service("calendar").events().insert(
+        calendarId="primary", body=body, conferenceDataVersion=1, sendUpdates="all" if attendees else "none"
+    )
+    event = compact(google_api.execute(request), user_timezone(ctx))
+    guests = f" and invited {len(attendees)} guest(s)" if attendees else ""
+    return {"event": event, "link": event["link"], "summary": f"Created {title!r} at {event['start']}{guests}."}
+
+
+def _changes_guests(args: dict):
+    # Adding or removing people lets them see (or lose) the event whether or not
+    # they get an email; asking to notify emails every guest. Both reach other
+    # people, so both need approval. A silent edit only changes the person's
+    # own event (guests' copies follow, but nobody is emailed), so it stays a write.
+    if args.get("add_attendees") or args.get("remove_attendees") or args.get("notify"):
+        return "outbound"
+    return None
+
+
+@tool("write", escalate=_changes_guests, progress="Updating the event")
+def calendar_update_event(
+    ctx,
+    event_id: str,
+    title: str | None = None,
+    start: Annotated[str | None, Field(description=WHEN + "; keeps duration if no end")] = None,
+    end: str | None = None,
+    time_zone: str | None = None,
+    location: str | None = None,
+    description: str | None = None,
+    add_attendees: list[str] = [],
+    remove_attendees: list[str] = [],
+    meet: Annotated[bool | None, Field(description="true adds a Meet link")] = None,
+    notify: Annotated[bool | None, Field(description="email guests; default: only if guests change")] = None,
+    calendar: str = "primary",
+) -> dict:
+    """Change an event's fields or guests; an occurrence's id changes just that occurrence."""
+    service, cal = ctx.service("calendar"), calendar_id(ctx, calendar)
+    event = google_api.execute(service.events().get(calendarId=cal, eventId=event_id))
+    body = {k: v for k, v in (("summary", title), ("location", location), ("description", description)) if v is not None}
+    if start or end or time_zone:
+        body["start"], body["end"] = _moved(ctx, event, start, end, time_zone)
+    if add_attendees or remove_attendees:
+        body["attendees"] = _guests(event, add_attendees, remove_attendees)
+    if meet and not event.get("hangoutLink"):
+        body["conferenceData"] = {"createRequest": {"requestId": uuid.uuid4().hex, "conferenceSolutionKey": {"type": "hangoutsMeet"}}}
+    if not body:
+        raise ToolError("Nothing to change: give at least one field.")
+    notify = bool(add_attendees or remove_attendees) if notify is None else notify
+    request = service.events().patch(calendarId=cal, eventId=event_id, body=body, conferenceDataVersion=1, sendUpdates="all" if notify else "none")
+    updated = compact(google_api.execute(request), user_timezone(ctx))
+    told = " Guests were notified." if notify and updated.get("guests") else ""
+    return {"event": updated, "link": updated["link"], "summary": f"Updated {updated['title']!r} ({', '.join(sorted(body))}).{told}"}
+
+
+def _moved(ctx, event: dict, start: str | None, end: str | None, time_zone: str | None) -> tuple[dict, dict]:
+    """New start/end; moving only the start keeps the event's length."""
+    tz_name = time_zone or event["start"].get("timeZone") or user_timezone(ctx)
+    if start and not end:
+        old = [parse_when(event[k].get("dateTime") or event[k]["date"], tz_name) for k in ("start", "end")]
+        new_start = parse_when(start, tz_name)
+        if isinstance(new_start, datetime) == isinstance(old[0], datetime):
+            return _edge(new_start, tz_name), _edge(new_start + (old[1] - old[0]), tz_name)
+    start = start or event["start"].get("dateTime") or event["start"]["date"]
+    end = end or event["end"].get("dateTime") or event["end"]["date"]
+    return _times(ctx, start, end, 60, tz_name)
+
+
+def _guests(event: dict, add: list[str], remove: list[str]) -> list[dict]:
+    dropped = {email.casefold() for email in remove}
+    kept = [a for a in event.get("attendees", []) if a["email"].casefold() not in dropped]
+    present = {a["email"].casefold() for a in kept}
+    return kept + [{"email": email} for email in add if email.casefold() not in present]
+
+
+@tool("destructive", progress="Deleting the event")
+def calendar_delete_event(
+    ctx,
+    event_id: str,
+    notify: Annotated[bool, Field(description="email guests the cancellation")] = True,
+    calendar: str = "primary",
+) -> dict:
+    """Delete (cancel) an event; an occurrence's id cancels just that occurrence."""
+    service, cal = ctx.service("calendar"), calendar_id(ctx, calendar)
+    event = compact(google_api.execute(service.events().get(calendarId=cal, eventId=event_id)), user_timezone(ctx))
+    google_api.execute(service.events().delete(calendarId=cal, eventId=event_id, sendUpdates="all" if notify else "none"))
+    told = " Guests were notified." if notify and event.get("guests") else ""
+    return {"event": event, "summary": f"Deleted {event['title']!r} ({event['start']}).{told}"}

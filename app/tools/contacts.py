@@ -1,1 +1,54 @@
-"""contacts tools (being written)."""
+"""Contacts tool: find people's addresses among saved and "other" contacts.
+
+Both searches go in one batch. "Other contacts" (people the user mailed but
+never saved) need their own scope; without it saved contacts still answer.
+"""
+from typing import Annotated
+
+from googleapiclient.errors import HttpError
+from pydantic import Field
+
+from app import google_api
+from app.tools.registry import tool
+
+
+def compact(person: dict, saved: bool, link_base: str) -> dict:
+    names = person.get("names", [])
+    out = {"name": names[0]["displayName"] if names else "", "emails": [e["value"] for e in person.get("emailAddresses", [])]}
+    organization = (person.get("organizations") or [{}])[0]
+    if organization.get("name"):
+        out["org"] = organization["name"] + (f", {organization['title']}" if organization.get("title") else "")
+    if not saved:
+        out["other_contact"] = True
+    out["link"] = link_base + person["resourceName"].split("/")[-1]
+    return out
+
+
+def person_link_base(ctx) -> str:
+    return f"{ctx.api_root.rstrip('/')}/_sandbox/open/person/" if ctx.api_root else "https://contacts.google.com/person/"
+
+
+@tool("read", progress="Searching contacts for {query!r}")
+def contacts_search(
+    ctx,
+    query: Annotated[str, Field(description="name, part of a name, or email", min_length=1)],
+    max_results: Annotated[int, Field(ge=1, le=30)] = 10,
+) -> dict:
+    """Find people (saved and other contacts) and their email addresses."""
+    service = ctx.service("people")
+    requests = [
+        service.people().searchContacts(query=query, readMask="names,emailAddresses,organizations", pageSize=max_results),
+        service.otherContacts().search(query=query, readMask="names,emailAddresses", pageSize=max_results),
+    ]
+    saved, other = google_api.execute_batch(service, requests)
+    if isinstance(saved, HttpError):
+        raise saved
+    link_base = person_link_base(ctx)
+    people = [compact(r["person"], True, link_base) for r in saved.get("results", [])]
+    out = {}
+    if isinstance(other, HttpError):
+        out["note"] = "other contacts were not searched (access not granted)"
+    else:
+        known = {e for p in people for e in p["emails"]}
+        people += [compact(r["person"], False, link_base) for r in other.get("results", []) if not known & {e["value"] for e in r["person"].get("emailAddresses", [])}]
+    return {"people": people[:max_results], **out}

@@ -1,1 +1,104 @@
-"""tasks tools (being written)."""
+"""Tasks tools: read task lists, add a task, mark one done.
+
+Google Tasks keeps only the date of a due time, so due values are dates.
+"""
+from datetime import date
+from typing import Annotated
+
+from googleapiclient.errors import HttpError
+from pydantic import Field
+
+from app import google_api
+from app.tools.registry import ToolError, tool
+
+
+def compact(task: dict, list_id: str) -> dict:
+    out = {"id": task["id"], "list": list_id, "title": task.get("title", "")}
+    if task.get("notes"):
+        out["notes"] = task["notes"][:500]
+    if task.get("due"):
+        out["due"] = task["due"][:10]
+    if task.get("status") == "completed":
+        out["done"] = task.get("completed", True)
+    out["link"] = task.get("webViewLink")
+    return out
+
+
+def task_lists(service) -> list[dict]:
+    return google_api.execute(service.tasklists().list(maxResults=100)).get("items", [])
+
+
+def list_id(service, name_or_id: str | None) -> str:
+    """A list's id from its id or its title; none means the default list."""
+    if not name_or_id:
+        return "@default"
+    lists = task_lists(service)
+    for entry in lists:
+        if name_or_id in (entry["id"], entry["title"]) or entry["title"].casefold() == name_or_id.casefold():
+            return entry["id"]
+    raise ToolError(f"No task list {name_or_id!r}. Lists: {', '.join(e['title'] for e in lists)}")
+
+
+@tool("read", progress="Reading your tasks")
+def tasks_list(
+    ctx,
+    task_list: Annotated[str | None, Field(description="name or id; default all")] = None,
+    include_completed: bool = False,
+) -> dict:
+    """Your task lists with their open tasks (and completed ones if asked)."""
+    service = ctx.service("tasks")
+    lists = [e for e in task_lists(service) if not task_list or task_list in (e["id"], e["title"]) or e["title"].casefold() == task_list.casefold()]
+    if not lists:
+        raise ToolError(f"No task list {task_list!r}.")
+    # Tasks completed in Google's own apps are "hidden": showHidden brings them back.
+    requests = [
+        service.tasks().list(tasklist=e["id"], showCompleted=include_completed, showHidden=include_completed, maxResults=100)
+        for e in lists
+    ]
+    out = []
+    for entry, result in zip(lists, google_api.execute_batch(service, requests)):
+        if isinstance(result, HttpError):
+            raise result
+        out.append({"id": entry["id"], "title": entry["title"], "tasks": [compact(t, entry["id"]) for t in result.get("items", [])]})
+    return {"lists": out}
+
+
+@tool("write", progress="Adding task {title!r}")
+def tasks_add(
+    ctx,
+    title: str,
+    notes: str | None = None,
+    due: Annotated[date | None, Field(description="YYYY-MM-DD")] = None,
+    task_list: Annotated[str | None, Field(description="name or id; default list if none")] = None,
+) -> dict:
+    """Add a task."""
+    service = ctx.service("tasks")
+    target = list_id(service, task_list)
+    body = {"title": title}
+    if notes:
+        body["notes"] = notes
+    if due:
+        body["due"] = f"{due.isoformat()}T00:00:00.000Z"
+    task = compact(google_api.execute(service.tasks().insert(tasklist=target, body=body)), target)
+    when = f", due {task['due']}" if due else ""
+    return {"task": task, "link": task["link"], "summary": f"Added task {title!r}{when}."}
+
+
+@tool("write", progress="Completing a task")
+def tasks_complete(ctx, task_id: str, task_list: Annotated[str | None, Field(description="default: search all")] = None) -> dict:
+    """Mark a task done."""
+    service = ctx.service("tasks")
+    target = list_id(service, task_list) if task_list else find_list(service, task_id)
+    done = google_api.execute(service.tasks().patch(tasklist=target, task=task_id, body={"status": "completed"}))
+    task = compact(done, target)
+    return {"task": task, "link": task["link"], "summary": f"Marked {task['title']!r} done."}
+
+
+def find_list(service, task_id: str) -> str:
+    """The list holding a task: one batched lookup across all lists."""
+    lists = task_lists(service)
+    results = google_api.execute_batch(service, [service.tasks().get(tasklist=e["id"], task=task_id) for e in lists])
+    for entry, result in zip(lists, results):
+        if not isinstance(result, HttpError):
+            return entry["id"]
+    raise ToolError(f"No task with id {task_id!r}; list tasks to find its id.")
