@@ -19,7 +19,7 @@ SNIPPET_CHARS = 200
 
 
 def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+    return base64.urlsafe_b64encode(data).decode()
 
 
 def unb64url(text: str) -> bytes:
@@ -144,7 +144,8 @@ def raw_from_seed(entry: dict, account: dict, parent: Message | None, tz: str) -
     for item in entry.get("attachments", []):
         data = item["text"].encode() if "text" in item else base64.b64decode(item["data_b64"])
         maintype, _, subtype = item.get("mimeType", "application/octet-stream").partition("/")
-        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=item["filename"])
+        charset = {"charset": "utf-8"} if "text" in item else {}  # declared, or readers assume ASCII
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=item["filename"], params=charset)
     return message.as_bytes(policy=SMTP)
 
 

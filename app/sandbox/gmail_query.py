@@ -3,7 +3,7 @@
 Supported: from: to: cc: bcc: subject: label: filename: has:attachment
 is:unread/read/starred/important in:inbox/sent/trash/spam/drafts/anywhere
 newer_than:/older_than: (d, m, y, h) after:/before: (YYYY/MM/DD or epoch
-seconds), "quoted phrases", plain words (matched in subject, body and
+seconds), op:(several words), "quoted phrases", plain words (matched in subject, body and
 sender) and a leading "-" to negate any term. Terms are ANDed, as in Gmail.
 """
 import re
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-TERM = re.compile(r'(-?)(?:([a-z_]+):)?("[^"]*"|\S+)', re.IGNORECASE)
+TERM = re.compile(r'(-?)(?:([a-z_]+):)?("[^"]*"|\([^)]*\)|\S+)', re.IGNORECASE)
 UNITS = {"h": 3600, "d": 86400, "m": 31 * 86400, "y": 366 * 86400}
 OPEN_ONLY_WHEN_ASKED = {"TRASH", "SPAM"}  # Gmail hides these unless the query names them
 
@@ -39,7 +39,12 @@ class Term:
 
 
 def parse(query: str) -> list[Term]:
-    return [Term(neg == "-", (op or "").lower(), value.strip('"').lower()) for neg, op, value in TERM.findall(query or "")]
+    terms = []
+    for neg, op, value in TERM.findall(query or ""):
+        # subject:(q3 report) means each word in the subject
+        words = value[1:-1].split() if value.startswith("(") else [value.strip('"')]
+        terms += [Term(neg == "-", (op or "").lower(), word.lower()) for word in words]
+    return terms
 
 
 def opens_hidden_folders(terms: list[Term]) -> bool:

@@ -196,7 +196,7 @@ def _reply_recipients(ctx: Context, gmail, parent: tuple[dict, mime.ReplyTo]) ->
     """Reply-To, else the sender; answering one's own message goes to its recipients."""
     head = mime.headers(parent[0]["payload"])
     if _my_address(ctx, gmail) in mime.emails(head.get("from", "")):
-        return mime.emails(head.get("to", ""))
+        return mime.mailboxes(head.get("to", ""))
     return [head.get("reply-to") or head.get("from", "")]
 
 

@@ -8,6 +8,7 @@ html2text. Incoming: Gmail's JSON payload (headers, parts, base64url data).
 import base64
 import re
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import getaddresses
@@ -68,8 +69,21 @@ def build_message(
         message.set_content(body)
     for file in files:
         maintype, _, subtype = file.mime_type.partition("/")
-        message.add_attachment(file.data, maintype=maintype, subtype=subtype or "octet-stream", filename=file.filename)
+        message.add_attachment(
+            file.data, maintype=maintype, subtype=subtype or "octet-stream", filename=file.filename, params=_charset_of(file)
+        )
     return message
+
+
+def _charset_of(file: FileData) -> dict:
+    """Text files need their charset declared, or readers fall back to ASCII."""
+    if not file.mime_type.startswith("text/"):
+        return {}
+    try:
+        file.data.decode("utf-8")
+    except UnicodeDecodeError:
+        return {}
+    return {"charset": "utf-8"}
 
 
 def reply_subject(subject: str) -> str:
@@ -88,6 +102,11 @@ def headers(payload: dict) -> dict:
 
 def emails(value: str) -> list[str]:
     return [address for _, address in getaddresses([value or ""]) if address]
+
+
+def mailboxes(value: str) -> list[str]:
+    """Each "Name <addr>" of a header, names kept readable (not RFC 2047 encoded)."""
+    return [str(Address(display_name=name, addr_spec=address)) for name, address in getaddresses([value or ""]) if address]
 
 
 def leaves(payload: dict):

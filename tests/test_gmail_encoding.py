@@ -1,0 +1,48 @@
+"""Mail in other scripts reaches people intact: RFC 2047 headers, RFC 2231 file names."""
+import base64
+from email import message_from_bytes
+from email.policy import default
+
+from app.tools import invoke
+from tests.gmail_helpers import sandbox_message
+
+
+def read_raw(ctx, message_id):
+    raw = ctx.service("gmail").users().messages().get(userId="me", id=message_id, format="raw").execute()["raw"]
+    return base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+
+
+def test_non_ascii_subject_and_name_survive_the_round_trip(ctx):
+    subject = "Réunion — 見積書 für Jürgen"
+    sent = invoke("gmail_send", ctx, {"to": ["Jürgen Müller <j.mueller@lieferant.example>"], "subject": subject, "body": "Grüße, ça va? 日本語"})
+
+    raw = read_raw(ctx, sent["id"])
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    assert head.isascii(), "headers on the wire must be RFC 2047 encoded"
+    parsed = message_from_bytes(raw, policy=default)
+    assert parsed["Subject"] == subject
+    assert parsed["To"].addresses[0].display_name == "Jürgen Müller"
+    assert parsed.get_content().strip() == "Grüße, ça va? 日本語"
+
+
+def test_non_ascii_attachment_name_is_kept(ctx, sandbox):
+    japanese = invoke("gmail_search", ctx, {"query": "filename:見積書"})["messages"][0]
+    part = invoke("gmail_read", ctx, {"message_id": japanese["id"]})["messages"][0]["attachments"][0]
+
+    sent = invoke("gmail_send", ctx, {
+        "to": ["misaki.tanaka@kaisha.example"], "subject": "Fwd: 見積書", "body": "FYI",
+        "attachments": [{"message_id": japanese["id"], "attachment_id": part["id"]}],
+    })
+
+    raw = read_raw(ctx, sent["id"])
+    assert b"filename*=utf-8''" in raw, "non-ASCII file names are RFC 2231 encoded"
+    attachment = next(message_from_bytes(raw, policy=default).iter_attachments())
+    assert attachment.get_filename() == "見積書.txt"
+    assert "合計" in attachment.get_content()
+    assert sandbox_message(sandbox, sent["id"])["filenames"] == ["見積書.txt"]
+
+
+def test_search_shows_non_ascii_senders_readably(ctx):
+    found = invoke("gmail_search", ctx, {"query": "from:amelie"})["messages"]
+    assert found[0]["from"] == "Amélie Dubois <amelie.dubois@client-fr.example>"
+    assert found[0]["subject"] == "Réunion de lancement — prochaine étape"
