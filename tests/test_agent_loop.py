@@ -1,13 +1,10 @@
-"""The tool-use loop: plans, runs tools, and reports with links."""
-import json
+"""The tool-use loop: few model calls, concurrent independent reads, errors fed back."""
+import threading
 
-import pytest
-
+from app.agent import tool_calls
+from app.tools import invoke
+from tests.agent_script import data, tool_results
 from tests.fake_claude import text, tool_use
-
-
-def results_of(request) -> list[dict]:
-    return [b for b in request["messages"][-1]["content"] if b["type"] == "tool_result"]
 
 
 def test_a_plain_question_is_answered_in_one_model_call(alice, fake_claude):
@@ -19,3 +16,86 @@ def test_a_plain_question_is_answered_in_one_model_call(alice, fake_claude):
     assert body["reply"] == "Hello! I can help with your workspace."
     assert "<p>Hello!" in body["reply_html"]
     assert fake_claude.calls == 1
+
+
+def test_cross_service_task_finds_mail_saves_attachment_and_books_event(alice, fake_claude, sandbox):
+    fake_claude.reply(tool_use("gmail_search", {"query": "from:alice subject:Q3 has:attachment", "limit": 1}))
+    fake_claude.respond_with(lambda req: [tool_use("gmail_read", {"message_id": data(req)["messages"][0]["id"]})])
+
+    def save_and_book(req):
+        message = data(req)["messages"][-1]
+        return [
+            text("Saving the report and booking the slot."),
+            tool_use("gmail_save_attachment", {"message_id": message["id"], "attachment_id": message["attachments"][0]["id"]}),
+            tool_use("calendar_create_event", {"title": "Q3 report review", "start": "2030-01-08T10:00", "minutes": 30}),
+        ]
+
+    fake_claude.respond_with(save_and_book)
+    fake_claude.respond_with(lambda req: [text(f"Saved [the report]({data(req, 0)['link']}) and booked [the review]({data(req, 1)['link']}).")])
+
+    body = alice.ask("Find Alice's last email about the Q3 report, save the attachment to Drive and book 30 minutes next Tuesday")
+
+    assert body["status"] == "done"
+    assert fake_claude.calls == 4  # search, read, then save + book together, then the reply
+    assert [len(tool_results(r)) for r in fake_claude.requests[1:]] == [1, 1, 2]
+    assert [a["tool"] for a in body["actions"]] == ["gmail_search", "gmail_read", "gmail_save_attachment", "calendar_create_event"]
+    assert all(a["status"] == "done" for a in body["actions"])
+    saved, booked = body["actions"][2:]
+    assert saved["link"] and booked["link"]
+    assert saved["link"] in body["reply_html"] and 'rel="noopener noreferrer"' in body["reply_html"]
+    assert any(f["name"] == "Q3-report-final.pdf" for f in sandbox.state()["drive"]["files"].values())
+
+
+def test_two_reads_in_one_turn_run_concurrently_and_return_together(alice, fake_claude, monkeypatch):
+    both_running = threading.Barrier(2, timeout=10)
+
+    def invoke_when_both_started(name, ctx, args):
+        both_running.wait()  # breaks (and the test fails) if the second read only starts after the first
+        return invoke(name, ctx, args)
+
+    monkeypatch.setattr(tool_calls, "invoke", invoke_when_both_started)
+    fake_claude.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 3}),
+                      tool_use("calendar_list_events", {"max_results": 3}))
+    fake_claude.reply(text("Here is what Bob sent and your week."))
+
+    body = alice.ask("What did Bob send me, and what is on my calendar?")
+
+    assert [a["status"] for a in body["actions"]] == ["done", "done"]
+    results = tool_results(fake_claude.requests[1])
+    assert [r["tool_use_id"] for r in results] == [b["id"] for b in fake_claude.requests[1]["messages"][-2]["content"]]
+    assert not any(r.get("is_error") for r in results)
+
+
+def test_malformed_input_and_unknown_tool_go_back_to_the_model(alice, fake_claude):
+    fake_claude.reply(tool_use("gmail_read", {"message_id": 5}), tool_use("gmail_teleport", {"to": "mars"}))
+    fake_claude.reply(text("Sorry, I could not do that."))
+
+    body = alice.ask("Read my mail on Mars")
+
+    assert body["status"] == "done"
+    bad_input, unknown = tool_results(fake_claude.requests[1])
+    assert bad_input["is_error"] and "message_id" in bad_input["content"]
+    assert unknown["is_error"] and 'tool "gmail_teleport" does not exist' in unknown["content"]
+    assert [a["status"] for a in body["actions"]] == ["failed", "failed"]
+
+
+def test_step_limit_ends_the_run_with_a_clear_reply(alice, fake_claude, settings):
+    settings.AGENT_MAX_STEPS = 2
+    fake_claude.default = lambda req: [tool_use("gmail_search", {"query": "anything", "limit": 1})]
+
+    body = alice.ask("Keep searching forever")
+
+    assert fake_claude.calls == 2
+    assert body["status"] == "failed"
+    assert "stopped after 2 steps" in body["reply"]
+
+
+def test_static_prompt_and_tools_are_marked_for_caching(alice, fake_claude):
+    fake_claude.reply(text("ok"))
+
+    alice.ask("Hi")
+
+    request = fake_claude.requests[0]
+    assert request["system"][0]["cache_control"] == {"type": "ephemeral"}
+    assert request["tools"][-1]["cache_control"] == {"type": "ephemeral"}
+    assert "never" in request["system"][0]["text"] and "untrusted_data" in request["system"][0]["text"]

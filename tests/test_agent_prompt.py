@@ -1,0 +1,40 @@
+"""What the model is told: the task, the time and zone, the grant, and earlier tasks."""
+from tests.agent_script import data, first_prompt
+from tests.fake_claude import text, tool_use
+
+
+def test_prompt_holds_task_time_zone_and_connected_services(alice, fake_claude):
+    fake_claude.reply(text("ok"))
+
+    alice.ask("What is on today?")
+
+    prompt = first_prompt(fake_claude.requests[0])
+    assert "What is on today?" in prompt
+    assert "Europe/Paris" in prompt  # the demo account's Calendar setting
+    assert "Gmail, Drive, Docs, Calendar, Tasks, Contacts" in prompt
+    assert "gmail.modify" in prompt
+
+
+def test_follow_up_task_sees_ids_and_links_of_earlier_task(alice, fake_claude):
+    fake_claude.reply(tool_use("calendar_create_event", {"title": "Planning", "start": "2030-02-01T09:00", "minutes": 30}))
+    fake_claude.respond_with(lambda req: [text(f"Booked [Planning]({data(req)['link']}).")])
+    first = alice.ask("Book planning on 1 Feb 2030 at 9")
+    fake_claude.reply(text("Will do."))
+
+    alice.ask("Now invite Bob to it too", conversation_id=first["conversation_id"])
+
+    prompt = first_prompt(fake_claude.requests[-1])
+    assert "Book planning on 1 Feb 2030 at 9" in prompt
+    assert first["actions"][0]["link"] in prompt
+
+
+def test_seed_era_fields_are_folded_into_the_prompt(alice, fake_claude):
+    fake_claude.reply(text("ok"))
+
+    alice.ask("Continue", already_done=["searched Gmail"], current_service_url="https://mail.google.com/mail/u/0/#inbox",
+              workspace_content="Quarterly numbers: 42")
+
+    prompt = first_prompt(fake_claude.requests[0])
+    assert "- searched Gmail" in prompt
+    assert "https://mail.google.com/mail/u/0/#inbox" in prompt
+    assert "<untrusted_data>\nQuarterly numbers: 42" in prompt
