@@ -1,0 +1,87 @@
+"""Every Gmail change the agent makes is visible in the mailbox afterwards."""
+from app.tools import invoke
+from tests.gmail_helpers import sandbox_message
+
+
+def find(ctx, query):
+    return invoke("gmail_search", ctx, {"query": query})["messages"]
+
+
+def test_sent_email_is_in_sent_and_searchable(ctx, sandbox):
+    sent = invoke("gmail_send", ctx, {"to": ["bob@acme.example"], "subject": "Budget sign-off", "body": "Signed off, thanks."})
+
+    assert "SENT" in sandbox_message(sandbox, sent["id"])["labelIds"]
+    assert [m["id"] for m in find(ctx, "in:sent subject:(budget sign-off)")] == [sent["id"]]
+    assert sent["summary"] == "Sent “Budget sign-off” to bob@acme.example."
+    assert sent["link"].endswith("/_sandbox/open/thread/" + sent["thread"])
+
+
+def test_bcc_recipients_are_kept_in_the_sent_copy_only(ctx, sandbox):
+    sent = invoke("gmail_send", ctx, {"to": ["bob@acme.example"], "bcc": ["dana.kim@acme.example"], "subject": "Heads-up", "body": "x"})
+    assert sandbox_message(sandbox, sent["id"])["Bcc"] == "dana.kim@acme.example"
+
+
+def test_draft_is_saved_not_sent(ctx, sandbox):
+    draft = invoke("gmail_create_draft", ctx, {"to": ["amelie.dubois@client-fr.example"], "subject": "Planning détaillé", "body": "Bonjour Amélie"})
+
+    saved = sandbox_message(sandbox, draft["id"])
+    assert saved["labelIds"] == ["DRAFT"]
+    assert saved["Subject"] == "Planning détaillé"
+    assert find(ctx, "in:sent subject:détaillé") == []
+
+
+def test_modify_marks_read_archives_and_labels(ctx, sandbox):
+    lunch = find(ctx, "subject:lunch is:unread")[0]
+
+    result = invoke("gmail_modify", ctx, {"message_ids": [lunch["id"]], "read": True, "archive": True, "add_labels": ["Follow up", "starred"]})
+
+    labels = sandbox_message(sandbox, lunch["id"])["labelIds"]
+    assert "UNREAD" not in labels and "INBOX" not in labels
+    assert "STARRED" in labels
+    assert result["created_labels"] == ["Follow up"]
+    assert [m["id"] for m in find(ctx, "label:follow-up")] == [lunch["id"]]
+
+
+def test_modify_marks_unread_and_removes_a_label(ctx, sandbox):
+    invoice = find(ctx, "subject:INV-2031")[0]
+    invoke("gmail_modify", ctx, {"message_ids": [invoice["id"]], "read": False, "remove_labels": ["Finance"]})
+    message = find(ctx, "subject:INV-2031")[0]
+    assert message["unread"] is True
+    assert "Finance" not in message.get("labels", [])
+
+
+def test_trash_moves_messages_out_of_search(ctx, sandbox):
+    github = [m["id"] for m in find(ctx, "from:github")]
+    result = invoke("gmail_trash", ctx, {"message_ids": github + ["0000000000000000"]})
+
+    assert result["trashed"] == github
+    assert result["not_found"] == ["0000000000000000"]
+    assert "TRASH" in sandbox_message(sandbox, github[0])["labelIds"]
+    assert find(ctx, "from:github") == []
+    assert [m["id"] for m in find(ctx, "in:trash from:github")] == github
+
+
+def test_attachment_is_saved_to_drive(ctx, sandbox):
+    q3 = find(ctx, "subject:q3 filename:final")[0]
+    attachment = invoke("gmail_read", ctx, {"message_id": q3["id"]})["messages"][0]["attachments"][0]
+
+    saved = invoke("gmail_save_attachment", ctx, {"message_id": q3["id"], "attachment_id": attachment["id"], "folder_id": "1FinanceFolder"})
+
+    file = sandbox.state()["drive"]["files"][saved["file"]["id"]]
+    assert file["name"] == "Q3-report-final.pdf"
+    assert file["mimeType"] == "application/pdf"
+    assert file["parents"] == ["1FinanceFolder"]
+    assert saved["link"]
+
+
+def test_drive_files_are_attached_with_their_type_and_name(ctx, sandbox):
+    sent = invoke("gmail_send", ctx, {
+        "to": ["bob@acme.example"], "subject": "Files", "body": "Both attached.",
+        "attachments": [{"drive_file_id": "1Invoice2026031Pdf"}, {"drive_file_id": "1Q3PlanningNotesDoc"}],
+    })
+
+    read = invoke("gmail_read", ctx, {"message_id": sent["id"]})["messages"][0]
+    assert [(a["name"], a["type"]) for a in read["attachments"]] == [
+        ("Invoice 2026-031.pdf", "application/pdf"),
+        ("Q3 planning notes.pdf", "application/pdf"),
+    ]
