@@ -12,6 +12,7 @@ hidden, which is why listing them needs showHidden=true.
 """
 import uuid
 from datetime import date, datetime, timedelta, timezone
+from urllib.parse import unquote
 
 from app.sandbox.routing import ApiError, Router
 from app.scopes import G, TASKS
@@ -70,6 +71,7 @@ class State:
         return self.lists[list_id]
 
     def tasklist(self, list_id: str) -> dict:
+        list_id = unquote(list_id)  # clients send "@default" as %40default
         if list_id == "@default" and self.lists:
             return next(iter(self.lists.values()))
         if list_id not in self.lists:

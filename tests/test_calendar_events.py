@@ -1,0 +1,111 @@
+"""Creating, listing, changing and deleting events, checked in the sandbox's calendar."""
+from app.tools import invoke
+
+
+def stored_event(sandbox, event_id):
+    events = sandbox.state()["calendar"]["events"]["alex@acme.example"]
+    return next(e for e in events if e["id"] == event_id)
+
+
+def test_all_day_event_uses_dates_with_exclusive_end(ctx, sandbox):
+    created = invoke("calendar_create_event", ctx, {"title": "Offsite", "start": "2030-03-06", "end": "2030-03-08"})
+
+    event = stored_event(sandbox, created["event"]["id"])
+    assert event["start"] == {"date": "2030-03-06"} and event["end"] == {"date": "2030-03-08"}
+    assert created["event"]["all_day"] is True
+
+
+def test_single_day_all_day_event_ends_next_day(ctx, sandbox):
+    created = invoke("calendar_create_event", ctx, {"title": "Holiday", "start": "2030-03-06"})
+
+    assert stored_event(sandbox, created["event"]["id"])["end"] == {"date": "2030-03-07"}
+
+
+def test_weekly_recurring_event_is_expanded_when_listed(ctx):
+    invoke("calendar_create_event", ctx, {"title": "Piano", "start": "2030-03-04T18:30", "minutes": 45, "recurrence": "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=5"})
+
+    listed = invoke("calendar_list_events", ctx, {"start": "2030-03-01", "end": "2030-03-31", "query": "piano"})
+
+    starts = [e["start"] for e in listed["events"]]
+    assert starts == ["2030-03-04T18:30+01:00", "2030-03-07T18:30+01:00", "2030-03-11T18:30+01:00", "2030-03-14T18:30+01:00", "2030-03-18T18:30+01:00"]
+    assert all(e["recurring"] for e in listed["events"])
+
+
+def test_recurring_event_keeps_local_time_across_dst(ctx):
+    invoke("calendar_create_event", ctx, {"title": "Sync", "start": "2030-03-25T10:00", "recurrence": "FREQ=DAILY;INTERVAL=3;UNTIL=20300403T000000Z"})
+
+    listed = invoke("calendar_list_events", ctx, {"start": "2030-03-20", "end": "2030-04-10", "query": "sync"})
+
+    starts = [e["start"] for e in listed["events"] if e["title"] == "Sync"]
+    assert starts == ["2030-03-25T10:00+01:00", "2030-03-28T10:00+01:00", "2030-03-31T10:00+02:00"]
+
+
+def test_demo_team_sync_repeats_every_monday(ctx):
+    listed = invoke("calendar_list_events", ctx, {"query": "Team sync", "start": "2030-03-01", "end": "2030-03-31"})
+
+    assert [e["start"] for e in listed["events"]] == [f"2030-03-{day:02d}T10:00+01:00" for day in (4, 11, 18, 25)]
+    assert all(e["recurring"] and e["meet"].startswith("https://meet.google.com/") for e in listed["events"])
+
+
+def test_meet_link_is_created_and_returned(ctx, sandbox):
+    created = invoke("calendar_create_event", ctx, {"title": "Video call", "start": "2030-03-05T15:00", "meet": True})
+
+    event = stored_event(sandbox, created["event"]["id"])
+    assert created["event"]["meet"] == event["hangoutLink"]
+    assert event["conferenceData"]["entryPoints"][0]["uri"] == event["hangoutLink"]
+    assert created["link"] == event["htmlLink"]
+
+
+def test_guests_are_invited_when_the_event_is_created(ctx, sandbox):
+    created = invoke("calendar_create_event", ctx, {"title": "Q3 review", "start": "2030-03-05T15:00", "attendees": ["alice@acme.example"]})
+
+    note = sandbox.state()["calendar"]["notifications"][-1]
+    assert note == {"eventId": created["event"]["id"], "summary": "Q3 review", "action": "created", "sendUpdates": "all", "notified": ["alice@acme.example"]}
+
+
+def test_moving_an_event_keeps_its_length(ctx, sandbox):
+    created = invoke("calendar_create_event", ctx, {"title": "Focus", "start": "2030-03-05T09:00", "minutes": 90})
+
+    moved = invoke("calendar_update_event", ctx, {"event_id": created["event"]["id"], "start": "2030-03-06T14:00"})
+
+    assert (moved["event"]["start"], moved["event"]["end"]) == ("2030-03-06T14:00+01:00", "2030-03-06T15:30+01:00")
+    assert stored_event(sandbox, created["event"]["id"])["sequence"] == 1
+
+
+def test_adding_a_guest_invites_only_that_change_and_keeps_others(ctx, sandbox):
+    created = invoke("calendar_create_event", ctx, {"title": "Review", "start": "2030-03-05T15:00", "attendees": ["alice@acme.example"]})
+
+    invoke("calendar_update_event", ctx, {"event_id": created["event"]["id"], "add_attendees": ["bob@acme.example"]})
+
+    event = stored_event(sandbox, created["event"]["id"])
+    assert [a["email"] for a in event["attendees"]] == ["alice@acme.example", "bob@acme.example"]
+    assert sandbox.state()["calendar"]["notifications"][-1]["sendUpdates"] == "all"
+
+
+def test_silent_edit_notifies_nobody(ctx, sandbox):
+    created = invoke("calendar_create_event", ctx, {"title": "Review", "start": "2030-03-05T15:00", "attendees": ["alice@acme.example"]})
+
+    invoke("calendar_update_event", ctx, {"event_id": created["event"]["id"], "title": "Q3 review"})
+
+    assert stored_event(sandbox, created["event"]["id"])["summary"] == "Q3 review"
+    assert sandbox.state()["calendar"]["notifications"][-1]["notified"] == []
+
+
+def test_delete_cancels_the_event(ctx, sandbox):
+    created = invoke("calendar_create_event", ctx, {"title": "Old meeting", "start": "2030-03-05T15:00"})
+
+    invoke("calendar_delete_event", ctx, {"event_id": created["event"]["id"]})
+
+    assert stored_event(sandbox, created["event"]["id"])["status"] == "cancelled"
+    assert invoke("calendar_list_events", ctx, {"start": "2030-03-05", "end": "2030-03-05"})["events"] == []
+
+
+def test_deleting_one_occurrence_leaves_the_rest_of_the_series(ctx):
+    invoke("calendar_create_event", ctx, {"title": "Yoga", "start": "2030-03-04T07:30", "recurrence": "FREQ=DAILY;COUNT=3"})
+    second = invoke("calendar_list_events", ctx, {"start": "2030-03-05", "end": "2030-03-05", "query": "yoga"})["events"][0]
+
+    invoke("calendar_delete_event", ctx, {"event_id": second["id"]})
+
+    listed = invoke("calendar_list_events", ctx, {"start": "2030-03-01", "end": "2030-03-10", "query": "yoga"})
+    days = [e["start"][:10] for e in listed["events"]]
+    assert days == ["2030-03-04", "2030-03-06"]

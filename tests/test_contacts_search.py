@@ -1,0 +1,51 @@
+"""Finding people's addresses among saved and other contacts."""
+from app.scopes import OTHER_CONTACTS_READ, REQUESTED
+from app.tools import invoke
+from app.tools.context import Context
+
+
+def names(result):
+    return [p["name"] for p in result["people"]]
+
+
+def test_partial_first_name_finds_the_contact_and_address(ctx):
+    found = invoke("contacts_search", ctx, {"query": "ali"})
+
+    alice = next(p for p in found["people"] if p["name"] == "Alice Chen")
+    assert alice["emails"] == ["alice@acme.example"] and alice["org"] == "Acme, Finance lead"
+    assert alice["link"].endswith("/person/c1001")
+
+
+def test_address_finds_the_contact(ctx):
+    assert names(invoke("contacts_search", ctx, {"query": "bob.schmidt@gmail"})) == ["Bob Schmidt"]
+
+
+def test_other_contacts_are_found_by_partial_name_and_address(ctx):
+    by_name = invoke("contacts_search", ctx, {"query": "jord"})
+    by_address = invoke("contacts_search", ctx, {"query": "jordan.lee@umbrella.example"})
+
+    assert by_name["people"] == by_address["people"]
+    assert by_name["people"][0]["emails"] == ["jordan.lee@umbrella.example"] and by_name["people"][0]["other_contact"] is True
+
+
+def test_accents_and_non_latin_names_match(ctx):
+    assert names(invoke("contacts_search", ctx, {"query": "chloe"})) == ["Chloé Dubois"]
+    assert names(invoke("contacts_search", ctx, {"query": "田中"})) == ["田中 太郎"]
+    assert names(invoke("contacts_search", ctx, {"query": "zoë"})) == ["Zoë Fischer"]
+
+
+def test_both_searches_cross_the_wire_once(ctx, sandbox):
+    sandbox.clear_log()
+
+    invoke("contacts_search", ctx, {"query": "alice"})
+
+    assert [r["path"] for r in sandbox.http_requests()] == ["/batch"]
+
+
+def test_without_other_contacts_scope_saved_contacts_still_answer(sandbox):
+    ctx = Context(credentials=sandbox.credentials([s for s in REQUESTED if s != OTHER_CONTACTS_READ]), api_root=sandbox.url)
+
+    found = invoke("contacts_search", ctx, {"query": "a"})
+
+    assert "Alice Chen" in names(found) and "note" in found
+    assert not any(p.get("other_contact") for p in found["people"])

@@ -1,0 +1,56 @@
+"""Reading, adding and completing tasks, checked in the sandbox's task lists."""
+from app.tools import invoke
+
+
+def sandbox_tasks(sandbox, title):
+    lists = sandbox.state()["tasks"]["lists"]
+    return {t["title"]: t for t in next(l for l in lists if l["title"] == title)["tasks"]}
+
+
+def test_lists_show_open_tasks_with_due_dates(ctx):
+    lists = invoke("tasks_list", ctx, {})["lists"]
+
+    assert [l["title"] for l in lists] == ["My Tasks", "Q3"]
+    mine = {t["title"]: t for t in lists[0]["tasks"]}
+    assert "Expense report for October" not in mine
+    assert len(mine["Review Bob's budget draft"]["due"]) == 10
+    assert all(t["link"] for t in mine.values())
+
+
+def test_completed_tasks_are_shown_when_asked_even_hidden_ones(ctx):
+    lists = invoke("tasks_list", ctx, {"task_list": "my tasks", "include_completed": True})["lists"]
+
+    done = {t["title"] for t in lists[0]["tasks"] if t.get("done")}
+    assert done == {"Expense report for October", "Order new badge"}
+
+
+def test_added_task_lands_in_the_named_list_with_its_due_date(ctx, sandbox):
+    added = invoke("tasks_add", ctx, {"title": "Send slides to Bob", "notes": "v2 deck", "due": "2030-03-08", "task_list": "Q3"})
+
+    stored = sandbox_tasks(sandbox, "Q3")["Send slides to Bob"]
+    assert stored["due"] == "2030-03-08T00:00:00.000Z" and stored["notes"] == "v2 deck"
+    assert added["task"]["due"] == "2030-03-08" and added["link"] == stored["webViewLink"]
+
+
+def test_task_without_list_goes_to_the_default_list(ctx, sandbox):
+    invoke("tasks_add", ctx, {"title": "Call the bank"})
+
+    assert "Call the bank" in sandbox_tasks(sandbox, "My Tasks")
+
+
+def test_completing_a_task_stamps_it_done(ctx, sandbox):
+    task = next(t for t in invoke("tasks_list", ctx, {"task_list": "Q3"})["lists"][0]["tasks"] if t["title"] == "Draft Q3 report narrative")
+
+    invoke("tasks_complete", ctx, {"task_id": task["id"]})
+
+    stored = sandbox_tasks(sandbox, "Q3")["Draft Q3 report narrative"]
+    assert stored["status"] == "completed" and stored["completed"]
+
+
+def test_unknown_list_names_the_lists_there_are(ctx):
+    import pytest
+
+    from app.tools.registry import ToolError
+
+    with pytest.raises(ToolError, match="My Tasks, Q3"):
+        invoke("tasks_add", ctx, {"title": "x", "task_list": "Groceries"})
