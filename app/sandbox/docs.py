@@ -1,12 +1,71 @@
-"""Sandbox emulation of the docs API (being written)."""
-from app.sandbox.routing import Router
+"""Sandbox emulation of the Docs v1 API: documents.get, create and batchUpdate.
+
+A Google Doc is a Drive file: its body (a docs_model.Document) lives on the
+Drive state's file record, so this module keeps no state of its own and a
+Drive export always shows what the Docs API wrote.
+"""
+import copy
+
+from app.sandbox.drive_media import DOC
+from app.sandbox.routing import ApiError, Router
+from app.scopes import DRIVE, G
 
 router = Router("docs")
+READ = (G + "documents", G + "documents.readonly", DRIVE, G + "drive.readonly")
+WRITE = (G + "documents", DRIVE)
+DOCUMENT = r"/v1/documents/(?P<document_id>[\w-]+)"
 
 
 class State:
     def __init__(self, sandbox, seed: dict):
         self.sandbox = sandbox
 
+    @property
+    def drive(self):
+        return self.sandbox.state["drive"]
+
+    def file(self, document_id: str) -> dict:
+        file = self.drive.files.get(document_id)
+        if file is None or file["trashed"]:
+            raise ApiError(404, "Requested entity was not found.", "notFound")
+        if file["mimeType"] != DOC:
+            raise ApiError(400, "This operation is not supported for this document", "failedPrecondition")
+        return file
+
+    def document(self, file: dict) -> dict:
+        return file["document"].to_json(file["id"], file["name"])
+
     def dump(self) -> dict:
-        return {}
+        return {}  # documents are Drive files: see the drive section
+
+
+@router.get(DOCUMENT, scopes=READ)
+def get_document(state: State, request, document_id):
+    return state.document(state.file(document_id))
+
+
+@router.post(r"/v1/documents", scopes=WRITE)
+def create_document(state: State, request):
+    title = request.json().get("title") or "Untitled document"
+    file = state.drive.new_file({"name": title, "mimeType": DOC})
+    return state.document(file)
+
+
+@router.post(DOCUMENT + r":batchUpdate", scopes=WRITE)
+def batch_update(state: State, request, document_id):
+    file = state.file(document_id)
+    body = request.json()
+    required = body.get("writeControl", {}).get("requiredRevisionId")
+    if required and required != f"rev{file['document'].revision}":
+        raise ApiError(400, "The document was changed since the required revision.", "failedPrecondition")
+    # All or nothing, as in Google Docs: edit a copy and keep it only if every request applies.
+    draft = copy.deepcopy(file["document"])
+    replies = []
+    for position, edit in enumerate(body.get("requests", [])):
+        try:
+            replies.append(draft.apply(edit))
+        except ApiError as error:
+            raise ApiError(400, f"Invalid requests[{position}]: {error.message}", "badRequest") from None
+    file["document"] = draft
+    state.drive.touch(file)
+    return {"documentId": document_id, "replies": replies, "writeControl": {"requiredRevisionId": f"rev{draft.revision}"}}

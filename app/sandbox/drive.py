@@ -1,12 +1,456 @@
-"""Sandbox emulation of the drive API (being written)."""
-from app.sandbox.routing import Router
+"""Sandbox emulation of the Drive v3 API: files, uploads, exports, permissions, shared drives.
+
+Seed section "drive" (app/sandbox/seeds/demo/drive.json):
+
+    {
+      "drives": [{"id": "0AMarketing", "name": "Acme Marketing"}],          shared drives
+      "files": [
+        {"id": "f-finance", "name": "Finance", "mimeType": "folder"},
+        {"id": "d-q3", "name": "Q3 planning notes", "mimeType": "doc",       a Google Doc
+         "parent": "f-projects", "content": [block, ...]},                   blocks: see Document.from_blocks
+        {"id": "s-budget", "name": "Budget", "mimeType": "sheet",            a Google Sheet
+         "rows": [["Item", "Amount"], ["Ads", "1200"]]},
+        {"id": "t-1", "name": "notes.txt", "mimeType": "text/plain", "text": "..."},
+        {"id": "p-1", "name": "a.pdf", "mimeType": "application/pdf", "base64": "..."},
+        {"id": "b-1", "name": "Brand", "mimeType": "doc", "drive": "0AMarketing"},   in a shared drive
+        {..., "owner": {"email": "bob@x", "name": "Bob"}},                  someone else's, shared with me
+      ]
+    }
+
+Optional per file: "parent" (a folder id; default the drive's root), "modified"
+and "created" (RFC 3339), "starred", "trashed", "description", "permissions"
+([{"emailAddress", "role"}]). "folder", "doc" and "sheet" abbreviate the Google
+mime types. A Google Doc's body lives here (a docs_model.Document) and the Docs
+emulation edits the same object, so Drive exports always show the latest text.
+"""
+import base64
+import copy
+import hashlib
+import secrets
+import zlib
+from datetime import datetime, timezone
+
+from app.sandbox import drive_query
+from app.sandbox.docs_model import Document
+from app.sandbox.drive_media import (
+    DOC,
+    FOLDER,
+    GOOGLE_TYPES,
+    SHEET,
+    apply_fields,
+    csv_to_rows,
+    export,
+    parse_upload,
+    readable_text,
+)
+from app.sandbox.routing import ApiError, Response, Router
+from app.scopes import DRIVE, G
 
 router = Router("drive")
+READ = (DRIVE, G + "drive.readonly")
+METADATA = READ + (G + "drive.metadata.readonly",)
+WRITE = (DRIVE,)
+ROOT = "0ARootFolder"
+SHORT_TYPES = {"folder": FOLDER, "doc": DOC, "sheet": SHEET}
+ROLES = ("reader", "commenter", "writer", "fileOrganizer", "organizer", "owner")
+FILE_DEFAULT_FIELDS = "kind,id,name,mimeType"
+FILES = r"/drive/v3/files"
+FILE = FILES + r"/(?P<file_id>[\w-]+)"
+UPLOAD = r"/upload/drive/v3/files"
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class State:
     def __init__(self, sandbox, seed: dict):
         self.sandbox = sandbox
+        self.drives = {d["id"]: {"id": d["id"], "name": d["name"], "createdTime": d.get("created", now())} for d in seed.get("drives", [])}
+        self.files: dict[str, dict] = {}
+        self.notifications: list[dict] = []  # sharing emails Drive would have sent
+        for spec in seed.get("files", []):
+            self._seed_file(spec)
+
+    def _seed_file(self, spec: dict) -> None:
+        mime_type = SHORT_TYPES.get(spec["mimeType"], spec["mimeType"])
+        file = self.new_file(
+            {"id": spec.get("id"), "name": spec["name"], "mimeType": mime_type, "description": spec.get("description", "")},
+            parent=spec.get("parent") or spec.get("drive"),
+            drive_id=spec.get("drive"),
+            owner=spec.get("owner"),
+        )
+        file.update(starred=spec.get("starred", False), trashed=spec.get("trashed", False))
+        file["modifiedTime"] = spec.get("modified", file["modifiedTime"])
+        file["createdTime"] = spec.get("created", spec.get("modified", file["createdTime"]))
+        if mime_type == DOC:
+            file["document"] = Document.from_blocks(spec.get("content", []))
+        elif mime_type == SHEET:
+            file["rows"] = spec.get("rows", [])
+        elif mime_type != FOLDER:
+            file["content"] = base64.b64decode(spec["base64"]) if "base64" in spec else spec.get("text", "").encode()
+        for grant in spec.get("permissions", []):
+            file["permissions"].append(self.permission(grant["emailAddress"], grant["role"]))
+
+    # --- records ----------------------------------------------------------------
+    def new_file(self, metadata: dict, parent: str | None = None, drive_id: str | None = None, owner: dict | None = None) -> dict:
+        stamp = now()
+        file_id = metadata.get("id") or secrets.token_urlsafe(24)
+        mime_type = metadata.get("mimeType") or "application/octet-stream"
+        file = {
+            "id": file_id,
+            "name": metadata.get("name") or "Untitled",
+            "mimeType": mime_type,
+            "description": metadata.get("description", ""),
+            "parents": [] if owner else [parent or ROOT],  # someone else's folders are not mine to see
+            "driveId": drive_id,
+            "starred": bool(metadata.get("starred", False)),
+            "trashed": False,
+            "createdTime": stamp,
+            "modifiedTime": stamp,
+            "sharedWithMe": bool(owner),
+            "owner": owner and {"email": owner["email"], "name": owner.get("name", owner["email"])},
+            "permissions": [],
+        }
+        if not drive_id:
+            who = file["owner"] or {"email": self.sandbox.account["email"], "name": self.sandbox.account["name"]}
+            file["permissions"].append(self.permission(who["email"], "owner", who["name"]))
+        if mime_type == DOC:
+            file["document"] = Document()
+        elif mime_type == SHEET:
+            file["rows"] = []
+        elif mime_type != FOLDER:
+            file["content"] = b""
+        self.files[file_id] = file
+        return file
+
+    def permission(self, email: str, role: str, name: str | None = None) -> dict:
+        if email == "anyone":
+            return {"kind": "drive#permission", "id": "anyoneWithLink", "type": "anyone", "role": role}
+        return {
+            "kind": "drive#permission",
+            "id": str(zlib.crc32(email.lower().encode())),
+            "type": "user",
+            "role": role,
+            "emailAddress": email,
+            "displayName": name or email.split("@")[0],
+        }
+
+    def touch(self, file: dict) -> None:
+        file["modifiedTime"] = now()
+
+    def find(self, request, file_id: str) -> dict:
+        """The file, or 404 as Drive answers (also for shared-drive files without supportsAllDrives)."""
+        file = self.files.get(self.resolve_folder(file_id))
+        if file is None or (file["driveId"] and not request.bool_arg("supportsAllDrives")):
+            raise ApiError(404, f"File not found: {file_id}.", "notFound")
+        return file
+
+    # --- what drive_query asks of the state ------------------------------------------
+    def resolve_folder(self, folder_id: str) -> str:
+        return ROOT if folder_id == "root" else folder_id
+
+    def full_text(self, file: dict) -> str:
+        return (file["description"] or "") + "\n" + (readable_text(file) or "")
+
+    def has_role(self, file: dict, email: str, field: str) -> bool:
+        email = self.sandbox.account["email"] if email == "me" else email
+        roles = {"owners": {"owner"}, "writers": {"owner", "organizer", "fileOrganizer", "writer"}}.get(field, set(ROLES))
+        return any(p.get("emailAddress") == email and p["role"] in roles for p in file["permissions"])
+
+    # --- shapes ----------------------------------------------------------------------
+    def metadata(self, file: dict) -> dict:
+        out = {
+            "kind": "drive#file",
+            "id": file["id"],
+            "name": file["name"],
+            "mimeType": file["mimeType"],
+            "description": file["description"],
+            "parents": file["parents"],
+            "starred": file["starred"],
+            "trashed": file["trashed"],
+            "createdTime": file["createdTime"],
+            "modifiedTime": file["modifiedTime"],
+            "webViewLink": self.sandbox.link("file", file["id"]),
+            "shared": len(file["permissions"]) > 1,
+            "permissions": file["permissions"],
+        }
+        if file["driveId"]:
+            out["driveId"] = file["driveId"]
+        else:
+            out["owners"] = [self.user(p) for p in file["permissions"] if p["role"] == "owner"]
+        if file["sharedWithMe"]:
+            out["sharedWithMeTime"] = file["createdTime"]
+        if "content" in file:
+            out["size"] = str(len(file["content"]))
+            out["md5Checksum"] = hashlib.md5(file["content"]).hexdigest()
+        return out
+
+    def user(self, permission: dict) -> dict:
+        email = permission["emailAddress"]
+        return {
+            "kind": "drive#user",
+            "displayName": permission["displayName"],
+            "emailAddress": email,
+            "me": email == self.sandbox.account["email"],
+            "permissionId": permission["id"],
+        }
 
     def dump(self) -> dict:
-        return {}
+        files = {}
+        for file_id, file in self.files.items():
+            files[file_id] = {**self.metadata(file), "text": readable_text(file)}
+        return {"root": ROOT, "drives": list(self.drives.values()), "files": files, "notifications": self.notifications}
+
+    def view(self, kind: str, item_id: str) -> dict | None:
+        file = self.files.get(item_id) if kind == "file" else None
+        if file is None:
+            return None
+        text = readable_text(file)
+        shown = {key: value for key, value in self.metadata(file).items() if key not in ("kind", "webViewLink")}
+        return {**shown, "content": text if text is not None else f"({len(file.get('content', b''))} bytes of {file['mimeType']})"}
+
+
+# --- files.list ----------------------------------------------------------------------
+@router.get(FILES, scopes=METADATA)
+def list_files(state: State, request):
+    predicate = drive_query.parse(request.arg("q", ""))
+    visible = _corpus(state, request)
+    found = [f for f in state.files.values() if visible(f) and predicate(f, state)]
+    _sort(found, request.arg("orderBy", ""))
+    size = min(max(request.int_arg("pageSize", 100), 1), 1000)
+    start = request.int_arg("pageToken", 0)
+    page = found[start : start + size]
+    body = {"kind": "drive#fileList", "incompleteSearch": False, "files": [state.metadata(f) for f in page]}
+    if start + size < len(found):
+        body["nextPageToken"] = str(start + size)
+    return apply_fields(body, request.arg("fields"), f"kind,nextPageToken,incompleteSearch,files({FILE_DEFAULT_FIELDS})")
+
+
+def _corpus(state: State, request):
+    """Which files a list may return: shared-drive files only with both all-drives flags, as at Google."""
+    corpora = request.arg("corpora") or ("drive" if request.arg("driveId") else "user")
+    all_drives = request.bool_arg("includeItemsFromAllDrives") and request.bool_arg("supportsAllDrives")
+    if corpora in ("drive", "allDrives") and not request.bool_arg("includeItemsFromAllDrives"):
+        raise ApiError(400, "The includeItemsFromAllDrives parameter must be set to true when corpora is drive or allDrives.", "invalid")
+    if corpora == "drive":
+        drive_id = request.arg("driveId")
+        if drive_id not in state.drives:
+            raise ApiError(404, f"Shared drive not found: {drive_id}", "notFound")
+        return lambda f: all_drives and f["driveId"] == drive_id
+    if corpora == "allDrives":
+        return lambda f: not f["driveId"] or all_drives
+    if corpora == "user":
+        return lambda f: not f["driveId"]
+    raise ApiError(400, f"Invalid Value: corpora={corpora}", "invalid")
+
+
+SORT_KEYS = {
+    "name": lambda f: f["name"].lower(),
+    "modifiedTime": lambda f: f["modifiedTime"],
+    "createdTime": lambda f: f["createdTime"],
+    "folder": lambda f: f["mimeType"] != FOLDER,
+    "starred": lambda f: not f["starred"],
+}
+
+
+def _sort(files: list, order_by: str) -> None:
+    # Sort by the last key first: Python's sort is stable, so earlier keys win.
+    for clause in reversed([c.split() for c in order_by.split(",") if c.strip()]):
+        key = SORT_KEYS.get(clause[0].replace("_natural", ""))
+        if key is None:
+            raise ApiError(400, f"Invalid Value: orderBy={order_by}", "invalid")
+        files.sort(key=key, reverse=clause[-1].lower() == "desc")
+
+
+# --- files.get / export / create / update / copy / delete --------------------------------
+@router.get(FILE + r"/export", scopes=READ)
+def export_file(state: State, request, file_id):
+    file = state.files.get(file_id)
+    if file is None:
+        raise ApiError(404, f"File not found: {file_id}.", "notFound")
+    mime_type = request.arg("mimeType", "")
+    return Response(200, export(file, mime_type), content_type=mime_type)
+
+
+@router.get(FILE, scopes=METADATA)
+def get_file(state: State, request, file_id):
+    file = state.find(request, file_id)
+    if request.arg("alt") != "media":
+        return apply_fields(state.metadata(file), request.arg("fields"), FILE_DEFAULT_FIELDS)
+    if G + "drive.metadata.readonly" in request.scopes and not request.scopes & set(READ):
+        raise ApiError(403, "Request had insufficient authentication scopes.", "insufficientPermissions")
+    if "content" not in file:
+        raise ApiError(403, "Only files with binary content can be downloaded. Use Export with Docs Editors files.", "fileNotDownloadable")
+    return Response(200, file["content"], content_type=file["mimeType"])
+
+
+@router.post(FILES, scopes=WRITE)
+def create_file(state: State, request):
+    return _create(state, request, request.json(), None, None)
+
+
+@router.post(UPLOAD, scopes=WRITE)
+def upload_file(state: State, request):
+    metadata, media, media_type = parse_upload(request)
+    return _create(state, request, metadata, media, media_type)
+
+
+def _create(state: State, request, metadata: dict, media: bytes | None, media_type: str | None):
+    parents = metadata.get("parents") or [ROOT]
+    parent = _folder(state, request, parents[0])
+    drive_id = parent["id"] if parent["id"] in state.drives else parent.get("driveId")
+    metadata = {**metadata, "mimeType": metadata.get("mimeType") or media_type}
+    file = state.new_file({k: v for k, v in metadata.items() if k != "id"}, parent=parent["id"], drive_id=drive_id)
+    if media is not None:
+        _store_media(file, media, media_type)
+    return apply_fields(state.metadata(file), request.arg("fields"), FILE_DEFAULT_FIELDS)
+
+
+def _folder(state: State, request, folder_id: str) -> dict:
+    folder_id = state.resolve_folder(folder_id)
+    if folder_id == ROOT:
+        return {"id": ROOT}
+    if folder_id in state.drives:
+        if not request.bool_arg("supportsAllDrives"):
+            raise ApiError(404, f"File not found: {folder_id}.", "notFound")
+        return {"id": folder_id}
+    folder = state.find(request, folder_id)
+    if folder["mimeType"] != FOLDER:
+        raise ApiError(400, f"The parent {folder_id} is not a folder.", "invalidParent")
+    return folder
+
+
+def _store_media(file: dict, media: bytes, media_type: str | None) -> None:
+    """Keep the bytes, or convert them when the file is a Google type (an import)."""
+    if file["mimeType"] == DOC:
+        file["document"] = Document.from_text(media.decode("utf-8", "replace"))
+    elif file["mimeType"] == SHEET:
+        file["rows"] = csv_to_rows(media)
+    elif file["mimeType"] == FOLDER:
+        raise ApiError(400, "A folder cannot have content.", "badContent")
+    else:
+        file["content"] = media
+
+
+@router.patch(FILE, scopes=WRITE)
+def update_file(state: State, request, file_id):
+    return _update(state, request, state.find(request, file_id), request.json(), None)
+
+
+@router.patch(UPLOAD + r"/(?P<file_id>[\w-]+)", scopes=WRITE)
+def update_file_content(state: State, request, file_id):
+    file = state.find(request, file_id)
+    metadata, media, media_type = parse_upload(request)
+    return _update(state, request, file, metadata, (media, media_type))
+
+
+def _update(state: State, request, file: dict, changes: dict, media):
+    for key in ("name", "description", "starred", "trashed"):
+        if key in changes:
+            file[key] = changes[key]
+    for folder_id in filter(None, request.arg("addParents", "").split(",")):
+        file["parents"].append(_folder(state, request, folder_id)["id"])
+    removed = set(filter(None, (state.resolve_folder(p) for p in request.arg("removeParents", "").split(","))))
+    file["parents"] = [p for p in file["parents"] if p not in removed] or [ROOT]
+    if media:
+        _store_media(file, *media)
+    state.touch(file)
+    return apply_fields(state.metadata(file), request.arg("fields"), FILE_DEFAULT_FIELDS)
+
+
+@router.post(FILE + r"/copy", scopes=WRITE)
+def copy_file(state: State, request, file_id):
+    source = state.find(request, file_id)
+    changes = request.json()
+    parent = _folder(state, request, (changes.get("parents") or source["parents"])[0])
+    copied = state.new_file(
+        {"name": changes.get("name") or f"Copy of {source['name']}", "mimeType": source["mimeType"], "description": source["description"]},
+        parent=parent["id"],
+        drive_id=source["driveId"],
+    )
+    for key in ("document", "rows", "content"):
+        if key in source:
+            copied[key] = copy.deepcopy(source[key])
+    return apply_fields(state.metadata(copied), request.arg("fields"), FILE_DEFAULT_FIELDS)
+
+
+@router.delete(FILES + r"/trash", scopes=WRITE)
+def empty_trash(state: State, request):
+    for file_id in [i for i, f in state.files.items() if f["trashed"] and not f["driveId"]]:
+        del state.files[file_id]
+
+
+@router.delete(FILE, scopes=WRITE)
+def delete_file(state: State, request, file_id):
+    file = state.find(request, file_id)
+    del state.files[file["id"]]
+
+
+# --- permissions ----------------------------------------------------------------------
+@router.get(FILE + r"/permissions", scopes=METADATA)
+def list_permissions(state: State, request, file_id):
+    file = state.find(request, file_id)
+    body = {"kind": "drive#permissionList", "permissions": file["permissions"]}
+    return apply_fields(body, request.arg("fields"), "kind,permissions(kind,id,type,role)")
+
+
+@router.post(FILE + r"/permissions", scopes=WRITE)
+def create_permission(state: State, request, file_id):
+    file = state.find(request, file_id)
+    spec = request.json()
+    role, kind = spec.get("role"), spec.get("type")
+    if role not in ROLES or kind not in ("user", "group", "anyone"):
+        raise ApiError(400, "A permission needs a valid role and a type of user, group or anyone.", "invalid")
+    if role == "owner" and not request.bool_arg("transferOwnership"):
+        raise ApiError(403, "The transferOwnership parameter must be enabled when the permission role is 'owner'.", "forbidden")
+    email = spec.get("emailAddress") if kind != "anyone" else "anyone"
+    if not email or (kind != "anyone" and "@" not in email):
+        raise ApiError(400, "The permission's emailAddress is missing or invalid.", "invalid")
+    granted = state.permission(email, role)
+    file["permissions"] = [p for p in file["permissions"] if p["id"] != granted["id"]] + [granted]
+    if kind != "anyone" and request.bool_arg("sendNotificationEmail", True):
+        state.notifications.append(
+            {"to": email, "fileId": file["id"], "name": file["name"], "role": role, "message": request.arg("emailMessage", "")}
+        )
+    return apply_fields(granted, request.arg("fields"), "kind,id,type,role")
+
+
+@router.delete(FILE + r"/permissions/(?P<permission_id>[\w-]+)", scopes=WRITE)
+def delete_permission(state: State, request, file_id, permission_id):
+    file = state.find(request, file_id)
+    match = [p for p in file["permissions"] if p["id"] == permission_id]
+    if not match:
+        raise ApiError(404, f"Permission not found: {permission_id}.", "notFound")
+    if match[0]["role"] == "owner":
+        raise ApiError(403, "The owner of a file cannot be removed.", "cannotRemoveOwner")
+    file["permissions"].remove(match[0])
+
+
+# --- shared drives and about -------------------------------------------------------------
+@router.get(r"/drive/v3/drives", scopes=METADATA)
+def list_drives(state: State, request):
+    drives = [{"kind": "drive#drive", **d} for d in state.drives.values()]
+    return apply_fields({"kind": "drive#driveList", "drives": drives}, request.arg("fields"), "kind,nextPageToken,drives(kind,id,name)")
+
+
+@router.get(r"/drive/v3/drives/(?P<drive_id>[\w-]+)", scopes=METADATA)
+def get_drive(state: State, request, drive_id):
+    drive = state.drives.get(drive_id)
+    if drive is None:
+        raise ApiError(404, f"Shared drive not found: {drive_id}", "notFound")
+    return apply_fields({"kind": "drive#drive", **drive}, request.arg("fields"), "kind,id,name")
+
+
+@router.get(r"/drive/v3/about", scopes=METADATA)
+def about(state: State, request):
+    if not request.arg("fields"):
+        raise ApiError(400, "The 'fields' parameter is required for this method.", "required")
+    account = state.sandbox.account
+    me = state.permission(account["email"], "owner", account["name"])
+    body = {
+        "kind": "drive#about",
+        "user": state.user(me),
+        "storageQuota": {"limit": str(15 * 2**30), "usage": str(sum(len(f.get("content", b"")) for f in state.files.values()))},
+    }
+    return apply_fields(body, request.arg("fields"), "")

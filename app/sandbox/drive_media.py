@@ -1,0 +1,143 @@
+"""Drive's bytes: upload bodies in, exports and field masks out.
+
+An upload is either plain bytes (uploadType=media) or multipart/related with a
+JSON metadata part then the media part (uploadType=multipart), the shape
+google-api-python-client sends; the `email` package parses it.
+"""
+import csv
+import io
+import json
+from email.parser import BytesParser
+from email.policy import HTTP
+
+from app.sandbox.routing import ApiError
+
+FOLDER = "application/vnd.google-apps.folder"
+DOC = "application/vnd.google-apps.document"
+SHEET = "application/vnd.google-apps.spreadsheet"
+GOOGLE_TYPES = {FOLDER, DOC, SHEET}
+PDF = "application/pdf"
+DOC_EXPORTS = {"text/plain": "text", "text/markdown": "markdown", "text/x-markdown": "markdown", "text/html": "html"}
+
+
+def parse_upload(request) -> tuple[dict, bytes | None, str | None]:
+    """(metadata, media bytes, media type) from an upload request; media is None without one."""
+    kind = request.arg("uploadType", "")
+    content_type = request.headers.get("content-type", "application/octet-stream")
+    if kind == "media":
+        return {}, request.body, content_type.split(";")[0].strip()
+    if kind != "multipart":
+        raise ApiError(400, f"The sandbox accepts uploadType=media or multipart, not {kind!r}.", "badContent")
+    if not content_type.startswith("multipart/related"):
+        raise ApiError(400, "A multipart upload must be multipart/related.", "badContent")
+    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + request.body)
+    parts = list(message.iter_parts())
+    if len(parts) != 2:
+        raise ApiError(400, "A multipart upload has a metadata part and a media part.", "badContent")
+    try:
+        metadata = json.loads(parts[0].get_payload(decode=True) or b"{}")
+    except ValueError:
+        raise ApiError(400, "The metadata part is not JSON.", "parseError") from None
+    return metadata, parts[1].get_payload(decode=True) or b"", parts[1].get_content_type()
+
+
+def export(file: dict, mime_type: str) -> bytes:
+    """A Google Doc or Sheet in another format, as Drive's files.export gives it."""
+    if file["mimeType"] == DOC and mime_type in DOC_EXPORTS:
+        return file["document"].export(DOC_EXPORTS[mime_type]).encode()
+    if file["mimeType"] == SHEET and mime_type == "text/csv":
+        return rows_to_csv(file["rows"]).encode()
+    if file["mimeType"] in (DOC, SHEET) and mime_type == PDF:
+        return text_to_pdf(export(file, "text/plain" if file["mimeType"] == DOC else "text/csv").decode())
+    if file["mimeType"] not in (DOC, SHEET):
+        raise ApiError(403, "Export only supports Docs Editors files.", "fileNotExportable")
+    raise ApiError(400, "The requested conversion is not supported.", "badRequest")
+
+
+def rows_to_csv(rows: list[list]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def csv_to_rows(data: bytes) -> list[list[str]]:
+    return [row for row in csv.reader(io.StringIO(data.decode("utf-8", "replace")))]
+
+
+def readable_text(file: dict) -> str | None:
+    """The text a person would read in the file, or None for binary content."""
+    if file["mimeType"] == DOC:
+        return file["document"].export("markdown")
+    if file["mimeType"] == SHEET:
+        return rows_to_csv(file["rows"])
+    content = file.get("content")
+    if content is None or not is_text(file["mimeType"]):
+        return None
+    return content.decode("utf-8", "replace")
+
+
+def is_text(mime_type: str) -> bool:
+    return mime_type.startswith("text/") or mime_type in ("application/json", "application/xml")
+
+
+# --- the `fields` parameter ----------------------------------------------------
+def apply_fields(value, fields: str | None, default: str):
+    """Keep only the fields asked for ("files(id,name),nextPageToken"); "*" keeps all."""
+    tree = _parse_fields(fields or default)
+    return _select(value, tree)
+
+
+def _parse_fields(text: str):
+    tree, stack, name = {}, [], ""
+    current = tree
+    for char in text + ",":
+        if char in ",()":
+            if name.strip():
+                current.setdefault(name.strip(), None)
+            if char == "(":
+                child = {}
+                current[name.strip()] = child
+                stack.append(current)
+                current = child
+            elif char == ")":
+                current = stack.pop() if stack else tree
+            name = ""
+        else:
+            name += char
+    return tree
+
+
+def _select(value, tree):
+    if tree is None or "*" in tree:
+        return value
+    if isinstance(value, list):
+        return [_select(item, tree) for item in value]
+    if not isinstance(value, dict):
+        return value
+    return {key: _select(value[key], sub) for key, sub in tree.items() if key in value}
+
+
+def text_to_pdf(text: str) -> bytes:
+    """A one-page PDF showing the text, enough for an exported Doc to open in a viewer."""
+    lines = [_pdf_string(line) for line in text.splitlines()[:50]]
+    stream = "BT /F1 11 Tf 72 740 Td 14 TL " + " ".join(f"({line}) '" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream.encode('latin-1'))} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    table = "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    trailer = f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{len(out)}\n%%EOF\n"
+    return out + f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n{table}{trailer}".encode("latin-1")
+
+
+def _pdf_string(line: str) -> str:
+    # Helvetica's built-in encoding covers Latin-1; anything else shows as "?".
+    line = line.encode("latin-1", "replace").decode("latin-1")
+    return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")

@@ -1,0 +1,102 @@
+"""The sandbox's Docs v1, exercised through google-api-python-client."""
+import pytest
+from googleapiclient.errors import HttpError
+
+
+@pytest.fixture
+def documents(ctx):
+    return ctx.service("docs").documents()
+
+
+def paragraphs(document: dict) -> list[dict]:
+    return [item["paragraph"] for item in document["body"]["content"] if "paragraph" in item]
+
+
+def text_of(paragraph: dict) -> str:
+    return "".join(e["textRun"]["content"] for e in paragraph["elements"])
+
+
+def edit(documents, document_id, *requests):
+    return documents.batchUpdate(documentId=document_id, body={"requests": list(requests)}).execute()
+
+
+def test_a_doc_has_headings_bold_links_and_lists_that_tell_ordered_from_unordered(documents):
+    doc = documents.get(documentId="1Q3PlanningNotesDoc").execute()
+    heading, owner, *_ = paragraphs(doc)
+    assert heading["paragraphStyle"]["namedStyleType"] == "HEADING_1" and text_of(heading) == "Q3 planning notes\n"
+    bold = [e["textRun"] for e in owner["elements"] if e["textRun"]["textStyle"].get("bold")]
+    assert [run["content"] for run in bold] == ["Alice Chen"]
+    linked = [e["textRun"]["textStyle"]["link"]["url"] for e in owner["elements"] if "link" in e["textRun"]["textStyle"]]
+    assert linked == ["https://docs.google.com/spreadsheets/d/1Q3BudgetSheet"]
+    bullets = [p for p in paragraphs(doc) if "bullet" in p]
+    glyphs = [doc["lists"][p["bullet"]["listId"]]["listProperties"]["nestingLevels"][0] for p in bullets]
+    assert ["glyphType" in g for g in glyphs] == [False, False, False, False, True, True]
+    assert [p["bullet"].get("nestingLevel", 0) for p in bullets] == [0, 0, 1, 0, 0, 0]
+
+
+def test_indices_count_an_emoji_as_two_utf16_units(documents):
+    doc = documents.get(documentId="1RapportEteDoc").execute()
+    last = doc["body"]["content"][-1]
+    text = text_of(last["paragraph"])
+    assert text.endswith("🎉\n")
+    assert last["endIndex"] - last["startIndex"] == len(text) + 1
+
+
+def test_create_makes_an_empty_google_doc_in_drive(documents, sandbox):
+    doc = documents.create(body={"title": "Retro notes"}).execute()
+    assert [text_of(p) for p in paragraphs(doc)] == ["\n"]
+    stored = sandbox.state()["drive"]["files"][doc["documentId"]]
+    assert stored["name"] == "Retro notes" and stored["mimeType"] == "application/vnd.google-apps.document"
+
+
+def test_inserted_text_takes_styles_and_bullets_with_tabs_as_nesting(documents):
+    doc_id = documents.create(body={"title": "Plan"}).execute()["documentId"]
+    edit(
+        documents,
+        doc_id,
+        {"insertText": {"location": {"index": 1}, "text": "Plan 🚀\nfirst\n\tsecond"}},
+        {"updateParagraphStyle": {"range": {"startIndex": 1, "endIndex": 8}, "paragraphStyle": {"namedStyleType": "HEADING_2"}, "fields": "namedStyleType"}},
+        {"updateTextStyle": {"range": {"startIndex": 9, "endIndex": 14}, "textStyle": {"bold": True}, "fields": "bold"}},
+        {"createParagraphBullets": {"range": {"startIndex": 9, "endIndex": 22}, "bulletPreset": "NUMBERED_DECIMAL_ALPHA_ROMAN"}},
+    )
+    doc = documents.get(documentId=doc_id).execute()
+    heading, first, second = paragraphs(doc)
+    assert heading["paragraphStyle"]["namedStyleType"] == "HEADING_2"
+    assert first["elements"][0]["textRun"] == {"content": "first", "textStyle": {"bold": True}}
+    assert text_of(second) == "second\n" and second["bullet"]["nestingLevel"] == 1
+
+
+def test_insert_at_end_of_segment_and_delete_a_range(documents, ctx):
+    edit(documents, "1RapportEteDoc", {"insertText": {"endOfSegmentLocation": {}, "text": "\nFin."}})
+    doc = documents.get(documentId="1RapportEteDoc").execute()
+    assert text_of(paragraphs(doc)[-1]) == "Fin.\n"
+    edit(documents, "1RapportEteDoc", {"deleteContentRange": {"range": {"startIndex": 1, "endIndex": 11}}})
+    exported = ctx.service("drive").files().export(fileId="1RapportEteDoc", mimeType="text/plain").execute().decode()
+    assert exported.startswith("activité — été 2026\n") and exported.endswith("Fin.\n")
+
+
+def test_a_failing_request_leaves_the_document_unchanged(documents):
+    before = documents.get(documentId="1Q3PlanningNotesDoc").execute()
+    end = before["body"]["content"][-1]["endIndex"]
+    with pytest.raises(HttpError) as caught:
+        edit(
+            documents,
+            "1Q3PlanningNotesDoc",
+            {"insertText": {"location": {"index": 1}, "text": "Lost "}},
+            {"deleteContentRange": {"range": {"startIndex": 1, "endIndex": end + 5}}},
+        )
+    assert caught.value.status_code == 400 and "requests[1]" in str(caught.value)
+    assert documents.get(documentId="1Q3PlanningNotesDoc").execute()["body"] == before["body"]
+
+
+def test_the_final_newline_cannot_be_deleted(documents):
+    end = documents.get(documentId="1RapportEteDoc").execute()["body"]["content"][-1]["endIndex"]
+    with pytest.raises(HttpError) as caught:
+        edit(documents, "1RapportEteDoc", {"deleteContentRange": {"range": {"startIndex": 1, "endIndex": end}}})
+    assert caught.value.status_code == 400
+
+
+def test_a_sheet_is_not_a_document(documents):
+    with pytest.raises(HttpError) as caught:
+        documents.get(documentId="1Q3BudgetSheet").execute()
+    assert caught.value.status_code == 400
