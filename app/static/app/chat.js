@@ -42,17 +42,24 @@ function closeEvents() {
 }
 
 // --- following a run live ----------------------------------------------------------
+const EVENT_TYPES = ["thinking", "step_started", "step_finished", "waiting_for_approval", "run_finished"];
+
 function followRun(run, runId) {
   closeEvents();
   const source = api.runEvents(runId);
   page.events = source;
-  source.onmessage = (message) => onRunEvent(run, JSON.parse(message.data));
+  const handle = (message) => onRunEvent(run, JSON.parse(message.data));
+  source.onmessage = handle;
+  for (const type of EVENT_TYPES) source.addEventListener(type, handle);
   source.onerror = () => source.readyState === EventSource.CLOSED && closeEvents();
 }
 
 function onRunEvent(run, event) {
-  if (event.action) view.upsertStep(run, event.action);
-  else if (event.text) view.addNote(run, event.text);
+  if (event.type === "thinking") view.showWorking(run, "Thinking…");
+  if (event.type === "step_started") {
+    view.upsertStep(run, { id: event.action_id, tool: event.tool, description: event.line, status: "running" });
+  }
+  if (event.type === "step_finished") view.upsertStep(run, { ...event, id: event.action_id });
   if (event.type === "waiting_for_approval") view.showWorking(run, "Waiting for your approval…");
   if (event.type === "run_finished" || event.type === "waiting_for_approval") {
     closeEvents();
@@ -61,11 +68,39 @@ function onRunEvent(run, event) {
   }
 }
 
+// The run id is only in the response, which comes when the run ends or pauses:
+// meanwhile find the running run in the conversation to follow its progress.
+async function discoverRun(run, controller) {
+  const known = conversationIds();
+  for (let delay = 150; page.waiting === controller; delay = Math.min(delay * 2, 2000)) {
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    const conversationId = page.conversationId || (await newConversationId(known));
+    const found = conversationId && page.waiting === controller ? await api.loadConversation(conversationId) : null;
+    const live = found?.ok && (found.data.runs || []).find((r) => r.status === "running");
+    if (live && page.waiting === controller) {
+      if (!page.conversationId) setConversation(conversationId);
+      run.dataset.runId = live.run_id;
+      followRun(run, live.run_id);
+      return;
+    }
+  }
+}
+
+function conversationIds() {
+  return new Set([...$("conversation-list").querySelectorAll("button")].map((b) => b.dataset.id));
+}
+
+async function newConversationId(known) {
+  const { ok, data } = await api.listConversations();
+  return ok ? (data.conversations || []).map((c) => c.id).find((id) => !known.has(id)) : null;
+}
+
 // --- talking to /get_response ------------------------------------------------------
 async function call(run, body, retry) {
   const controller = new AbortController();
   page.waiting = controller;
   setBusy(true);
+  discoverRun(run, controller);
   let result;
   try {
     result = await api.getResponse({ ...body, conversation_id: page.conversationId || undefined }, controller.signal);
@@ -88,23 +123,39 @@ async function call(run, body, retry) {
 
 function handleResult(run, { ok, data }, retry) {
   if (data.conversation_id) setConversation(data.conversation_id);
+  refreshSidebar();
+  if (data.resume) {
+    // Claude stayed unreachable: the run kept what it did and carries on from there.
+    renderRun(run, data);
+    return false;
+  }
   if (!ok) {
     view.showError(run, data.error || "Something went wrong.", { retry, loginUrl: data.login_url });
     return false;
   }
   renderRun(run, data);
-  refreshSidebar();
   return true;
 }
 
+function resume(run) {
+  const attempt = () => call(run, { resume: run.dataset.runId }, attempt);
+  view.showWorking(run, "Resuming…");
+  return attempt();
+}
+
 function renderRun(run, data) {
-  if (data.run_id || data.id) run.dataset.runId = data.run_id || data.id;
+  if (data.run_id) run.dataset.runId = data.run_id;
   for (const action of data.actions || []) view.upsertStep(run, action);
-  if (data.status === "needs_approval") {
+  if (data.status === "interrupted") {
+    view.showError(run, `${data.error || "This task was interrupted."} Everything done so far is kept.`,
+      { retry: () => resume(run), retryLabel: "Resume" });
+  } else if (data.status === "needs_approval") {
     view.showApprovals(run, data.actions || [], decide);
     view.showWorking(run, "Waiting for your approval…");
   } else if (data.status === "running") {
     view.showWorking(run);
+  } else if (data.status === "failed" && !data.reply) {
+    view.showError(run, data.error || "This task failed.");
   } else {
     view.showReply(run, data);
   }

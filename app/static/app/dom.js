@@ -9,7 +9,7 @@ export function el(tag, props = {}, ...children) {
     else if (key.startsWith("on")) node.addEventListener(key.slice(2).toLowerCase(), value);
     else node.setAttribute(key, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -82,6 +82,8 @@ export function listText(value) {
 
 function itemText(item) {
   if (item && typeof item === "object") {
+    if (item.drive_file_id) return `Drive file ${item.drive_file_id}`;
+    if (item.attachment_id) return `attachment ${item.attachment_id} of email ${item.message_id}`;
     return item.email || item.name || item.filename || item.title || item.id || JSON.stringify(item);
   }
   return String(item ?? "");

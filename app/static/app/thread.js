@@ -43,13 +43,15 @@ export function showWorking(run, text = "Working…") {
 export function upsertStep(run, step) {
   const list = run.querySelector(".progress");
   const key = step.id || `${step.tool}-${list.children.length}`;
-  const line = el("li", { className: "step", "data-step": key },
+  const old = list.querySelector(`[data-step="${CSS.escape(key)}"]`);
+  // The live stream says what a step does ("Searching Gmail for 'Q3'"); later updates keep that line.
+  const description = step.description || old?.dataset.line || "";
+  const line = el("li", { className: "step", "data-step": key, "data-line": description },
     icon(serviceOf(step.tool)),
-    el("span", { className: "what" }, stepText(step)),
+    el("span", { className: "what" }, stepText({ ...step, description })),
     step.status ? el("span", { className: `state ${step.status}` }, STATE_LABELS[step.status] || step.status) : null,
     openLink(step.link),
     step.error ? el("span", { className: "step-error" }, step.error) : null);
-  const old = list.querySelector(`[data-step="${CSS.escape(key)}"]`);
   old ? old.replaceWith(line) : list.append(line);
 }
 
@@ -91,12 +93,12 @@ export function showReply(run, result) {
     body));
 }
 
-export function showError(run, message, { retry, loginUrl } = {}) {
+export function showError(run, message, { retry, retryLabel = "Retry", loginUrl } = {}) {
   const line = el("div", { className: "error-line", role: "alert" }, el("span", {}, message));
   const login = loginUrl && loginUrl.startsWith("/") ? el("a", { className: "button", href: loginUrl }, "Connect Google") : null;
   if (login) line.append(login);
   if (retry) {
-    line.append(el("button", { type: "button", onClick: () => { line.remove(); retry(); } }, "Retry"));
+    line.append(el("button", { type: "button", onClick: () => { line.remove(); retry(); } }, retryLabel));
   }
   run.querySelector(".outcome").replaceChildren(line);
   line.querySelector("button")?.focus();
