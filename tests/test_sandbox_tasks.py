@@ -1,0 +1,68 @@
+"""The Tasks emulator answers the real client the way Google does."""
+import pytest
+from googleapiclient.errors import HttpError
+
+
+@pytest.fixture
+def tasks(ctx):
+    return ctx.service("tasks")
+
+
+def titles(response):
+    return [t["title"] for t in response.get("items", [])]
+
+
+def test_task_lists_are_listed_and_created(tasks):
+    created = tasks.tasklists().insert(body={"title": "Groceries"}).execute()
+
+    assert [l["title"] for l in tasks.tasklists().list().execute()["items"]] == ["My Tasks", "Q3", "Groceries"]
+    assert tasks.tasklists().get(tasklist=created["id"]).execute()["title"] == "Groceries"
+
+
+def test_hidden_completed_tasks_need_show_hidden(tasks):
+    visible = titles(tasks.tasks().list(tasklist="@default").execute())
+    everything = titles(tasks.tasks().list(tasklist="@default", showHidden=True).execute())
+    open_only = titles(tasks.tasks().list(tasklist="@default", showCompleted=False).execute())
+
+    assert "Expense report for October" in visible and "Order new badge" not in visible
+    assert "Order new badge" in everything
+    assert "Expense report for October" not in open_only and visible[0] == "Send Q3 report to the board"
+
+
+def test_new_task_goes_on_top_with_a_date_only_due(tasks):
+    task = tasks.tasks().insert(tasklist="@default", body={"title": "Pay invoice", "due": "2030-03-08T15:30:00.000Z"}).execute()
+
+    assert task["due"] == "2030-03-08T00:00:00.000Z" and task["status"] == "needsAction"
+    assert titles(tasks.tasks().list(tasklist="@default").execute())[0] == "Pay invoice"
+
+
+def test_due_range_filters_tasks(tasks):
+    tasks.tasks().insert(tasklist="@default", body={"title": "Far away", "due": "2030-03-08T00:00:00.000Z"}).execute()
+
+    found = tasks.tasks().list(tasklist="@default", dueMin="2030-03-01T00:00:00Z", dueMax="2030-03-31T00:00:00Z").execute()
+
+    assert titles(found) == ["Far away"]
+
+
+def test_completing_stamps_completed_and_reopening_clears_it(tasks):
+    task = tasks.tasks().insert(tasklist="@default", body={"title": "Pay invoice"}).execute()
+
+    done = tasks.tasks().patch(tasklist="@default", task=task["id"], body={"status": "completed"}).execute()
+    reopened = tasks.tasks().update(tasklist="@default", task=task["id"], body={"id": task["id"], "title": "Pay invoice", "status": "needsAction"}).execute()
+
+    assert done["completed"] and "completed" not in reopened
+
+
+def test_deleted_task_is_gone(tasks):
+    task = tasks.tasks().insert(tasklist="@default", body={"title": "Pay invoice"}).execute()
+
+    tasks.tasks().delete(tasklist="@default", task=task["id"]).execute()
+
+    assert "Pay invoice" not in titles(tasks.tasks().list(tasklist="@default", showHidden=True).execute())
+    assert tasks.tasks().get(tasklist="@default", task=task["id"]).execute()["deleted"] is True
+
+
+def test_unknown_list_is_404(tasks):
+    with pytest.raises(HttpError) as caught:
+        tasks.tasks().list(tasklist="nope").execute()
+    assert caught.value.status_code == 404
