@@ -27,7 +27,7 @@ class Person:
 
     def __init__(self):
         self.client = Client(enforce_csrf_checks=True)
-        self.client.get("/conversations")
+        self.client.get("/")  # the chat page sets the session and csrftoken cookies
         self.csrf = self.client.cookies["csrftoken"].value
 
     def post(self, body, content_type="application/json"):

@@ -1,0 +1,97 @@
+"""Every bad request gets a small JSON error naming what is wrong; none gives a 500."""
+import pytest
+
+from tests.agent_fixtures import Person
+from tests.fake_claude import text, tool_use
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ("{not json", "body"),
+        ("[1, 2]", "body"),
+        ({}, "task"),
+        ({"task": "   "}, "task"),
+        ({"task": 5}, "task"),
+        ({"task": "x" * 20_001}, "task"),
+        ({"task": "hi", "approve": "abc"}, "approve"),
+        ({"approve": [5]}, "approve"),
+        ({"task": "hi", "reason": None}, "reason"),
+        ({"task": "hi", "colour": "blue"}, "colour"),
+        ({"task": "hi", "workspace_content": "x" * 20_001}, "workspace_content"),
+        ({"task": "hi", "approve": ["a"]}, "task"),
+        ({"approve": ["no-such-action"]}, "approve"),
+        ({"reject": ["no-such-action"]}, "reject"),
+    ],
+)
+def test_bad_body_gets_400_naming_the_field(alice, body, field):
+    response = alice.post(body)
+
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(field)
+
+
+def test_non_utf8_body_gets_400(alice):
+    response = alice.post(b"\xff\xfe{}")
+
+    assert response.status_code == 400
+
+
+def test_wrong_content_type_gets_415(alice):
+    response = alice.post("task=hi", content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 415
+    assert "application/json" in response.json()["error"]
+
+
+def test_huge_body_gets_413(alice, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+
+    response = alice.post({"task": "hi", "workspace_content": ["x" * 10_000] * 20})
+
+    assert response.status_code == 413
+    assert response.json()["error"].startswith("body")
+
+
+def test_unknown_conversation_gets_404(alice):
+    response = alice.post({"task": "hi", "conversation_id": "nope"})
+
+    assert response.status_code == 404
+    assert response.json()["error"].startswith("conversation_id")
+
+
+def test_post_without_csrf_token_is_refused(alice):
+    response = alice.client.post("/get_response", {"task": "hi"}, content_type="application/json")
+
+    assert response.status_code == 403
+
+
+def test_no_workspace_connected_gets_401_with_login_url(agent_world, settings):
+    settings.WORKSPACE_SANDBOX = False
+    stranger = Person()
+
+    response = stranger.post({"task": "hi"})
+
+    assert response.status_code == 401
+    assert response.json()["login_url"] == "/oauth2/login/"
+
+
+def test_no_api_key_gets_503(alice, settings):
+    settings.ANTHROPIC_API_KEY = ""
+
+    response = alice.post({"task": "hi"})
+
+    assert response.status_code == 503
+    assert "ANTHROPIC_API_KEY" in response.json()["error"]
+
+
+def test_approving_an_action_already_decided_is_harmless(alice, fake_claude):
+    fake_claude.reply(tool_use("gmail_send", {"to": ["bob@acme.example"], "subject": "s", "body": "b"}))
+    action_id = alice.ask("mail bob")["actions"][0]["id"]
+    fake_claude.reply(text("ok"))
+    alice.post({"reject": [action_id]})
+
+    response = alice.post({"approve": [action_id]})
+
+    assert response.status_code == 200
+    assert response.json()["actions"][0]["status"] == "rejected"
