@@ -62,16 +62,34 @@ class Stored:
     raw: bytes
     history_id: int
 
+    # The raw bytes never change, so what is parsed from them is computed once:
+    # the email package's header parsing dominates the cost of a search.
     @cached_property
     def parsed(self):
         return mime.parse(self.raw)
+
+    @cached_property
+    def payload(self) -> dict:
+        return mime.payload(self.parsed)
+
+    @cached_property
+    def content(self) -> dict:
+        parsed = self.parsed
+        return {
+            "sender": mime.addresses(parsed, "From"),
+            "recipients": {name.lower(): mime.addresses(parsed, name) for name in ("To", "Cc", "Bcc")},
+            "subject": str(parsed.get("Subject", "")).lower(),
+            "text": mime.plain_text(parsed).lower(),
+            "filenames": [name.lower() for name in mime.filenames(parsed)],
+            "snippet": mime.snippet(parsed),
+        }
 
     def minimal(self) -> dict:
         return {
             "id": self.id,
             "threadId": self.thread_id,
             "labelIds": list(self.label_ids),
-            "snippet": mime.snippet(self.parsed),
+            "snippet": self.content["snippet"],
             "sizeEstimate": len(self.raw),
             "historyId": str(self.history_id),
             "internalDate": str(self.internal_date),
@@ -166,15 +184,11 @@ class State:
         return sorted(found, key=lambda m: (m.internal_date, m.id), reverse=True)
 
     def _searchable(self, m: Stored) -> query.Searchable:
-        parsed = m.parsed
+        content = {key: value for key, value in m.content.items() if key != "snippet"}
         return query.Searchable(
-            sender=mime.addresses(parsed, "From"),
-            recipients={name.lower(): mime.addresses(parsed, name) for name in ("To", "Cc", "Bcc")},
-            subject=str(parsed.get("Subject", "")).lower(),
-            text=mime.plain_text(parsed).lower(),
+            **content,
             labels=set(m.label_ids),
             label_names={self.labels[l]["name"].lower() for l in m.label_ids if l in self.labels},
-            filenames=[name.lower() for name in mime.filenames(parsed)],
             internal_date=m.internal_date,
         )
 
@@ -185,7 +199,7 @@ class State:
         elif fmt == "metadata":
             out["payload"] = mime.payload(stored.parsed, metadata_headers=metadata_headers or [])
         elif fmt == "full":
-            out["payload"] = mime.payload(stored.parsed)
+            out["payload"] = stored.payload
         elif fmt != "minimal":
             raise ApiError(400, f"Invalid value for format: {fmt}", "invalidArgument")
         return out

@@ -58,9 +58,10 @@ def gmail_search(
 ) -> dict:
     """Find emails, newest first: sender, subject, date, snippet, labels, file names, ids."""
     gmail = ctx.service("gmail")
-    refs = _list_ids(gmail, query, limit)
+    messages = gmail.users().messages()  # built once: each resource object costs a discovery-document walk
+    refs = _list_ids(messages, query, limit)
     fetched = google_api.execute_batch(
-        gmail, [gmail.users().messages().get(userId="me", id=r["id"], format="full", fields=SUMMARY_FIELDS) for r in refs]
+        gmail, [messages.get(userId="me", id=r["id"], format="full", fields=SUMMARY_FIELDS) for r in refs]
     )
     found = [m for m in fetched if isinstance(m, dict)]
     if len(found) < len(refs):
@@ -70,11 +71,11 @@ def gmail_search(
     return {"messages": [_summary(ctx, m, names, tz) for m in found], "tz": tz}
 
 
-def _list_ids(gmail, query: str, limit: int) -> list[dict]:
+def _list_ids(messages, query: str, limit: int) -> list[dict]:
     refs, token = [], None
     while len(refs) < limit:
         page = google_api.execute(
-            gmail.users().messages().list(userId="me", q=query, maxResults=min(limit - len(refs), LIST_PAGE), pageToken=token)
+            messages.list(userId="me", q=query, maxResults=min(limit - len(refs), LIST_PAGE), pageToken=token)
         )
         refs += page.get("messages", [])
         token = page.get("nextPageToken")
@@ -281,7 +282,8 @@ def _describe_change(read, archive, added, removed) -> str:
 def gmail_trash(ctx: Context, message_ids: list[str]) -> dict:
     """Move emails to Trash (Gmail deletes them for good after 30 days)."""
     gmail = ctx.service("gmail")
-    results = google_api.execute_batch(gmail, [gmail.users().messages().trash(userId="me", id=i) for i in message_ids])
+    messages = gmail.users().messages()
+    results = google_api.execute_batch(gmail, [messages.trash(userId="me", id=i) for i in message_ids])
     trashed = [i for i, r in zip(message_ids, results) if isinstance(r, dict)]
     failed = [i for i in message_ids if i not in trashed]
     out = {"trashed": trashed, "summary": f"Moved {len(trashed)} email(s) to Trash."}
