@@ -39,6 +39,7 @@ def test_modify_marks_read_archives_and_labels(ctx, sandbox):
     assert "UNREAD" not in labels and "INBOX" not in labels
     assert "STARRED" in labels
     assert result["created_labels"] == ["Follow up"]
+    assert result["summary"] == "Marked read, archived, labelled Follow up, starred (1 email(s))."
     assert [m["id"] for m in find(ctx, "label:follow-up")] == [lunch["id"]]
 
 

@@ -35,7 +35,7 @@ from app.scopes import GMAIL
 from app.sandbox import gmail_mime as mime
 from app.sandbox import gmail_query as query
 from app.sandbox import partial_response
-from app.sandbox.routing import ApiError, Response, Router
+from app.sandbox.routing import ApiError, Router
 
 FULL_ACCESS = "https://mail.google.com/"
 G = "https://www.googleapis.com/auth/"

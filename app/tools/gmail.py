@@ -275,7 +275,8 @@ def _describe_change(read, archive, added, removed) -> str:
     steps = [{True: "Marked read", False: "Marked unread"}.get(read, "")]
     steps += ["archived" if archive else ""]
     steps += [f"labelled {', '.join(added)}" if added else "", f"removed {', '.join(removed)}" if removed else ""]
-    return ", ".join(step for step in steps if step).capitalize()
+    text = ", ".join(step for step in steps if step)
+    return text[:1].upper() + text[1:]
 
 
 @tool("destructive", progress="Moving emails to Trash")
