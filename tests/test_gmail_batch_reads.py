@@ -4,6 +4,7 @@ import random
 import pytest
 
 from app.tools import invoke
+from app.tools.registry import ToolError
 from app.tools.timezone import user_timezone
 from tests.gmail_helpers import fill_mailbox
 
@@ -59,3 +60,9 @@ def test_rate_limited_single_request_is_retried(ctx, sandbox, no_backoff):
 
     assert read["messages"][0]["subject"] == "Lunch?"
     assert [e["status"] for e in sandbox.http_requests() if message_id in e["path"]] == [429, 200]
+
+
+def test_persistent_failure_of_a_batch_part_is_reported(ctx, sandbox, no_backoff):
+    sandbox.fault(path="/messages/", status=503, count=50, where="batch")
+    with pytest.raises(ToolError, match="Gmail is having trouble"):
+        invoke("gmail_search", ctx, {"query": "subject:lunch"})

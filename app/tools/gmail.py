@@ -1,7 +1,9 @@
 """Gmail tools: search, read, send, draft, label, trash and save attachments to Drive.
 
 Reads go through one list call per 500 ids and one batch per 50 messages,
-never a request per message.
+never a request per message. The batch asks for format=full trimmed by
+`fields` to headers and file names: format=metadata would be as small but
+cannot name attachments, and search results list them.
 """
 import functools
 import io
@@ -9,6 +11,7 @@ from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
+from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseUpload
 from pydantic import BaseModel, Field
 
@@ -63,9 +66,10 @@ def gmail_search(
     fetched = google_api.execute_batch(
         gmail, [messages.get(userId="me", id=r["id"], format="full", fields=SUMMARY_FIELDS) for r in refs]
     )
+    for failure in fetched:
+        if isinstance(failure, HttpError) and failure.status_code != 404:  # 404: deleted since the list
+            raise failure
     found = [m for m in fetched if isinstance(m, dict)]
-    if len(found) < len(refs):
-        raise ToolError(f"Gmail could not read {len(refs) - len(found)} of the {len(refs)} messages found; try again.")
     names = _label_names(ctx, gmail, found)
     tz = user_timezone(ctx)
     return {"messages": [_summary(ctx, m, names, tz) for m in found], "tz": tz}
