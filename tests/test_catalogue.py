@@ -48,7 +48,8 @@ def test_the_model_never_sees_the_reserved_context_parameter():
     for tool in load_catalogue().values():
         schema = tool.definition()["input_schema"]
         assert "ctx" not in schema.get("properties", {}), tool.name
-        assert "title" not in json.dumps(schema), tool.name
+        # Pydantic's "title" keys are stripped; a parameter may still be named title.
+        assert '"title": "' not in json.dumps(schema), tool.name
         assert tool.description, f"{tool.name} has no docstring"
 
 
