@@ -6,7 +6,7 @@ Drive export always shows what the Docs API wrote.
 """
 import copy
 
-from app.sandbox.drive_media import DOC
+from app.sandbox.drive_media import DOC, apply_fields
 from app.sandbox.routing import ApiError, Router
 from app.scopes import DRIVE, G
 
@@ -41,7 +41,7 @@ class State:
 
 @router.get(DOCUMENT, scopes=READ)
 def get_document(state: State, request, document_id):
-    return state.document(state.file(document_id))
+    return apply_fields(state.document(state.file(document_id)), request.arg("fields"), "*")
 
 
 @router.post(r"/v1/documents", scopes=WRITE)

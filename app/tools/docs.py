@@ -1,1 +1,50 @@
-"""docs tools (being written)."""
+"""Docs tools: write Markdown into Google Docs and read a Doc back as Markdown.
+
+Formatting travels as Docs structure (headings, lists, bold, italic, links),
+never as literal asterisks; app.tools.markdown_docs does the conversions.
+"""
+from typing import Annotated
+
+from pydantic import Field
+
+from app import google_api
+from app.tools.context import Context
+from app.tools.drive import FileRef, create_doc, file_id
+from app.tools.markdown_docs import document_to_markdown, markdown_requests
+from app.tools.registry import ToolError, clip, tool
+
+
+@tool("write", progress="Creating the Google Doc {name!r}")
+def docs_create(ctx: Context, name: str, markdown: str = "") -> dict:
+    """Create a Google Doc from Markdown (headings, lists, bold, italic, links)."""
+    created = create_doc(ctx, name, markdown, [])
+    link = created.get("webViewLink", "")
+    return {"id": created["id"], "name": name, "link": link, "summary": f"Created the Google Doc {name!r}."}
+
+
+@tool("read", progress="Reading a Google Doc")
+def docs_read(ctx: Context, document: FileRef, max_chars: Annotated[int, Field(ge=200, le=30000)] = 8000) -> dict:
+    """Read a Google Doc as Markdown."""
+    doc = google_api.execute(ctx.service("docs").documents().get(documentId=file_id(document)))
+    return {"name": doc.get("title", ""), "link": doc_link(ctx, doc["documentId"]), **clip(document_to_markdown(doc), max_chars)}
+
+
+@tool("write", progress="Adding to a Google Doc")
+def docs_append(ctx: Context, document: FileRef, markdown: str) -> dict:
+    """Append Markdown to the end of a Google Doc."""
+    documents = ctx.service("docs").documents()
+    doc = google_api.execute(documents.get(documentId=file_id(document), fields="documentId,title,body(content(endIndex))"))
+    end = doc["body"]["content"][-1]["endIndex"] - 1  # before the final newline, which cannot move
+    requests = markdown_requests(markdown, end, new_paragraph=end > 1)
+    if not requests:
+        raise ToolError("Nothing to append: the Markdown is empty.")
+    google_api.execute(documents.batchUpdate(documentId=doc["documentId"], body={"requests": requests}))
+    title = doc.get("title", "")
+    return {"link": doc_link(ctx, doc["documentId"]), "summary": f"Added {len(markdown)} characters to {title!r}."}
+
+
+def doc_link(ctx: Context, document_id: str) -> str:
+    # The Docs API answers without a link; in the sandbox, links lead to its viewer.
+    if ctx.api_root:
+        return f"{ctx.api_root.rstrip('/')}/_sandbox/open/file/{document_id}"
+    return f"https://docs.google.com/document/d/{document_id}/edit"

@@ -1,1 +1,182 @@
-"""drive tools (being written)."""
+"""Drive tools: search (shared drives included), read, create, share and trash files."""
+import io
+import re
+from typing import Annotated, Literal
+
+from googleapiclient.http import MediaIoBaseUpload
+from pydantic import Field
+
+from app import google_api
+from app.tools.context import Context
+from app.tools.markdown_docs import markdown_requests
+from app.tools.registry import ToolError, clip, tool
+
+FOLDER = "application/vnd.google-apps.folder"
+DOC = "application/vnd.google-apps.document"
+SHEET = "application/vnd.google-apps.spreadsheet"
+SLIDES = "application/vnd.google-apps.presentation"
+SHORT_TYPES = {FOLDER: "folder", DOC: "doc", SHEET: "sheet", SLIDES: "slides", "application/pdf": "pdf", "text/plain": "text"}
+TYPE_TERMS = {
+    "doc": f"mimeType = '{DOC}'",
+    "sheet": f"mimeType = '{SHEET}'",
+    "folder": f"mimeType = '{FOLDER}'",
+    "pdf": "mimeType = 'application/pdf'",
+    "image": "mimeType contains 'image/'",
+}
+EXPORTS = {DOC: "text/markdown", SHEET: "text/csv", SLIDES: "text/plain"}
+UPLOAD_TYPES = {"sheet": "text/csv", "text": "text/plain", "markdown": "text/markdown", "csv": "text/csv"}
+ALL_DRIVES = {"corpora": "allDrives", "includeItemsFromAllDrives": True, "supportsAllDrives": True}
+FILE_FIELDS = "id,name,mimeType,modifiedTime,webViewLink,driveId,owners(displayName,me)"
+FileRef = Annotated[str, Field(description="file id or link")]
+
+
+@tool("read", progress="Searching Drive for {query!r}")
+def drive_search(
+    ctx: Context,
+    query: Annotated[str, Field(description="words in the name or text; empty: recent files")] = "",
+    type: Literal["any", "doc", "sheet", "folder", "pdf", "image"] = "any",
+    folder: Annotated[str | None, Field(description="folder name or id")] = None,
+    limit: Annotated[int, Field(ge=1, le=50)] = 10,
+) -> dict:
+    """Find files in Drive, shared drives included."""
+    drive = ctx.service("drive")
+    terms = ["trashed = false"]
+    if query:
+        terms.append(f"(name contains {_literal(query)} or fullText contains {_literal(query)})")
+    if type != "any":
+        terms.append(TYPE_TERMS[type])
+    if folder:
+        terms.append(f"{_literal(folder_id(ctx, folder))} in parents")
+    # Drive ranks full-text matches by relevance and refuses to sort them.
+    order = {} if query else {"orderBy": "modifiedTime desc"}
+    listing = drive.files().list(q=" and ".join(terms), pageSize=limit, fields=f"files({FILE_FIELDS})", **order, **ALL_DRIVES)
+    found = google_api.execute(listing).get("files", [])
+    found.sort(key=lambda f: query.lower() not in f["name"].lower())  # a name match is the likelier target
+    drives = _drive_names(ctx, drive) if any(f.get("driveId") for f in found) else {}
+    return {"files": [_summary(f, drives) for f in found]}
+
+
+@tool("read", progress="Reading a Drive file")
+def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=200, le=30000)] = 8000) -> dict:
+    """Read a file's text: Docs as Markdown, Sheets as CSV, text files as they are."""
+    files = ctx.service("drive").files()
+    meta = google_api.execute(files.get(fileId=file_id(file), fields="id,name,mimeType,webViewLink", supportsAllDrives=True))
+    head = {"name": meta["name"], "type": _short_type(meta["mimeType"]), "link": meta.get("webViewLink", "")}
+    if meta["mimeType"] in EXPORTS:
+        data = google_api.execute(files.export(fileId=meta["id"], mimeType=EXPORTS[meta["mimeType"]]))
+    elif _is_text(meta["mimeType"]):
+        data = google_api.execute(files.get_media(fileId=meta["id"], supportsAllDrives=True))
+    elif meta["mimeType"] == FOLDER:
+        raise ToolError(f"{meta['name']} is a folder: use drive_search with folder={meta['id']!r}.")
+    else:
+        return {**head, "note": "Not a text file; share its link instead of reading it."}
+    return {**head, **clip(data.decode("utf-8", "replace"), max_chars)}
+
+
+@tool("write", progress="Creating {name!r} in Drive")
+def drive_create_file(
+    ctx: Context,
+    name: str,
+    content: Annotated[str, Field(description="Markdown for a doc, CSV for a sheet")] = "",
+    kind: Literal["doc", "sheet", "text", "markdown", "csv"] = "doc",
+    folder: Annotated[str | None, Field(description="folder name or id")] = None,
+) -> dict:
+    """Create a Google Doc, a Google Sheet or a plain file, optionally in a folder."""
+    parents = [folder_id(ctx, folder)] if folder else []
+    if kind == "doc":
+        created = create_doc(ctx, name, content, parents)
+    else:
+        metadata = {"name": name, "parents": parents, **({"mimeType": SHEET} if kind == "sheet" else {})}
+        media = MediaIoBaseUpload(io.BytesIO(content.encode()), mimetype=UPLOAD_TYPES[kind])
+        request = ctx.service("drive").files().create(body=metadata, media_body=media, fields=FILE_FIELDS, supportsAllDrives=True)
+        created = google_api.execute(request)
+    where = f" in {folder}" if folder else ""
+    return {**_summary(created, {}), "summary": f"Created {_short_type(created['mimeType'])} {name!r}{where}."}
+
+
+@tool("outbound", progress="Sharing a Drive file with {email}")
+def drive_share(
+    ctx: Context,
+    file: FileRef,
+    email: str,
+    role: Literal["reader", "commenter", "writer"] = "reader",
+    message: Annotated[str | None, Field(description="note in the notification email")] = None,
+) -> dict:
+    """Share a file with a person (they get an email from Google)."""
+    drive = ctx.service("drive")
+    meta = google_api.execute(drive.files().get(fileId=file_id(file), fields="id,name,webViewLink", supportsAllDrives=True))
+    body = {"type": "user", "role": role, "emailAddress": email}
+    note = {"emailMessage": message} if message else {}
+    google_api.execute(drive.permissions().create(fileId=meta["id"], body=body, supportsAllDrives=True, **note))
+    return {"link": meta.get("webViewLink", ""), "summary": f"Shared {meta['name']!r} with {email} as {role}."}
+
+
+@tool("destructive", progress="Moving a Drive file to the trash")
+def drive_delete(ctx: Context, file: FileRef) -> dict:
+    """Move a file to Drive's trash (restorable for 30 days)."""
+    request = ctx.service("drive").files().update(
+        fileId=file_id(file), body={"trashed": True}, fields="id,name,webViewLink", supportsAllDrives=True
+    )
+    trashed = google_api.execute(request)
+    return {"id": trashed["id"], "link": trashed.get("webViewLink", ""), "summary": f"Moved {trashed['name']!r} to the trash."}
+
+
+# --- shared with the Docs tools ---------------------------------------------------------
+def create_doc(ctx: Context, name: str, markdown: str, parents: list[str]) -> dict:
+    """A Google Doc made through Drive (so it can go straight into a folder), then written."""
+    body = {"name": name, "mimeType": DOC, "parents": parents}
+    created = google_api.execute(ctx.service("drive").files().create(body=body, fields=FILE_FIELDS, supportsAllDrives=True))
+    requests = markdown_requests(markdown, 1)
+    if requests:
+        edit = ctx.service("docs").documents().batchUpdate(documentId=created["id"], body={"requests": requests})
+        google_api.execute(edit)
+    return created
+
+
+def file_id(ref: str) -> str:
+    """The id in a Drive or Docs link (…/d/<id>/…, ?id=<id>, the sandbox's /open/file/<id>), or ref itself."""
+    match = re.search(r"/d/([\w-]+)|[?&]id=([\w-]+)|/open/file/([\w-]+)", ref)
+    return next(group for group in match.groups() if group) if match else ref.strip()
+
+
+def folder_id(ctx: Context, folder: str) -> str:
+    """A folder's id from its name (an exact match, shared drives included), or the id or link given."""
+    if folder.lower() in ("root", "my drive"):
+        return "root"
+    listing = ctx.service("drive").files().list(
+        q=f"mimeType = '{FOLDER}' and name = {_literal(folder)} and trashed = false", fields="files(id)", pageSize=2, **ALL_DRIVES
+    )
+    found = google_api.execute(listing).get("files", [])
+    return found[0]["id"] if found else file_id(folder)
+
+
+def _literal(text: str) -> str:
+    """A string in the Drive query language: quoted, with \\ and ' escaped."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _drive_names(ctx: Context, drive) -> dict:
+    if "drive_names" not in ctx.cache:
+        drives = google_api.execute(drive.drives().list(pageSize=100, fields="drives(id,name)")).get("drives", [])
+        ctx.cache["drive_names"] = {d["id"]: d["name"] for d in drives}
+    return ctx.cache["drive_names"]
+
+
+def _summary(file: dict, drive_names: dict) -> dict:
+    out = {"id": file["id"], "name": file["name"], "type": _short_type(file["mimeType"]), "link": file.get("webViewLink", "")}
+    if file.get("modifiedTime"):
+        out["modified"] = file["modifiedTime"][:10]
+    if file.get("driveId"):
+        out["shared_drive"] = drive_names.get(file["driveId"], file["driveId"])
+    owner = next((o for o in file.get("owners", []) if not o.get("me")), None)
+    if owner:
+        out["owner"] = owner.get("displayName", "")
+    return out
+
+
+def _short_type(mime_type: str) -> str:
+    return SHORT_TYPES.get(mime_type, mime_type)
+
+
+def _is_text(mime_type: str) -> bool:
+    return mime_type.startswith("text/") or mime_type in ("application/json", "application/xml", "application/javascript")

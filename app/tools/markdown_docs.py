@@ -1,0 +1,235 @@
+"""Markdown to Google Docs edits, and a Google Doc's structure back to Markdown.
+
+Writing: markdown-it parses the Markdown into blocks (paragraphs, headings,
+list items) with styled spans; one insertText puts all the text in, then
+style and bullet requests format it. Docs counts indices in UTF-16 code units,
+so every offset is converted (an emoji is two units).
+
+Reading: documents.get's paragraphs become headings, nested lists (ordered
+when the list's glyph is a number or letter), bold, italic and links.
+"""
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+
+PARSER = MarkdownIt("commonmark").enable("strikethrough")
+INLINE_STYLES = {"strong": "bold", "em": "italic", "s": "strikethrough"}
+CLEARED_FIELDS = "bold,italic,strikethrough,link"
+NUMBERED_GLYPHS = {"DECIMAL", "ZERO_DECIMAL", "ALPHA", "UPPER_ALPHA", "ROMAN", "UPPER_ROMAN"}
+HEADING_LEVELS = {"TITLE": 1, "SUBTITLE": 2, **{f"HEADING_{n}": n for n in range(1, 7)}}
+SPECIAL = re.compile(r"([\\`*\[\]]|(?<!\w)_|_(?!\w))")  # snake_case stays as it is
+BLOCK_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])(\s)")
+
+
+def units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+# --- Markdown -> Docs requests ----------------------------------------------------
+@dataclass
+class Block:
+    text: str = ""
+    style: str = "NORMAL_TEXT"
+    list_number: int | None = None  # which top-level list the item belongs to
+    ordered: bool = False
+    spans: list = field(default_factory=list)  # (start, end, {"bold": True, "link": url, ...})
+
+
+def parse_blocks(markdown: str) -> list[Block]:
+    blocks, lists, heading = [], [], None
+    list_count = 0
+    for token in PARSER.parse(markdown):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            if not lists:
+                list_count += 1
+            lists.append(token.type == "ordered_list_open")
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif token.type == "heading_open":
+            heading = f"HEADING_{token.tag[1]}"
+        elif token.type == "inline":
+            block = Block(style=heading or "NORMAL_TEXT")
+            if lists:
+                block.text, block.list_number, block.ordered = "\t" * (len(lists) - 1), list_count, lists[0]
+            _add_inline(block, token.children or [])
+            blocks.append(block)
+            heading = None
+        elif token.type in ("fence", "code_block", "html_block"):
+            blocks.extend(Block(text=line) for line in token.content.rstrip("\n").split("\n"))
+    return blocks
+
+
+def _add_inline(block: Block, children) -> None:
+    active: dict = {}
+    for child in children:
+        kind = child.type
+        if kind.endswith("_open") and kind[:-5] in INLINE_STYLES:
+            active[INLINE_STYLES[kind[:-5]]] = True
+        elif kind.endswith("_close") and kind[:-6] in INLINE_STYLES:
+            active.pop(INLINE_STYLES[kind[:-6]], None)
+        elif kind == "link_open":
+            active["link"] = child.attrGet("href")
+        elif kind == "link_close":
+            active.pop("link", None)
+        elif kind in ("softbreak", "hardbreak"):
+            block.text += " "
+        else:
+            text = child.content if kind != "image" else (child.content or "image")
+            if text and active:
+                block.spans.append((len(block.text), len(block.text) + len(text), dict(active)))
+            block.text += text
+
+
+def markdown_requests(markdown: str, at: int, new_paragraph: bool = False) -> list[dict]:
+    """Docs batchUpdate requests that write `markdown` at index `at`.
+
+    new_paragraph: start with a paragraph break (appending after existing text).
+    Inserted text inherits the style around it, so the range is reset first.
+    """
+    blocks = parse_blocks(markdown)
+    if not blocks:
+        return []
+    text = ("\n" if new_paragraph else "") + "\n".join(b.text for b in blocks)
+    index = _utf16_offsets(text, at)
+    starts, position = [], 1 if new_paragraph else 0
+    for block in blocks:
+        starts.append(position)
+        position += len(block.text) + 1
+    whole = _range(index[1 if new_paragraph else 0], index[len(text)])
+    requests = [
+        {"insertText": {"location": {"index": at}, "text": text}},
+        {"updateParagraphStyle": {"range": whole, "paragraphStyle": {"namedStyleType": "NORMAL_TEXT"}, "fields": "namedStyleType"}},
+        {"deleteParagraphBullets": {"range": whole}},
+        {"updateTextStyle": {"range": whole, "textStyle": {}, "fields": CLEARED_FIELDS}},
+    ]
+    for block, start in zip(blocks, starts):
+        end = start + len(block.text)
+        if block.style != "NORMAL_TEXT" and block.text:
+            style = {"namedStyleType": block.style}
+            requests.append({"updateParagraphStyle": {"range": _range(index[start], index[end]), "paragraphStyle": style, "fields": "namedStyleType"}})
+        for span_start, span_end, style in block.spans:
+            requests.append(_text_style(index[start + span_start], index[start + span_end], style))
+    return requests + _bullet_requests(blocks, starts, index)
+
+
+def _bullet_requests(blocks, starts, index) -> list[dict]:
+    lists: dict[int, list] = {}
+    for block, start in zip(blocks, starts):
+        if block.list_number is not None:
+            first, _, ordered = lists.get(block.list_number, (start, 0, block.ordered))
+            lists[block.list_number] = (first, start + len(block.text), ordered)
+    # Bullets strip the leading tabs, which shifts what follows: the last list goes first.
+    requests = []
+    for first, last, ordered in sorted(lists.values(), reverse=True):
+        preset = "NUMBERED_DECIMAL_ALPHA_ROMAN" if ordered else "BULLET_DISC_CIRCLE_SQUARE"
+        requests.append({"createParagraphBullets": {"range": _range(index[first], max(index[last], index[first] + 1)), "bulletPreset": preset}})
+    return requests
+
+
+def _text_style(start: int, end: int, style: dict) -> dict:
+    text_style = {key: True for key in style if key != "link"}
+    if style.get("link"):
+        text_style["link"] = {"url": style["link"]}
+    return {"updateTextStyle": {"range": _range(start, end), "textStyle": text_style, "fields": ",".join(text_style)}}
+
+
+def _range(start: int, end: int) -> dict:
+    return {"startIndex": start, "endIndex": end}
+
+
+def _utf16_offsets(text: str, at: int) -> list[int]:
+    """Document index of every Python position in `text` (one more entry for its end)."""
+    offsets = [at]
+    for char in text:
+        offsets.append(offsets[-1] + units(char))
+    return offsets
+
+
+# --- Docs structure -> Markdown ----------------------------------------------------
+def document_to_markdown(document: dict) -> str:
+    out, previous, counters = [], "", {}
+    for element in document.get("body", {}).get("content", []):
+        line, list_id = _element_markdown(element, document.get("lists", {}), counters)
+        if line is None:
+            continue
+        if out:
+            # Items of one list sit on consecutive lines; every other block is a paragraph of its own.
+            out.append("\n" if list_id and list_id == previous else "\n\n")
+        out.append(line)
+        previous = list_id
+    return "".join(out) + "\n" if out else ""
+
+
+def _element_markdown(element: dict, lists: dict, counters: dict) -> tuple[str | None, str]:
+    """The element's Markdown (None to skip it) and the id of the list it is an item of."""
+    if "table" in element:
+        rows = element["table"].get("tableRows", [])
+        return "\n".join("| " + " | ".join(_cell_text(c) for c in row.get("tableCells", [])) + " |" for row in rows), ""
+    paragraph = element.get("paragraph")
+    if paragraph is None:
+        return None, ""
+    text = _inline_markdown(paragraph.get("elements", []))
+    if not text.strip():
+        return None, ""
+    bullet = paragraph.get("bullet")
+    if bullet:
+        return _list_item(text, bullet, lists, counters), bullet.get("listId", "")
+    level = HEADING_LEVELS.get(paragraph.get("paragraphStyle", {}).get("namedStyleType", ""))
+    if level:
+        return "#" * level + " " + text, ""
+    return BLOCK_START.sub(r"\1\\\2\3", text, count=1), ""
+
+
+def _list_item(text: str, bullet: dict, lists: dict, counters: dict) -> str:
+    list_id, level = bullet.get("listId"), bullet.get("nestingLevel", 0)
+    for key in [k for k in counters if k[0] == list_id and k[1] > level]:
+        del counters[key]  # a deeper list restarts its numbering under each parent item
+    counters[(list_id, level)] = counters.get((list_id, level), 0) + 1
+    levels = lists.get(list_id, {}).get("listProperties", {}).get("nestingLevels", [])
+    glyph = levels[level].get("glyphType") if level < len(levels) else None
+    marker = f"{counters[(list_id, level)]}." if glyph in NUMBERED_GLYPHS else "-"
+    return "    " * level + f"{marker} {text}"
+
+
+def _cell_text(cell: dict) -> str:
+    parts = [_inline_markdown(c["paragraph"].get("elements", [])) for c in cell.get("content", []) if "paragraph" in c]
+    return " ".join(p for p in parts if p).replace("|", "\\|")
+
+
+def _inline_markdown(elements: list[dict]) -> str:
+    pieces = []  # (text, style) with the style's link pulled out so that links can span runs
+    for element in elements:
+        if "textRun" in element:
+            run = element["textRun"]
+            pieces.append((run.get("content", "").replace("\n", "").replace("\v", " "), run.get("textStyle", {})))
+        elif "person" in element:
+            props = element["person"].get("personProperties", {})
+            pieces.append((props.get("name") or props.get("email", ""), {}))
+        elif "richLink" in element:
+            props = element["richLink"].get("richLinkProperties", {})
+            pieces.append((props.get("title", ""), {"link": {"url": props.get("uri", "")}}))
+    out, group, group_url = [], [], None
+    for text, style in pieces + [("", {"link": {"url": object()}})]:  # the sentinel flushes the last group
+        url = style.get("link", {}).get("url")
+        if url != group_url and group:
+            joined = "".join(group)
+            out.append(f"[{joined}]({group_url})" if group_url and joined.strip() else joined)
+            group = []
+        group_url = url
+        group.append(_emphasis(SPECIAL.sub(r"\\\1", text), style))
+    return "".join(out)
+
+
+def _emphasis(text: str, style: dict) -> str:
+    core = text.strip()
+    if not core:
+        return text
+    marks = ("**" if style.get("bold") else "") + ("*" if style.get("italic") else "")
+    if style.get("strikethrough"):
+        marks = "~~" + marks
+    if not marks:
+        return text
+    # Markers must hug the words: "**bold **" is not bold in Markdown.
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+    return f"{lead}{marks}{core}{marks[::-1]}{trail}"

@@ -1,0 +1,80 @@
+"""docs_create, docs_read and docs_append: Markdown in, formatting kept as Docs structure, Markdown out."""
+from app.tools import invoke
+
+MARKDOWN = """# Launch plan 🚀
+
+Owner: **Alice** and *Bob*, see [the brief](https://example.com/brief).
+
+## Steps
+
+1. Draft the **announcement**
+2. Review with legal
+    1. Check trademarks
+3. Publish 🎉 on [the blog](https://example.com/blog)
+
+- Budget: 4 200 €
+- Risks
+
+Questions to snake_case_channel.
+"""
+
+
+def docs(ctx, document_id):
+    return ctx.service("docs").documents().get(documentId=document_id).execute()
+
+
+def test_a_seeded_doc_reads_as_markdown_with_headings_lists_bold_and_links(ctx):
+    doc = invoke("docs_read", ctx, {"document": "1Q3PlanningNotesDoc"})
+    assert doc["text"] == (
+        "# Q3 planning notes\n\n"
+        "Owner: **Alice Chen**. Budget figures are in [the Q3 budget sheet](https://docs.google.com/spreadsheets/d/1Q3BudgetSheet).\n\n"
+        "## Goals\n\n"
+        "- Ship the **reporting dashboard** by 30 September\n"
+        "- Hire two backend engineers\n"
+        "    - Interviews led by *Bob*\n"
+        "- Cut cloud costs by 15%\n\n"
+        "## Next steps\n\n"
+        "1. Confirm the budget with Finance\n"
+        "2. Book the kickoff with the team\n\n"
+        "Questions go to #q3-planning.\n"
+    )
+    assert doc["name"] == "Q3 planning notes" and doc["link"].endswith("/open/file/1Q3PlanningNotesDoc")
+
+
+def test_markdown_survives_a_round_trip_through_a_new_doc(ctx):
+    made = invoke("docs_create", ctx, {"name": "Launch plan", "markdown": MARKDOWN})
+    assert invoke("docs_read", ctx, {"document": made["id"]})["text"] == MARKDOWN
+
+
+def test_formatting_is_docs_structure_not_literal_markers(ctx, sandbox):
+    made = invoke("docs_create", ctx, {"name": "Launch plan", "markdown": MARKDOWN})
+    stored = sandbox.state()["drive"]["files"][made["id"]]
+    assert stored["name"] == "Launch plan" and stored["mimeType"] == "application/vnd.google-apps.document"
+    plain = ctx.service("drive").files().export(fileId=made["id"], mimeType="text/plain").execute().decode()
+    assert "**" not in plain and "[" not in plain
+    paragraphs = [c["paragraph"] for c in docs(ctx, made["id"])["body"]["content"] if "paragraph" in c]
+    assert paragraphs[0]["paragraphStyle"]["namedStyleType"] == "HEADING_1"
+    runs = [e["textRun"] for e in paragraphs[1]["elements"]]
+    assert [r["content"] for r in runs if r["textStyle"].get("bold")] == ["Alice"]
+
+
+def test_appending_adds_formatted_blocks_after_the_last_paragraph(ctx, sandbox):
+    result = invoke("docs_append", ctx, {"document": "1Q3PlanningNotesDoc", "markdown": "## Decisions\n\n- Go with **Globex**"})
+    text = sandbox.state()["drive"]["files"]["1Q3PlanningNotesDoc"]["text"]
+    assert text.endswith("Questions go to #q3-planning.\n\n## Decisions\n\n- Go with **Globex**\n")
+    assert "Q3 planning notes" in result["summary"] and result["link"].endswith("/open/file/1Q3PlanningNotesDoc")
+
+
+def test_appending_after_an_emoji_and_after_a_list_keeps_indices_right(ctx):
+    invoke("docs_append", ctx, {"document": "1RapportEteDoc", "markdown": "Suite : **très bien** 👍"})
+    invoke("docs_append", ctx, {"document": "1VendorShortlistDoc", "markdown": "Decision by *Friday*."})
+    rapport = invoke("docs_read", ctx, {"document": "1RapportEteDoc"})["text"]
+    assert rapport.endswith("8 % sur le trimestre. 🎉\n\nSuite : **très bien** 👍\n")
+    vendors = invoke("docs_read", ctx, {"document": "1VendorShortlistDoc"})["text"]
+    assert vendors.endswith("2. Initech (David Okafor)\n\nDecision by *Friday*.\n")
+
+
+def test_appending_to_an_empty_doc_leaves_no_blank_first_line(ctx):
+    made = invoke("docs_create", ctx, {"name": "Empty"})
+    invoke("docs_append", ctx, {"document": made["link"], "markdown": "First line"})
+    assert invoke("docs_read", ctx, {"document": made["id"]})["text"] == "First line\n"

@@ -1,0 +1,37 @@
+"""drive_read: a file's text as the model gets it."""
+from app.tools import invoke
+
+
+def read(ctx, **args):
+    return invoke("drive_read", ctx, args)
+
+
+def test_a_sheet_reads_as_csv(ctx):
+    sheet = read(ctx, file="1Q3BudgetSheet")
+    assert sheet["type"] == "sheet"
+    assert sheet["text"].splitlines() == ["Item,Owner,Amount (EUR)", "Cloud hosting,Bob,12600", "Hiring,Alice,48000", "Marketing events,Søren,9500", "Total,,70100"]
+
+
+def test_a_google_doc_reads_as_markdown(ctx):
+    doc = read(ctx, file="1Q3PlanningNotesDoc")
+    assert doc["text"].startswith("# Q3 planning notes\n\nOwner: **Alice Chen**.")
+    assert "## Goals" in doc["text"] and "1. Confirm the budget with Finance" in doc["text"]
+    assert doc["link"].endswith("/open/file/1Q3PlanningNotesDoc")
+
+
+def test_a_doc_in_a_shared_drive_is_read_by_its_link(ctx):
+    doc = read(ctx, file="https://docs.google.com/document/d/1BrandGuidelinesDoc/edit")
+    assert "**Acme Blue**" in doc["text"]
+
+
+def test_a_text_file_reads_as_it_is_and_long_text_is_clipped(ctx):
+    notes = read(ctx, file="1MeetingNotesTxt", max_chars=200)
+    assert notes["text"].startswith("Weekly sync, 12 September\n- Dashboard demo")
+    assert "truncated" not in notes
+    long = read(ctx, file="1Q3PlanningNotesDoc", max_chars=200)
+    assert len(long["text"]) == 200 and long["truncated"] is True and long["total_chars"] > 200
+
+
+def test_a_binary_file_is_not_dumped_as_text(ctx):
+    pdf = read(ctx, file="1Invoice2026031Pdf")
+    assert "text" not in pdf and pdf["type"] == "pdf" and pdf["link"]

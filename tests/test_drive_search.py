@@ -1,0 +1,37 @@
+"""drive_search: what a person finds when they ask for a file."""
+from app.tools import invoke
+
+
+def search(ctx, **args):
+    return invoke("drive_search", ctx, args)["files"]
+
+
+def test_a_file_in_a_shared_drive_is_found_with_its_drive_name(ctx):
+    found = search(ctx, query="Brand guidelines")
+    assert [(f["name"], f.get("shared_drive")) for f in found] == [("Brand guidelines 2026", "Acme Marketing")]
+    assert found[0]["link"].endswith("/_sandbox/open/file/1BrandGuidelinesDoc")
+
+
+def test_search_matches_words_inside_files_and_skips_the_trash(ctx):
+    names = {f["name"] for f in search(ctx, query="Q3")}
+    assert names == {"Q3 planning notes", "Q3 budget", "Q3 campaign plan"}
+    assert search(ctx, query="Old Q2 draft") == []
+    assert [f["name"] for f in search(ctx, query="vendor shortlist", type="doc")] == ["Vendor shortlist"]
+
+
+def test_type_and_folder_by_name_narrow_the_search(ctx):
+    assert [f["name"] for f in search(ctx, folder="Finance", type="sheet")] == ["Q3 budget"]
+    assert [f["name"] for f in search(ctx, type="pdf")] == ["Invoice 2026-031.pdf"]
+
+
+def test_names_with_quotes_and_other_scripts_are_found(ctx):
+    assert [f["id"] for f in search(ctx, query="Rapport d'activité")] == ["1RapportEteDoc"]
+    assert [f["id"] for f in search(ctx, query="東京")] == ["1TokyoOffsiteTxt"]
+
+
+def test_a_file_shared_by_someone_else_names_its_owner(ctx):
+    assert search(ctx, query="Vendor")[0]["owner"] == "Alice Chen"
+
+
+def test_without_words_the_most_recent_files_come_first(ctx):
+    assert [f["name"] for f in search(ctx, limit=2)] == ["Q3 planning notes", "Vendor shortlist"]
