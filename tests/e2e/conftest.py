@@ -27,23 +27,16 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def claude_server():
-    server = FakeClaude().start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
-def claude(claude_server) -> FakeClaude:
+def claude(fake_claude_server) -> FakeClaude:
     """The scripted Claude the app under test talks to, emptied for this test."""
-    claude_server.reset()
-    return claude_server
+    fake_claude_server.reset()
+    return fake_claude_server
 
 
 @pytest.fixture(scope="session")
-def live_app(sandbox_server, claude_server, tmp_path_factory):
-    app = LiveApp(tmp_path_factory.mktemp("e2e") / "db.sqlite3", sandbox_server.url, claude_server.url).start()
+def live_app(sandbox_server, fake_claude_server, tmp_path_factory):
+    app = LiveApp(tmp_path_factory.mktemp("e2e") / "db.sqlite3", sandbox_server.url, fake_claude_server.url).start()
     yield app
     app.stop()
 
@@ -58,10 +51,18 @@ class PageProblems:
     """What a person would never see but must not happen: script errors, CSP blocks, dialogs."""
 
     def __init__(self, page):
-        self.errors, self.dialogs = [], []
+        self.errors, self.dialogs, self.expected = [], [], set()
         page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        page.on("console", self._console)
         page.on("dialog", self._dialog)
+
+    def expect_status(self, status: int) -> None:
+        """The test provokes this HTTP error on purpose; the browser logs it, and that is fine."""
+        self.expected.add(f"the server responded with a status of {status} ")
+
+    def _console(self, message):
+        if message.type == "error" and not any(status in message.text for status in self.expected):
+            self.errors.append(message.text)
 
     def _dialog(self, dialog):
         self.dialogs.append(dialog.message)
@@ -76,9 +77,8 @@ def open_page(browser, viewport):
     return context, page
 
 
-@pytest.fixture
-def page(browser, app_url):
-    context, page = open_page(browser, DESKTOP)
+def _page_at(browser, app_url, viewport):
+    context, page = open_page(browser, viewport)
     page.app_url = app_url
     yield page
     context.close()
@@ -87,12 +87,13 @@ def page(browser, app_url):
 
 
 @pytest.fixture
+def page(browser, app_url):
+    yield from _page_at(browser, app_url, DESKTOP)
+
+
+@pytest.fixture
 def mobile_page(browser, app_url):
-    context, page = open_page(browser, MOBILE)
-    page.app_url = app_url
-    yield page
-    context.close()
-    assert not page.problems.errors, page.problems.errors
+    yield from _page_at(browser, app_url, MOBILE)
 
 
 def screenshot(page, name: str) -> None:

@@ -14,8 +14,8 @@ def test_sandbox_workspace_is_announced_as_demo_data(page):
     screenshot(page, "desktop-empty")
 
 
-def test_without_an_api_key_the_page_says_what_to_set_and_where(browser, sandbox_server, claude_server, sandbox, tmp_path):
-    app = LiveApp(tmp_path / "db.sqlite3", sandbox_server.url, claude_server.url, api_key="").start()
+def test_without_an_api_key_the_page_says_what_to_set_and_where(browser, sandbox_server, fake_claude_server, sandbox, tmp_path):
+    app = LiveApp(tmp_path / "db.sqlite3", sandbox_server.url, fake_claude_server.url, api_key="").start()
     context, page = open_page(browser, DESKTOP)
     try:
         page.goto(app.url)

@@ -78,7 +78,10 @@ async function discoverRun(run, controller) {
     const found = conversationId && page.waiting === controller ? await api.loadConversation(conversationId) : null;
     const live = found?.ok && (found.data.runs || []).find((r) => r.status === "running");
     if (live && page.waiting === controller) {
-      if (!page.conversationId) setConversation(conversationId);
+      if (!page.conversationId) {
+        setConversation(conversationId);
+        refreshSidebar();
+      }
       run.dataset.runId = live.run_id;
       followRun(run, live.run_id);
       return;
@@ -228,9 +231,10 @@ async function refreshSidebar() {
   $("conversation-list").replaceChildren(...items);
 }
 
-function closeSidebar() {
+function closeSidebar({ refocus = false } = {}) {
   sidebar.classList.remove("open");
   toggle.setAttribute("aria-expanded", "false");
+  if (refocus) toggle.focus();
 }
 
 // --- wiring -------------------------------------------------------------------------------
@@ -251,16 +255,14 @@ input.addEventListener("keydown", (event) => {
 
 stop.addEventListener("click", stopWaiting);
 $("new-conversation").addEventListener("click", newConversation);
+$("sidebar-close").addEventListener("click", () => closeSidebar({ refocus: true }));
 toggle.addEventListener("click", () => {
   const open = sidebar.classList.toggle("open");
   toggle.setAttribute("aria-expanded", String(open));
   if (open) $("new-conversation").focus();
 });
 document.addEventListener("keydown", (event) => {
-  if (event.key === "Escape" && sidebar.classList.contains("open")) {
-    closeSidebar();
-    toggle.focus();
-  }
+  if (event.key === "Escape" && sidebar.classList.contains("open")) closeSidebar({ refocus: true });
 });
 
 const restored = new URLSearchParams(location.hash.slice(1)).get("c");
