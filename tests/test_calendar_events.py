@@ -1,5 +1,10 @@
 """Creating, listing, changing and deleting events, checked in the sandbox's calendar."""
+from datetime import date, timedelta
+
+import pytest
+
 from app.tools import invoke
+from app.tools.registry import ToolError
 
 
 def stored_event(sandbox, event_id):
@@ -109,3 +114,17 @@ def test_deleting_one_occurrence_leaves_the_rest_of_the_series(ctx):
     listed = invoke("calendar_list_events", ctx, {"start": "2030-03-01", "end": "2030-03-10", "query": "yoga"})
     days = [e["start"][:10] for e in listed["events"]]
     assert days == ["2030-03-04", "2030-03-06"]
+
+
+def test_other_calendars_are_listed_by_their_name(ctx):
+    today = date.today()
+    window = {"start": (today - timedelta(days=1)).isoformat(), "end": (today + timedelta(days=14)).isoformat()}
+
+    listed = invoke("calendar_list_events", ctx, {"calendar": "acme team", **window})
+
+    assert [(e["title"], e["all_day"]) for e in listed["events"]] == [("Alice out of office", True)]
+
+
+def test_unknown_calendar_name_lists_the_calendars_there_are(ctx):
+    with pytest.raises(ToolError, match="Acme team"):
+        invoke("calendar_list_events", ctx, {"calendar": "Holidays"})

@@ -1,5 +1,8 @@
 """Reading, adding and completing tasks, checked in the sandbox's task lists."""
+import pytest
+
 from app.tools import invoke
+from app.tools.registry import ToolError
 
 
 def sandbox_tasks(sandbox, title):
@@ -48,9 +51,5 @@ def test_completing_a_task_stamps_it_done(ctx, sandbox):
 
 
 def test_unknown_list_names_the_lists_there_are(ctx):
-    import pytest
-
-    from app.tools.registry import ToolError
-
     with pytest.raises(ToolError, match="My Tasks, Q3"):
         invoke("tasks_add", ctx, {"title": "x", "task_list": "Groceries"})

@@ -16,7 +16,7 @@ from app.tools.registry import ToolError, clip, tool
 from app.tools.timezone import as_moment, parse_when, show, user_timezone, zone
 
 WHEN = "ISO date or time; no offset = local time"
-Day = Annotated[str, Field(pattern=r"^\d{1,2}:\d{2}$")]
+Clock = Annotated[str, Field(pattern=r"^\d{1,2}:\d{2}$")]
 
 
 def compact(event: dict, tz_name: str) -> dict:
@@ -101,8 +101,8 @@ def calendar_find_free_time(
     start: Annotated[str | None, Field(description=WHEN + "; default now")] = None,
     end: Annotated[str | None, Field(description="default start+7 days")] = None,
     attendees: Annotated[list[str], Field(description="emails")] = [],
-    day_start: Day = "09:00",
-    day_end: Day = "18:00",
+    day_start: Clock = "09:00",
+    day_end: Clock = "18:00",
     weekdays_only: bool = True,
     max_slots: Annotated[int, Field(ge=1, le=20)] = 8,
 ) -> dict:
@@ -131,7 +131,7 @@ def _edge(value: datetime | date, tz_name: str) -> dict:
 
 def _times(ctx, start: str, end: str | None, minutes: int, time_zone: str | None) -> tuple[dict, dict]:
     tz_name = time_zone or user_timezone(ctx)
-    zone(tz_name)
+    zone(tz_name)  # an unknown zone becomes a readable error before anything is sent
     begin = parse_when(start, tz_name)
     if end:
         finish = parse_when(end, tz_name)
