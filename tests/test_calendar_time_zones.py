@@ -3,6 +3,7 @@ from datetime import datetime
 
 from app.tools import invoke
 from app.tools.context import Context
+from app.tools.timezone import user_timezone
 
 
 def test_new_york_meeting_shows_at_paris_time(ctx):
@@ -39,3 +40,25 @@ def test_user_zone_comes_from_calendar_settings(ctx, sandbox):
     listed = invoke("calendar_list_events", kenji, {"start": "2030-03-05", "end": "2030-03-06"})
 
     assert listed["tz"] == "Asia/Tokyo"
+
+
+def test_zone_is_read_once_per_run(ctx, sandbox):
+    sandbox.clear_log()
+
+    invoke("calendar_list_events", ctx, {})
+    invoke("calendar_find_free_time", ctx, {"minutes": 30})
+
+    assert [r["path"] for r in sandbox.log()].count("/calendar/v3/users/me/settings/timezone") == 1
+
+
+def test_zone_falls_back_to_the_primary_calendar(ctx, sandbox):
+    sandbox.fault("/calendar/v3/users/me/settings/timezone", status=403)
+
+    assert user_timezone(ctx) == "Europe/Paris"
+    assert "/calendar/v3/calendars/primary" in [r["path"] for r in sandbox.log()]
+
+
+def test_zone_falls_back_to_utc_when_calendar_is_unreadable(ctx, sandbox):
+    sandbox.fault("/calendar/v3/", status=403, count=2)
+
+    assert user_timezone(ctx) == "UTC"
