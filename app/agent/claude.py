@@ -1,10 +1,14 @@
 """The one place that talks to Claude (Messages API, native tool use)."""
+import asyncio
+import weakref
+
 import anthropic
 from django.conf import settings
 
 from app.agent.prompt import system_blocks, tool_definitions
 
 MAX_TOKENS = 4096
+_clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict]" = weakref.WeakKeyDictionary()
 
 
 class ClaudeUnavailable(Exception):
@@ -16,12 +20,17 @@ def is_configured() -> bool:
 
 
 def client() -> anthropic.AsyncAnthropic:
-    # One client per run: an async HTTP pool belongs to the event loop that made it.
-    return anthropic.AsyncAnthropic(
-        api_key=settings.ANTHROPIC_API_KEY,
-        base_url=settings.ANTHROPIC_BASE_URL or None,
-        max_retries=settings.ANTHROPIC_MAX_RETRIES,
-    )
+    """The client shared by all runs on this event loop.
+
+    Making one costs tens of milliseconds of CPU (TLS setup) on the loop, which
+    would serialise concurrent runs; its connection pool belongs to the loop
+    that created it, hence one per loop (and per setting, which tests change).
+    """
+    key = (settings.ANTHROPIC_API_KEY, settings.ANTHROPIC_BASE_URL, settings.ANTHROPIC_MAX_RETRIES)
+    clients = _clients.setdefault(asyncio.get_running_loop(), {})
+    if key not in clients:
+        clients[key] = anthropic.AsyncAnthropic(api_key=key[0], base_url=key[1] or None, max_retries=key[2])
+    return clients[key]
 
 
 async def ask(claude: anthropic.AsyncAnthropic, messages: list[dict]):

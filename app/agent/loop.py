@@ -15,27 +15,24 @@ from app.models import Action, Run
 async def advance(run: Run, calls: ToolCalls, bus: EventBus) -> None:
     """Drive the run until it ends its turn, hits the step limit, or waits for approval."""
     client = claude.client()
-    try:
-        while True:
-            uses = _tool_uses(run.messages[-1])
-            if uses:
-                results = await calls.answer(uses)
-                if results is None:
-                    await _pause(run, bus)
-                    return
-                run.messages.append({"role": "user", "content": results})
-                await run.asave(update_fields=["messages", "updated"])
-            if run.model_calls >= settings.AGENT_MAX_STEPS:
-                await _finish(run, Run.Status.FAILED, step_limit_reply())
+    while True:
+        uses = _tool_uses(run.messages[-1])
+        if uses:
+            results = await calls.answer(uses)
+            if results is None:
+                await _pause(run, bus)
                 return
-            bus.publish("thinking", step=run.model_calls + 1)
-            response = await claude.ask(client, run.messages)
-            await _record_turn(run, response)
-            if not _tool_uses(run.messages[-1]):
-                await _finish(run, Run.Status.DONE, _text(run.messages[-1]) or "Done.")
-                return
-    finally:
-        await client.close()
+            run.messages.append({"role": "user", "content": results})
+            await run.asave(update_fields=["messages", "updated"])
+        if run.model_calls >= settings.AGENT_MAX_STEPS:
+            await _finish(run, Run.Status.FAILED, step_limit_reply())
+            return
+        bus.publish("thinking", step=run.model_calls + 1)
+        response = await claude.ask(client, run.messages)
+        await _record_turn(run, response)
+        if not _tool_uses(run.messages[-1]):
+            await _finish(run, Run.Status.DONE, _text(run.messages[-1]) or "Done.")
+            return
 
 
 def step_limit_reply() -> str:
