@@ -1,5 +1,6 @@
 """The sandbox's Drive v3, exercised through google-api-python-client."""
 import io
+import urllib.request
 
 import pytest
 from googleapiclient.errors import HttpError
@@ -177,3 +178,10 @@ def test_a_grant_without_drive_scope_is_refused(sandbox):
     with pytest.raises(HttpError) as caught:
         files.list().execute()
     assert caught.value.status_code == 403 and reason(caught.value) == "insufficientPermissions"
+
+
+def test_a_files_link_opens_the_sandbox_viewer_with_its_text(files):
+    link = files.get(fileId="1Q3BudgetSheet", fields="webViewLink").execute()["webViewLink"]
+    with urllib.request.urlopen(link) as page:
+        shown = page.read().decode()
+    assert "Q3 budget" in shown and "Cloud hosting,Bob,12600" in shown

@@ -1,0 +1,20 @@
+"""drive_create_file: the new file in Drive, in the right folder, with its content."""
+from app.tools import invoke
+
+DOC = "application/vnd.google-apps.document"
+
+
+def test_a_google_doc_is_created_from_markdown_in_a_folder_named_by_the_person(ctx, sandbox):
+    made = invoke("drive_create_file", ctx, {"name": "Kickoff agenda", "content": "# Agenda\n\n- **Intro**\n- Goals", "folder": "Projects"})
+    stored = sandbox.state()["drive"]["files"][made["id"]]
+    assert stored["mimeType"] == DOC and stored["parents"] == ["1ProjectsFolder"]
+    assert stored["text"] == "# Agenda\n\n- **Intro**\n- Goals\n"
+    assert made["link"] == stored["webViewLink"] and "Kickoff agenda" in made["summary"]
+
+
+def test_a_text_file_and_a_sheet_from_csv_are_created(ctx, sandbox):
+    text = invoke("drive_create_file", ctx, {"name": "todo.txt", "content": "buy milk\n", "kind": "text", "folder": "1FinanceFolder"})
+    sheet = invoke("drive_create_file", ctx, {"name": "Costs", "content": "a,b\n1,2\n", "kind": "sheet"})
+    files = sandbox.state()["drive"]["files"]
+    assert (files[text["id"]]["mimeType"], files[text["id"]]["text"], files[text["id"]]["parents"]) == ("text/plain", "buy milk\n", ["1FinanceFolder"])
+    assert files[sheet["id"]]["text"] == "a,b\n1,2\n" and sheet["type"] == "sheet"
