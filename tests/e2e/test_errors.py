@@ -19,3 +19,16 @@ def test_unreachable_claude_shows_the_error_inline_and_resume_finishes_the_task(
     error.get_by_role("button", name="Resume").click()
     expect(page.locator(".reply")).to_contain_text("Your next meeting is at 14:00.")
     expect(page.get_by_role("alert")).to_have_count(0)
+
+
+def test_after_disconnecting_a_task_asks_to_connect_google_inline(page):
+    page.problems.expect_status(401)
+    page.goto(page.app_url)
+    page.get_by_role("button", name="Disconnect").click()
+    expect(page.locator("#connect-google")).to_be_visible()
+
+    send_task(page, "Any new mail?")
+    error = page.get_by_role("alert")
+    expect(error).to_contain_text("Connect your Google Workspace first.")
+    expect(error.get_by_role("link", name="Connect Google")).to_have_attribute("href", "/oauth2/login/")
+    expect(error.get_by_role("button", name="Retry")).to_be_visible()

@@ -27,3 +27,11 @@ def test_without_an_api_key_the_page_says_what_to_set_and_where(browser, sandbox
     finally:
         context.close()
         app.stop()
+
+
+def test_dark_mode_follows_the_system_setting(page):
+    page.goto(page.app_url)
+    light = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.emulate_media(color_scheme="dark")
+    expect(page.locator("body")).not_to_have_css("background-color", light)
+    screenshot(page, "desktop-dark")

@@ -2,45 +2,55 @@
 // Every value is inserted as text; an email body is shown verbatim in a <pre>.
 import { el, formatTime, icon, listText, serviceOf } from "./dom.js";
 
-const pick = (input, ...names) => names.map((name) => input[name]).find((v) => v !== undefined && v !== null && v !== "");
+const hasValue = (value) => value !== undefined && value !== null && value !== "" && value !== false;
+const yesNo = (value) => (value === undefined || value === null ? undefined : value ? "yes" : "no");
 
 function fields(rows) {
-  const shown = rows.filter(([, value]) => value !== undefined && value !== null && value !== "");
+  const shown = rows.filter(([, value]) => hasValue(value));
   return el("dl", { className: "fields" }, shown.map(([label, value]) => [el("dt", {}, label), el("dd", {}, value)]));
 }
 
-function emailCard(input) {
-  const body = pick(input, "body", "text", "message") ?? "";
-  return {
-    title: "Send this email?",
+function emailCard(title) {
+  return (input) => ({
+    title,
     content: [
       fields([
-        ["To", listText(pick(input, "to", "recipients"))],
+        ["To", listText(input.to) || (input.reply_to_message_id ? "the sender of the original" : "")],
         ["Cc", listText(input.cc)],
         ["Bcc", listText(input.bcc)],
-        ["Subject", pick(input, "subject") ?? (input.reply_to_message_id ? "(the original's subject)" : "(no subject)")],
-        ["Reply to", input.reply_to_message_id ? `email ${input.reply_to_message_id}, in its thread` : undefined],
-        ["Attachments", listText(pick(input, "attachments", "attachment_ids", "files"))],
-        ["Format", input.html ? "HTML (shown below as its source)" : undefined],
+        ["Subject", input.subject || (input.reply_to_message_id ? "(the original's subject)" : "(no subject)")],
+        ["Reply to", input.reply_to_message_id && `email ${input.reply_to_message_id}, in its thread`],
+        ["Attachments", listText(input.attachments)],
+        ["Format", input.html && "HTML (shown below as its source)"],
       ]),
-      el("pre", { className: "email-body", "aria-label": "Email body" }, String(body)),
+      el("pre", { className: "email-body", "aria-label": "Email body" }, String(input.body ?? "")),
     ],
-  };
+  });
 }
 
-function eventCard(input, action, verb) {
-  const zone = pick(input, "time_zone", "timezone", "timeZone");
-  return {
-    title: `${verb} this event?`,
-    content: fields([
-      ["Title", pick(input, "title", "summary")],
-      ["Starts", formatTime(pick(input, "start", "start_time"), zone)],
-      ["Ends", formatTime(pick(input, "end", "end_time"), zone)],
-      ["Time zone", zone],
-      ["Guests", listText(pick(input, "guests", "attendees"))],
-      ["Where", pick(input, "location")],
-      ["Event", pick(input, "event_id")],
-    ]),
+// Times without an offset are local to the event's zone, or to the person's
+// calendar when the model gave none; the card says which.
+function eventCard(title) {
+  return (input) => {
+    const zone = input.time_zone;
+    const duration = input.start && !input.end && !input.event_id ? `${input.minutes || 60} minutes later` : "";
+    return {
+      title,
+      content: fields([
+        ["Title", input.title],
+        ["Event", input.event_id],
+        ["Starts", formatTime(input.start, zone)],
+        ["Ends", input.end ? formatTime(input.end, zone) : duration],
+        ["Time zone", zone || (input.start ? "your calendar's time zone" : "")],
+        ["Guests", listText(input.attendees)],
+        ["Add guests", listText(input.add_attendees)],
+        ["Remove guests", listText(input.remove_attendees)],
+        ["Where", input.location],
+        ["Details", input.description],
+        ["Google Meet", input.meet && "add a Meet link"],
+        ["Email the guests", yesNo(input.notify)],
+      ]),
+    };
   };
 }
 
@@ -48,21 +58,18 @@ function shareCard(input) {
   return {
     title: "Share this file?",
     content: fields([
-      ["File", pick(input, "file_name", "name", "title", "file_id", "fileId")],
-      ["With", listText(pick(input, "email", "emails", "person", "with", "emailAddress"))],
-      ["Role", pick(input, "role") ?? "reader"],
-      ["Notify", input.notify === false ? "no" : undefined],
+      ["File", input.file],
+      ["With", input.email],
+      ["Role", input.role || "reader"],
+      ["Note", input.message],
     ]),
   };
 }
 
-function deletionCard(what) {
+function deletionCard(title, rows) {
   return (input, action) => ({
-    title: `Delete ${what}?`,
-    content: [
-      action.summary ? el("p", {}, action.summary) : null,
-      fields(Object.entries(input).map(([key, value]) => [key, listText(value)])),
-    ],
+    title,
+    content: [action.summary ? el("p", {}, action.summary) : null, fields(rows(input))],
   });
 }
 
@@ -74,15 +81,18 @@ function genericCard(input, action) {
 }
 
 const CARDS = {
-  gmail_send: emailCard,
-  gmail_reply: emailCard,
-  gmail_forward: emailCard,
-  calendar_create_event: (input, action) => eventCard(input, action, "Create"),
-  calendar_update_event: (input, action) => eventCard(input, action, "Change"),
+  gmail_send: emailCard("Send this email?"),
+  gmail_create_draft: emailCard("Save this draft?"),
+  calendar_create_event: eventCard("Create this event?"),
+  calendar_update_event: eventCard("Change this event?"),
   drive_share: shareCard,
-  gmail_trash: deletionCard("this email (move it to the trash)"),
-  drive_delete: deletionCard("this file"),
-  calendar_delete_event: deletionCard("this event"),
+  gmail_trash: deletionCard("Move these emails to the trash?", (i) => [["Emails", listText(i.message_ids)]]),
+  drive_delete: deletionCard("Move this file to the trash?", (i) => [["File", i.file]]),
+  calendar_delete_event: deletionCard("Delete this event?", (i) => [
+    ["Event", i.event_id],
+    ["Calendar", i.calendar],
+    ["Email the guests", yesNo(i.notify ?? true)],
+  ]),
 };
 
 // onDecide(action, decision, reason, card) returns a promise; the buttons stay

@@ -51,12 +51,9 @@ export function openLink(link, label = "Open") {
   return href ? el("a", { href, target: "_blank", rel: "noopener noreferrer" }, label) : null;
 }
 
-// Google times come as "2025-01-07T10:00:00+01:00", as wall-clock time plus a
-// zone name, or as {dateTime, date, timeZone}. Shown in the person's zone.
+// Times come as "2025-01-07T10:00:00+01:00" (shown in `zone`, else the
+// browser's), or as wall-clock "2025-01-07T10:00" already in the event's zone.
 export function formatTime(value, zone) {
-  if (value && typeof value === "object") {
-    return formatTime(value.dateTime || value.date, value.timeZone || zone);
-  }
   if (!value) return "";
   const text = String(value);
   const dateOnly = /^\d{4}-\d\d-\d\d$/.test(text);
@@ -66,7 +63,7 @@ export function formatTime(value, zone) {
   const options = dateOnly ? { dateStyle: "full" } : { dateStyle: "medium", timeStyle: "short" };
   try {
     // Wall-clock values are already in the event's zone: format them as UTC so they are not shifted.
-    options.timeZone = hasOffset && zone ? zone : "UTC";
+    options.timeZone = hasOffset ? zone || undefined : "UTC";
     return new Intl.DateTimeFormat(undefined, options).format(date);
   } catch {
     return text;
@@ -76,7 +73,7 @@ export function formatTime(value, zone) {
 // A readable line for a list of people or files, whatever shape the tool uses.
 export function listText(value) {
   if (value === undefined || value === null || value === "") return "";
-  const items = Array.isArray(value) ? value : String(value).split(/\s*,\s*/);
+  const items = Array.isArray(value) ? value : [value];
   return items.map(itemText).filter(Boolean).join(", ");
 }
 

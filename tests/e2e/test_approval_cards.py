@@ -1,0 +1,46 @@
+"""Each kind of action asks for approval with the details that matter for it."""
+from playwright.sync_api import expect
+
+from tests.e2e.flows import send_task
+from tests.fake_claude import tool_use
+
+EVENT = {"title": "Q3 review", "start": "2026-12-01T10:00:00", "end": "2026-12-01T10:30:00",
+         "time_zone": "Europe/Paris", "attendees": ["alice@acme.example", "bob@acme.example"]}
+
+
+def cards_for(page, claude, *uses):
+    claude.reply(*uses)
+    page.goto(page.app_url)
+    send_task(page, "Tidy up and book the review")
+    cards = page.locator(".approval")
+    expect(cards).to_have_count(len(uses))
+    return cards
+
+
+def test_event_card_shows_title_time_in_zone_and_guests(page, claude):
+    card = cards_for(page, claude, tool_use("calendar_create_event", EVENT)).first
+    expect(card).to_contain_text("Create this event?")
+    expect(card).to_contain_text("Q3 review")
+    expect(card.locator("dd", has_text="Dec 1, 2026")).to_have_count(2)
+    expect(card).to_contain_text("10:00")
+    expect(card).to_contain_text("10:30")
+    expect(card).to_contain_text("Europe/Paris")
+    expect(card).to_contain_text("alice@acme.example, bob@acme.example")
+
+
+def test_share_and_deletion_cards_say_who_gets_what_and_what_goes(page, claude):
+    cards = cards_for(
+        page, claude,
+        tool_use("drive_share", {"file": "file-budget-2025", "email": "carol@partner.example", "role": "writer"}),
+        tool_use("drive_delete", {"file": "file-old-draft"}),
+        tool_use("gmail_trash", {"message_ids": ["m1", "m2"]}),
+    )
+    share, delete, trash = cards.nth(0), cards.nth(1), cards.nth(2)
+    expect(share).to_contain_text("Share this file?")
+    expect(share).to_contain_text("file-budget-2025")
+    expect(share).to_contain_text("carol@partner.example")
+    expect(share).to_contain_text("writer")
+    expect(delete).to_contain_text("Move this file to the trash?")
+    expect(delete).to_contain_text("file-old-draft")
+    expect(trash).to_contain_text("Move these emails to the trash?")
+    expect(trash).to_contain_text("m1, m2")
