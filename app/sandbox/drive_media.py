@@ -10,6 +10,7 @@ import json
 from email.parser import BytesParser
 from email.policy import HTTP
 
+from app.sandbox import partial_response
 from app.sandbox.routing import ApiError
 
 FOLDER = "application/vnd.google-apps.folder"
@@ -80,43 +81,6 @@ def is_text(mime_type: str) -> bool:
     return mime_type.startswith("text/") or mime_type in ("application/json", "application/xml")
 
 
-# --- the `fields` parameter ----------------------------------------------------
-def apply_fields(value, fields: str | None, default: str):
-    """Keep only the fields asked for ("files(id,name),nextPageToken"); "*" keeps all."""
-    tree = _parse_fields(fields or default)
-    return _select(value, tree)
-
-
-def _parse_fields(text: str):
-    tree, stack, name = {}, [], ""
-    current = tree
-    for char in text + ",":
-        if char in ",()":
-            if name.strip():
-                current.setdefault(name.strip(), None)
-            if char == "(":
-                child = {}
-                current[name.strip()] = child
-                stack.append(current)
-                current = child
-            elif char == ")":
-                current = stack.pop() if stack else tree
-            name = ""
-        else:
-            name += char
-    return tree
-
-
-def _select(value, tree):
-    if tree is None or "*" in tree:
-        return value
-    if isinstance(value, list):
-        return [_select(item, tree) for item in value]
-    if not isinstance(value, dict):
-        return value
-    return {key: _select(value[key], sub) for key, sub in tree.items() if key in value}
-
-
 def text_to_pdf(text: str) -> bytes:
     """A one-page PDF showing the text, enough for an exported Doc to open in a viewer."""
     lines = [_pdf_string(line) for line in text.splitlines()[:50]]
@@ -141,3 +105,10 @@ def _pdf_string(line: str) -> str:
     # Helvetica's built-in encoding covers Latin-1; anything else shows as "?".
     line = line.encode("latin-1", "replace").decode("latin-1")
     return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+# --- the `fields` parameter ----------------------------------------------------
+def apply_fields(value, fields: str | None, default: str):
+    """Keep only the fields asked for, or Drive's default set when none are; "*" keeps all."""
+    spec = fields or default
+    return value if spec.strip() == "*" else partial_response.select(value, spec)
