@@ -10,9 +10,10 @@ TERMINAL = ("run_finished", "waiting_for_approval")
 
 
 class EventBus:
-    def __init__(self):
+    def __init__(self, on_publish=None):
         self.history: list[dict] = []
         self.subscribers: set[asyncio.Queue] = set()
+        self.on_publish = on_publish  # e.g. the CLI printing steps as they happen
 
     @property
     def closed(self) -> bool:
@@ -23,6 +24,8 @@ class EventBus:
         self.history.append(event)
         for queue in self.subscribers:
             queue.put_nowait(event)
+        if self.on_publish:
+            self.on_publish(event)
 
     async def follow(self):
         """Everything published so far, then live events until the leg ends."""

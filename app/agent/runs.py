@@ -29,9 +29,10 @@ class RunRegistry:
     def __init__(self):
         self.tasks: dict[str, asyncio.Task] = {}
         self.buses: dict[str, EventBus] = {}
+        self.observer = None  # called with every event of every run (the CLI prints them)
 
     def start(self, run: Run, ctx, session_key: str) -> asyncio.Task:
-        bus = self.buses[run.id] = EventBus()
+        bus = self.buses[run.id] = EventBus(on_publish=self.observer)
         task = asyncio.create_task(_drive(run, ctx, session_key, bus), name=f"run-{run.id}")
         self.tasks[run.id] = task
         task.add_done_callback(lambda _: self._drop(run.id, task))

@@ -1,0 +1,79 @@
+"""python manage.py agent "task": the same agent loop, in the terminal.
+
+It prints each step as it happens and asks y/n before anything that needs
+approval. It works on the bundled workspace sandbox unless given the session
+key of a browser session that connected a real Google account.
+"""
+import asyncio
+import json
+
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management.base import BaseCommand, CommandError
+
+from app import connection
+from app.agent import claude, service
+from app.agent.runs import registry
+from app.models import Run
+
+
+class Command(BaseCommand):
+    help = "Carry out a task in the connected Google Workspace, asking before anything outbound."
+
+    def add_arguments(self, parser):
+        parser.add_argument("task")
+        parser.add_argument("--no-sandbox", action="store_true",
+                            help="use a real Google connection (needs --session)")
+        parser.add_argument("--session", help="key of a browser session whose Google connection to use")
+        parser.add_argument("--conversation", help="continue this conversation")
+
+    def handle(self, *args, **options):
+        if not claude.is_configured():
+            raise CommandError("No Anthropic API key is set. Set ANTHROPIC_API_KEY.")
+        if options["no_sandbox"] and not options["session"]:
+            raise CommandError("--no-sandbox needs --session <key> of a browser session connected to Google.")
+        if not options["no_sandbox"]:
+            settings.WORKSPACE_SANDBOX = True
+        session = SessionStore(session_key=options["session"])
+        ctx = connection.context_for_session(session)
+        if ctx is None:
+            raise CommandError("That session has no Google connection. Connect Google in the browser first.")
+        session.save()
+        registry.observer = self.show
+        try:
+            asyncio.run(self.converse(session.session_key, ctx, options))
+        finally:
+            registry.observer = None
+
+    async def converse(self, session_key: str, ctx, options) -> None:
+        try:
+            run = await service.start_task(session_key=session_key, ctx=ctx, task=options["task"],
+                                           conversation_id=options["conversation"])
+            while run.status == Run.Status.NEEDS_APPROVAL:
+                approve, reject = await self.ask_approvals(run)
+                run = await service.decide(session_key=session_key, ctx=ctx, approve=approve, reject=reject)
+        except service.InvalidRequest as exc:
+            raise CommandError(str(exc)) from None
+        if run.status == Run.Status.INTERRUPTED:
+            raise CommandError(f"{run.error} Resume it with the API: {{\"resume\": \"{run.id}\"}}")
+        self.stdout.write("\n" + run.reply)
+        self.stdout.write(f"\n(conversation {run.conversation_id}, {run.model_calls} model calls)")
+
+    async def ask_approvals(self, run: Run) -> tuple[list[str], list[str]]:
+        approve, reject = [], []
+        async for action in run.actions.filter(status="pending"):
+            self.stdout.write(f"\n{action.tool} ({action.effect}) wants to do:")
+            self.stdout.write(json.dumps(action.input, indent=2, ensure_ascii=False))
+            answer = await asyncio.to_thread(input, "Approve? [y/N] ")
+            (approve if answer.strip().lower() in ("y", "yes") else reject).append(action.id)
+        return approve, reject
+
+    def show(self, event: dict) -> None:
+        kind = event["type"]
+        if kind == "thinking":
+            self.stdout.write(f"… thinking (step {event['step']})")
+        elif kind == "step_started":
+            self.stdout.write(f"→ {event['line']}")
+        elif kind == "step_finished":
+            outcome = event["summary"] or event["status"]
+            self.stdout.write(f"  {outcome}{' — ' + event['error'] if event['error'] else ''}")

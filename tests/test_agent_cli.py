@@ -1,0 +1,44 @@
+"""`manage.py agent`: the same loop in a terminal, asking y/n before sending."""
+import io
+
+from django.core.management import call_command
+
+from tests.fake_claude import text, tool_use
+
+MAIL = {"to": ["bob@acme.example"], "subject": "Lunch", "body": "Tuesday?"}
+
+
+def run_cli(task: str, answers: list[str], monkeypatch) -> str:
+    replies = iter(answers)
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(replies))
+    out = io.StringIO()
+    call_command("agent", task, stdout=out)
+    return out.getvalue()
+
+
+def sends(sandbox) -> int:
+    return sum(1 for r in sandbox.http_requests() if r["path"].endswith("/messages/send"))
+
+
+def test_cli_shows_steps_and_sends_after_yes(agent_world, sandbox, monkeypatch):
+    agent_world.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}))
+    agent_world.reply(tool_use("gmail_send", MAIL))
+    agent_world.reply(text("Asked Bob for lunch."))
+
+    output = run_cli("Ask Bob for lunch", ["y"], monkeypatch)
+
+    assert "→ Searching Gmail" in output
+    assert '"subject": "Lunch"' in output
+    assert "Asked Bob for lunch." in output
+    assert sends(sandbox) == 1
+
+
+def test_cli_no_means_nothing_is_sent(agent_world, sandbox, monkeypatch):
+    agent_world.reply(tool_use("gmail_send", MAIL))
+    agent_world.reply(text("Not sent."))
+
+    output = run_cli("Ask Bob for lunch", ["n"], monkeypatch)
+
+    assert "Not sent." in output
+    assert sends(sandbox) == 0
+    assert agent_world.requests[-1]["messages"][-1]["content"][0]["is_error"]

@@ -1,0 +1,67 @@
+"""Live progress as Server-Sent Events, and runs that outlive their request."""
+import asyncio
+import threading
+
+from django.test import AsyncClient
+
+from app.models import Run
+from tests.fake_claude import text, tool_use
+
+
+def events_of(response) -> list[str]:
+    async def read():
+        return "".join([chunk.decode() async for chunk in response.streaming_content])
+
+    body = asyncio.run(read())
+    return [line.removeprefix("event: ") for line in body.splitlines() if line.startswith("event: ")]
+
+
+def test_finished_run_replays_its_steps(alice, fake_claude):
+    fake_claude.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}))
+    fake_claude.reply(text("Bob wrote once."))
+    run_id = alice.ask("What did Bob send?")["run_id"]
+
+    response = alice.get(f"/runs/{run_id}/events")
+
+    assert response["Content-Type"] == "text/event-stream"
+    assert events_of(response) == ["step_started", "step_finished", "run_finished"]
+
+
+def test_paused_run_replay_ends_waiting_for_approval(alice, fake_claude):
+    fake_claude.reply(tool_use("gmail_send", {"to": ["bob@acme.example"], "subject": "Hi", "body": "Hello"}))
+    run_id = alice.ask("Say hi to Bob")["run_id"]
+
+    assert events_of(alice.get(f"/runs/{run_id}/events")) == ["waiting_for_approval"]
+
+
+def test_run_finishes_after_the_client_disconnects_while_a_page_follows_it_live(alice, fake_claude):
+    claude_is_thinking, let_claude_answer = threading.Event(), threading.Event()
+
+    def slow_answer(request):
+        claude_is_thinking.set()
+        let_claude_answer.wait(10)
+        return [text("Done while you were away.")]
+
+    fake_claude.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}))
+    fake_claude.respond_with(slow_answer)
+
+    async def scenario():
+        browser = AsyncClient(enforce_csrf_checks=True)
+        browser.cookies = alice.client.cookies
+        request = asyncio.create_task(browser.post("/get_response", {"task": "What did Bob send?"},
+                                                   content_type="application/json", headers={"X-CSRFToken": alice.csrf}))
+        await asyncio.to_thread(claude_is_thinking.wait, 10)
+        run = await Run.objects.aget()
+        follow = await browser.get(f"/runs/{run.id}/events")
+        request.cancel()  # the person closed the tab
+        let_claude_answer.set()
+        body = "".join([chunk.decode() async for chunk in follow.streaming_content])
+        return request, body
+
+    request, body = asyncio.run(scenario())
+
+    assert request.cancelled()
+    assert "Searching Gmail" in body and "event: thinking" in body
+    assert body.rstrip().splitlines()[-2] == "event: run_finished"
+    run = Run.objects.get()
+    assert run.status == "done" and run.reply == "Done while you were away."
