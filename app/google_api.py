@@ -33,7 +33,10 @@ def discovery_document(name: str, root_url: str | None) -> dict:
 
 def build_service(name: str, credentials, root_url: str | None = None):
     """A fresh client per call: httplib2 connections must not be shared across threads."""
-    http = google_auth_httplib2.AuthorizedHttp(credentials, http=httplib2.Http(timeout=30))
+    transport = httplib2.Http(timeout=30)
+    # In resumable uploads 308 means "resume incomplete", not a redirect (as googleapiclient's build_http sets).
+    transport.redirect_codes = transport.redirect_codes - {308}
+    http = google_auth_httplib2.AuthorizedHttp(credentials, http=transport)
     return build_from_document(discovery_document(name, root_url), http=http)
 
 

@@ -28,6 +28,12 @@ def test_query_combines_and_or_not_with_parentheses(files):
     assert names(files, q) == ["meeting-notes.txt", "Q3 planning notes"]
 
 
+def test_not_applies_to_a_parenthesised_group_and_binds_tighter_than_and(files):
+    q = "'1FinanceFolder' in parents and not (mimeType = 'application/pdf' or name = 'Archives 2025')"
+    assert names(files, q) == ["Q3 budget"]
+    assert names(files, "'alice@acme.example' in owners") == ["Vendor shortlist"]
+
+
 def test_name_contains_matches_the_start_of_words_like_drive(files):
     assert names(files, "name contains 'plan'") == ["Q3 planning notes"]
     assert names(files, "name contains 'anning'") == []
@@ -185,3 +191,12 @@ def test_a_files_link_opens_the_sandbox_viewer_with_its_text(files):
     with urllib.request.urlopen(link) as page:
         shown = page.read().decode()
     assert "Q3 budget" in shown and "Cloud hosting,Bob,12600" in shown
+
+
+def test_a_resumable_upload_in_chunks_keeps_every_byte(files, sandbox):
+    data = bytes(range(256)) * 2048  # 512 KiB: two chunks of 256 KiB, the client's smallest chunk
+    media = MediaIoBaseUpload(io.BytesIO(data), mimetype="application/zip", chunksize=256 * 1024, resumable=True)
+    created = files.create(body={"name": "archive.zip", "parents": ["1ProjectsFolder"]}, media_body=media, fields="id,size,parents").execute()
+    assert created["size"] == str(len(data)) and created["parents"] == ["1ProjectsFolder"]
+    assert [r["method"] for r in sandbox.http_requests()] == ["POST", "PUT", "PUT"]
+    assert files.get_media(fileId=created["id"]).execute() == data

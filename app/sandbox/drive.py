@@ -69,6 +69,7 @@ class State:
         self.drives = {d["id"]: {"id": d["id"], "name": d["name"], "createdTime": d.get("created", now())} for d in seed.get("drives", [])}
         self.files: dict[str, dict] = {}
         self.notifications: list[dict] = []  # sharing emails Drive would have sent
+        self.uploads: dict[str, dict] = {}  # resumable upload sessions by upload_id
         for spec in seed.get("files", []):
             self._seed_file(spec)
 
@@ -292,8 +293,34 @@ def create_file(state: State, request):
 
 @router.post(UPLOAD, scopes=WRITE)
 def upload_file(state: State, request):
+    if request.arg("uploadType") == "resumable":
+        return _start_resumable(state, request)
     metadata, media, media_type = parse_upload(request)
     return _create(state, request, metadata, media, media_type)
+
+
+def _start_resumable(state: State, request) -> Response:
+    """Open a session; the bytes follow in PUTs to the Location given back, as at Google."""
+    upload_id = secrets.token_urlsafe(16)
+    media_type = request.headers.get("x-upload-content-type", "application/octet-stream")
+    state.uploads[upload_id] = {"metadata": request.json(), "media_type": media_type, "data": b"", "query": request.query}
+    location = f"{state.sandbox.base_url}{UPLOAD}?uploadType=resumable&upload_id={upload_id}"
+    return Response(200, b"", content_type="text/plain", headers={"Location": location})
+
+
+@router.put(UPLOAD, scopes=WRITE)
+def continue_resumable(state: State, request):
+    session = state.uploads.get(request.arg("upload_id", ""))
+    if session is None:
+        raise ApiError(404, "No such upload session.", "notFound")
+    session["data"] += request.body
+    total = request.headers.get("content-range", "").rpartition("/")[2]
+    if total.isdigit() and len(session["data"]) < int(total):
+        # 308 "Resume Incomplete" with the bytes received so far tells the client to send the next chunk.
+        return Response(308, b"", content_type="text/plain", headers={"Range": f"bytes=0-{len(session['data']) - 1}"})
+    del state.uploads[request.arg("upload_id")]
+    request.query = {**session["query"], **request.query}  # the first request's fields and flags apply
+    return _create(state, request, session["metadata"], session["data"], session["media_type"])
 
 
 def _create(state: State, request, metadata: dict, media: bytes | None, media_type: str | None):
