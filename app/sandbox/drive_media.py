@@ -1,8 +1,9 @@
 """Drive's bytes: upload bodies in, exports and field masks out.
 
-An upload is either plain bytes (uploadType=media) or multipart/related with a
-JSON metadata part then the media part (uploadType=multipart), the shape
-google-api-python-client sends; the `email` package parses it.
+A one-request upload is either plain bytes (uploadType=media) or
+multipart/related with a JSON metadata part then the media part
+(uploadType=multipart), the shape google-api-python-client sends; the `email`
+package parses it. Resumable sessions are kept by the Drive state.
 """
 import csv
 import io

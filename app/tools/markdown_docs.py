@@ -119,6 +119,7 @@ def _bullet_requests(blocks, starts, index) -> list[dict]:
         if block.list_number is not None:
             first, _, ordered = lists.get(block.list_number, (start, 0, block.ordered))
             lists[block.list_number] = (first, start + len(block.text), ordered)
+    # One preset styles every level of a Docs list, so a nested list takes its top list's kind.
     # Bullets strip the leading tabs, which shifts what follows: the last list goes first.
     requests = []
     for first, last, ordered in sorted(lists.values(), reverse=True):
