@@ -35,3 +35,14 @@ def test_dark_mode_follows_the_system_setting(page):
     page.emulate_media(color_scheme="dark")
     expect(page.locator("body")).not_to_have_css("background-color", light)
     screenshot(page, "desktop-dark")
+
+
+def test_first_load_transfers_under_100_kb(page):
+    sizes = {}
+    page.on("response", lambda response: sizes.__setitem__(response.url, len(response.body())))
+    page.goto(page.app_url)
+    page.wait_for_load_state("networkidle")
+    total = sum(sizes.values())
+    print(f"first load: {total} bytes in {len(sizes)} responses")
+    assert any(url.endswith("/conversations") for url in sizes)  # the page has finished starting up
+    assert total < 100 * 1024, sizes

@@ -1,7 +1,7 @@
 """Reloading the page brings back the conversation where it was."""
 from playwright.sync_api import expect
 
-from tests.e2e.flows import approval_card, send_task
+from tests.e2e.flows import approval_card, held, send_task
 from tests.fake_claude import text, tool_use
 
 EMAIL = {"to": ["Sam Rivera <sam.rivera@gmail.example>"], "subject": "Friday", "body": "Booked for 8pm. See you!"}
@@ -35,3 +35,18 @@ def test_new_conversation_starts_empty_and_the_old_one_stays_in_the_sidebar(page
     expect(page.locator(".run")).to_have_count(0)
     page.get_by_role("button", name="How many unread emails?").click()
     expect(page.locator(".reply")).to_contain_text("3 unread")
+
+
+def test_reload_while_a_task_runs_keeps_following_it_to_the_reply(page, claude):
+    gate, slow_answer = held([text("Your next meeting is the Q3 review.")])
+    claude.reply(tool_use("calendar_list_events", {}))
+    claude.respond_with(slow_answer)
+    page.goto(page.app_url)
+    send_task(page, "What is my next meeting?")
+    expect(page.get_by_text("Thinking…")).to_be_visible()
+
+    page.reload()
+    expect(page.locator(".step").first).to_contain_text("Looking at your calendar")
+    expect(page.get_by_text("Thinking…")).to_be_visible()
+    gate.set()
+    expect(page.locator(".reply")).to_contain_text("Your next meeting is the Q3 review.")
