@@ -1,7 +1,7 @@
 """Charlie, another session, can reach nothing of alice's through any endpoint."""
 import pytest
 
-from tests.fake_claude import text, tool_use
+from tests.fake_claude import tool_use
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from django.views import View
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from app import connection
-from app.agent import claude, service
+from app.agent import claude, prompt, service
 from app.agent.payload import response_json
 from app.models import Run
 
@@ -42,7 +42,7 @@ class TaskRequest(BaseModel):
     service_history: SeedField = None
 
     def seed_fields(self) -> dict:
-        return self.model_dump(include=set(service.prompt.SEED_FIELDS), exclude_none=True)
+        return self.model_dump(include=set(prompt.SEED_FIELDS), exclude_none=True)
 
 
 class GetResponseView(View):
