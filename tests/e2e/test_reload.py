@@ -48,5 +48,8 @@ def test_reload_while_a_task_runs_keeps_following_it_to_the_reply(page, claude):
     page.reload()
     expect(page.locator(".step").first).to_contain_text("Looking at your calendar")
     expect(page.get_by_text("Thinking…")).to_be_visible()
+    expect(page.get_by_role("button", name="Send", exact=True)).to_be_disabled()
+    expect(page.get_by_role("button", name="Stop")).to_be_visible()
     gate.set()
     expect(page.locator(".reply")).to_contain_text("Your next meeting is the Q3 review.")
+    expect(page.get_by_role("button", name="Send", exact=True)).to_be_enabled()

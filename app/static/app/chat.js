@@ -48,10 +48,14 @@ function followRun(run, runId) {
   closeEvents();
   const source = api.runEvents(runId);
   page.events = source;
-  const handle = (message) => onRunEvent(run, JSON.parse(message.data));
-  source.onmessage = handle;
-  for (const type of EVENT_TYPES) source.addEventListener(type, handle);
-  source.onerror = () => source.readyState === EventSource.CLOSED && closeEvents();
+  for (const type of EVENT_TYPES) {
+    source.addEventListener(type, (message) => onRunEvent(run, JSON.parse(message.data)));
+  }
+  source.onerror = () => {
+    if (source.readyState !== EventSource.CLOSED) return; // the browser reconnects by itself
+    closeEvents();
+    if (!page.waiting) setBusy(false);
+  };
 }
 
 function onRunEvent(run, event) {
@@ -63,7 +67,7 @@ function onRunEvent(run, event) {
   if (event.type === "waiting_for_approval") view.showWorking(run, "Waiting for your approval…");
   if (event.type === "run_finished" || event.type === "waiting_for_approval") {
     closeEvents();
-    // A run the page is not waiting on (restored, or after Stop): fetch its outcome.
+    // A run the page followed without waiting on a request (after a reload): fetch its outcome.
     if (!page.waiting) openConversation(page.conversationId);
   }
 }
@@ -128,9 +132,9 @@ function handleResult(run, { ok, data }, retry) {
   if (data.conversation_id) setConversation(data.conversation_id);
   refreshSidebar();
   if (data.resume) {
-    // Claude stayed unreachable: the run kept what it did and carries on from there.
+    // Claude stayed unreachable: the request was recorded, and the run can carry on from there.
     renderRun(run, data);
-    return false;
+    return true;
   }
   if (!ok) {
     view.showError(run, data.error || "Something went wrong.", { retry, loginUrl: data.login_url });
@@ -206,7 +210,10 @@ async function openConversation(id) {
   for (const runData of data.runs || []) {
     const run = view.addRun(runData.task);
     renderRun(run, runData);
-    if (runData.status === "running") followRun(run, run.dataset.runId);
+    if (runData.status === "running") {
+      setBusy(true);
+      followRun(run, run.dataset.runId);
+    }
   }
 }
 
