@@ -110,7 +110,7 @@ TOKEN_ENCRYPTION_KEY = env("TOKEN_ENCRYPTION_KEY")
 
 # --- Claude -----------------------------------------------------------------
 ANTHROPIC_API_KEY = env("ANTHROPIC_API_KEY") or env("CLAUDE_API_KEY")
-ANTHROPIC_MODEL = env("ANTHROPIC_MODEL", "claude-sonnet-4-5")
+ANTHROPIC_MODEL = env("ANTHROPIC_MODEL", "claude-sonnet-5-5")
 ANTHROPIC_BASE_URL = envurl("ANTHROPIC_BASE_URL")
 ANTHROPIC_MAX_RETRIES = envint("ANTHROPIC_MAX_RETRIES", 2)
 AGENT_MAX_STEPS = envint("AGENT_MAX_STEPS", 12, minimum=1)

@@ -1,0 +1,46 @@
+"""A grant Google no longer accepts (invalid_grant) sends the person back to Connect Google."""
+from datetime import datetime, timedelta, timezone
+
+from app import connection
+from tests.agent_script import tool_results
+from tests.fake_claude import text, tool_use
+
+
+def connect(person, google) -> str:
+    grant = google.grant()
+    session = person.client.session
+    connection.store(session, token=grant["access_token"], refresh_token=grant["refresh_token"],
+                     expiry=datetime.now(timezone.utc) + timedelta(hours=1), granted=grant["scope"].split())
+    session.save()
+    return grant["refresh_token"]
+
+
+def test_revoked_grant_ends_in_a_reconnect_prompt_not_an_error_page(alice, google, fake_claude):
+    refresh_token = connect(alice, google)
+    google.call("POST", "/revoke?token=" + refresh_token)  # e.g. the person removed access in their Google account
+    fake_claude.reply(tool_use("calendar_list_events", {"max_results": 3}))
+    fake_claude.respond_with(lambda req: [text(tool_results(req)[0]["content"])])
+
+    body = alice.ask("What is on my calendar?")
+
+    assert tool_results(fake_claude.requests[1])[0]["is_error"] is True
+    assert "Reconnect Google" in body["reply"]
+    status = connection.status(alice.client.session)
+    assert status["connected"] is False
+    assert "Reconnect Google" in status["notice"]
+    again = alice.post({"task": "And tomorrow?"})
+    assert again.status_code == 401
+    assert again.json()["login_url"] == "/oauth2/login/"
+
+
+def test_the_page_offers_connect_google_with_the_explanation(alice, google, fake_claude):
+    refresh_token = connect(alice, google)
+    google.call("POST", "/revoke?token=" + refresh_token)
+    fake_claude.reply(tool_use("calendar_list_events", {"max_results": 3}))
+    fake_claude.reply(text("I could not reach your calendar."))
+    alice.ask("What is on my calendar?")
+
+    page = alice.get("/").content.decode()
+
+    assert "Connect Google" in page
+    assert "no longer accepts this connection" in page
