@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 
+from app import connection, scopes
+
 pytestmark = pytest.mark.django_db
 
 ASSET = re.compile(r'(?:src|href)="/static/([^"]+)"')
@@ -76,3 +78,13 @@ def _assets(html: str) -> dict[str, bytes]:
             folder = name.rsplit("/", 1)[0]
             queue += [f"{folder}/{imported}" for imported in JS_IMPORT.findall(found[name].decode())]
     return found
+
+
+def test_header_names_the_services_a_reduced_grant_leaves_out(client, sandbox):
+    session = client.session
+    connection.store(session, token="t", refresh_token="r", expiry=None, granted=[scopes.GMAIL, scopes.DRIVE],
+                     email="alex@acme.example")
+    session.save()
+    html = client.get("/").content.decode()
+    assert "Not granted: Calendar, Tasks, Contacts." in html
+    assert "Grant access" in html
