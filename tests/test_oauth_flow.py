@@ -137,3 +137,15 @@ def test_another_session_cannot_use_this_sessions_grant(google, browser):
     charlie.get("/oauth2/login/")  # charlie has a session of his own
     assert connection.load_credentials(charlie.session) is None
     assert connection.status(charlie.session)["connected"] is False
+
+
+def test_connecting_changes_the_session_id_but_keeps_the_conversations(google, browser):
+    from app.models import Conversation
+
+    browser.get("/oauth2/login/")
+    before = browser.session.session_key
+    Conversation.objects.create(session_key=before, title="Earlier task")
+    connect(browser)
+    after = browser.session.session_key
+    assert after != before
+    assert list(Conversation.objects.filter(session_key=after).values_list("title", flat=True)) == ["Earlier task"]

@@ -16,6 +16,7 @@ from google_auth_oauthlib.flow import Flow
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from app import connection, scopes
+from app.models import Conversation
 from app.profile import fetch_email
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ class CallbackView(View):
             return _failed(request, "Google did not accept this sign-in (the code was used or has expired). Start again from Connect Google.")
         credentials = flow.credentials
         granted = _granted_scopes(flow.oauth2session.token.get("scope"))
-        request.session.cycle_key()  # a new session id on connect: no session fixation
+        _new_session_id(request)
         connection.store(
             request.session,
             token=credentials.token,
@@ -90,6 +91,14 @@ class LogoutView(View):
     def post(self, request):
         connection.revoke(request.session)
         return HttpResponseRedirect("/")
+
+
+def _new_session_id(request) -> None:
+    """A new session id on connect (no session fixation); the person's conversations move with it."""
+    old = request.session.session_key
+    request.session.cycle_key()
+    if old:
+        Conversation.objects.filter(session_key=old).update(session_key=request.session.session_key)
 
 
 def _granted_scopes(scope) -> list[str]:
