@@ -28,7 +28,8 @@ def test_send_waits_for_approval_showing_the_exact_mail(alice, fake_claude, sand
     assert body["thought"] == "I'll send it once you approve."
     [action] = body["actions"]
     assert action["status"] == "pending" and action["effect"] == "outbound"
-    assert action["input"] == MAIL
+    assert {k: action["input"][k] for k in MAIL} == MAIL
+    assert action["input"]["bcc"] == [] and action["input"]["attachments"] == []  # defaults shown, as they will run
     assert sends(sandbox) == 0
 
 

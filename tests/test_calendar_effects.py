@@ -14,7 +14,7 @@ MINE = ["calendar_list_events", "calendar_find_free_time", "calendar_create_even
 
 def effect(name, args):
     tool = get_tool(name)
-    return tool.effect_for(tool.validate(args))
+    return tool.review(None, tool.validate(args)).effect
 
 
 def test_event_with_guests_needs_approval_as_outbound():

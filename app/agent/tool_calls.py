@@ -32,7 +32,11 @@ class ToolCalls:
 
     async def answer(self, uses: list[dict]) -> list[dict] | None:
         """tool_result blocks for these tool_use blocks, or None while some wait for approval."""
-        actions = [await self._record(use) for use in uses]
+        recorded = {
+            action.tool_use_id: action
+            async for action in Action.objects.filter(run=self.run, tool_use_id__in=[use["id"] for use in uses])
+        }
+        actions = [recorded.get(use["id"]) or await self._record(use) for use in uses]
         runnable = [a for a in actions if a.status == Action.Status.APPROVED and a.started is None]
         await asyncio.gather(*(self._execute(action) for action in runnable))
         if any(a.status == Action.Status.PENDING for a in actions):
@@ -40,19 +44,17 @@ class ToolCalls:
         return [tool_result(action) for action in actions]
 
     async def _record(self, use: dict) -> Action:
-        existing = await Action.objects.filter(run=self.run, tool_use_id=use["id"]).afirst()
-        if existing:
-            return existing
         fields = {"run": self.run, "tool_use_id": use["id"], "tool": use["name"], "input": use.get("input")}
         try:
             tool = get_tool(use["name"])
-            effect = tool.effect_for(tool.validate(use.get("input")))
+            review = await asyncio.to_thread(tool.review, self.ctx, tool.validate(use.get("input")))
         except ToolError as exc:
             # Unknown tool or malformed input: the model reads why and can correct itself.
             return await Action.objects.acreate(**fields, effect="", status=Action.Status.FAILED, error=str(exc),
                                                 finished=timezone.now())
-        status = Action.Status.PENDING if needs_approval(effect) else Action.Status.APPROVED
-        action = Action(**fields, effect=effect, status=status)
+        status = Action.Status.PENDING if needs_approval(review.effect) else Action.Status.APPROVED
+        fields["input"] = review.args  # the validated call: what the card shows is what runs
+        action = Action(**fields, effect=review.effect, status=status)
         if status == Action.Status.PENDING:
             action.summary = describe(action)  # what the person is asked to approve, in one line
         await action.asave()
@@ -60,12 +62,14 @@ class ToolCalls:
 
     async def _execute(self, action: Action) -> None:
         # Claim the execution itself, so nothing can run an action twice.
+        started = timezone.now()
         claimed = await Action.objects.filter(id=action.id, status=Action.Status.APPROVED, started=None).aupdate(
-            started=timezone.now()
+            started=started
         )
         if not claimed:
             await action.arefresh_from_db()
             return
+        action.started = started
         self.bus.publish("step_started", action_id=action.id, tool=action.tool, line=describe(action))
         loop = asyncio.get_running_loop()
         try:
@@ -80,7 +84,7 @@ class ToolCalls:
             log.exception("Tool %s crashed", action.tool)
             self._failed(action, f"{action.tool} failed unexpectedly; the error was logged.")
         action.finished = timezone.now()
-        await action.asave()
+        await action.asave(update_fields=["status", "summary", "link", "result", "error", "finished"])
         self.bus.publish("step_finished", **step(action))
 
     @staticmethod

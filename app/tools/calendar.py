@@ -144,7 +144,7 @@ def _times(ctx, start: str, end: str | None, minutes: int, time_zone: str | None
     return _edge(begin, tz_name), _edge(finish, tz_name)
 
 
-def _has_guests(args: dict):
+def _has_guests(ctx, args: dict):
     return "outbound" if args.get("attendees") else None
 
 
@@ -178,7 +178,7 @@ def calendar_create_event(
     return {"event": event, "link": event["link"], "summary": f"Created {title!r} at {event['start']}{guests}."}
 
 
-def _changes_guests(args: dict):
+def _changes_guests(ctx, args: dict):
     # Adding or removing people lets them see (or lose) the event whether or not
     # they get an email; asking to notify emails every guest. Both reach other
     # people, so both need approval. A silent edit only changes the person's

@@ -26,6 +26,15 @@ class ToolError(Exception):
     """A failure the model and the person should read: short and actionable."""
 
 
+@dataclass(frozen=True)
+class Review:
+    """A call worked out before it runs: what it will do, and what the person is shown."""
+
+    effect: Effect
+    args: dict  # exactly what will run, e.g. a reply's recipients filled in
+    preview: dict  # names for ids, for the approval card (e.g. the subject of a mail to trash)
+
+
 @dataclass
 class Tool:
     name: str
@@ -33,7 +42,10 @@ class Tool:
     effect: Effect
     description: str
     model: type[BaseModel]
-    escalate: Callable[[dict], Effect | None] | None = None
+    # escalate(ctx, args) -> a stronger effect or None; prepare(ctx, args) -> (args, preview).
+    # Both may read Google, so they run off the event loop, before any approval is asked.
+    escalate: Callable[..., Effect | None] | None = None
+    prepare: Callable[..., tuple[dict, dict]] | None = None
     progress: str = ""
 
     @property
@@ -49,9 +61,17 @@ class Tool:
         except ValidationError as exc:
             raise ToolError(f"Invalid input for {self.name}: {format_validation_error(exc)}") from None
 
-    def effect_for(self, args: dict) -> Effect:
-        """The effect of this call: e.g. an event becomes outbound once it has guests."""
-        return (self.escalate and self.escalate(args)) or self.effect
+    def review(self, ctx, args: dict) -> Review:
+        """What this call will do: e.g. an event becomes outbound once it has guests.
+
+        The approval card shows `args` and `preview`, and an approved call runs
+        with exactly these `args`, so what the person saw is what happens.
+        """
+        preview: dict = {}
+        if self.prepare:
+            args, preview = self.prepare(ctx, args)
+        effect = (self.escalate and self.escalate(ctx, args)) or self.effect
+        return Review(effect, args, preview)
 
     def describe(self, args: dict) -> str:
         """A line for the progress view, e.g. "Searching Gmail for 'Q3 report'"."""
@@ -70,7 +90,7 @@ class Tool:
 TOOLS: dict[str, Tool] = {}
 
 
-def tool(effect: Effect, *, escalate=None, progress: str = ""):
+def tool(effect: Effect, *, escalate=None, prepare=None, progress: str = ""):
     """Register a function as a tool with the effect it has on the workspace."""
     if effect not in EFFECTS:
         raise ValueError(f"effect must be one of {EFFECTS}")
@@ -86,7 +106,7 @@ def tool(effect: Effect, *, escalate=None, progress: str = ""):
             fields[pname] = (hints[pname], default)
         model = create_model(f"{name}_input", __config__=ConfigDict(extra="forbid"), **fields)
         description = inspect.cleandoc(func.__doc__ or "").strip()
-        TOOLS[name] = Tool(name, func, effect, description, model, escalate, progress)
+        TOOLS[name] = Tool(name, func, effect, description, model, escalate, prepare, progress)
         return func
 
     return register
