@@ -32,6 +32,8 @@ class ActionInline(admin.TabularInline):
 class ConversationAdmin(ReadOnlyAdmin):
     list_display = ("id", "title", "created", "updated")
     search_fields = ("title",)
+    # The owner's session key would let anyone who reads it take over that session.
+    exclude = ("session_key",)
     inlines = [RunInline]
 
 

@@ -172,6 +172,8 @@ def revoke(session) -> None:
             urllib.request.urlopen(urllib.request.Request(endpoints().revoke_uri, data=data, method="POST"), timeout=10).close()
         except OSError as exc:  # already revoked, or Google unreachable: forgetting it here still matters
             log.info("Token revocation failed: %s", type(exc).__name__)
-    forget(session)
+    # A fresh, empty session: the next person on this browser inherits no conversations
+    # and cannot approve actions planned for this account.
+    session.flush()
     if settings.WORKSPACE_SANDBOX:
         session[SANDBOX_OFF] = True

@@ -42,6 +42,5 @@ class ContentSecurityPolicyMiddleware:
 
     @staticmethod
     def _apply(request, response):
-        if not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", CSP)
         return response

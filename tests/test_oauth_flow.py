@@ -149,3 +149,23 @@ def test_connecting_changes_the_session_id_but_keeps_the_conversations(google, b
     after = browser.session.session_key
     assert after != before
     assert list(Conversation.objects.filter(session_key=after).values_list("title", flat=True)) == ["Earlier task"]
+
+
+def test_disconnect_leaves_nothing_for_the_next_person_on_this_browser(google, browser):
+    from app.models import Conversation
+
+    connect(browser)
+    Conversation.objects.create(session_key=browser.session.session_key, title="Person A's task")
+    browser.post("/oauth2/logout/")
+    connect(browser)  # someone else connects in the same browser
+    assert not Conversation.objects.filter(session_key=browser.session.session_key).exists()
+
+
+def test_oauth_secrets_stay_out_of_debug_logs(google, browser, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        connect(browser)
+    credentials = connection.load_credentials(browser.session)
+    for secret in (credentials.token, credentials.refresh_token, "sandbox-client-secret"):
+        assert secret not in caplog.text

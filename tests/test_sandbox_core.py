@@ -83,3 +83,17 @@ def test_batch_answers_each_part_and_logs_one_http_request(sandbox, ctx):
     assert ok[0]["value"] == "Europe/Paris"
     assert failed[0].status_code == 404
     assert len(sandbox.http_requests()) == 1
+
+
+def test_links_in_a_freshly_started_sandbox_point_at_its_own_port():
+    import re
+
+    from app.sandbox.server import SandboxServer
+
+    server = SandboxServer("demo").start()
+    try:
+        links = re.findall(r'"(http://[^"]*/_sandbox/open/[^"]*)"', json.dumps(server.sandbox.dump()))
+        assert links
+        assert all(link.startswith(server.url + "/") for link in links)
+    finally:
+        server.stop()

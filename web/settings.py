@@ -26,7 +26,7 @@ if not SECRET_KEY:
 elif PRODUCTION and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY is too short for production. Use at least 50 random characters.")
 
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -51,6 +51,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "web.urls"
+CSRF_FAILURE_VIEW = "app.views.errors.csrf_failure"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -126,7 +127,7 @@ if GOOGLE_CLIENT_SECRETS_FILE and not GOOGLE_CLIENT_ID:
     GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET = read_client_secrets_file(GOOGLE_CLIENT_SECRETS_FILE)
 
 # With no Google OAuth client configured, the app runs on the bundled sandbox.
-WORKSPACE_SANDBOX = envbool("WORKSPACE_SANDBOX", not GOOGLE_CLIENT_ID)
+WORKSPACE_SANDBOX = envbool("WORKSPACE_SANDBOX", not GOOGLE_CLIENT_ID and not PRODUCTION)
 WORKSPACE_SANDBOX_SEED = env("WORKSPACE_SANDBOX_SEED", "demo")
 GOOGLE_API_ENDPOINT = envurl("GOOGLE_API_ENDPOINT")
 GOOGLE_AUTH_URI = envurl("GOOGLE_AUTH_URI", "https://accounts.google.com/o/oauth2/auth")
@@ -146,5 +147,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO").upper()},
-    "loggers": {"googleapiclient.discovery_cache": {"level": "ERROR"}},
+    "loggers": {
+        "googleapiclient.discovery_cache": {"level": "ERROR"},
+        # At DEBUG these log authorization codes, PKCE verifiers, Basic auth with the
+        # client secret and whole token responses: never below WARNING.
+        **{name: {"level": "WARNING"} for name in ("oauthlib", "requests_oauthlib", "google_auth_oauthlib", "urllib3", "httplib2", "google.auth")},
+    },
 }

@@ -5,3 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("app.urls")),
 ]
+
+handler404 = "app.views.errors.not_found"

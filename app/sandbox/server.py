@@ -9,6 +9,17 @@ from app.sandbox.oauth import OAuthError, parse_form
 from app.sandbox.routing import Request, Response
 
 
+class LoopbackHTTPServer(ThreadingHTTPServer):
+    """A thread per request, with a listen backlog for many clients connecting at once.
+
+    With the default backlog of 5, a burst of connections (50 agent runs starting
+    together) overflows it and Linux drops the extra ones; clients retry only after 1 s.
+    """
+
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class SandboxHandler(BaseHTTPRequestHandler):
     server_version = "GWS-MAA-Sandbox/1"
     protocol_version = "HTTP/1.1"
@@ -71,12 +82,11 @@ class SandboxServer:
     """A running sandbox: `.url`, `.sandbox`, `.stop()`."""
 
     def __init__(self, seed="demo", host: str = "127.0.0.1", port: int = 0):
-        self.sandbox = Sandbox(seed)
-        handler = type("BoundSandboxHandler", (SandboxHandler,), {"sandbox": self.sandbox})
-        self.httpd = ThreadingHTTPServer((host, port), handler)
-        self.httpd.daemon_threads = True
+        handler = type("BoundSandboxHandler", (SandboxHandler,), {})
+        self.httpd = LoopbackHTTPServer((host, port), handler)
         self.url = f"http://{host}:{self.httpd.server_address[1]}"
-        self.sandbox.base_url = self.url
+        # Seeded items carry links to the sandbox's viewer, so the URL must be known first.
+        self.sandbox = handler.sandbox = Sandbox(seed, base_url=self.url)
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="workspace-sandbox", daemon=True)
 
     def start(self) -> "SandboxServer":

@@ -18,6 +18,7 @@ from app import connection
 from app.agent import claude, prompt, service
 from app.agent.payload import response_json
 from app.models import Run
+from app.views.errors import JsonMethodNotAllowed
 
 TEXT_LIMIT = 20_000
 LOGIN_URL = "/oauth2/login/"
@@ -45,7 +46,7 @@ class TaskRequest(BaseModel):
         return self.model_dump(include=set(prompt.SEED_FIELDS), exclude_none=True)
 
 
-class GetResponseView(View):
+class GetResponseView(JsonMethodNotAllowed, View):
     http_method_names = ["post"]
 
     async def post(self, request):
@@ -73,7 +74,7 @@ def parse(request) -> TaskRequest:
         raw = json.loads(request.body)
     except RequestDataTooBig:
         raise service.InvalidRequest("body", "the request is too large", 413) from None
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         raise service.InvalidRequest("body", "not valid JSON") from None
     if not isinstance(raw, dict):
         raise service.InvalidRequest("body", "expected a JSON object")

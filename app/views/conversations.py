@@ -9,11 +9,12 @@ from django.views import View
 
 from app.agent.payload import run_json
 from app.models import Action, Conversation
+from app.views.errors import JsonMethodNotAllowed
 
 LIST_LIMIT = 50
 
 
-class ConversationListView(View):
+class ConversationListView(JsonMethodNotAllowed, View):
     http_method_names = ["get"]
 
     async def get(self, request):
@@ -26,7 +27,7 @@ class ConversationListView(View):
         return JsonResponse({"conversations": items})
 
 
-class ConversationDetailView(View):
+class ConversationDetailView(JsonMethodNotAllowed, View):
     http_method_names = ["get"]
 
     async def get(self, request, conversation_id: str):

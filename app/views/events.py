@@ -12,9 +12,10 @@ from django.views import View
 from app.agent.replay import events_from_db
 from app.agent.runs import registry
 from app.models import Run
+from app.views.errors import JsonMethodNotAllowed
 
 
-class RunEventsView(View):
+class RunEventsView(JsonMethodNotAllowed, View):
     http_method_names = ["get"]
 
     async def get(self, request, run_id: str):

@@ -1,0 +1,44 @@
+"""Errors for JSON clients in JSON: a CSRF failure, an unknown URL, a wrong method.
+
+Pages keep Django's HTML answers; the API paths answer {"error": ...} so a
+client never has to parse an HTML error page.
+"""
+from django.http import JsonResponse
+from django.views import defaults
+from django.views.csrf import csrf_failure as html_csrf_failure
+
+API_PATHS = ("/get_response", "/runs/", "/conversations")
+
+
+def is_api(request) -> bool:
+    return request.path.startswith(API_PATHS)
+
+
+def csrf_failure(request, reason=""):
+    if is_api(request):
+        return JsonResponse(
+            {"error": "CSRF check failed: GET / first and send the csrftoken cookie's value as the X-CSRFToken header."},
+            status=403,
+        )
+    return html_csrf_failure(request, reason)
+
+
+def not_found(request, exception=None):
+    if is_api(request):
+        return JsonResponse({"error": f"No such endpoint: {request.path}"}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+class JsonMethodNotAllowed:
+    """Mixin for API views: a wrong HTTP method gets a JSON 405 naming the allowed ones."""
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        allowed = [m for m in self._allowed_methods() if m != "OPTIONS"]
+        response = JsonResponse({"error": f"{request.method} is not allowed here; use {', '.join(allowed)}."}, status=405)
+        response["Allow"] = ", ".join(allowed)
+        if self.view_is_async:
+            async def answer():
+                return response
+
+            return answer()
+        return response
