@@ -12,7 +12,9 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from app.sandbox.server import LoopbackHTTPServer
 
 TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 _ids = itertools.count(1)
@@ -43,8 +45,7 @@ class FakeClaude:
     def __init__(self):
         self.lock = threading.Condition()
         handler = type("Handler", (_Handler,), {"fake": self})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = LoopbackHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.reset()
 
@@ -191,6 +192,8 @@ def _orphan_result(index, msg, blocks, messages) -> str | None:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # With Nagle on, delayed ACKs add ~40 ms to each answer: the fake's latency must be only what a test asks for.
+    disable_nagle_algorithm = True
     fake: FakeClaude
 
     def log_message(self, format, *args):
