@@ -29,10 +29,11 @@ async def advance(run: Run, calls: ToolCalls, bus: EventBus) -> None:
             return
         bus.publish("thinking", step=run.model_calls + 1)
         response = await claude.ask(client, run.messages)
-        await _record_turn(run, response)
+        _record_turn(run, response)
         if not _tool_uses(run.messages[-1]):
             await _finish(run, Run.Status.DONE, _text(run.messages[-1]) or "Done.")
             return
+        await run.asave()
 
 
 def step_limit_reply() -> str:
@@ -42,7 +43,8 @@ def step_limit_reply() -> str:
     )
 
 
-async def _record_turn(run: Run, response) -> None:
+def _record_turn(run: Run, response) -> None:
+    """Add the model's turn to the run; the caller saves it, with the run's end if this was the last turn."""
     usage = response.usage
     run.model_calls += 1
     run.input_tokens += usage.input_tokens or 0
@@ -54,7 +56,6 @@ async def _record_turn(run: Run, response) -> None:
     run.messages.append({"role": "assistant", "content": content})
     if _tool_uses(run.messages[-1]):
         run.thought = _text(run.messages[-1])
-    await run.asave()
 
 
 def _block(block) -> dict | None:

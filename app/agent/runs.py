@@ -64,6 +64,7 @@ registry = RunRegistry()
 
 async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
     calls = ToolCalls(run, ctx, bus)
+    token = ctx.credentials.token
     try:
         await advance(run, calls, bus)
     except ClaudeUnavailable as exc:
@@ -73,7 +74,8 @@ async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
         await _stop(run, Run.Status.FAILED, "Something went wrong on our side; the error was logged.")
     if run.status != Run.Status.NEEDS_APPROVAL:
         bus.publish("run_finished", status=run.status, reply=run.reply, error=run.error)
-    await _keep_session_in_step(session_key, ctx, calls.reconnect_required)
+    if calls.reconnect_required or ctx.credentials.token != token:
+        await _keep_session_in_step(session_key, ctx, calls.reconnect_required)
 
 
 async def _stop(run: Run, status: str, error: str) -> None:

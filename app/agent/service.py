@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from app.agent import approvals, prompt
 from app.agent.runs import mark_interrupted, registry
+from app.agent.tool_calls import TOOL_THREADS
 from app.models import Action, Conversation, Run
 from app.tools.timezone import user_timezone
 
@@ -31,11 +32,12 @@ class InvalidRequest(Exception):
 async def start_task(*, session_key: str, ctx, task: str, conversation_id: str | None = None,
                      extra: dict | None = None, email: str | None = None) -> Run:
     await recover_once()
-    conversation = await _conversation(session_key, conversation_id)
-    first_message = await _task_prompt(conversation, ctx, task, extra or {}, email)
+    conversation, is_new = await _conversation(session_key, conversation_id, task)
+    first_message = await _task_prompt(conversation, is_new, ctx, task, extra or {}, email)
     run = await Run.objects.acreate(conversation=conversation, task=task,
                                     messages=[{"role": "user", "content": first_message}])
-    await Conversation.objects.filter(id=conversation.id).aupdate(updated=timezone.now())
+    if not is_new:  # a new conversation's "updated" is already now
+        await Conversation.objects.filter(id=conversation.id).aupdate(updated=timezone.now())
     return await _run_to_pause(run, ctx, session_key)
 
 
@@ -79,13 +81,14 @@ async def _run_to_pause(run: Run, ctx, session_key: str) -> Run:
     return run
 
 
-async def _conversation(session_key: str, conversation_id: str | None) -> Conversation:
+async def _conversation(session_key: str, conversation_id: str | None, task: str) -> tuple[Conversation, bool]:
+    """The conversation this task belongs to, and whether it was just started."""
     if conversation_id is None:
-        return await Conversation.objects.acreate(session_key=session_key)
+        return await Conversation.objects.acreate(session_key=session_key, title=task[:TITLE_CHARS]), True
     conversation = await Conversation.objects.filter(id=conversation_id, session_key=session_key).afirst()
     if conversation is None:
         raise InvalidRequest("conversation_id", "no such conversation in this session", 404)
-    return conversation
+    return conversation, False
 
 
 async def _run_of_actions(session_key: str, approve: list[str], reject: list[str]) -> str:
@@ -106,12 +109,13 @@ async def _run_of_actions(session_key: str, approve: list[str], reject: list[str
     return next(iter(found.values()))
 
 
-async def _task_prompt(conversation: Conversation, ctx, task: str, extra: dict, email: str | None) -> str:
+async def _task_prompt(conversation: Conversation, is_new: bool, ctx, task: str, extra: dict, email: str | None) -> str:
     if not conversation.title:
         conversation.title = task[:TITLE_CHARS]
         await conversation.asave(update_fields=["title"])
+    history = [] if is_new else await _history(conversation)
     return prompt.task_prompt(task=task, timezone=await _timezone(ctx), granted=list(ctx.credentials.scopes or []),
-                              email=email, history=await _history(conversation), extra=extra)
+                              email=email, history=history, extra=extra)
 
 
 @sync_to_async
@@ -119,7 +123,7 @@ def _history(conversation: Conversation) -> list[dict]:
     return [prompt.past_task(run, list(run.actions.all())) for run in conversation.runs.prefetch_related("actions")]
 
 
-@sync_to_async(thread_sensitive=False)
+@sync_to_async(thread_sensitive=False, executor=TOOL_THREADS)  # a Google call, like a tool's
 def _timezone(ctx) -> str:
     try:
         return user_timezone(ctx)
