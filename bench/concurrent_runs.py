@@ -1,18 +1,21 @@
 """50 concurrent agent runs in one server process take about as long as one.
 
 Starts, on loopback only: the workspace sandbox and a fake Claude that takes
-1 s per model call (in this process), and uvicorn serving web.asgi with a
-single worker (a subprocess). Each task is one Gmail search plus a reply, so
-two model calls. Prints the wall time of one task alone, of 50 at once, and
-the ratio. Stops by itself.
+1 s per model call (together in a subprocess of their own, as Google and
+Claude are elsewhere in production), and uvicorn serving web.asgi with a
+single worker (another subprocess). Each task is one Gmail search plus a
+reply, so two model calls. After one warm-up task it times one task alone and
+50 at once, a few times each, and prints the medians, their ratio and the
+server's CPU time. Stops by itself.
 
-    /work/venv/bin/python bench/concurrent_runs.py [--runs 50] [--latency 1.0]
+    /work/venv/bin/python bench/concurrent_runs.py [--runs 50] [--latency 1.0] [--repeat 3]
 """
 import argparse
 import http.cookiejar
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,12 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.sandbox.server import SandboxServer  # noqa: E402
-from tests.fake_claude import FakeClaude, Reply, text, tool_use  # noqa: E402
-
 
 def model(latency: float):
     """Search Gmail first, then answer: two model calls per task, each `latency` seconds."""
+    from tests.fake_claude import Reply, text, tool_use
 
     def answer(request: dict) -> Reply:
         if request["messages"][-1]["role"] == "user" and isinstance(request["messages"][-1]["content"], str):
@@ -37,6 +38,24 @@ def model(latency: float):
         return Reply([text("Bob wrote about the offsite and lunch.")], delay=latency)
 
     return answer
+
+
+def serve_fakes(latency: float) -> None:
+    """The subprocess: sandbox and fake Claude; prints their URLs, stops when stdin closes."""
+    from app.sandbox.server import SandboxServer
+    from tests.fake_claude import FakeClaude
+
+    sandbox = SandboxServer(seed="demo").start()
+    claude = FakeClaude().start()
+    claude.default = model(latency)
+    print(json.dumps({"sandbox": sandbox.url, "claude": claude.url}), flush=True)
+    sys.stdin.read()
+
+
+def start_fakes(latency: float) -> tuple[subprocess.Popen, dict]:
+    fakes = subprocess.Popen([sys.executable, __file__, "--serve-fakes", "--latency", str(latency)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    return fakes, json.loads(fakes.stdout.readline())
 
 
 def free_port() -> int:
@@ -72,6 +91,18 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def listen_overflows() -> int:
+    """Connections the kernel dropped because a listen backlog was full (machine-wide).
+
+    Each one costs its client a 1 s SYN retry, which would masquerade as server slowness.
+    """
+    try:
+        names, values = [line.split() for line in Path("/proc/net/netstat").read_text().splitlines()[:2]]
+    except (OSError, ValueError):
+        return 0
+    return int(dict(zip(names, values)).get("ListenOverflows", 0))
+
+
 class Browser:
     """One person: own cookies (session, csrftoken), as the page would have."""
 
@@ -91,49 +122,66 @@ class Browser:
             return json.loads(response.read())
 
 
-def timed(browsers: list[Browser]) -> float:
-    started = time.monotonic()
+def timed(browsers: list[Browser], server_pid: int) -> tuple[float, float]:
+    """Wall time for all browsers to get their answer, and the server's CPU time meanwhile."""
+    cpu_before, started = cpu_seconds(server_pid), time.monotonic()
     with ThreadPoolExecutor(max_workers=len(browsers)) as pool:
         replies = list(pool.map(lambda b: b.ask("What did Bob send me?"), browsers))
-    elapsed = time.monotonic() - started
+    elapsed, cpu = time.monotonic() - started, cpu_seconds(server_pid) - cpu_before
     failed = [r for r in replies if r["status"] != "done"]
     if failed:
         raise SystemExit(f"{len(failed)} runs did not finish: {failed[0]}")
-    return elapsed
+    return elapsed, cpu
+
+
+def measure(base: str, server_pid: int, runs: int, repeat: int) -> tuple[list, list]:
+    timed([Browser(base)], server_pid)  # warm-up: the first task of a process pays imports and client setup
+    alone = [timed([Browser(base)], server_pid) for _ in range(repeat)]
+    crowd = [timed([Browser(base) for _ in range(runs)], server_pid) for _ in range(repeat)]
+    return alone, crowd
+
+
+def report(args, alone: list, crowd: list, overflows: int) -> None:
+    wall_alone = statistics.median(wall for wall, _ in alone)
+    wall_crowd = statistics.median(wall for wall, _ in crowd)
+    cpu_crowd = statistics.median(cpu for _, cpu in crowd)
+    spread = lambda xs: f"{min(w for w, _ in xs):.2f}-{max(w for w, _ in xs):.2f}"  # noqa: E731
+    print(f"medians of {args.repeat} repetitions, after one warm-up task")
+    print(f"1 run alone:        {wall_alone:.2f} s  (range {spread(alone)}; 2 model calls at {args.latency:.1f} s + one Gmail search)")
+    print(f"{args.runs} runs at once:    {wall_crowd:.2f} s  (range {spread(crowd)}; one uvicorn worker)")
+    print(f"ratio:              {wall_crowd / wall_alone:.2f}")
+    print(f"server CPU time during {args.runs} runs: {cpu_crowd:.2f} s ({cpu_crowd / args.runs * 1000:.0f} ms per run; "
+          f"1 run alone: {statistics.median(cpu for _, cpu in alone) * 1000:.0f} ms)")
+    print(f"connections dropped by full listen backlogs (machine-wide): {overflows}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--latency", type=float, default=1.0, help="seconds per model call on the fake Claude")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of each measurement (medians are shown)")
+    parser.add_argument("--serve-fakes", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_fakes:
+        return serve_fakes(args.latency)
 
-    sandbox = SandboxServer(seed="demo").start()
-    claude = FakeClaude().start()
-    claude.default = model(args.latency)
+    fakes, urls = start_fakes(args.latency)
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "web.settings", "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-               "ANTHROPIC_API_KEY": "bench", "ANTHROPIC_BASE_URL": claude.url, "WORKSPACE_SANDBOX": "1",
-               "GOOGLE_API_ENDPOINT": sandbox.url, "LOG_LEVEL": "WARNING", "DEBUG": "0"}
+               "ANTHROPIC_API_KEY": "bench", "ANTHROPIC_BASE_URL": urls["claude"], "WORKSPACE_SANDBOX": "1",
+               "GOOGLE_API_ENDPOINT": urls["sandbox"], "LOG_LEVEL": "WARNING", "DEBUG": "0"}
         server = start_server(env, port)
         try:
-            base = f"http://127.0.0.1:{port}"
-            alone = timed([Browser(base)])
-            browsers = [Browser(base) for _ in range(args.runs)]
-            cpu_before = cpu_seconds(server.pid)
-            crowd = timed(browsers)
-            crowd_cpu = cpu_seconds(server.pid) - cpu_before
+            overflows = listen_overflows()
+            alone, crowd = measure(f"http://127.0.0.1:{port}", server.pid, args.runs, args.repeat)
+            overflows = listen_overflows() - overflows
         finally:
             server.terminate()
             server.wait(timeout=30)
-            claude.stop()
-            sandbox.stop()
-    print(f"1 run alone:        {alone:.2f} s  (2 model calls at {args.latency:.1f} s each + one Gmail search)")
-    print(f"{args.runs} runs at once:    {crowd:.2f} s  (one uvicorn worker)")
-    print(f"ratio:              {crowd / alone:.2f}")
-    print(f"server CPU time during the {args.runs} runs: {crowd_cpu:.2f} s "
-          f"({crowd_cpu / args.runs * 1000:.0f} ms per run; the rest of the wall time is waiting, overlapped)")
+            fakes.stdin.close()
+            fakes.wait(timeout=30)
+    report(args, alone, crowd, overflows)
 
 
 if __name__ == "__main__":
