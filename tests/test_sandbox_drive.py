@@ -200,3 +200,8 @@ def test_a_resumable_upload_in_chunks_keeps_every_byte(files, sandbox):
     assert created["size"] == str(len(data)) and created["parents"] == ["1ProjectsFolder"]
     assert [r["method"] for r in sandbox.http_requests()] == ["POST", "PUT", "PUT"]
     assert files.get_media(fileId=created["id"]).execute() == data
+
+
+def test_a_star_inside_parentheses_keeps_every_field_of_each_item(files):
+    listing = files.list(q="name = 'Q3 budget'", fields="files(*)").execute()
+    assert listing["files"] and {"id", "name", "mimeType", "permissions", "webViewLink"} <= set(listing["files"][0])

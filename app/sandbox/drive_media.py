@@ -111,5 +111,4 @@ def _pdf_string(line: str) -> str:
 # --- the `fields` parameter ----------------------------------------------------
 def apply_fields(value, fields: str | None, default: str):
     """Keep only the fields asked for, or Drive's default set when none are; "*" keeps all."""
-    spec = fields or default
-    return value if spec.strip() == "*" else partial_response.select(value, spec)
+    return partial_response.select(value, fields or default)

@@ -1,7 +1,8 @@
 """Google's standard `fields` parameter: answer only the fields asked for.
 
 `fields=messages(id,threadId),nextPageToken` or `payload/headers` keep the
-named keys (and, inside parentheses, the named keys of each nested item).
+named keys (and, inside parentheses, the named keys of each nested item);
+`*` at any level, as in `files(*)` or `*`, keeps every key of that level.
 """
 
 
@@ -50,4 +51,7 @@ def _mask(value, tree: dict):
         return [_mask(item, tree) for item in value]
     if not isinstance(value, dict):
         return value
+    if "*" in tree:
+        # Every key stays; keys also named beside the "*" keep only their own sub-fields.
+        return {key: _mask(item, tree.get(key, {})) for key, item in value.items()}
     return {key: _mask(item, tree[key]) for key, item in value.items() if key in tree}
