@@ -78,3 +78,10 @@ def test_appending_to_an_empty_doc_leaves_no_blank_first_line(ctx):
     made = invoke("docs_create", ctx, {"name": "Empty"})
     invoke("docs_append", ctx, {"document": made["link"], "markdown": "First line"})
     assert invoke("docs_read", ctx, {"document": made["id"]})["text"] == "First line\n"
+
+
+def test_a_bare_heading_mark_or_an_empty_list_item_is_left_out_of_the_doc(ctx):
+    only_marks = invoke("docs_create", ctx, {"name": "Marks", "markdown": "#"})
+    assert invoke("docs_read", ctx, {"document": only_marks["id"]})["text"] == ""
+    made = invoke("docs_create", ctx, {"name": "List", "markdown": "## Plan\n\n##\n\n- one\n- [](https://example.com)\n- two"})
+    assert invoke("docs_read", ctx, {"document": made["id"]})["text"] == "## Plan\n\n- one\n- two\n"

@@ -100,3 +100,20 @@ def test_a_sheet_is_not_a_document(documents):
     with pytest.raises(HttpError) as caught:
         documents.get(documentId="1Q3BudgetSheet").execute()
     assert caught.value.status_code == 400
+
+
+def test_inserting_empty_text_is_rejected_like_google_docs(documents):
+    with pytest.raises(HttpError) as caught:
+        edit(documents, "1RapportEteDoc", {"insertText": {"location": {"index": 1}, "text": ""}})
+    assert caught.value.status_code == 400 and "must specify text" in str(caught.value)
+
+
+def test_styling_an_empty_range_is_rejected_like_google_docs(documents):
+    empty = {"startIndex": 2, "endIndex": 2}
+    for request in (
+        {"updateTextStyle": {"range": empty, "textStyle": {"bold": True}, "fields": "bold"}},
+        {"updateParagraphStyle": {"range": empty, "paragraphStyle": {"namedStyleType": "HEADING_1"}, "fields": "namedStyleType"}},
+    ):
+        with pytest.raises(HttpError) as caught:
+            edit(documents, "1RapportEteDoc", request)
+        assert caught.value.status_code == 400 and "should not be empty" in str(caught.value)

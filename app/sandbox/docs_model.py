@@ -103,6 +103,13 @@ class Document:
             raise ApiError(400, f"Invalid {what}: the range {start}-{end} is not within the document.")
         return self._position(start, what), self._position(end, what)
 
+    def _span(self, spec: dict, what: str) -> tuple[int, int]:
+        """A range that must hold at least one character, as Google requires of style updates."""
+        start, end = self._range(spec, what)
+        if start == end:
+            raise ApiError(400, f"Invalid {what}: The range should not be empty.")
+        return start, end
+
     def _paragraphs(self, start: int, end: int) -> list[int]:
         """Positions of the closing "\\n" of every paragraph the range [start, end) touches."""
         end = max(end, start + 1)
@@ -139,6 +146,8 @@ class Document:
             if index is None or index >= self.end_index():
                 raise ApiError(400, f"Invalid insertText: index {index} must be less than the end index of the segment, {self.end_index()}.")
             position = self._position(index, "insertText")
+        if not spec.get("text"):
+            raise ApiError(400, "Invalid insertText: Insert text requests must specify text to insert.")
         paragraph = self.paras[self._paragraphs(position, position)[0]]
         inherited = self.styles[position - 1] if position and self.chars[position - 1] != "\n" else {}
         for offset, char in enumerate(spec.get("text", "").replace("\r\n", "\n")):
@@ -153,7 +162,7 @@ class Document:
         del self.chars[start:end], self.styles[start:end], self.paras[start:end]
 
     def _updateTextStyle(self, spec: dict):
-        start, end = self._range(spec.get("range", {}), "updateTextStyle")
+        start, end = self._span(spec.get("range", {}), "updateTextStyle")
         fields = _fields(spec, TEXT_FIELDS)
         new = spec.get("textStyle", {})
         for style in self.styles[start:end]:
@@ -164,7 +173,7 @@ class Document:
                     style.pop(field, None)
 
     def _updateParagraphStyle(self, spec: dict):
-        start, end = self._range(spec.get("range", {}), "updateParagraphStyle")
+        start, end = self._span(spec.get("range", {}), "updateParagraphStyle")
         new = spec.get("paragraphStyle", {})
         for closing in self._paragraphs(start, end):
             for field in _fields(spec, ("namedStyleType", "alignment")):

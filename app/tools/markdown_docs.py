@@ -53,7 +53,8 @@ def parse_blocks(markdown: str) -> list[Block]:
             if lists:
                 block.text, block.list_number, block.ordered = "\t" * (len(lists) - 1), list_count, lists[0]
             _add_inline(block, token.children or [])
-            blocks.append(block)
+            if block.text.strip("\t") or not (heading or lists):
+                blocks.append(block)  # a bare "#" or an empty "-" item is nothing to show
             heading = None
         elif token.type in ("fence", "code_block", "html_block"):
             blocks.extend(Block(text=line) for line in token.content.rstrip("\n").split("\n"))
@@ -88,8 +89,8 @@ def markdown_requests(markdown: str, at: int, new_paragraph: bool = False) -> li
     Inserted text inherits the style around it, so the range is reset first.
     """
     blocks = parse_blocks(markdown)
-    if not blocks:
-        return []
+    if not any(block.text for block in blocks):
+        return []  # Docs rejects inserting no text
     text = ("\n" if new_paragraph else "") + "\n".join(b.text for b in blocks)
     index = _utf16_offsets(text, at)
     starts, position = [], 1 if new_paragraph else 0
