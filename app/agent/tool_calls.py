@@ -47,7 +47,10 @@ class ToolCalls:
         fields = {"run": self.run, "tool_use_id": use["id"], "tool": use["name"], "input": use.get("input")}
         try:
             tool = get_tool(use["name"])
-            review = await asyncio.to_thread(tool.review, self.ctx, tool.validate(use.get("input")))
+            # Reviewing may call Google: on the tool threads, not the default executor's handful of threads.
+            review = await asyncio.get_running_loop().run_in_executor(
+                TOOL_THREADS, tool.review, self.ctx, tool.validate(use.get("input"))
+            )
         except ToolError as exc:
             # Unknown tool or malformed input: the model reads why and can correct itself.
             return await Action.objects.acreate(**fields, effect="", status=Action.Status.FAILED, error=str(exc),
