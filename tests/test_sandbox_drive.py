@@ -205,3 +205,11 @@ def test_a_resumable_upload_in_chunks_keeps_every_byte(files, sandbox):
 def test_a_star_inside_parentheses_keeps_every_field_of_each_item(files):
     listing = files.list(q="name = 'Q3 budget'", fields="files(*)").execute()
     assert listing["files"] and {"id", "name", "mimeType", "permissions", "webViewLink"} <= set(listing["files"][0])
+
+
+def test_a_file_in_a_shared_folder_lists_the_folders_people_among_its_permissions(ctx, files):
+    body = {"type": "user", "role": "reader", "emailAddress": "eve@outside.example"}
+    ctx.service("drive").permissions().create(fileId="1ProjectsFolder", body=body, sendNotificationEmail=False).execute()
+    notes = files.get(fileId="1MeetingNotesTxt", fields="shared,permissions(emailAddress,role)").execute()
+    assert notes["shared"] is True and {"emailAddress": "eve@outside.example", "role": "reader"} in notes["permissions"]
+    assert files.get(fileId="1Q3BudgetSheet", fields="shared").execute()["shared"] is False

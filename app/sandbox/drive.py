@@ -19,7 +19,7 @@ Seed section "drive" (app/sandbox/seeds/demo/drive.json):
 
 Optional per file: "parent" (a folder id; default the drive's root), "modified"
 and "created" (RFC 3339), "starred", "trashed", "description", "permissions"
-([{"emailAddress", "role"}]). "folder", "doc" and "sheet" abbreviate the Google
+([{"emailAddress", "role"}]; a folder's permissions also show on what it holds). "folder", "doc" and "sheet" abbreviate the Google
 mime types. A Google Doc's body lives here (a docs_model.Document) and the Docs
 emulation edits the same object, so Drive exports always show the latest text.
 """
@@ -137,6 +137,26 @@ class State:
             "displayName": name or email.split("@")[0],
         }
 
+    def effective_permissions(self, file: dict) -> list[dict]:
+        """The file's own permissions, then those it inherits from its folders, as Drive lists them."""
+        out, seen = [], set()
+        for holder in [file, *self.ancestors(file)]:
+            for permission in holder["permissions"]:
+                if permission["id"] in seen:
+                    continue
+                seen.add(permission["id"])
+                # A folder's owner may edit what is put in it, but owns only the folder.
+                inherited = holder is not file and permission["role"] == "owner"
+                out.append({**permission, "role": "writer"} if inherited else permission)
+        return out
+
+    def ancestors(self, file: dict) -> list[dict]:
+        chain, parent = [], self.files.get(file["parents"][0]) if file["parents"] else None
+        while parent is not None and parent not in chain:
+            chain.append(parent)
+            parent = self.files.get(parent["parents"][0]) if parent["parents"] else None
+        return chain
+
     def touch(self, file: dict) -> None:
         file["modifiedTime"] = now()
 
@@ -173,9 +193,9 @@ class State:
             "createdTime": file["createdTime"],
             "modifiedTime": file["modifiedTime"],
             "webViewLink": self.sandbox.link("file", file["id"]),
-            "shared": len(file["permissions"]) > 1,
-            "permissions": file["permissions"],
         }
+        out["permissions"] = self.effective_permissions(file)
+        out["shared"] = len(out["permissions"]) > 1
         if file["driveId"]:
             out["driveId"] = file["driveId"]
         else:
@@ -418,7 +438,7 @@ def delete_file(state: State, request, file_id):
 @router.get(FILE + r"/permissions", scopes=METADATA)
 def list_permissions(state: State, request, file_id):
     file = state.find(request, file_id)
-    body = {"kind": "drive#permissionList", "permissions": file["permissions"]}
+    body = {"kind": "drive#permissionList", "permissions": state.effective_permissions(file)}
     return apply_fields(body, request.arg("fields"), "kind,permissions(kind,id,type,role)")
 
 
