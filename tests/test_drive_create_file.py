@@ -1,5 +1,8 @@
 """drive_create_file: the new file in Drive, in the right folder, with its content."""
+import pytest
+
 from app.tools import invoke
+from app.tools.registry import ToolError
 
 DOC = "application/vnd.google-apps.document"
 
@@ -18,3 +21,12 @@ def test_a_text_file_and_a_sheet_from_csv_are_created(ctx, sandbox):
     files = sandbox.state()["drive"]["files"]
     assert (files[text["id"]]["mimeType"], files[text["id"]]["text"], files[text["id"]]["parents"]) == ("text/plain", "buy milk\n", ["1FinanceFolder"])
     assert files[sheet["id"]]["text"] == "a,b\n1,2\n" and sheet["type"] == "sheet"
+
+
+def test_a_folder_that_does_not_exist_or_is_a_file_is_an_error_and_nothing_is_created(ctx, sandbox):
+    before = len(sandbox.state()["drive"]["files"])
+    with pytest.raises(ToolError, match="Drive has no folder named 'Projets'"):
+        invoke("drive_create_file", ctx, {"name": "Agenda", "folder": "Projets"})
+    with pytest.raises(ToolError, match="'Q3 budget' is a file, not a folder"):
+        invoke("drive_create_file", ctx, {"name": "Agenda", "folder": "1Q3BudgetSheet"})
+    assert len(sandbox.state()["drive"]["files"]) == before

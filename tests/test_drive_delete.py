@@ -1,7 +1,7 @@
 """drive_delete: the file goes to the trash, not away for good."""
 import pytest
 
-from app.tools import invoke
+from app.tools import get_tool, invoke
 from app.tools.registry import ToolError
 
 
@@ -15,3 +15,16 @@ def test_deleting_moves_the_file_to_the_trash(ctx, sandbox):
 def test_an_unknown_file_gives_a_readable_error(ctx):
     with pytest.raises(ToolError, match="Drive found nothing with that id"):
         invoke("drive_delete", ctx, {"file": "no-such-file"})
+
+
+def test_the_approval_card_names_the_folder_and_how_many_items_it_holds(ctx):
+    tool = get_tool("drive_delete")
+    checked = tool.review(ctx, tool.validate({"file": "1ProjectsFolder"}))
+    assert checked.effect == "destructive"
+    assert checked.preview == {"name": "Projects", "type": "folder", "shared_with": [], "items": 3}
+
+
+def test_reviewing_an_unknown_file_gives_a_readable_error(ctx):
+    tool = get_tool("drive_delete")
+    with pytest.raises(ToolError, match="Drive found nothing with that id"):
+        tool.review(ctx, {"file": "no-such-file"})

@@ -1,5 +1,8 @@
 """drive_search: what a person finds when they ask for a file."""
+import pytest
+
 from app.tools import invoke
+from app.tools.registry import ToolError
 
 
 def search(ctx, **args):
@@ -35,3 +38,15 @@ def test_a_file_shared_by_someone_else_names_its_owner(ctx):
 
 def test_without_words_the_most_recent_files_come_first(ctx):
     assert [f["name"] for f in search(ctx, limit=2)] == ["Q3 planning notes", "Vendor shortlist"]
+
+
+def test_a_folder_name_that_does_not_exist_is_an_error_not_an_empty_folder(ctx):
+    with pytest.raises(ToolError, match="Drive has no folder named 'Finanse'"):
+        search(ctx, folder="Finanse")
+    assert [f["name"] for f in search(ctx, folder="1FinanceFolder", type="sheet")] == ["Q3 budget"]
+
+
+def test_a_shared_drive_or_a_folder_link_can_name_the_folder(ctx):
+    assert {f["name"] for f in search(ctx, folder="Acme Marketing")} == {"Brand guidelines 2026", "Q3 campaign plan"}
+    found = search(ctx, folder="https://drive.google.com/drive/folders/1FinanceFolder", type="pdf")
+    assert [f["name"] for f in found] == ["Invoice 2026-031.pdf"]

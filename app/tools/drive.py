@@ -1,13 +1,16 @@
 """Drive tools: search (shared drives included), read, create, share and trash files."""
+import functools
 import io
 import re
 from typing import Annotated, Literal
 
+from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseUpload
 from pydantic import Field
 
 from app import google_api
 from app.tools.context import Context
+from app.tools.errors import explain
 from app.tools.markdown_docs import markdown_requests
 from app.tools.registry import ToolError, clip, tool
 
@@ -27,7 +30,42 @@ EXPORTS = {DOC: "text/markdown", SHEET: "text/csv", SLIDES: "text/plain"}
 UPLOAD_TYPES = {"sheet": "text/csv", "text": "text/plain", "markdown": "text/markdown", "csv": "text/csv"}
 ALL_DRIVES = {"corpora": "allDrives", "includeItemsFromAllDrives": True, "supportsAllDrives": True}
 FILE_FIELDS = "id,name,mimeType,modifiedTime,webViewLink,driveId,owners(displayName,me)"
+SHARING_FIELDS = "id,name,mimeType,driveId,shared,owners(emailAddress,me),permissions(type,role,emailAddress,domain)"
 FileRef = Annotated[str, Field(description="file id or link")]
+
+
+def reviewing(hook):
+    """Review hooks run before approval, outside invoke: Google's errors must read as a tool's would."""
+
+    @functools.wraps(hook)
+    def run(ctx: Context, args: dict):
+        try:
+            return hook(ctx, args)
+        except HttpError as error:
+            raise explain(error, "drive") from None
+
+    return run
+
+
+@reviewing
+def outbound_if_folder_shared(ctx: Context, args: dict):
+    # A file put in a shared folder is shared too: an instruction planted in an email
+    # could otherwise copy private text to whoever can read that folder, unasked.
+    return "outbound" if args.get("folder") and _audience(ctx, find_folder(ctx, args["folder"])) else None
+
+
+@reviewing
+def preview_folder(ctx: Context, args: dict) -> tuple[dict, dict]:
+    if not args.get("folder"):
+        return args, {}
+    folder = find_folder(ctx, args["folder"])
+    # The approved call writes into exactly this folder, even if another one takes its name meanwhile.
+    return {**args, "folder": folder["id"]}, {"folder": folder["name"], "shared_with": _audience(ctx, folder)}
+
+
+@reviewing
+def _preview_file(ctx: Context, args: dict) -> tuple[dict, dict]:
+    return args, file_preview(ctx, args["file"])
 
 
 @tool("read", progress="Searching Drive for {query!r}")
@@ -46,7 +84,7 @@ def drive_search(
     if type != "any":
         terms.append(TYPE_TERMS[type])
     if folder:
-        terms.append(f"{_literal(folder_id(ctx, folder))} in parents")
+        terms.append(f"{_literal(find_folder(ctx, folder)['id'])} in parents")
     # Drive ranks full-text matches by relevance and refuses to sort them.
     order = {} if query else {"orderBy": "modifiedTime desc"}
     listing = drive.files().list(q=" and ".join(terms), pageSize=limit, fields=f"files({FILE_FIELDS})", **order, **ALL_DRIVES)
@@ -73,7 +111,7 @@ def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=2
     return {**head, **clip(data.decode("utf-8", "replace"), max_chars)}
 
 
-@tool("write", progress="Creating {name!r} in Drive")
+@tool("write", escalate=outbound_if_folder_shared, prepare=preview_folder, progress="Creating {name!r} in Drive")
 def drive_create_file(
     ctx: Context,
     name: str,
@@ -82,7 +120,8 @@ def drive_create_file(
     folder: Annotated[str | None, Field(description="folder name or id")] = None,
 ) -> dict:
     """Create a Google Doc, a Google Sheet or a plain file, optionally in a folder."""
-    parents = [folder_id(ctx, folder)] if folder else []
+    target = find_folder(ctx, folder) if folder else None
+    parents = [target["id"]] if target else []
     if kind == "doc":
         created = create_doc(ctx, name, content, parents)
     else:
@@ -90,11 +129,11 @@ def drive_create_file(
         media = MediaIoBaseUpload(io.BytesIO(content.encode()), mimetype=UPLOAD_TYPES[kind])
         request = ctx.service("drive").files().create(body=metadata, media_body=media, fields=FILE_FIELDS, supportsAllDrives=True)
         created = google_api.execute(request)
-    where = f" in {folder}" if folder else ""
+    where = f" in {target['name']}" if target else ""
     return {**_summary(created, {}), "summary": f"Created {_short_type(created['mimeType'])} {name!r}{where}."}
 
 
-@tool("outbound", progress="Sharing a Drive file with {email}")
+@tool("outbound", prepare=_preview_file, progress="Sharing a Drive file with {email}")
 def drive_share(
     ctx: Context,
     file: FileRef,
@@ -111,7 +150,7 @@ def drive_share(
     return {"link": meta.get("webViewLink", ""), "summary": f"Shared {meta['name']!r} with {email} as {role}."}
 
 
-@tool("destructive", progress="Moving a Drive file to the trash")
+@tool("destructive", prepare=_preview_file, progress="Moving a Drive file to the trash")
 def drive_delete(ctx: Context, file: FileRef) -> dict:
     """Move a file to Drive's trash (restorable for 30 days)."""
     request = ctx.service("drive").files().update(
@@ -134,20 +173,94 @@ def create_doc(ctx: Context, name: str, markdown: str, parents: list[str]) -> di
 
 
 def file_id(ref: str) -> str:
-    """The id in a Drive or Docs link (…/d/<id>/…, ?id=<id>, the sandbox's /open/file/<id>), or ref itself."""
-    match = re.search(r"/d/([\w-]+)|[?&]id=([\w-]+)|/open/file/([\w-]+)", ref)
+    """The id in a Drive or Docs link (…/d/<id>/…, /folders/<id>, ?id=<id>, the sandbox's /open/file/<id>), or ref itself."""
+    match = re.search(r"/d/([\w-]+)|/folders/([\w-]+)|[?&]id=([\w-]+)|/open/file/([\w-]+)", ref)
     return next(group for group in match.groups() if group) if match else ref.strip()
 
 
 def folder_id(ctx: Context, folder: str) -> str:
-    """A folder's id from its name (an exact match, shared drives included), or the id or link given."""
+    """A folder's id from its name (an exact match, shared drives included), id or link."""
+    return find_folder(ctx, folder)["id"]
+
+
+def find_folder(ctx: Context, folder: str) -> dict:
+    """A folder by exact name, id or link, with its SHARING_FIELDS; ToolError when there is none,
+    so that a mistyped name never reads as an empty folder."""
     if folder.lower() in ("root", "my drive"):
-        return "root"
-    listing = ctx.service("drive").files().list(
-        q=f"mimeType = '{FOLDER}' and name = {_literal(folder)} and trashed = false", fields="files(id)", pageSize=2, **ALL_DRIVES
-    )
-    found = google_api.execute(listing).get("files", [])
-    return found[0]["id"] if found else file_id(folder)
+        return {"id": "root", "name": "My Drive", "mimeType": FOLDER}
+    files = ctx.service("drive").files()
+    query = f"mimeType = '{FOLDER}' and name = {_literal(folder)} and trashed = false"
+    found = google_api.execute(files.list(q=query, fields=f"files({SHARING_FIELDS})", pageSize=1, **ALL_DRIVES)).get("files")
+    if found:
+        return found[0]
+    drives = {name.lower(): drive_id for drive_id, name in _drive_names(ctx, ctx.service("drive")).items()}
+    if folder.lower() in drives:  # a shared drive is the top folder of its files
+        return {"id": drives[folder.lower()], "name": folder, "mimeType": FOLDER, "driveId": drives[folder.lower()]}
+    try:
+        meta = google_api.execute(_get_sharing(ctx, folder))
+    except HttpError as error:
+        if error.status_code not in (400, 404):
+            raise
+        raise ToolError(f"Drive has no folder named {folder!r}; find it with drive_search type='folder'.") from None
+    if meta["mimeType"] != FOLDER:
+        raise ToolError(f"{meta['name']!r} is a file, not a folder.")
+    return meta
+
+
+def audience(ctx: Context, file: str) -> list[str]:
+    """Who besides the person can see a file or folder (id or link): emails, "anyone with the link",
+    "anyone at <domain>", "shared drive <name>". Empty when it is private to the person."""
+    return _audience(ctx, google_api.execute(_get_sharing(ctx, file)))
+
+
+def file_preview(ctx: Context, file: str) -> dict:
+    """For an approval card: the file's name and type, who else sees it and, for a folder, how many items it holds."""
+    meta = google_api.execute(_get_sharing(ctx, file))
+    preview = {"name": meta["name"], "type": _short_type(meta["mimeType"]), "shared_with": _audience(ctx, meta)}
+    if meta["mimeType"] == FOLDER:
+        preview["items"] = _count_items(ctx, meta["id"])
+    return preview
+
+
+def _get_sharing(ctx: Context, file: str):
+    return ctx.service("drive").files().get(fileId=file_id(file), fields=SHARING_FIELDS, supportsAllDrives=True)
+
+
+def _audience(ctx: Context, meta: dict) -> list[str]:
+    others = [o.get("emailAddress", "") for o in meta.get("owners", []) if not o.get("me")]
+    others += [_grantee(p) for p in meta.get("permissions", [])]
+    if meta.get("driveId"):
+        drive = ctx.service("drive")
+        others.append(f"shared drive {_drive_names(ctx, drive).get(meta['driveId'], meta['driveId'])}")
+    me = _my_email(ctx) if others else ""
+    seen = list(dict.fromkeys(o for o in others if o and o.lower() != me))
+    if meta.get("shared") and not seen:
+        seen.append("the people it is shared with")  # Drive hides the list from those who cannot share
+    return seen
+
+
+def _grantee(permission: dict) -> str:
+    if permission.get("type") == "anyone":
+        return "anyone with the link"
+    if permission.get("type") == "domain":
+        return f"anyone at {permission.get('domain', 'the organisation')}"
+    return permission.get("emailAddress", "")
+
+
+def _my_email(ctx: Context) -> str:
+    if "drive_me" not in ctx.cache:
+        about = google_api.execute(ctx.service("drive").about().get(fields="user(emailAddress)"))
+        ctx.cache["drive_me"] = about["user"]["emailAddress"].lower()
+    return ctx.cache["drive_me"]
+
+
+def _count_items(ctx: Context, folder: str) -> int | str:
+    """What trashing or sharing a folder takes with it: its items, "1000+" past one page."""
+    query = f"{_literal(folder)} in parents and trashed = false"
+    listing = ctx.service("drive").files().list(q=query, fields="nextPageToken,files(id)", pageSize=1000, **ALL_DRIVES)
+    page = google_api.execute(listing)
+    count = len(page.get("files", []))
+    return f"{count}+" if page.get("nextPageToken") else count
 
 
 def _literal(text: str) -> str:

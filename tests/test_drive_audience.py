@@ -1,0 +1,72 @@
+"""Writing where other people can read hands them the text: it waits for the person's approval.
+
+An instruction planted in an email must not copy private data into a doc or
+folder that an outsider can open without the person seeing and approving it.
+"""
+from app.tools import get_tool
+from app.tools.drive import audience
+
+
+def review(ctx, tool_name, **args):
+    tool = get_tool(tool_name)
+    return tool.review(ctx, tool.validate(args))
+
+
+def share(ctx, file_id, email=None):
+    body = {"type": "user", "role": "reader", "emailAddress": email} if email else {"type": "anyone", "role": "reader"}
+    ctx.service("drive").permissions().create(fileId=file_id, body=body, sendNotificationEmail=False).execute()
+
+
+def test_appending_to_a_private_doc_is_a_plain_write_naming_the_doc(ctx):
+    checked = review(ctx, "docs_append", document="1Q3PlanningNotesDoc", markdown="Salaries: ...")
+    assert checked.effect == "write"
+    assert checked.preview == {"name": "Q3 planning notes", "type": "doc", "shared_with": []}
+
+
+def test_appending_to_a_doc_someone_else_owns_needs_approval(ctx):
+    checked = review(ctx, "docs_append", document="https://docs.google.com/document/d/1VendorShortlistDoc/edit", markdown="x")
+    assert checked.effect == "outbound" and checked.preview["shared_with"] == ["alice@acme.example"]
+
+
+def test_appending_to_a_doc_shared_with_an_outsider_needs_approval(ctx):
+    share(ctx, "1Q3PlanningNotesDoc", "eve@outside.example")
+    checked = review(ctx, "docs_append", document="1Q3PlanningNotesDoc", markdown="x")
+    assert checked.effect == "outbound" and checked.preview["shared_with"] == ["eve@outside.example"]
+
+
+def test_appending_to_a_doc_in_a_shared_drive_needs_approval(ctx):
+    checked = review(ctx, "docs_append", document="1BrandGuidelinesDoc", markdown="x")
+    assert checked.effect == "outbound" and checked.preview["shared_with"] == ["shared drive Acme Marketing"]
+
+
+def test_appending_to_a_doc_inside_a_folder_shared_by_link_needs_approval(ctx):
+    share(ctx, "1ProjectsFolder")
+    checked = review(ctx, "docs_append", document="1Q3PlanningNotesDoc", markdown="x")
+    assert checked.effect == "outbound" and checked.preview["shared_with"] == ["anyone with the link"]
+
+
+def test_creating_a_file_in_a_shared_folder_needs_approval_and_goes_where_the_card_says(ctx):
+    share(ctx, "1FinanceFolder", "eve@outside.example")
+    checked = review(ctx, "drive_create_file", name="Payroll", content="a,b", kind="sheet", folder="Finance")
+    assert checked.effect == "outbound"
+    assert checked.args["folder"] == "1FinanceFolder"
+    assert checked.preview == {"folder": "Finance", "shared_with": ["eve@outside.example"]}
+
+
+def test_creating_a_file_in_a_private_folder_or_my_drive_is_a_plain_write(ctx):
+    assert review(ctx, "drive_create_file", name="Notes", folder="Projects").effect == "write"
+    assert review(ctx, "drive_create_file", name="Notes").effect == "write"
+
+
+def test_creating_a_file_in_a_shared_drive_folder_needs_approval(ctx):
+    body = {"name": "Campaign assets", "mimeType": "application/vnd.google-apps.folder", "parents": ["0AMarketingDrive"]}
+    ctx.service("drive").files().create(body=body, supportsAllDrives=True).execute()
+    checked = review(ctx, "drive_create_file", name="Draft", folder="Campaign assets")
+    assert checked.effect == "outbound" and checked.preview["shared_with"] == ["shared drive Acme Marketing"]
+
+
+def test_audience_lists_who_else_can_see_a_file(ctx):
+    assert audience(ctx, "1Q3BudgetSheet") == []
+    share(ctx, "1Q3BudgetSheet", "bob@acme.example")
+    share(ctx, "1Q3BudgetSheet")
+    assert audience(ctx, "1Q3BudgetSheet") == ["bob@acme.example", "anyone with the link"]
