@@ -20,6 +20,7 @@ from googleapiclient.errors import HttpError
 VERSIONS = {"gmail": "v1", "drive": "v3", "calendar": "v3", "docs": "v1", "tasks": "v1", "people": "v1"}
 BATCH_LIMIT = 50  # Gmail's advice; larger batches get rate limited
 RETRYABLE = {429, 500, 502, 503, 504}
+RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}  # Gmail answers some rate limits with 403
 
 
 @functools.cache
@@ -48,8 +49,9 @@ def execute(request, retries: int | None = None):
 def execute_batch(service, requests: list, retries: int | None = None) -> list:
     """Run many requests in batches of 50; return one result (or HttpError) per request, in order.
 
-    A part that fails with 429 or 5xx is sent again in the next batch after a
-    backoff, so a rate-limited part is retried rather than silently dropped.
+    A part that fails with a rate limit or 5xx is sent again in the next batch
+    after a backoff, and so is a whole batch Google refused that way, so
+    nothing is silently dropped.
     """
     retries = settings.GOOGLE_API_RETRIES if retries is None else retries
     results: list = [None] * len(requests)
@@ -58,22 +60,50 @@ def execute_batch(service, requests: list, retries: int | None = None) -> list:
         failed = []
         for start in range(0, len(pending), BATCH_LIMIT):
             chunk = pending[start : start + BATCH_LIMIT]
-            batch = service.new_batch_http_request()
-
-            def collect(request_id, response, exception, _chunk=chunk):
-                index = _chunk[int(request_id)]
-                results[index] = exception if exception is not None else response
-                if isinstance(exception, HttpError) and exception.status_code in RETRYABLE:
-                    failed.append(index)
-
-            for position, index in enumerate(chunk):
-                batch.add(requests[index], callback=collect, request_id=str(position))
-            batch.execute()
-        if not failed or attempt == retries:
+            failed += _run_chunk(service, requests, chunk, results, last_try=attempt == retries)
+        if not failed:
             break
         pending = sorted(failed)
         _sleep_before_retry(attempt)
     return results
+
+
+def _run_chunk(service, requests: list, chunk: list[int], results: list, last_try: bool) -> list[int]:
+    """Send one batch; return the indexes worth sending again."""
+    failed: list[int] = []
+    batch = service.new_batch_http_request()
+
+    def collect(request_id, response, exception):
+        index = chunk[int(request_id)]
+        results[index] = exception if exception is not None else response
+        if isinstance(exception, HttpError) and is_retryable(exception):
+            failed.append(index)
+
+    for position, index in enumerate(chunk):
+        batch.add(requests[index], callback=collect, request_id=str(position))
+    try:
+        batch.execute()
+    except HttpError as error:
+        if last_try or not is_retryable(error):
+            raise
+        return chunk
+    return failed
+
+
+def is_retryable(error: HttpError) -> bool:
+    return error.status_code in RETRYABLE or (error.status_code == 403 and error_details(error)[0] in RATE_LIMIT_REASONS)
+
+
+def error_details(error: HttpError) -> tuple[str, str]:
+    """Google's reason ("notFound", "rateLimitExceeded") and message from an error response."""
+    try:
+        body = json.loads(error.content or b"{}").get("error", {})
+    except (ValueError, AttributeError):
+        return "", ""
+    if not isinstance(body, dict):
+        return "", str(body)
+    reasons = [e.get("reason", "") for e in body.get("errors", []) if isinstance(e, dict)]
+    return (reasons[0] if reasons else body.get("status", "")), body.get("message", "")
 
 
 def _sleep_before_retry(attempt: int) -> None:

@@ -1,8 +1,9 @@
 """Turn Google API errors into short messages a person can act on."""
-import json
+import functools
 
 from googleapiclient.errors import HttpError
 
+from app.google_api import RATE_LIMIT_REASONS, error_details
 from app.scopes import SERVICE_LABELS
 from app.tools.registry import ToolError
 
@@ -10,28 +11,34 @@ from app.tools.registry import ToolError
 def explain(error: HttpError, service: str) -> ToolError:
     label = SERVICE_LABELS.get(service, service.title())
     status = error.status_code
-    reason, message = _details(error)
+    reason, message = error_details(error)
+    message = message.strip().rstrip(".")  # each sentence below ends with its own period
     if status == 401:
         return ToolError(f"Google did not accept the sign-in for {label}. Reconnect Google and try again.")
     if status == 403 and reason in ("insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "PERMISSION_DENIED") and "scope" in message.lower():
         return ToolError(f"{label} access was not granted — reconnect Google and allow {label}.")
+    if status == 429 or (status == 403 and reason in RATE_LIMIT_REASONS):
+        return ToolError(f"{label} is rate limiting requests; try again in a minute.")
     if status == 403:
         return ToolError(f"{label} refused this: {message or 'permission denied'}.")
     if status == 404:
         return ToolError(f"{label} found nothing with that id ({message or 'not found'}). Search again for the right id.")
-    if status == 429:
-        return ToolError(f"{label} is rate limiting requests; try again in a minute.")
     if status >= 500:
         return ToolError(f"{label} is having trouble right now ({status}); try again shortly.")
     return ToolError(f"{label} rejected the request: {message or status}.")
 
 
-def _details(error: HttpError) -> tuple[str, str]:
-    try:
-        body = json.loads(error.content or b"{}").get("error", {})
-    except (ValueError, AttributeError):
-        return "", ""
-    if not isinstance(body, dict):
-        return "", str(body)
-    reasons = [e.get("reason", "") for e in body.get("errors", []) if isinstance(e, dict)]
-    return (reasons[0] if reasons else body.get("status", "")), body.get("message", "")
+def explaining(service: str):
+    """For review hooks: they run before approval, outside invoke, yet Google's errors must read the same."""
+
+    def decorate(hook):
+        @functools.wraps(hook)
+        def run(ctx, args: dict):
+            try:
+                return hook(ctx, args)
+            except HttpError as error:
+                raise explain(error, service) from None
+
+        return run
+
+    return decorate
