@@ -6,15 +6,27 @@ from email.policy import SMTP
 from app import google_api
 
 
-def raw_message(subject: str, sender: str = "Robin Lee <robin@partner.example>", body: str = "Hello", **headers) -> str:
+def raw_message(
+    subject: str, sender: str = "Robin Lee <robin@partner.example>", body: str = "Hello", to: str | None = "Alex Martin <alex@acme.example>", **headers
+) -> str:
     message = EmailMessage(policy=SMTP)
     message["From"] = sender
-    message["To"] = "Alex Martin <alex@acme.example>"
+    if to:
+        message["To"] = to
     message["Subject"] = subject
     for name, value in headers.items():
         message[name.replace("_", "-")] = value
     message.set_content(body)
     return base64.urlsafe_b64encode(message.as_bytes()).decode()
+
+
+def raw_in_charset(charset: str, body: bytes, subject: str = "Old mail") -> str:
+    """A message whose text part is labelled with `charset`, whatever the bytes are."""
+    raw = (
+        f"From: Robin Lee <robin@partner.example>\r\nTo: alex@acme.example\r\nSubject: {subject}\r\n"
+        f"MIME-Version: 1.0\r\nContent-Type: text/plain; charset={charset}\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+    ).encode() + body
+    return base64.urlsafe_b64encode(raw).decode()
 
 
 def fill_mailbox(ctx, count: int, subject: str = "Status update") -> list[str]:

@@ -4,7 +4,7 @@ from email import message_from_bytes
 from email.policy import default
 
 from app.tools import invoke
-from tests.gmail_helpers import sandbox_message
+from tests.gmail_helpers import raw_in_charset, sandbox_message
 
 
 def read_raw(ctx, message_id):
@@ -46,3 +46,23 @@ def test_search_shows_non_ascii_senders_readably(ctx):
     found = invoke("gmail_search", ctx, {"query": "from:amelie"})["messages"]
     assert found[0]["from"] == "Amélie Dubois <amelie.dubois@client-fr.example>"
     assert found[0]["subject"] == "Réunion de lancement — prochaine étape"
+
+
+def insert(ctx, raw):
+    body = {"raw": raw, "labelIds": ["INBOX"]}
+    return ctx.service("gmail").users().messages().insert(userId="me", body=body).execute()["id"]
+
+
+def test_mail_in_an_unknown_charset_is_still_readable(ctx):
+    message_id = insert(ctx, raw_in_charset("x-klingon", b"Qapla' plans"))
+    assert invoke("gmail_read", ctx, {"message_id": message_id})["messages"][0]["body"]["text"] == "Qapla' plans"
+
+
+def test_mail_labelled_latin_1_is_read_as_windows_1252(ctx):
+    message_id = insert(ctx, raw_in_charset("iso-8859-1", "Prix : 20 € — café".encode("cp1252")))
+    assert invoke("gmail_read", ctx, {"message_id": message_id})["messages"][0]["body"]["text"] == "Prix : 20 € — café"
+
+
+def test_search_snippets_read_as_plain_text(ctx):
+    invoke("gmail_send", ctx, {"to": ["bob@acme.example"], "subject": "Terms", "body": 'Tom & Jerry\'s "deal"'})
+    assert invoke("gmail_search", ctx, {"query": "subject:terms"})["messages"][0]["snippet"] == 'Tom & Jerry\'s "deal"'

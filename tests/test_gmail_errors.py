@@ -35,3 +35,10 @@ def test_unknown_attachment_is_explained(ctx):
     lunch = invoke("gmail_search", ctx, {"query": "subject:lunch"})["messages"][0]
     with pytest.raises(ToolError, match="has no attachment 7"):
         invoke("gmail_save_attachment", ctx, {"message_id": lunch["id"], "attachment_id": "7"})
+
+
+def test_a_bare_name_is_not_taken_for_an_address(ctx, sandbox):
+    with pytest.raises(ToolError) as caught:
+        invoke("gmail_send", ctx, {"to": ["Alice"], "subject": "Lunch", "body": "Free today?"})
+    assert str(caught.value) == "'Alice' is not an email address — use contacts_search to find it."
+    assert not any("/send" in entry["path"] for entry in sandbox.log())

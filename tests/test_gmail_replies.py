@@ -55,3 +55,32 @@ def test_reply_draft_waits_in_the_thread(ctx, sandbox):
     assert saved["labelIds"] == ["DRAFT"]
     assert saved["Subject"] == "Re: Q3 report"
     assert {"id": draft["draft_id"], "messageId": draft["id"]} in sandbox.state()["gmail"]["drafts"]
+
+
+def test_reply_under_another_subject_still_lands_in_the_thread(ctx, sandbox):
+    parent = q3_latest(ctx)
+
+    sent = invoke("gmail_send", ctx, {"reply_to_message_id": parent["id"], "subject": "Meeting time", "body": "Tuesday?"})
+
+    assert sent["thread"] == parent["thread"]
+    assert sandbox_message(sandbox, sent["id"])["Subject"] == "Re: Q3 report"
+
+
+def test_reply_all_reaches_everyone_but_me(ctx, sandbox):
+    sent = invoke("gmail_send", ctx, {"reply_to_message_id": q3_latest(ctx)["id"], "reply_all": True, "body": "Thanks both."})
+    assert sandbox_message(sandbox, sent["id"])["To"] == "Alice Chen <alice@acme.example>, Bob Stone <bob@acme.example>"
+
+
+def test_a_draft_may_wait_without_recipients(ctx, sandbox):
+    draft = invoke("gmail_create_draft", ctx, {"subject": "Ideas", "body": "to sort later"})
+    assert draft["summary"] == "Saved a draft “Ideas” to no one yet."
+    assert sandbox_message(sandbox, draft["id"])["labelIds"] == ["DRAFT"]
+
+
+def test_a_draft_in_a_thread_reads_as_a_draft_not_as_sent_mail(ctx):
+    parent = q3_latest(ctx)
+    draft = invoke("gmail_create_draft", ctx, {"reply_to_message_id": parent["id"], "body": "Draft answer"})
+
+    thread = invoke("gmail_read", ctx, {"thread_id": parent["thread"]})["messages"]
+
+    assert [m["id"] for m in thread if m.get("draft")] == [draft["id"]]

@@ -1,6 +1,12 @@
 """Every Gmail change the agent makes is visible in the mailbox afterwards."""
+import pytest
+
 from app.tools import invoke
+from app.tools.context import Context
+from app.tools.registry import ToolError
 from tests.gmail_helpers import sandbox_message
+
+READONLY = "https://www.googleapis.com/auth/gmail.readonly"
 
 
 def find(ctx, query):
@@ -66,7 +72,7 @@ def test_attachment_is_saved_to_drive(ctx, sandbox):
     q3 = find(ctx, "subject:q3 filename:final")[0]
     attachment = invoke("gmail_read", ctx, {"message_id": q3["id"]})["messages"][0]["attachments"][0]
 
-    saved = invoke("gmail_save_attachment", ctx, {"message_id": q3["id"], "attachment_id": attachment["id"], "folder_id": "1FinanceFolder"})
+    saved = invoke("gmail_save_attachment", ctx, {"message_id": q3["id"], "attachment_id": attachment["id"], "folder": "Finance"})
 
     file = sandbox.state()["drive"]["files"][saved["file"]["id"]]
     assert file["name"] == "Q3-report-final.pdf"
@@ -86,3 +92,34 @@ def test_drive_files_are_attached_with_their_type_and_name(ctx, sandbox):
         ("Invoice 2026-031.pdf", "application/pdf"),
         ("Q3 planning notes.pdf", "application/pdf"),
     ]
+
+
+@pytest.mark.parametrize("label", ["TRASH", "spam", "Draft", "SENT"])
+def test_modify_refuses_folders_that_need_their_own_tool(ctx, sandbox, label):
+    lunch = find(ctx, "subject:lunch")[0]
+    with pytest.raises(ToolError, match="use gmail_trash to move mail to Trash"):
+        invoke("gmail_modify", ctx, {"message_ids": [lunch["id"]], "add_labels": [label]})
+    assert sandbox_message(sandbox, lunch["id"])["labelIds"] == ["INBOX", "UNREAD"]
+
+
+def test_archive_and_read_apply_to_the_whole_conversation(ctx, sandbox):
+    q3 = find(ctx, "subject:(q3 report) in:inbox")
+    latest = q3[0]
+    invoke("gmail_modify", ctx, {"message_ids": [latest["id"]], "archive": True, "read": True})
+
+    assert find(ctx, "in:inbox subject:(q3 report)") == []
+    assert find(ctx, "is:unread subject:(q3 report)") == []
+    assert len(invoke("gmail_read", ctx, {"thread_id": latest["thread"]})["messages"]) == 3
+
+
+def test_trash_without_permission_is_not_reported_as_not_found(sandbox):
+    ctx = Context(credentials=sandbox.credentials([READONLY]), api_root=sandbox.url)
+    lunch = find(ctx, "subject:lunch")[0]
+    with pytest.raises(ToolError, match="refused|not granted"):
+        invoke("gmail_trash", ctx, {"message_ids": [lunch["id"]]})
+
+
+def test_attachment_is_saved_to_a_folder_given_by_id(ctx, sandbox):
+    q3 = find(ctx, "subject:q3 filename:final")[0]
+    saved = invoke("gmail_save_attachment", ctx, {"message_id": q3["id"], "attachment_id": "1", "folder": "1ArchiveFolder"})
+    assert sandbox.state()["drive"]["files"][saved["file"]["id"]]["parents"] == ["1ArchiveFolder"]

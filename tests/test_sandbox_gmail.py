@@ -6,7 +6,7 @@ import pytest
 from googleapiclient.errors import HttpError
 
 from app.tools.context import Context
-from tests.gmail_helpers import fill_mailbox, raw_message
+from tests.gmail_helpers import fill_mailbox, raw_in_charset, raw_message
 
 READONLY = "https://www.googleapis.com/auth/gmail.readonly"
 
@@ -46,6 +46,9 @@ def test_list_pages_through_results_newest_first(gmail):
         ("to:sam in:sent", ["Dinner on Friday?"]),
         ('"lieferadresse für bestellung"', ["Änderung der Lieferadresse für Bestellung 4471"]),
         ("newer_than:1d subject:lunch", ["Lunch?"]),
+        ("from:sam OR from:github", ["[acme/web] Pull request #212 merged", "Re: Dinner on Friday?"]),
+        ("{from:sam from:github}", ["[acme/web] Pull request #212 merged", "Re: Dinner on Friday?"]),
+        ("subject:lunch OR subject:payslip is:unread", ["Lunch?"]),
     ],
 )
 def test_search_understands_gmail_query_syntax(gmail, query, subjects):
@@ -189,3 +192,60 @@ def test_viewer_shows_a_thread(sandbox, gmail):
     thread_id = gmail.threads().list(userId="me", q="subject:q3").execute()["threads"][0]["id"]
     page = urllib.request.urlopen(f"{sandbox.url}/_sandbox/open/thread/{thread_id}").read().decode()
     assert "Q3-report-final.pdf" in page and "Alice Chen" in page
+
+
+def send_error(gmail, raw) -> HttpError:
+    with pytest.raises(HttpError) as caught:
+        gmail.messages().send(userId="me", body={"raw": raw}).execute()
+    return caught.value
+
+
+def test_send_without_recipients_is_refused_as_gmail_does(gmail):
+    error = send_error(gmail, raw_message("No one", to=None))
+    assert (error.status_code, error.error_details[0]["message"]) == (400, "Recipient address required")
+
+
+def test_send_to_a_bare_name_is_refused_as_gmail_does(gmail):
+    error = send_error(gmail, raw_message("Hi", to="Alice"))
+    assert (error.status_code, error.error_details[0]["message"]) == (400, "Invalid To header")
+
+
+def test_refused_draft_send_keeps_the_draft(gmail):
+    draft = gmail.drafts().create(userId="me", body={"message": {"raw": raw_message("Later", to=None)}}).execute()
+    with pytest.raises(HttpError):
+        gmail.drafts().send(userId="me", body={"id": draft["id"]}).execute()
+    assert [d["id"] for d in gmail.drafts().list(userId="me").execute()["drafts"]] == [draft["id"]]
+
+
+def test_sent_mail_is_from_the_account_whatever_the_from_header_says(gmail):
+    sent = gmail.messages().send(userId="me", body={"raw": raw_message("Spoof", sender="CEO <ceo@bank.example>")}).execute()
+    message = gmail.messages().get(userId="me", id=sent["id"], format="metadata", metadataHeaders=["From"]).execute()
+    assert message["payload"]["headers"][0]["value"] == "Alex Martin <alex@acme.example>"
+
+
+def test_thread_id_with_another_subject_starts_a_new_thread(gmail):
+    thread_id = gmail.threads().list(userId="me", q="subject:offsite").execute()["threads"][0]["id"]
+    other = gmail.messages().send(userId="me", body={"raw": raw_message("Budget numbers"), "threadId": thread_id}).execute()
+    same = gmail.messages().send(userId="me", body={"raw": raw_message("RE: Fwd: offsite  planning"), "threadId": thread_id}).execute()
+    assert other["threadId"] != thread_id
+    assert same["threadId"] == thread_id
+
+
+def test_search_by_category_counts_uncategorised_mail_as_primary(gmail):
+    promo = gmail.messages().insert(userId="me", body={"raw": raw_message("Sale ends today"), "labelIds": ["INBOX", "CATEGORY_PROMOTIONS"]}).execute()
+    promotions = ids(gmail.messages().list(userId="me", q="category:promotions").execute())
+    primary = ids(gmail.messages().list(userId="me", q="category:primary", maxResults=500).execute())
+    assert promotions == [promo["id"]]
+    assert promo["id"] not in primary and len(primary) > 10
+
+
+def test_snippet_is_html_escaped_like_gmails(gmail):
+    sent = gmail.messages().send(userId="me", body={"raw": raw_message("Terms", body='Tom & Jerry\'s "deal" <draft>')}).execute()
+    snippet = gmail.messages().get(userId="me", id=sent["id"], format="minimal").execute()["snippet"]
+    assert snippet == "Tom &amp; Jerry&#39;s &quot;deal&quot; &lt;draft&gt;"
+
+
+def test_unknown_charset_does_not_break_reading_or_search(gmail):
+    inserted = gmail.messages().insert(userId="me", body={"raw": raw_in_charset("x-klingon", b"Qapla' plans"), "labelIds": ["INBOX"]}).execute()
+    assert ids(gmail.messages().list(userId="me", q="qapla").execute()) == [inserted["id"]]
+    assert gmail.messages().get(userId="me", id=inserted["id"], format="minimal").execute()["snippet"] == "Qapla&#39; plans"

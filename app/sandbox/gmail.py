@@ -46,7 +46,9 @@ SEND = COMPOSE + (G + "gmail.send",)
 LABELS = MODIFY + (G + "gmail.labels",)
 DELETE = (FULL_ACCESS,)  # permanent deletion needs the full scope, as in Gmail
 
-SYSTEM_LABELS = ["INBOX", "SENT", "TRASH", "UNREAD", "STARRED", "IMPORTANT", "DRAFT", "SPAM"]
+SYSTEM_LABELS = ["INBOX", "SENT", "TRASH", "UNREAD", "STARRED", "IMPORTANT", "DRAFT", "SPAM"] + [
+    "CATEGORY_" + name for name in ("PERSONAL", "SOCIAL", "PROMOTIONS", "UPDATES", "FORUMS")
+]
 FIRST_ID = 0x18F3A00000000000  # ids look like Gmail's 16 hex digits
 U = r"/gmail/v1/users/(?P<user>[^/]+)"
 
@@ -138,13 +140,23 @@ class State:
         parsed = mime.parse(raw)
         when = mime.sent_at(parsed)
         internal = int((when.timestamp() if when else time.time()) * 1000)
-        thread_id = thread_id if thread_id in self.thread_ids() else self._thread_by_reference(parsed)
+        thread_id = self._thread_of(thread_id, parsed)
         stored = Stored(message_id, thread_id or message_id, list(dict.fromkeys(label_ids)), internal, raw, self.bump())
         self.messages[message_id] = stored
         return stored
 
+    def _thread_of(self, thread_id: str | None, parsed) -> str | None:
+        """The thread a new message joins: the one asked for, else the one it answers.
+
+        As in Gmail, only when the subject matches (Re:/Fwd: aside); otherwise it starts its own.
+        """
+        if thread_id not in self.thread_ids():
+            thread_id = self._thread_by_reference(parsed)
+        if thread_id and mime.thread_subject(self.thread(thread_id)[0].parsed) == mime.thread_subject(parsed):
+            return thread_id
+        return None
+
     def _thread_by_reference(self, parsed) -> str | None:
-        # Gmail threads a message that answers a known Message-ID even without a threadId.
         wanted = str(parsed.get("In-Reply-To", "")).strip()
         for stored in self.messages.values():
             if wanted and str(stored.parsed.get("Message-ID", "")).strip() == wanted:
@@ -267,6 +279,9 @@ class State:
         return {"id": draft_id, "message": {"id": stored.id, "threadId": stored.thread_id, "labelIds": stored.label_ids}}
 
     def send(self, raw: bytes, thread_id: str | None) -> Stored:
+        refused = mime.check_recipients(mime.parse(raw))
+        if refused:
+            raise ApiError(400, refused, "invalidArgument")
         domain = self.sandbox.account["email"].rpartition("@")[2]
         return self.add(mime.complete_outgoing(raw, self.sandbox.account, domain), ["SENT"], thread_id)
 
@@ -514,9 +529,9 @@ def send_draft(state, request, user):
     if (body.get("message") or {}).get("raw"):
         update_draft(state, request, user, body["id"])
         draft = state.draft(body["id"])
+    stored = state.send(draft.raw, draft.thread_id)  # first: a refused send keeps the draft
     del state.drafts[body["id"]]
     del state.messages[draft.id]
-    stored = state.send(draft.raw, draft.thread_id)
     return {"id": stored.id, "threadId": stored.thread_id, "labelIds": stored.label_ids}
 
 

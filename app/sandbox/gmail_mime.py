@@ -6,6 +6,7 @@ multiparts list their `parts`, attachments carry `body.attachmentId`, inline
 text parts carry `body.data` (base64url).
 """
 import base64
+import codecs
 import html
 import re
 from datetime import datetime, timedelta
@@ -16,6 +17,8 @@ from email.utils import format_datetime, getaddresses, make_msgid, parsedate_to_
 from zoneinfo import ZoneInfo
 
 SNIPPET_CHARS = 200
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd)\s*:\s*)+", re.IGNORECASE)
 
 
 def b64url(data: bytes) -> str:
@@ -88,15 +91,39 @@ def plain_text(message: Message) -> str:
         if part.get_filename():
             continue
         if part.get_content_type() == "text/plain":
-            return part.get_content()
+            return text_of(part)
         if part.get_content_type() == "text/html" and not html_text:
-            html_text = part.get_content()
+            html_text = text_of(part)
     without_code = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html_text)
     return html.unescape(re.sub(r"<[^>]+>", " ", without_code))
 
 
+def text_of(part: Message) -> str:
+    """A text part's content; a charset Python lacks must not make the message unreadable."""
+    data = part.get_payload(decode=True) or b""
+    return data.decode(python_charset(part.get_content_charset()), "replace")
+
+
+def python_charset(name: str | None) -> str:
+    name = (name or "utf-8").lower()
+    if name in ("iso-8859-1", "latin1", "latin-1"):
+        return "cp1252"  # what mail labelled Latin-1 really is, as every mail reader assumes
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return "utf-8"
+    return name
+
+
 def snippet(message: Message) -> str:
-    return " ".join(plain_text(message).split())[:SNIPPET_CHARS]
+    """Plain text, HTML-escaped as Gmail's snippets are."""
+    text = " ".join(plain_text(message).split())[:SNIPPET_CHARS]
+    return html.escape(text).replace("&#x27;", "&#39;")
+
+
+def thread_subject(message: Message) -> str:
+    """The subject Gmail threads by: without Re:/Fwd: prefixes, case and spacing."""
+    return " ".join(REPLY_PREFIX.sub("", str(message.get("Subject", ""))).lower().split())
 
 
 def addresses(message: Message, *names: str) -> str:
@@ -113,11 +140,22 @@ def sent_at(message: Message) -> datetime | None:
 
 
 # --- writing ----------------------------------------------------------------
+def check_recipients(message: Message) -> str | None:
+    """Why Gmail would refuse to send this message, or None."""
+    found = {name: [a for _, a in getaddresses([str(v) for v in message.get_all(name, [])]) if a] for name in ("To", "Cc", "Bcc")}
+    if not any(found.values()):
+        return "Recipient address required"
+    for name, addresses in found.items():
+        if any(not EMAIL.fullmatch(address) for address in addresses):
+            return f"Invalid {name} header"
+    return None
+
+
 def complete_outgoing(raw: bytes, account: dict, domain: str) -> bytes:
-    """What Gmail adds to a message it sends: From, Date and Message-ID if missing."""
+    """What Gmail does to a message it sends: From is the account; Date and Message-ID if missing."""
     message = parse(raw)
-    if not message["From"]:
-        message["From"] = f'{account["name"]} <{account["email"]}>'
+    del message["From"]
+    message["From"] = f'{account["name"]} <{account["email"]}>'
     if not message["Date"]:
         message["Date"] = format_datetime(datetime.now().astimezone())
     if not message["Message-ID"]:

@@ -3,8 +3,10 @@
 Supported: from: to: cc: bcc: subject: label: filename: has:attachment
 is:unread/read/starred/important in:inbox/sent/trash/spam/drafts/anywhere
 newer_than:/older_than: (d, m, y, h) after:/before: (YYYY/MM/DD or epoch
-seconds), op:(several words), "quoted phrases", plain words (matched in subject, body and
-sender) and a leading "-" to negate any term. Terms are ANDed, as in Gmail.
+seconds), category:primary/social/promotions/updates/forums, op:(several words),
+"quoted phrases", plain words (matched in subject, body and sender) and a
+leading "-" to negate any term. Terms are ANDed, as in Gmail; "a OR b" and
+"{a b}" match either.
 """
 import re
 import time
@@ -12,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-TERM = re.compile(r'(-?)(?:([a-z_]+):)?("[^"]*"|\([^)]*\)|\S+)', re.IGNORECASE)
+TERM = re.compile(r'(-?)(?:([a-z_]+):)?("[^"]*"|\([^)]*\)|\{[^}]*\}|\S+)', re.IGNORECASE)
 UNITS = {"h": 3600, "d": 86400, "m": 31 * 86400, "y": 366 * 86400}
 OPEN_ONLY_WHEN_ASKED = {"TRASH", "SPAM"}  # Gmail hides these unless the query names them
+CATEGORIES = {"primary": "CATEGORY_PERSONAL", "social": "CATEGORY_SOCIAL", "promotions": "CATEGORY_PROMOTIONS",
+              "updates": "CATEGORY_UPDATES", "forums": "CATEGORY_FORUMS"}
 
 
 @dataclass
@@ -38,23 +42,40 @@ class Term:
     value: str
 
 
-def parse(query: str) -> list[Term]:
-    terms = []
+def parse(query: str) -> list[list[Term]]:
+    """The query as groups that must all hold; a group holds when any of its terms does."""
+    groups: list[list[Term]] = []
+    join_next = False
     for neg, op, value in TERM.findall(query or ""):
-        # subject:(q3 report) means each word in the subject
-        words = value[1:-1].split() if value.startswith("(") else [value.strip('"')]
-        terms += [Term(neg == "-", (op or "").lower(), word.lower()) for word in words]
-    return terms
+        if value == "OR" and not neg and not op and groups:
+            join_next = True
+            continue
+        first, *rest = _groups(neg == "-", (op or "").lower(), value)
+        if join_next:
+            groups[-1] += first
+        else:
+            groups.append(first)
+        groups += rest
+        join_next = False
+    return groups
 
 
-def opens_hidden_folders(terms: list[Term]) -> bool:
-    return any(t.op == "in" and t.value in ("trash", "spam", "anywhere") and not t.negate for t in terms)
+def _groups(negate: bool, op: str, value: str) -> list[list[Term]]:
+    if value.startswith("{"):  # {a b}: any of them
+        return [[term for group in parse(value[1:-1]) for term in group]]
+    if value.startswith("("):  # subject:(q3 report): each word in the subject
+        return [[Term(negate, op, word.lower())] for word in value[1:-1].split()] or [[Term(negate, op, "")]]
+    return [[Term(negate, op, value.strip('"').lower())]]
 
 
-def matches(terms: list[Term], item: Searchable, tz: str = "UTC", include_hidden: bool = False) -> bool:
-    if not include_hidden and not opens_hidden_folders(terms) and item.labels & OPEN_ONLY_WHEN_ASKED:
+def opens_hidden_folders(groups: list[list[Term]]) -> bool:
+    return any(t.op == "in" and t.value in ("trash", "spam", "anywhere") and not t.negate for g in groups for t in g)
+
+
+def matches(groups: list[list[Term]], item: Searchable, tz: str = "UTC", include_hidden: bool = False) -> bool:
+    if not include_hidden and not opens_hidden_folders(groups) and item.labels & OPEN_ONLY_WHEN_ASKED:
         return False
-    return all(_holds(term, item, tz) != term.negate for term in terms)
+    return all(any(_holds(term, item, tz) != term.negate for term in group) for group in groups)
 
 
 def _holds(term: Term, item: Searchable, tz: str) -> bool:
@@ -74,6 +95,8 @@ def _holds(term: Term, item: Searchable, tz: str) -> bool:
         return value == "anywhere" or _label_named(value, item)
     if op == "label":
         return _label_named(value, item)
+    if op == "category":
+        return _category(value, item.labels)
     if op == "filename":
         return any(value in name for name in item.filenames)
     if op in ("newer_than", "older_than"):
@@ -88,6 +111,13 @@ def _is(value: str, labels: set) -> bool:
     if value == "read":
         return "UNREAD" not in labels
     return value.upper() in labels
+
+
+def _category(value: str, labels: set) -> bool:
+    # Mail Gmail has not sorted into a tab shows under Primary.
+    if value == "primary":
+        return not any(l.startswith("CATEGORY_") and l != CATEGORIES["primary"] for l in labels)
+    return CATEGORIES.get(value) in labels
 
 
 def _label_named(value: str, item: Searchable) -> bool:

@@ -6,7 +6,9 @@ never a request per message. The batch asks for format=full trimmed by
 cannot name attachments, and search results list them.
 """
 import functools
+import html
 import io
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -18,6 +20,8 @@ from pydantic import BaseModel, Field
 from app import google_api
 from app.tools import mail_mime as mime
 from app.tools.context import Context
+from app.tools.drive import folder_id
+from app.tools.errors import explaining
 from app.tools.registry import TEXT_LIMIT, ToolError, clip, tool
 from app.tools.timezone import user_timezone
 
@@ -27,6 +31,7 @@ SUMMARY_FIELDS = "id,threadId,labelIds,snippet,internalDate,payload(headers,file
 SYSTEM_LABELS = {"INBOX", "SENT", "TRASH", "UNREAD", "STARRED", "IMPORTANT", "DRAFT", "SPAM"}
 HIDDEN_LABELS = {"UNREAD", "CATEGORY_PERSONAL", "CATEGORY_UPDATES", "CATEGORY_PROMOTIONS", "CATEGORY_SOCIAL", "CATEGORY_FORUMS"}
 GOOGLE_APPS = "application/vnd.google-apps."
+FOLDER_LABELS = {"TRASH", "SPAM", "DRAFT", "SENT"}  # where mail is, not a tag: trashing must ask for approval
 
 
 class AttachmentRef(BaseModel):
@@ -45,6 +50,7 @@ def _outgoing(
     html: Annotated[bool, Field(description="body is HTML")] = False,
     attachments: Annotated[list[AttachmentRef], Field(description="drive_file_id, or message_id+attachment_id")] = [],
     reply_to_message_id: str | None = None,
+    reply_all: bool = False,
 ):
     """The inputs gmail_send and gmail_create_draft share (one schema, written once)."""
 
@@ -66,9 +72,7 @@ def gmail_search(
     fetched = google_api.execute_batch(
         gmail, [messages.get(userId="me", id=r["id"], format="full", fields=SUMMARY_FIELDS) for r in refs]
     )
-    for failure in fetched:
-        if isinstance(failure, HttpError) and failure.status_code != 404:  # 404: deleted since the list
-            raise failure
+    _raise_first_failure(fetched, ignore_404=True)  # 404: deleted since the list
     found = [m for m in fetched if isinstance(m, dict)]
     names = _label_names(ctx, gmail, found)
     tz = user_timezone(ctx)
@@ -98,7 +102,7 @@ def _summary(ctx: Context, message: dict, names: dict, tz: str) -> dict:
         "to": head.get("to", ""),
         "subject": head.get("subject", ""),
         "date": _local_time(message["internalDate"], tz),
-        "snippet": message.get("snippet", ""),
+        "snippet": html.unescape(message.get("snippet", "")),  # Gmail sends snippets HTML-escaped
         "unread": "UNREAD" in labels,
         "labels": [names.get(l, l) for l in labels if l not in HIDDEN_LABELS],
         "files": [part["filename"] for part in mime.leaves(message["payload"]) if part.get("filename")],
@@ -131,6 +135,7 @@ def _full(message: dict, tz: str, text_limit: int) -> dict:
         **{name: head.get(name, "") for name in ("from", "to", "cc", "reply-to", "subject")},
         "date": _local_time(message["internalDate"], tz),
         "unread": "UNREAD" in message.get("labelIds", []),
+        "draft": "DRAFT" in message.get("labelIds", []),  # not sent: the model must not say it was
         "body": clip(mime.body_text(payload), text_limit),
         "attachments": mime.attachments(payload),
     }
@@ -138,12 +143,36 @@ def _full(message: dict, tz: str, text_limit: int) -> dict:
 
 
 # --- send and draft ----------------------------------------------------------------
-@tool("outbound", progress="Sending an email")
+def _prepare_outgoing(needs_recipient: bool):
+    """Who a reply goes to and under which subject, settled before approval.
+
+    The original's sender chooses its Reply-To, so the person must see where
+    a reply really goes; the approved call then sends to exactly these.
+    """
+
+    @explaining("gmail")
+    def prepare(ctx: Context, args: dict) -> tuple[dict, dict]:
+        gmail = ctx.service("gmail")
+        args, preview = dict(args), {}
+        if args["reply_to_message_id"]:
+            parent = _parent(gmail, args["reply_to_message_id"])
+            args["to"] = args["to"] or _reply_recipients(ctx, gmail, parent.head, args["reply_all"])
+            args["subject"] = parent.subject
+            preview["reply_to"] = {"subject": parent.head.get("subject", ""), "from": parent.head.get("from", "")}
+        _check_recipients(args, needs_recipient)
+        if args["attachments"]:
+            preview["attachments"] = [_attachment_label(ctx, gmail, AttachmentRef(**ref)) for ref in args["attachments"]]
+        return args, preview
+
+    return prepare
+
+
+@tool("outbound", prepare=_prepare_outgoing(needs_recipient=True), progress="Sending an email")
 @shares_outgoing_inputs
 def gmail_send(ctx: Context, **message) -> dict:
     """Send an email (a reply stays in its thread). Attach Drive files or files of other emails."""
     gmail = ctx.service("gmail")
-    raw, thread, subject, recipients = _compose(ctx, gmail, message)
+    raw, thread, subject, recipients = _compose(ctx, gmail, message, needs_recipient=True)
     sent = google_api.execute(gmail.users().messages().send(userId="me", body={"raw": raw, **thread}))
     return {
         "id": sent["id"],
@@ -153,12 +182,12 @@ def gmail_send(ctx: Context, **message) -> dict:
     }
 
 
-@tool("write", progress="Saving a draft")
+@tool("write", prepare=_prepare_outgoing(needs_recipient=False), progress="Saving a draft")
 @shares_outgoing_inputs
 def gmail_create_draft(ctx: Context, **message) -> dict:
     """Save an email as a draft without sending it (same inputs as gmail_send)."""
     gmail = ctx.service("gmail")
-    raw, thread, subject, recipients = _compose(ctx, gmail, message)
+    raw, thread, subject, recipients = _compose(ctx, gmail, message, needs_recipient=False)
     draft = google_api.execute(gmail.users().drafts().create(userId="me", body={"message": {"raw": raw, **thread}}))
     saved = draft["message"]
     return {
@@ -170,39 +199,68 @@ def gmail_create_draft(ctx: Context, **message) -> dict:
     }
 
 
-def _compose(ctx: Context, gmail, args: dict) -> tuple[str, dict, str, list[str]]:
+def _compose(ctx: Context, gmail, args: dict, needs_recipient: bool) -> tuple[str, dict, str, list[str]]:
     """The raw message, its thread (for replies), subject and recipients."""
     parent = _parent(gmail, args["reply_to_message_id"]) if args["reply_to_message_id"] else None
-    to = args["to"] or (_reply_recipients(ctx, gmail, parent) if parent else [])
-    if not to and not args["cc"] and not args["bcc"]:
-        raise ToolError("Say who the email is for (to).")
+    if parent and not args["to"]:  # not reviewed beforehand (a direct call): work the recipients out now
+        args = {**args, "to": _reply_recipients(ctx, gmail, parent.head, args["reply_all"])}
+    _check_recipients(args, needs_recipient)
     message = mime.build_message(
-        to=to,
+        to=args["to"],
         cc=args["cc"],
         bcc=args["bcc"],
-        subject=args["subject"],
+        # Gmail keeps a reply in its thread only under the thread's subject.
+        subject=parent.subject if parent else args["subject"],
         body=args["body"],
         html=args["html"],
         files=[_fetch_file(ctx, gmail, AttachmentRef(**ref)) for ref in args["attachments"]],
-        reply=parent and parent[1],
+        reply=parent and parent.reply,
     )
-    thread = {"threadId": parent[0]["threadId"]} if parent else {}
-    return mime.b64url(message.as_bytes()), thread, str(message["Subject"]), to + args["cc"] + args["bcc"]
+    thread = {"threadId": parent.thread_id} if parent else {}
+    return mime.b64url(message.as_bytes()), thread, str(message["Subject"]), args["to"] + args["cc"] + args["bcc"]
 
 
-def _parent(gmail, message_id: str) -> tuple[dict, mime.ReplyTo]:
+def _check_recipients(args: dict, needs_recipient: bool) -> None:
+    everyone = args["to"] + args["cc"] + args["bcc"]
+    if needs_recipient and not everyone:
+        raise ToolError("Say who the email is for (to).")
+    wrong = mime.not_an_address(everyone)
+    if wrong is not None:
+        raise ToolError(f"'{wrong}' is not an email address — use contacts_search to find it.")
+
+
+@dataclass
+class Parent:
+    """The message a reply answers."""
+
+    thread_id: str
+    head: dict  # lower-cased header names
+    reply: mime.ReplyTo
+
+    @property
+    def subject(self) -> str:
+        return mime.reply_subject(self.head.get("subject", ""))
+
+
+def _parent(gmail, message_id: str) -> Parent:
     wanted = ["From", "To", "Cc", "Reply-To", "Subject", "Message-ID", "References"]
     parent = google_api.execute(gmail.users().messages().get(userId="me", id=message_id, format="metadata", metadataHeaders=wanted))
     head = mime.headers(parent["payload"])
-    return parent, mime.ReplyTo(head.get("message-id", ""), head.get("references", ""), head.get("subject", ""))
+    return Parent(parent["threadId"], head, mime.ReplyTo(head.get("message-id", ""), head.get("references", "")))
 
 
-def _reply_recipients(ctx: Context, gmail, parent: tuple[dict, mime.ReplyTo]) -> list[str]:
-    """Reply-To, else the sender; answering one's own message goes to its recipients."""
-    head = mime.headers(parent[0]["payload"])
-    if _my_address(ctx, gmail) in mime.emails(head.get("from", "")):
-        return mime.mailboxes(head.get("to", ""))
-    return [head.get("reply-to") or head.get("from", "")]
+def _reply_recipients(ctx: Context, gmail, head: dict, reply_all: bool) -> list[str]:
+    """Reply-To, else the sender (answering one's own message: its recipients); all of them for reply-all."""
+    me = _my_address(ctx, gmail).lower()
+    mine = me in (a.lower() for a in mime.emails(head.get("from", "")))
+    first = head.get("to", "") if mine else head.get("reply-to") or head.get("from", "")
+    everyone = mime.mailboxes(first) + (mime.mailboxes(head.get("to", "")) + mime.mailboxes(head.get("cc", "")) if reply_all else [])
+    unique = {}
+    for mailbox in everyone:
+        address = mime.emails(mailbox)[0].lower()
+        if address != me:
+            unique.setdefault(address, mailbox)
+    return list(unique.values())
 
 
 def _my_address(ctx: Context, gmail) -> str:
@@ -211,33 +269,65 @@ def _my_address(ctx: Context, gmail) -> str:
     return ctx.cache["gmail_address"]
 
 
+def _attachment_label(ctx: Context, gmail, ref: AttachmentRef) -> dict:
+    """The name and type an attachment will go out with, for the approval card."""
+    if ref.drive_file_id:
+        meta = _drive_meta(ctx.service("drive").files(), ref.drive_file_id)
+        return {"name": _sent_name(meta), "type": _sent_type(meta)}
+    part = _mail_part(gmail, *_attachment_ids(ref))
+    return {"name": part["filename"], "type": part.get("mimeType", "")}
+
+
 def _fetch_file(ctx: Context, gmail, ref: AttachmentRef) -> mime.FileData:
     if ref.drive_file_id:
         return _drive_file(ctx, ref.drive_file_id)
-    if ref.message_id and ref.attachment_id:
-        return _mail_file(gmail, ref.message_id, ref.attachment_id)
-    raise ToolError("Each attachment needs drive_file_id, or message_id and attachment_id.")
+    return _mail_file(gmail, *_attachment_ids(ref))
+
+
+def _attachment_ids(ref: AttachmentRef) -> tuple[str, str]:
+    if not (ref.message_id and ref.attachment_id):
+        raise ToolError("Each attachment needs drive_file_id, or message_id and attachment_id.")
+    return ref.message_id, ref.attachment_id
+
+
+def _drive_meta(files, file_id: str) -> dict:
+    return google_api.execute(files.get(fileId=file_id, fields="name,mimeType", supportsAllDrives=True))
+
+
+# Docs, Sheets...: sent as a PDF, as Gmail's Drive picker does.
+def _sent_name(meta: dict) -> str:
+    return meta["name"] + ".pdf" if meta["mimeType"].startswith(GOOGLE_APPS) else meta["name"]
+
+
+def _sent_type(meta: dict) -> str:
+    return "application/pdf" if meta["mimeType"].startswith(GOOGLE_APPS) else meta["mimeType"]
 
 
 def _drive_file(ctx: Context, file_id: str) -> mime.FileData:
     files = ctx.service("drive").files()
-    meta = google_api.execute(files.get(fileId=file_id, fields="name,mimeType", supportsAllDrives=True))
-    if meta["mimeType"].startswith(GOOGLE_APPS):  # Docs, Sheets...: send a PDF, as Gmail's Drive picker does
+    meta = _drive_meta(files, file_id)
+    if meta["mimeType"].startswith(GOOGLE_APPS):
         data = google_api.execute(files.export(fileId=file_id, mimeType="application/pdf"))
-        return mime.FileData(meta["name"] + ".pdf", "application/pdf", data)
-    data = google_api.execute(files.get_media(fileId=file_id, supportsAllDrives=True))
-    return mime.FileData(meta["name"], meta["mimeType"], data)
+    else:
+        data = google_api.execute(files.get_media(fileId=file_id, supportsAllDrives=True))
+    return mime.FileData(_sent_name(meta), _sent_type(meta), data)
 
 
-def _mail_file(gmail, message_id: str, part_id: str) -> mime.FileData:
+def _mail_part(gmail, message_id: str, part_id: str) -> dict:
     messages = gmail.users().messages()
     payload = google_api.execute(messages.get(userId="me", id=message_id, format="full", fields="payload"))["payload"]
     part = mime.find_part(payload, part_id)
     if part is None or not part.get("filename"):
         raise ToolError(f"Message {message_id} has no attachment {part_id}; read the message for attachment ids.")
+    return part
+
+
+def _mail_file(gmail, message_id: str, part_id: str) -> mime.FileData:
+    part = _mail_part(gmail, message_id, part_id)
     body = part.get("body", {})
     if "data" not in body:
-        body = google_api.execute(messages.attachments().get(userId="me", messageId=message_id, id=body["attachmentId"]))
+        attachments = gmail.users().messages().attachments()
+        body = google_api.execute(attachments.get(userId="me", messageId=message_id, id=body["attachmentId"]))
     return mime.FileData(part["filename"], part.get("mimeType") or "application/octet-stream", mime.unb64url(body["data"]))
 
 
@@ -251,22 +341,53 @@ def gmail_modify(
     add_labels: Annotated[list[str], Field(description="names; created if missing")] = [],
     remove_labels: list[str] = [],
 ) -> dict:
-    """Mark emails read/unread, archive them, add or remove labels (STARRED, IMPORTANT, INBOX too)."""
+    """Mark conversations read/unread, archive them, add or remove labels (STARRED, IMPORTANT, INBOX too)."""
+    refused = next((n for n in add_labels + remove_labels if n.strip().upper() in FOLDER_LABELS), None)
+    if refused:
+        raise ToolError(f"gmail_modify cannot change {refused}: use gmail_trash to move mail to Trash.")
     gmail = ctx.service("gmail")
     ids_by_name = _label_ids(gmail) if add_labels or remove_labels else {}
     created = [name for name in add_labels if name.lower() not in ids_by_name]
     for name in created:
         made = google_api.execute(gmail.users().labels().create(userId="me", body={"name": name}))
         ids_by_name[name.lower()] = made["id"]
-    add = [ids_by_name[n.lower()] for n in add_labels] + (["UNREAD"] if read is False else [])
+    add = [ids_by_name[n.lower()] for n in add_labels]
     remove = [ids_by_name[n.lower()] for n in remove_labels if n.lower() in ids_by_name]
-    remove += (["UNREAD"] if read else []) + (["INBOX"] if archive else [])
-    if not add and not remove:
+    # Read state and the Inbox belong to the conversation, as in Gmail: archiving one message leaves none of it behind.
+    thread_add, thread_remove = (["UNREAD"] if read is False else []), (["UNREAD"] if read else []) + (["INBOX"] if archive else [])
+    if not (add or remove or thread_add or thread_remove):
         raise ToolError("Nothing to change: say read, archive, add_labels or remove_labels.")
-    body = {"ids": message_ids, "addLabelIds": add, "removeLabelIds": remove}
-    google_api.execute(gmail.users().messages().batchModify(userId="me", body=body))
+    if thread_add or thread_remove:
+        _modify_threads(gmail, message_ids, {"addLabelIds": thread_add, "removeLabelIds": thread_remove})
+    if add or remove:
+        body = {"ids": message_ids, "addLabelIds": add, "removeLabelIds": remove}
+        google_api.execute(gmail.users().messages().batchModify(userId="me", body=body))
     done = _describe_change(read, archive, add_labels, remove_labels)
     return {"ids": message_ids, "created_labels": created, "summary": f"{done} ({len(message_ids)} email(s))."}
+
+
+def _modify_threads(gmail, message_ids: list[str], body: dict) -> None:
+    threads = list(dict.fromkeys(m["threadId"] for m in _headlines(gmail, message_ids, missing_ok=False).values()))
+    changes = [gmail.users().threads().modify(userId="me", id=t, body=body) for t in threads]
+    _raise_first_failure(google_api.execute_batch(gmail, changes))
+
+
+def _headlines(gmail, message_ids: list[str], missing_ok: bool = True) -> dict:
+    """Subject, sender and thread of each message by id, in one batch; gone ones are left out if missing_ok."""
+    messages = gmail.users().messages()
+    wanted = ["Subject", "From"]
+    fields = "id,threadId,payload(headers)"
+    fetched = google_api.execute_batch(
+        gmail, [messages.get(userId="me", id=i, format="metadata", metadataHeaders=wanted, fields=fields) for i in message_ids]
+    )
+    _raise_first_failure(fetched, ignore_404=missing_ok)
+    return {m["id"]: {"threadId": m["threadId"], **mime.headers(m.get("payload", {}))} for m in fetched if isinstance(m, dict)}
+
+
+def _raise_first_failure(results: list, ignore_404: bool = False) -> None:
+    for failure in results:
+        if isinstance(failure, HttpError) and not (ignore_404 and failure.status_code == 404):
+            raise failure
 
 
 def _label_ids(gmail) -> dict:
@@ -283,12 +404,22 @@ def _describe_change(read, archive, added, removed) -> str:
     return text[:1].upper() + text[1:]
 
 
-@tool("destructive", progress="Moving emails to Trash")
+@explaining("gmail")
+def _name_trashed(ctx: Context, args: dict) -> tuple[dict, dict]:
+    """The card names what will go to Trash, not just ids."""
+    found = _headlines(ctx.service("gmail"), args["message_ids"])
+    preview = {"messages": [{"subject": found[i].get("subject", ""), "from": found[i].get("from", "")} for i in args["message_ids"] if i in found]}
+    missing = [i for i in args["message_ids"] if i not in found]
+    return args, {**preview, **({"not_found": missing} if missing else {})}
+
+
+@tool("destructive", prepare=_name_trashed, progress="Moving emails to Trash")
 def gmail_trash(ctx: Context, message_ids: list[str]) -> dict:
     """Move emails to Trash (Gmail deletes them for good after 30 days)."""
     gmail = ctx.service("gmail")
     messages = gmail.users().messages()
     results = google_api.execute_batch(gmail, [messages.trash(userId="me", id=i) for i in message_ids])
+    _raise_first_failure(results, ignore_404=True)  # a lost scope or a lasting outage is not "not found"
     trashed = [i for i, r in zip(message_ids, results) if isinstance(r, dict)]
     failed = [i for i in message_ids if i not in trashed]
     out = {"trashed": trashed, "summary": f"Moved {len(trashed)} email(s) to Trash."}
@@ -299,11 +430,13 @@ def gmail_trash(ctx: Context, message_ids: list[str]) -> dict:
 
 # --- attachments to Drive -----------------------------------------------------------
 @tool("write", progress="Saving an attachment to Drive")
-def gmail_save_attachment(ctx: Context, message_id: str, attachment_id: str, folder_id: str | None = None) -> dict:
+def gmail_save_attachment(
+    ctx: Context, message_id: str, attachment_id: str, folder: Annotated[str | None, Field(description="folder name or id")] = None
+) -> dict:
     """Save an email attachment to Drive (optionally into a folder); returns the new file."""
     file = _mail_file(ctx.service("gmail"), message_id, attachment_id)
     media = MediaIoBaseUpload(io.BytesIO(file.data), mimetype=file.mime_type, resumable=False)
-    body = {"name": file.filename, **({"parents": [folder_id]} if folder_id else {})}
+    body = {"name": file.filename, **({"parents": [folder_id(ctx, folder)]} if folder else {})}
     created = google_api.execute(
         ctx.service("drive").files().create(body=body, media_body=media, fields="id,name,webViewLink", supportsAllDrives=True)
     )

@@ -6,6 +6,7 @@ encoded; HTML goes out as multipart/alternative with a text part derived by
 html2text. Incoming: Gmail's JSON payload (headers, parts, base64url data).
 """
 import base64
+import codecs
 import re
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -16,6 +17,7 @@ from email.utils import getaddresses
 import html2text
 
 REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd)\s*:\s*)+", re.IGNORECASE)
+EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 
 
 @dataclass
@@ -31,7 +33,6 @@ class ReplyTo:
 
     message_id: str
     references: str
-    subject: str
 
 
 def html_to_text(markup: str) -> str:
@@ -58,7 +59,7 @@ def build_message(
     for name, addresses in (("To", to), ("Cc", cc), ("Bcc", bcc)):
         if addresses:
             message[name] = ", ".join(addresses)
-    message["Subject"] = reply_subject(subject or reply.subject) if reply else subject
+    message["Subject"] = subject
     if reply and reply.message_id:
         message["In-Reply-To"] = reply.message_id
         message["References"] = " ".join(filter(None, [reply.references, reply.message_id]))
@@ -89,6 +90,15 @@ def _charset_of(file: FileData) -> dict:
 def reply_subject(subject: str) -> str:
     """One "Re:" however many the thread has collected ("Re: AW: Re: x" -> "Re: x")."""
     return "Re: " + REPLY_PREFIX.sub("", subject or "").strip()
+
+
+def not_an_address(entries: list[str]) -> str | None:
+    """The first entry that holds no valid email address (a bare name, say), or None."""
+    for entry in entries:
+        pairs = getaddresses([entry])
+        if not pairs or any(not EMAIL.fullmatch(address) for _, address in pairs):
+            return entry
+    return None
 
 
 # --- incoming ------------------------------------------------------------------
@@ -132,8 +142,15 @@ def body_text(payload: dict) -> str:
 
 
 def _charset(part: dict) -> str:
-    match = re.search(r'charset="?([\w-]+)', headers(part).get("content-type", ""))
-    return match[1] if match else "utf-8"
+    """A codec for the part's charset; an unknown one must not make the mail unreadable."""
+    match = re.search(r'charset="?([\w.:-]+)', headers(part).get("content-type", ""))
+    name = match[1].lower() if match else "utf-8"
+    if name in ("iso-8859-1", "latin1", "latin-1"):
+        return "cp1252"  # what mail labelled Latin-1 really is, as every mail reader assumes
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return "utf-8"
 
 
 def attachments(payload: dict) -> list[dict]:

@@ -1,0 +1,77 @@
+"""The approval card shows who a reply really goes to and what a call touches, before anything runs."""
+import pytest
+
+from app.tools import get_tool, invoke
+from app.tools.registry import ToolError
+from tests.gmail_helpers import sandbox_message
+
+
+def review(ctx, name, args):
+    tool = get_tool(name)
+    return tool.review(ctx, tool.validate(args))
+
+
+def renewal(ctx):
+    return invoke("gmail_search", ctx, {"query": "subject:renewal"})["messages"][0]
+
+
+def test_reply_recipients_and_subject_are_shown_before_approval(ctx, sandbox):
+    carol = renewal(ctx)  # her message sets Reply-To: a sender can send the reply anywhere
+    sandbox.clear_log()
+
+    card = review(ctx, "gmail_send", {"reply_to_message_id": carol["id"], "body": "A question on clause 4."})
+
+    assert card.effect == "outbound"
+    assert card.args["to"] == ["Partner Legal <legal@partner.example>"]
+    assert card.args["subject"] == "Re: Contract renewal 2025"
+    assert card.preview["reply_to"] == {"subject": "Contract renewal 2025", "from": carol["from"]}
+    assert not any(entry["method"] == "POST" for entry in sandbox.log())  # nothing sent while reviewing
+
+
+def test_approved_reply_goes_exactly_where_the_card_said(ctx, sandbox):
+    carol = renewal(ctx)
+    card = review(ctx, "gmail_send", {"reply_to_message_id": carol["id"], "body": "Noted."})
+    card.args["to"] = ["carol@partner.example"]  # the person edited the recipient on the card
+
+    sent = invoke("gmail_send", ctx, card.args)
+
+    assert sandbox_message(sandbox, sent["id"])["To"] == "carol@partner.example"
+    assert sent["thread"] == carol["thread"]
+
+
+def test_reply_all_draft_lists_everyone_but_me_on_the_card(ctx):
+    alice = invoke("gmail_search", ctx, {"query": "subject:(Q3 report) from:alice", "limit": 1})["messages"][0]
+
+    card = review(ctx, "gmail_create_draft", {"reply_to_message_id": alice["id"], "reply_all": True, "body": "+1"})
+
+    assert card.args["to"] == ["Alice Chen <alice@acme.example>", "Bob Stone <bob@acme.example>"]
+
+
+def test_card_names_attachments_from_drive_and_from_mail(ctx):
+    q3 = invoke("gmail_search", ctx, {"query": "subject:q3 filename:final"})["messages"][0]
+    part = invoke("gmail_read", ctx, {"message_id": q3["id"]})["messages"][0]["attachments"][0]
+
+    card = review(ctx, "gmail_send", {
+        "to": ["bob@acme.example"], "subject": "Files", "body": "Attached.",
+        "attachments": [{"drive_file_id": "1Q3PlanningNotesDoc"}, {"message_id": q3["id"], "attachment_id": part["id"]}],
+    })
+
+    assert card.preview["attachments"] == [
+        {"name": "Q3 planning notes.pdf", "type": "application/pdf"},
+        {"name": "Q3-report-final.pdf", "type": "application/pdf"},
+    ]
+
+
+def test_trash_card_names_each_email(ctx):
+    github = invoke("gmail_search", ctx, {"query": "from:github"})["messages"]
+
+    card = review(ctx, "gmail_trash", {"message_ids": [m["id"] for m in github] + ["0000000000000000"]})
+
+    assert card.effect == "destructive"
+    assert card.preview["messages"] == [{"subject": m["subject"], "from": m["from"]} for m in github]
+    assert card.preview["not_found"] == ["0000000000000000"]
+
+
+def test_card_refuses_a_name_that_is_not_an_address(ctx):
+    with pytest.raises(ToolError, match="'Alice' is not an email address — use contacts_search"):
+        review(ctx, "gmail_send", {"to": ["Alice"], "subject": "Hi", "body": "x"})
