@@ -16,6 +16,7 @@ from app.agent.approvals import needs_approval
 from app.agent.events import EventBus
 from app.models import Action, Run
 from app.tools import get_tool, invoke
+from app.tools import review as review_call
 from app.tools.registry import ReconnectRequired, ToolError
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,9 @@ class ToolCalls:
     async def _record(self, use: dict) -> Action:
         fields = {"run": self.run, "tool_use_id": use["id"], "tool": use["name"], "input": use.get("input")}
         try:
-            tool = get_tool(use["name"])
             # Reviewing may call Google: on the tool threads, not the default executor's handful of threads.
             review = await asyncio.get_running_loop().run_in_executor(
-                TOOL_THREADS, tool.review, self.ctx, tool.validate(use.get("input"))
+                TOOL_THREADS, review_call, use["name"], self.ctx, use.get("input")
             )
         except ToolError as exc:
             # Unknown tool or malformed input: the model reads why and can correct itself.

@@ -3,6 +3,7 @@
 Later connectors (Microsoft 365, Slack, Jira) are added to this table.
 """
 import importlib
+from contextlib import contextmanager
 
 from google.auth.exceptions import RefreshError
 from googleapiclient.errors import HttpError
@@ -35,16 +36,31 @@ def get_tool(name: str):
     return tool
 
 
-def invoke(name: str, ctx, raw_args) -> dict:
-    """Validate and run one tool; every failure becomes a ToolError with a readable message."""
+@contextmanager
+def readable_google_errors(service: str):
+    """Google's failures as ToolErrors a person can act on, wherever a tool talks to Google."""
     from app.tools.errors import explain
     from app.tools.registry import ReconnectRequired
 
-    tool = get_tool(name)
-    args = tool.validate(raw_args)
     try:
-        return tool(ctx, **args)
+        yield
     except HttpError as error:
-        raise explain(error, tool.service) from None
+        raise explain(error, service) from None
     except RefreshError:
         raise ReconnectRequired("Google no longer accepts this connection. Reconnect Google to continue.") from None
+
+
+def invoke(name: str, ctx, raw_args) -> dict:
+    """Validate and run one tool; every failure becomes a ToolError with a readable message."""
+    tool = get_tool(name)
+    args = tool.validate(raw_args)
+    with readable_google_errors(tool.service):
+        return tool(ctx, **args)
+
+
+def review(name: str, ctx, raw_args):
+    """Validate one call and work out, before it runs, its effect, exact arguments and preview."""
+    tool = get_tool(name)
+    args = tool.validate(raw_args)
+    with readable_google_errors(tool.service):
+        return tool.review(ctx, args)
