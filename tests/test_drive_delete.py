@@ -1,7 +1,7 @@
 """drive_delete: the file goes to the trash, not away for good."""
 import pytest
 
-from app.tools import get_tool, invoke
+from app.tools import get_tool, invoke, review
 from app.tools.registry import ToolError
 
 
@@ -25,6 +25,5 @@ def test_the_approval_card_names_the_folder_and_how_many_items_it_holds(ctx):
 
 
 def test_reviewing_an_unknown_file_gives_a_readable_error(ctx):
-    tool = get_tool("drive_delete")
     with pytest.raises(ToolError, match="Drive found nothing with that id"):
-        tool.review(ctx, {"file": "no-such-file"})
+        review("drive_delete", ctx, {"file": "no-such-file"})

@@ -1,5 +1,4 @@
 """Drive tools: search (shared drives included), read, create, share and trash files."""
-import functools
 import io
 import re
 from typing import Annotated, Literal
@@ -10,7 +9,6 @@ from pydantic import Field
 
 from app import google_api
 from app.tools.context import Context
-from app.tools.errors import explain
 from app.tools.markdown_docs import markdown_requests
 from app.tools.registry import ToolError, clip, tool
 
@@ -34,27 +32,12 @@ SHARING_FIELDS = "id,name,mimeType,driveId,shared,owners(emailAddress,me),permis
 FileRef = Annotated[str, Field(description="file id or link")]
 
 
-def reviewing(hook):
-    """Review hooks run before approval, outside invoke: Google's errors must read as a tool's would."""
-
-    @functools.wraps(hook)
-    def run(ctx: Context, args: dict):
-        try:
-            return hook(ctx, args)
-        except HttpError as error:
-            raise explain(error, "drive") from None
-
-    return run
-
-
-@reviewing
 def outbound_if_folder_shared(ctx: Context, args: dict):
     # A file put in a shared folder is shared too: an instruction planted in an email
     # could otherwise copy private text to whoever can read that folder, unasked.
     return "outbound" if args.get("folder") and _audience(ctx, find_folder(ctx, args["folder"])) else None
 
 
-@reviewing
 def preview_folder(ctx: Context, args: dict) -> tuple[dict, dict]:
     if not args.get("folder"):
         return args, {}
@@ -63,7 +46,6 @@ def preview_folder(ctx: Context, args: dict) -> tuple[dict, dict]:
     return {**args, "folder": folder["id"]}, {"folder": folder["name"], "shared_with": _audience(ctx, folder)}
 
 
-@reviewing
 def _preview_file(ctx: Context, args: dict) -> tuple[dict, dict]:
     return args, file_preview(ctx, args["file"])
 

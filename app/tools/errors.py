@@ -1,5 +1,4 @@
 """Turn Google API errors into short messages a person can act on."""
-import functools
 
 from googleapiclient.errors import HttpError
 
@@ -27,18 +26,3 @@ def explain(error: HttpError, service: str) -> ToolError:
         return ToolError(f"{label} is having trouble right now ({status}); try again shortly.")
     return ToolError(f"{label} rejected the request: {message or status}.")
 
-
-def explaining(service: str):
-    """For review hooks: they run before approval, outside invoke, yet Google's errors must read the same."""
-
-    def decorate(hook):
-        @functools.wraps(hook)
-        def run(ctx, args: dict):
-            try:
-                return hook(ctx, args)
-            except HttpError as error:
-                raise explain(error, service) from None
-
-        return run
-
-    return decorate

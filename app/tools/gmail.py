@@ -21,7 +21,6 @@ from app import google_api
 from app.tools import mail_mime as mime
 from app.tools.context import Context
 from app.tools.drive import folder_id
-from app.tools.errors import explaining
 from app.tools.registry import TEXT_LIMIT, ToolError, clip, tool
 from app.tools.timezone import user_timezone
 
@@ -150,7 +149,6 @@ def _prepare_outgoing(needs_recipient: bool):
     a reply really goes; the approved call then sends to exactly these.
     """
 
-    @explaining("gmail")
     def prepare(ctx: Context, args: dict) -> tuple[dict, dict]:
         gmail = ctx.service("gmail")
         args, preview = dict(args), {}
@@ -404,7 +402,6 @@ def _describe_change(read, archive, added, removed) -> str:
     return text[:1].upper() + text[1:]
 
 
-@explaining("gmail")
 def _name_trashed(ctx: Context, args: dict) -> tuple[dict, dict]:
     """The card names what will go to Trash, not just ids."""
     found = _headlines(ctx.service("gmail"), args["message_ids"])
