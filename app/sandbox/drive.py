@@ -35,7 +35,6 @@ from app.sandbox.docs_model import Document
 from app.sandbox.drive_media import (
     DOC,
     FOLDER,
-    GOOGLE_TYPES,
     SHEET,
     apply_fields,
     csv_to_rows,
