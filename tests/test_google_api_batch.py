@@ -32,3 +32,13 @@ def test_batch_refused_every_time_is_reported(ctx, sandbox, no_backoff, settings
     with pytest.raises(ToolError, match="Gmail is having trouble right now"):
         invoke("gmail_search", ctx, {"query": "in:inbox", "limit": 3})
 
+
+
+def test_part_refused_with_403_user_rate_limit_is_retried(ctx, sandbox, no_backoff):
+    sandbox.fault(path="/messages/", status=403, count=2, where="batch", reason="userRateLimitExceeded")
+    sandbox.clear_log()
+
+    found = invoke("gmail_search", ctx, {"query": "in:inbox", "limit": 5})["messages"]
+
+    assert len(found) == 5
+    assert [e["status"] for e in sandbox.http_requests() if e["path"].startswith("/batch")] == [200, 200]

@@ -6,7 +6,6 @@ fault queued for the /batch path itself fails the whole batch, as Google's
 front end does when it rate limits or is overloaded.
 """
 import secrets
-import time
 from email.parser import BytesParser
 from email.policy import HTTP
 from http import HTTPStatus
@@ -17,11 +16,10 @@ MAX_PARTS = 100  # Google refuses larger batches
 
 
 def handle_batch(sandbox, request: Request) -> Response:
-    fault = sandbox.take_fault(request.method, request.path, in_batch=False)
-    if fault and fault.delay:
-        time.sleep(fault.delay)
-    if fault and fault.status >= 400:
-        return Response(fault.status, ApiError(fault.status, f"Injected fault {fault.status} for {request.path}").body())
+    try:
+        sandbox.apply_fault(request, in_batch=False)  # the batch request as a whole
+    except ApiError as error:
+        return Response(error.status, error.body())
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/mixed"):
         return Response(400, ApiError(400, "A batch request must be multipart/mixed.").body())

@@ -32,6 +32,10 @@ class Fault:
     method: str | None = None
     delay: float = 0.0
     where: str = "any"  # "any", "request" (top-level only) or "batch" (parts of a batch only)
+    reason: str | None = None  # Google's error reason, e.g. "userRateLimitExceeded" on a 403
+
+    def error(self, path: str) -> ApiError:
+        return ApiError(self.status, f"Injected fault {self.status} for {path}", self.reason)
 
     def matches(self, method: str, path: str, in_batch: bool) -> bool:
         if self.count <= 0 or self.path not in path:
@@ -115,13 +119,17 @@ class Sandbox:
         self.record(request.method, request.path, response.status, in_batch)
         return response
 
-    def _answer(self, request: Request, in_batch: bool) -> Response:
+    def apply_fault(self, request: Request, in_batch: bool) -> None:
+        """Wait and/or fail as the next queued fault for this request says."""
         fault = self.take_fault(request.method, request.path, in_batch)
         if fault and fault.delay:
             time.sleep(fault.delay)
+        if fault and fault.status >= 400:
+            raise fault.error(request.path)
+
+    def _answer(self, request: Request, in_batch: bool) -> Response:
         try:
-            if fault and fault.status >= 400:
-                raise ApiError(fault.status, f"Injected fault {fault.status} for {request.path}")
+            self.apply_fault(request, in_batch)
             self._authenticate(request)
             route, params = self._route(request)
             if route.scopes and not request.scopes & set(route.scopes):
