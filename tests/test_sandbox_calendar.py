@@ -171,3 +171,24 @@ def test_event_link_opens_the_event(calendar):
 
     with urllib.request.urlopen(event["htmlLink"]) as page:
         assert "Visible" in page.read().decode()
+
+
+@pytest.mark.parametrize("offset", ["", "+01:00"])
+def test_timed_series_without_a_time_zone_is_rejected(calendar, offset):
+    body = {"summary": "Run", "recurrence": ["RRULE:FREQ=DAILY;COUNT=3"],
+            "start": {"dateTime": f"2030-03-04T08:00:00{offset}"}, "end": {"dateTime": f"2030-03-04T08:30:00{offset}"}}
+
+    with pytest.raises(HttpError) as caught:
+        calendar.events().insert(calendarId="primary", body=body).execute()
+
+    assert caught.value.status_code == 400 and "Missing time zone definition" in str(caught.value)
+
+
+def test_all_day_series_needs_no_time_zone(calendar):
+    body = {"summary": "Gym", "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=2"], "start": {"date": "2030-03-04"}, "end": {"date": "2030-03-05"}}
+
+    assert calendar.events().insert(calendarId="primary", body=body).execute()["recurrence"]
+
+
+def test_event_listing_answers_only_the_fields_asked_for(calendar):
+    assert calendar.events().list(calendarId="primary", maxResults=1, fields="timeZone").execute() == {"timeZone": "Europe/Paris"}

@@ -54,3 +54,10 @@ def test_person_is_fetched_by_resource_name(people):
     person = people.people().get(resourceName="people/c1004", personFields="names,emailAddresses").execute()
 
     assert person["names"][0]["familyName"] == "田中" and person["emailAddresses"][0]["value"] == "taro.tanaka@acme.example"
+
+
+def test_empty_query_warms_up_and_finds_nobody(people, sandbox):
+    assert people.people().searchContacts(query="", readMask="names").execute() == {}
+    assert people.otherContacts().search(query="", readMask="names").execute() == {}
+
+    assert sandbox.state()["people"]["warmUps"] == ["people:searchContacts", "otherContacts:search"]

@@ -2,7 +2,8 @@
 
 Responses have Google's shapes so google-api-python-client works unchanged.
 Times are stored as Google does: an instant plus the zone it was written in;
-recurring events are expanded with singleEvents=true (see calendar_time).
+recurring events are expanded with singleEvents=true (see calendar_time), and,
+as in Google, a timed series needs a timeZone on its start and end (400 otherwise).
 
 Seed section "calendar" (all keys optional):
     {"settings": {"timezone": "Europe/Paris", ...},      # default: the account's zone
@@ -24,6 +25,7 @@ from datetime import datetime
 from urllib.parse import unquote
 
 from app.sandbox import calendar_time as ct
+from app.sandbox import partial_response
 from app.sandbox.calendar_state import State, now_stamp, overlaps
 from app.sandbox.routing import ApiError, Router
 from app.scopes import G
@@ -109,7 +111,7 @@ def events_list(state, request, calendar_id):
            "accessRole": calendar["accessRole"], "defaultReminders": [], "items": [state.shaped(calendar["id"], e, tz_name) for e in page]}
     if offset + size < len(events):
         out["nextPageToken"] = str(offset + size)
-    return out
+    return partial_response.select(out, request.arg("fields"))
 
 
 def _searchable(event: dict) -> str:

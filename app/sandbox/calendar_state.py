@@ -100,6 +100,10 @@ class State:
             raise ApiError(400, "The specified time range is empty.", "timeRangeEmpty")
         if event.get("recurrence"):
             ct.parse_rule(event["recurrence"])
+            for edge in ("start", "end"):
+                if "dateTime" in event[edge] and not event[edge].get("timeZone"):
+                    # A series repeats in a zone's wall-clock time; an offset alone names none.
+                    raise ApiError(400, f"Missing time zone definition for {edge} time.", "required")
         event["attendees"] = [self.attendee(a) for a in event.get("attendees") or []] or None
         if event["attendees"] is None:
             del event["attendees"]

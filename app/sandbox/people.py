@@ -8,6 +8,8 @@ Seed section "people":
 Search matches like Google's: every query word must be the start of a word
 of a name, an email address (split at @ . _ -) or an organization, ignoring
 case and accents, so "chlo" finds Chloé and "acme" finds alice@acme.example.
+An empty query is Google's cache warm-up: it finds nothing, and the state
+records it ("warmUps": the methods warmed) so tests can see clients send it.
 """
 import unicodedata
 
@@ -73,9 +75,10 @@ class State:
         self.sandbox = sandbox
         self.contacts = [person(spec, "people", i) for i, spec in enumerate(seed.get("contacts", []))]
         self.other = [person(spec, "otherContacts", i) for i, spec in enumerate(seed.get("otherContacts", []))]
+        self.warm_ups: list[str] = []
 
     def dump(self) -> dict:
-        return {"contacts": self.contacts, "otherContacts": self.other}
+        return {"contacts": self.contacts, "otherContacts": self.other, "warmUps": self.warm_ups}
 
     def view(self, kind: str, item_id: str) -> dict | None:
         if kind != "person":
@@ -86,8 +89,11 @@ class State:
         query = request.arg("query")
         if query is None:
             raise ApiError(400, "query is required.", "invalidArgument")
-        size = min(request.int_arg("pageSize", 10), 30)
-        found = [masked(e, request.arg("readMask", ""), allowed) for e in entries if query.strip() and matches(e, query)]
+        size, mask = min(request.int_arg("pageSize", 10), 30), request.arg("readMask", "")
+        masked({}, mask, allowed)  # Google checks the mask even when nothing matches
+        found = [masked(e, mask, allowed) for e in entries if query.strip() and matches(e, query)]
+        if not query.strip():
+            self.warm_ups.append(request.path.rsplit("/", 1)[-1])
         return {"results": [{"person": p} for p in found[:size]]} if found else {}
 
 
