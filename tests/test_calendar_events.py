@@ -26,6 +26,33 @@ def test_single_day_all_day_event_ends_next_day(ctx, sandbox):
     assert stored_event(sandbox, created["event"]["id"])["end"] == {"date": "2030-03-07"}
 
 
+def test_one_day_event_shows_only_its_day(ctx):
+    created = invoke("calendar_create_event", ctx, {"title": "Holiday", "start": "2030-12-01"})
+
+    listed = invoke("calendar_list_events", ctx, {"start": "2030-12-01", "end": "2030-12-01"})["events"]
+
+    assert {k: created["event"][k] for k in ("all_day", "start")} == {"all_day": True, "start": "2030-12-01"}
+    assert "last_day" not in listed[0] and "end" not in listed[0]
+
+
+def test_multi_day_event_shows_its_last_day_not_googles_exclusive_end(ctx):
+    created = invoke("calendar_create_event", ctx, {"title": "Offsite", "start": "2030-03-06", "end": "2030-03-08"})
+
+    assert (created["event"]["start"], created["event"]["last_day"]) == ("2030-03-06", "2030-03-07")
+
+
+def test_long_description_is_cut_with_a_marker(ctx):
+    created = invoke("calendar_create_event", ctx, {"title": "Board prep", "start": "2030-03-05T09:00", "description": "agenda " * 200})
+
+    assert len(created["event"]["description"]) == 500 and created["event"]["description_truncated"] is True
+
+
+def test_short_description_is_whole_and_unmarked(ctx):
+    created = invoke("calendar_create_event", ctx, {"title": "Board prep", "start": "2030-03-05T09:00", "description": "Q3 numbers"})
+
+    assert created["event"]["description"] == "Q3 numbers" and "description_truncated" not in created["event"]
+
+
 def test_weekly_recurring_event_is_expanded_when_listed(ctx):
     invoke("calendar_create_event", ctx, {"title": "Piano", "start": "2030-03-04T18:30", "minutes": 45, "recurrence": "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=5"})
 

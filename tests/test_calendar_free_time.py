@@ -72,3 +72,12 @@ def test_an_invited_colleague_is_busy_during_the_new_meeting(week_ctx):
     found = invoke("calendar_find_free_time", week_ctx, {"minutes": 60, "start": "2030-03-06", "end": "2030-03-06", "attendees": ["bob@acme.example"]})
 
     assert found["slots"] == [{"start": "2030-03-06T11:00+01:00", "end": "2030-03-06T18:00+01:00"}]
+
+
+def test_night_the_clocks_go_forward_has_an_hour_less_free(week_ctx):
+    night = {"start": "2030-03-31", "end": "2030-03-31", "day_start": "00:00", "day_end": "04:00", "weekdays_only": False}
+
+    three_hours = invoke("calendar_find_free_time", week_ctx, {"minutes": 180, **night})["slots"]
+    longer = invoke("calendar_find_free_time", week_ctx, {"minutes": 200, **night})["slots"]
+
+    assert three_hours == [{"start": "2030-03-31T00:00+01:00", "end": "2030-03-31T04:00+02:00"}] and longer == []

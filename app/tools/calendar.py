@@ -2,7 +2,8 @@
 
 Times are read in the user's zone (Calendar settings) unless a zone is given,
 always sent to Google with an explicit timeZone, and shown back in the user's
-zone with their offset, next to the zone's name.
+zone with their offset, next to the zone's name. Lengths are real time: a
+60-minute event stays 60 minutes across a DST change.
 """
 import uuid
 from datetime import date, datetime, time, timedelta
@@ -12,64 +13,27 @@ from pydantic import Field
 
 from app import google_api
 from app.tools import free_time
-from app.tools.registry import ToolError, clip, tool
-from app.tools.timezone import as_moment, parse_when, show, user_timezone, zone
+from app.tools.calendar_review import reaches_others, show_event, show_event_to_change
+from app.tools.calendar_shape import calendar_id, compact, instant, when, zone_shown, zone_warning
+from app.tools.registry import ToolError, tool
+from app.tools.timezone import UNKNOWN_ZONE, as_moment, known_timezone, later, parse_when, show, user_timezone, zone
 
 WHEN = "ISO date or time; no offset = local time"
 Clock = Annotated[str, Field(pattern=r"^\d{1,2}:\d{2}$")]
 
 
-def compact(event: dict, tz_name: str) -> dict:
-    """The few fields a person cares about, times in the user's zone."""
-    out = {"id": event["id"], "title": event.get("summary", "(no title)")}
-    if "date" in event["start"]:
-        out.update(all_day=True, start=event["start"]["date"], end=event["end"]["date"])
-    else:
-        out.update(start=show(_instant(event["start"]), tz_name), end=show(_instant(event["end"]), tz_name))
-    if event.get("location"):
-        out["location"] = event["location"]
-    if event.get("description"):
-        out["description"] = clip(event["description"], 500)["text"]
-    if event.get("attendees"):
-        out["guests"] = {a["email"]: a.get("responseStatus", "needsAction") for a in event["attendees"] if not a.get("self")}
-    if event.get("hangoutLink"):
-        out["meet"] = event["hangoutLink"]
-    if event.get("recurringEventId") or event.get("recurrence"):
-        out["recurring"] = True
-    if event.get("status") == "cancelled":
-        out["cancelled"] = True
-    out["link"] = event.get("htmlLink")
-    return out
-
-
-def _instant(edge: dict) -> datetime:
-    return datetime.fromisoformat(edge["dateTime"].replace("Z", "+00:00"))
-
-
-def calendar_id(ctx, calendar: str) -> str:
-    """"primary", a calendar id, or a calendar's name as the person sees it."""
-    if calendar in ("", "primary") or "@" in calendar:
-        return calendar or "primary"
-    entries = google_api.execute(ctx.service("calendar").calendarList().list())["items"]
-    for entry in entries:
-        if entry.get("summaryOverride", entry["summary"]).casefold() == calendar.casefold():
-            return entry["id"]
-    names = ", ".join(e.get("summaryOverride", e["summary"]) for e in entries)
-    raise ToolError(f"No calendar named {calendar!r}. Calendars: {names}")
-
-
 def time_range(ctx, start: str | None, end: str | None, default_days: int) -> tuple[datetime, datetime, str]:
-    tz_name = user_timezone(ctx)
-    begin = as_moment(parse_when(start, tz_name), tz_name) if start else datetime.now(zone(tz_name))
+    tz_name = known_timezone(ctx)
+    begin = as_moment(parse_when(start, tz_name), tz_name) if start else datetime.now(zone(user_timezone(ctx)))
     if end:
         finish = parse_when(end, tz_name)
         # A bare end date means "through that day", as people say it.
         finish = as_moment(finish + timedelta(days=1), tz_name) if not isinstance(finish, datetime) else finish
     else:
-        finish = begin + timedelta(days=default_days)
+        finish = begin + timedelta(days=default_days)  # calendar days, so wall-clock on purpose
     if finish <= begin:
         raise ToolError("The end of the range must come after its start.")
-    return begin, finish, tz_name
+    return begin, finish, user_timezone(ctx)
 
 
 @tool("read", progress="Looking at your calendar")
@@ -88,7 +52,7 @@ def calendar_list_events(
         singleEvents=True, orderBy="startTime", maxResults=max_results, timeZone=tz_name,
     )
     response = google_api.execute(request)
-    out = {"tz": tz_name, "events": [compact(e, tz_name) for e in response.get("items", [])]}
+    out = {**zone_shown(ctx), "events": [compact(e, tz_name) for e in response.get("items", [])]}
     if response.get("nextPageToken"):
         out["more"] = "narrow the range to see the rest"
     return out
@@ -107,6 +71,8 @@ def calendar_find_free_time(
     max_slots: Annotated[int, Field(ge=1, le=20)] = 8,
 ) -> dict:
     """Free stretches of at least `minutes` for you and the attendees, within working hours in your zone."""
+    if not known_timezone(ctx):
+        raise ToolError(f"Working hours need your time zone, and {UNKNOWN_ZONE}.")
     begin, finish, tz_name = time_range(ctx, start, end, 7)
     body = {"timeMin": begin.isoformat(), "timeMax": finish.isoformat(), "items": [{"id": "primary"}] + [{"id": a} for a in attendees]}
     calendars = google_api.execute(ctx.service("calendar").freebusy().query(body=body))["calendars"]
@@ -114,7 +80,7 @@ def calendar_find_free_time(
     for person, info in calendars.items():
         if info.get("errors"):
             unknown.append(person)
-        busy += [(_instant({"dateTime": b["start"]}), _instant({"dateTime": b["end"]})) for b in info.get("busy", [])]
+        busy += [(instant({"dateTime": b["start"]}), instant({"dateTime": b["end"]})) for b in info.get("busy", [])]
     windows = free_time.working_windows(begin, finish, zone(tz_name), time.fromisoformat(day_start), time.fromisoformat(day_end), weekdays_only)
     slots = free_time.free_slots(windows, busy, timedelta(minutes=minutes), max_slots)
     out = {"tz": tz_name, "slots": [{"start": show(s, tz_name), "end": show(e, tz_name)} for s, e in slots]}
@@ -123,25 +89,28 @@ def calendar_find_free_time(
     return out
 
 
-def _edge(value: datetime | date, tz_name: str) -> dict:
-    if isinstance(value, datetime):
-        return {"dateTime": value.isoformat(), "timeZone": tz_name}
-    return {"date": value.isoformat()}
+def _edge(value: datetime | date, tz_name: str | None) -> dict:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return {"date": value.isoformat()}
+    if not tz_name:  # the offset alone fixes the instant; Google then uses the calendar's zone
+        return {"dateTime": value.isoformat()}
+    return {"dateTime": value.astimezone(zone(tz_name)).isoformat(), "timeZone": tz_name}
 
 
-def _times(ctx, start: str, end: str | None, minutes: int, time_zone: str | None) -> tuple[dict, dict]:
-    tz_name = time_zone or user_timezone(ctx)
-    zone(tz_name)  # an unknown zone becomes a readable error before anything is sent
-    begin = parse_when(start, tz_name)
+def _times(start: str, end: str | None, minutes: int, read_tz: str | None, edge_tz: str | None) -> tuple[dict, dict]:
+    """Start and end edges: times without offset are read in read_tz and sent in edge_tz."""
+    for name in {read_tz, edge_tz} - {None}:
+        zone(name)  # an unknown zone becomes a readable error before anything is sent
+    begin = parse_when(start, read_tz)
     if end:
-        finish = parse_when(end, tz_name)
+        finish = parse_when(end, read_tz)
     else:
-        finish = begin + (timedelta(minutes=minutes) if isinstance(begin, datetime) else timedelta(days=1))
+        finish = later(begin, timedelta(minutes=minutes)) if isinstance(begin, datetime) else begin + timedelta(days=1)
     if isinstance(begin, datetime) != isinstance(finish, datetime):
         raise ToolError("Give start and end both as dates (all-day) or both as times.")
     if finish <= begin:
         raise ToolError("The event must end after it starts (an all-day end date is exclusive).")
-    return _edge(begin, tz_name), _edge(finish, tz_name)
+    return _edge(begin, edge_tz), _edge(finish, edge_tz)
 
 
 def _has_guests(ctx, args: dict):
@@ -163,7 +132,8 @@ def calendar_create_event(
     recurrence: Annotated[str | None, Field(description="RRULE, e.g. FREQ=WEEKLY;BYDAY=MO")] = None,
 ) -> dict:
     """Create an event in your primary calendar."""
-    first, last = _times(ctx, start, end, minutes, time_zone)
+    tz_name = time_zone or known_timezone(ctx)
+    first, last = _times(start, end, minutes, tz_name, tz_name)
     body = {"summary": title, "start": first, "end": last, "attendees": [{"email": a} for a in attendees]}
     body.update({k: v for k, v in (("location", location), ("description", description)) if v})
     if recurrence:
@@ -175,20 +145,10 @@ def calendar_create_event(
     )
     event = compact(google_api.execute(request), user_timezone(ctx))
     guests = f" and invited {len(attendees)} guest(s)" if attendees else ""
-    return {"event": event, "link": event["link"], "summary": f"Created {title!r} at {event['start']}{guests}."}
+    return {"event": event, "link": event["link"], "summary": f"Created {title!r} at {event['start']}{guests}.", **zone_warning(ctx)}
 
 
-def _changes_guests(ctx, args: dict):
-    # Adding or removing people lets them see (or lose) the event whether or not
-    # they get an email; asking to notify emails every guest. Both reach other
-    # people, so both need approval. A silent edit only changes the person's
-    # own event (guests' copies follow, but nobody is emailed), so it stays a write.
-    if args.get("add_attendees") or args.get("remove_attendees") or args.get("notify"):
-        return "outbound"
-    return None
-
-
-@tool("write", escalate=_changes_guests, progress="Updating the event")
+@tool("write", escalate=reaches_others, prepare=show_event_to_change, progress="Updating the event")
 def calendar_update_event(
     ctx,
     event_id: str,
@@ -220,20 +180,29 @@ def calendar_update_event(
     request = service.events().patch(calendarId=cal, eventId=event_id, body=body, conferenceDataVersion=1, sendUpdates="all" if notify else "none")
     updated = compact(google_api.execute(request), user_timezone(ctx))
     told = " Guests were notified." if notify and updated.get("guests") else ""
-    return {"event": updated, "link": updated["link"], "summary": f"Updated {updated['title']!r} ({', '.join(sorted(body))}).{told}"}
+    summary = f"Updated {updated['title']!r} ({', '.join(sorted(body))}).{told}"
+    return {"event": updated, "link": updated["link"], "summary": summary, **zone_warning(ctx)}
 
 
 def _moved(ctx, event: dict, start: str | None, end: str | None, time_zone: str | None) -> tuple[dict, dict]:
-    """New start/end; moving only the start keeps the event's length."""
-    tz_name = time_zone or event["start"].get("timeZone") or user_timezone(ctx)
+    """New start/end; moving only the start keeps the event's length.
+
+    A time without offset is the person's (or time_zone's) wall-clock time,
+    whatever zone the event was written in; the event keeps its own zone
+    unless time_zone is given, so a New York meeting stays a New York meeting.
+    """
+    read_tz = time_zone or known_timezone(ctx)
+    edge_tz = time_zone or event["start"].get("timeZone") or known_timezone(ctx)
     if start and not end:
-        old = [parse_when(event[k].get("dateTime") or event[k]["date"], tz_name) for k in ("start", "end")]
-        new_start = parse_when(start, tz_name)
-        if isinstance(new_start, datetime) == isinstance(old[0], datetime):
-            return _edge(new_start, tz_name), _edge(new_start + (old[1] - old[0]), tz_name)
+        old = [parse_when(event[k].get("dateTime") or event[k]["date"], read_tz) for k in ("start", "end")]
+        new_start = parse_when(start, read_tz)
+        if isinstance(new_start, datetime) and isinstance(old[0], datetime):
+            return _edge(new_start, edge_tz), _edge(later(new_start, old[1] - old[0]), edge_tz)
+        if not isinstance(new_start, datetime) and not isinstance(old[0], datetime):
+            return _edge(new_start, edge_tz), _edge(new_start + (old[1] - old[0]), edge_tz)
     start = start or event["start"].get("dateTime") or event["start"]["date"]
     end = end or event["end"].get("dateTime") or event["end"]["date"]
-    return _times(ctx, start, end, 60, tz_name)
+    return _times(start, end, 60, read_tz, edge_tz)
 
 
 def _guests(event: dict, add: list[str], remove: list[str]) -> list[dict]:
@@ -243,7 +212,7 @@ def _guests(event: dict, add: list[str], remove: list[str]) -> list[dict]:
     return kept + [{"email": email} for email in add if email.casefold() not in present]
 
 
-@tool("destructive", progress="Deleting the event")
+@tool("destructive", prepare=show_event, progress="Deleting the event")
 def calendar_delete_event(
     ctx,
     event_id: str,
@@ -255,4 +224,4 @@ def calendar_delete_event(
     event = compact(google_api.execute(service.events().get(calendarId=cal, eventId=event_id)), user_timezone(ctx))
     google_api.execute(service.events().delete(calendarId=cal, eventId=event_id, sendUpdates="all" if notify else "none"))
     told = " Guests were notified." if notify and event.get("guests") else ""
-    return {"event": event, "summary": f"Deleted {event['title']!r} ({event['start']}).{told}"}
+    return {"event": event, "summary": f"Deleted {event['title']!r} ({when(event)}).{told}"}

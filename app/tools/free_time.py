@@ -3,20 +3,21 @@
 Pure arithmetic on aware datetimes, kept apart from the API calls so the
 rules (weekends, day boundaries, rounding) read in one place.
 """
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 STEP = timedelta(minutes=15)  # slots start on the quarter hour, as people book them
 
 
 def working_windows(start: datetime, end: datetime, zone, day_start: time, day_end: time, weekdays_only: bool):
-    """[start, end) cut to working hours, day by day, in `zone`."""
+    """[start, end) cut to working hours, day by day, in `zone`; in UTC, so lengths are
+    real time even on a day the clocks change."""
     day = start.astimezone(zone).date()
     while datetime.combine(day, time(), zone) < end:
         if not (weekdays_only and day.weekday() >= 5):
             opens = max(datetime.combine(day, day_start, zone), start)
             closes = min(datetime.combine(day, day_end, zone), end)
             if opens < closes:
-                yield opens, closes
+                yield opens.astimezone(timezone.utc), closes.astimezone(timezone.utc)
         day += timedelta(days=1)
 
 

@@ -1,11 +1,14 @@
 """The person's time zone, as Google Calendar knows it.
 
 Every tool that reads or writes times shows them in this zone, so it is read
-once per run (ctx.cache) from Calendar settings; the primary calendar's zone
-is the fallback (settings need calendar.readonly), then UTC. The helpers
-below read the times people and models write and show them back in a zone.
+once per run (ctx.cache) from Calendar settings. Settings need
+calendar.readonly; a grant of calendar.events alone still reads the zone
+events are listed in. When neither answers the zone is unknown: times are
+then shown in UTC, and a time without an offset is refused rather than
+guessed. The helpers below read the times people and models write and show
+them back in a zone.
 """
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from googleapiclient.errors import HttpError
@@ -13,29 +16,37 @@ from googleapiclient.errors import HttpError
 from app import google_api
 from app.tools.registry import ToolError
 
-FALLBACK = "UTC"
+FALLBACK = "UTC"  # only for showing times; never to read them
+UNKNOWN_ZONE = "your time zone could not be read from Google Calendar"
 
 
 def user_timezone(ctx) -> str:
-    """The IANA zone name of the user, e.g. "Europe/Paris"."""
+    """The IANA zone name of the user, e.g. "Europe/Paris"; UTC when it is unknown (see known_timezone)."""
+    return known_timezone(ctx) or FALLBACK
+
+
+def known_timezone(ctx) -> str | None:
+    """The user's zone, or None when Google would not tell it."""
     if "timezone" not in ctx.cache:
         ctx.cache["timezone"] = _read_timezone(ctx)
     return ctx.cache["timezone"]
 
 
-def _read_timezone(ctx) -> str:
+def _read_timezone(ctx) -> str | None:
     calendar = ctx.service("calendar")
     try:
         return google_api.execute(calendar.settings().get(setting="timezone"))["value"]
     except HttpError:
         pass
     try:
-        return google_api.execute(calendar.calendars().get(calendarId="primary")).get("timeZone") or FALLBACK
+        # A listing carries its calendar's zone and needs only calendar.events.
+        listing = calendar.events().list(calendarId="primary", maxResults=1, fields="timeZone")
+        return google_api.execute(listing).get("timeZone")
     except HttpError:
-        return FALLBACK
+        return None
 
 
-def parse_when(text: str, tz_name: str) -> datetime | date:
+def parse_when(text: str, tz_name: str | None) -> datetime | date:
     """A date ("2026-11-30") or a moment; a moment without offset is local time in tz_name."""
     try:
         if len(text.strip()) == 10:
@@ -43,14 +54,33 @@ def parse_when(text: str, tz_name: str) -> datetime | date:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise ToolError(f"Not a date or time: {text!r}; use e.g. 2026-11-30 or 2026-11-30T10:00") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone(tz_name))
+    return moment if moment.tzinfo else local(moment, tz_name)
 
 
-def as_moment(value: datetime | date, tz_name: str) -> datetime:
+def local(naive: datetime, tz_name: str | None) -> datetime:
+    """Wall-clock time in tz_name. A time the clocks skip is refused; a time they
+    pass twice (when they go back) means its first occurrence (fold=0), as in Google Calendar."""
+    if not tz_name:
+        raise ToolError(f"{naive:%Y-%m-%d %H:%M} has no offset and {UNKNOWN_ZONE}: add an offset, e.g. +01:00.")
+    moment = naive.replace(tzinfo=zone(tz_name))
+    if moment.astimezone(timezone.utc).astimezone(moment.tzinfo).replace(tzinfo=None) != naive:
+        raise ToolError(f"{naive:%Y-%m-%d %H:%M} does not exist in {tz_name}: the clocks go forward then. Pick another time.")
+    return moment
+
+
+def as_moment(value: datetime | date, tz_name: str | None) -> datetime:
     """A date means its midnight in tz_name."""
     if isinstance(value, datetime):
         return value
-    return datetime.combine(value, time(), zone(tz_name))
+    return local(datetime.combine(value, time()), tz_name)
+
+
+def later(moment: datetime, length: timedelta) -> datetime:
+    """`length` of real time after `moment`: an hour stays an hour across a DST change.
+
+    In UTC, because Python adds and compares datetimes of one zone by their wall clocks.
+    """
+    return moment.astimezone(timezone.utc) + length
 
 
 def show(moment: datetime, tz_name: str) -> str:
