@@ -34,12 +34,23 @@ def test_accents_and_non_latin_names_match(ctx):
     assert names(invoke("contacts_search", ctx, {"query": "zoë"})) == ["Zoë Fischer"]
 
 
-def test_both_searches_cross_the_wire_once(ctx, sandbox):
+def test_first_search_of_a_run_warms_up_googles_cache_first(ctx, sandbox):
     sandbox.clear_log()
 
     invoke("contacts_search", ctx, {"query": "alice"})
 
+    assert sandbox.state()["people"]["warmUps"] == ["people:searchContacts", "otherContacts:search"]
+    assert [r["path"] for r in sandbox.http_requests()] == ["/batch", "/batch"]  # the warm-up, then the search
+
+
+def test_later_searches_in_the_run_cross_the_wire_once(ctx, sandbox):
+    invoke("contacts_search", ctx, {"query": "alice"})
+    sandbox.clear_log()
+
+    invoke("contacts_search", ctx, {"query": "bob"})
+
     assert [r["path"] for r in sandbox.http_requests()] == ["/batch"]
+    assert len(sandbox.state()["people"]["warmUps"]) == 2
 
 
 def test_without_other_contacts_scope_saved_contacts_still_answer(sandbox):

@@ -2,6 +2,7 @@
 import pytest
 
 from app.tools import invoke
+from app.tools.context import Context
 from app.tools.registry import ToolError
 
 
@@ -53,3 +54,27 @@ def test_completing_a_task_stamps_it_done(ctx, sandbox):
 def test_unknown_list_names_the_lists_there_are(ctx):
     with pytest.raises(ToolError, match="My Tasks, Q3"):
         invoke("tasks_add", ctx, {"title": "x", "task_list": "Groceries"})
+
+
+def long_list(sandbox, count):
+    sandbox.reset({"tasks": {"lists": [{"title": "Backlog", "tasks": [{"title": f"Task {i}"} for i in range(count)]}]}})
+    return Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+
+
+def test_list_longer_than_a_page_shows_every_task(sandbox):
+    backlog = invoke("tasks_list", long_list(sandbox, 150), {})["lists"][0]
+
+    assert len(backlog["tasks"]) == 150 and len({t["id"] for t in backlog["tasks"]}) == 150
+    assert "more" not in backlog
+
+
+def test_very_long_list_says_more_tasks_remain(sandbox):
+    backlog = invoke("tasks_list", long_list(sandbox, 350), {})["lists"][0]
+
+    assert len(backlog["tasks"]) == 300 and "300" in backlog["more"]
+
+
+def test_long_notes_are_cut_with_a_marker(ctx):
+    added = invoke("tasks_add", ctx, {"title": "Read the brief", "notes": "details " * 100})
+
+    assert len(added["task"]["notes"]) == 500 and added["task"]["notes_truncated"] is True

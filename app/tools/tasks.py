@@ -9,13 +9,19 @@ from googleapiclient.errors import HttpError
 from pydantic import Field
 
 from app import google_api
-from app.tools.registry import ToolError, tool
+from app.tools.registry import ToolError, clip, tool
+
+PAGE = 100  # the most Google returns per request
+MAX_PAGES = 3  # per list: 300 tasks is more than anyone reads in one answer
 
 
 def compact(task: dict, list_id: str) -> dict:
     out = {"id": task["id"], "list": list_id, "title": task.get("title", "")}
     if task.get("notes"):
-        out["notes"] = task["notes"][:500]
+        notes = clip(task["notes"], 500)
+        out["notes"] = notes["text"]
+        if notes.get("truncated"):
+            out["notes_truncated"] = True
     if task.get("due"):
         out["due"] = task["due"][:10]
     if task.get("status") == "completed":
@@ -50,17 +56,38 @@ def tasks_list(
     lists = [e for e in task_lists(service) if not task_list or task_list in (e["id"], e["title"]) or e["title"].casefold() == task_list.casefold()]
     if not lists:
         raise ToolError(f"No task list {task_list!r}.")
-    # Tasks completed in Google's own apps are "hidden": showHidden brings them back.
-    requests = [
-        service.tasks().list(tasklist=e["id"], showCompleted=include_completed, showHidden=include_completed, maxResults=100)
-        for e in lists
-    ]
+    pages = _all_pages(service, [e["id"] for e in lists], include_completed)
     out = []
-    for entry, result in zip(lists, google_api.execute_batch(service, requests)):
-        if isinstance(result, HttpError):
-            raise result
-        out.append({"id": entry["id"], "title": entry["title"], "tasks": [compact(t, entry["id"]) for t in result.get("items", [])]})
+    for entry, (tasks, more) in zip(lists, pages):
+        found = {"id": entry["id"], "title": entry["title"], "tasks": [compact(t, entry["id"]) for t in tasks]}
+        if more:
+            found["more"] = f"only the first {len(tasks)} tasks are shown"
+        out.append(found)
     return {"lists": out}
+
+
+def _all_pages(service, list_ids: list[str], include_completed: bool) -> list[tuple[list[dict], bool]]:
+    """Each list's tasks, page after page (one batch per round for all lists), and whether more remain."""
+    tasks = {list_id: [] for list_id in list_ids}
+    tokens = {list_id: None for list_id in list_ids}
+    for _ in range(MAX_PAGES):
+        # Tasks completed in Google's own apps are "hidden": showHidden brings them back.
+        requests = [
+            service.tasks().list(tasklist=list_id, showCompleted=include_completed, showHidden=include_completed, maxResults=PAGE, pageToken=token)
+            for list_id, token in tokens.items()
+        ]
+        results = google_api.execute_batch(service, requests)
+        pending = {}
+        for list_id, result in zip(tokens, results):
+            if isinstance(result, HttpError):
+                raise result
+            tasks[list_id] += result.get("items", [])
+            if result.get("nextPageToken"):
+                pending[list_id] = result["nextPageToken"]
+        tokens = pending
+        if not tokens:
+            break
+    return [(tasks[list_id], list_id in tokens) for list_id in list_ids]
 
 
 @tool("write", progress="Adding task {title!r}")
