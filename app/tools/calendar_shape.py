@@ -2,7 +2,7 @@
 from datetime import date, datetime, timedelta
 
 from app import google_api
-from app.tools.registry import ToolError, clip
+from app.tools.registry import ToolError, clip_into
 from app.tools.timezone import UNKNOWN_ZONE, known_timezone, show
 
 
@@ -20,10 +20,7 @@ def compact(event: dict, tz_name: str) -> dict:
     if event.get("location"):
         out["location"] = event["location"]
     if event.get("description"):
-        text = clip(event["description"], 500)
-        out["description"] = text["text"]
-        if text.get("truncated"):
-            out["description_truncated"] = True
+        clip_into(out, "description", event["description"], 500)
     if event.get("attendees"):
         out["guests"] = {a["email"]: a.get("responseStatus", "needsAction") for a in event["attendees"] if not a.get("self")}
     if event.get("hangoutLink"):

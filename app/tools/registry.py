@@ -145,6 +145,14 @@ def format_validation_error(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def clip_into(out: dict, key: str, text: str, limit: int) -> None:
+    """Put a short text field into a compact result, flagging `<key>_truncated` when it was cut."""
+    clipped = clip(text, limit)
+    out[key] = clipped["text"]
+    if clipped.get("truncated"):
+        out[f"{key}_truncated"] = True
+
+
 def clip(text: str, limit: int = TEXT_LIMIT) -> dict:
     """Text for the model, cut with an explicit marker so it knows there is more."""
     text = text or ""

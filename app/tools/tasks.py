@@ -9,7 +9,7 @@ from googleapiclient.errors import HttpError
 from pydantic import Field
 
 from app import google_api
-from app.tools.registry import ToolError, clip, tool
+from app.tools.registry import ToolError, clip_into, tool
 
 PAGE = 100  # the most Google returns per request
 MAX_PAGES = 3  # per list: 300 tasks is more than anyone reads in one answer
@@ -18,10 +18,7 @@ MAX_PAGES = 3  # per list: 300 tasks is more than anyone reads in one answer
 def compact(task: dict, list_id: str) -> dict:
     out = {"id": task["id"], "list": list_id, "title": task.get("title", "")}
     if task.get("notes"):
-        notes = clip(task["notes"], 500)
-        out["notes"] = notes["text"]
-        if notes.get("truncated"):
-            out["notes_truncated"] = True
+        clip_into(out, "notes", task["notes"], 500)
     if task.get("due"):
         out["due"] = task["due"][:10]
     if task.get("status") == "completed":
