@@ -1,5 +1,15 @@
 """Settings for the test suite: everything on loopback, nothing from outside."""
+import os
+import tempfile
+
 from web.settings import *  # noqa: F403
+
+# Django's default in-memory test database shares one cache between threads, and
+# there a table lock fails at once ("database table is locked") instead of
+# waiting out the busy timeout: concurrent requests failed in tests that work
+# against the shipped database. A file per test process locks like that one.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"gws-maa-test-{os.getpid()}.sqlite3")}  # noqa: F405
 
 WORKSPACE_SANDBOX = True
 GOOGLE_API_ENDPOINT = ""  # each test points this at its own sandbox
