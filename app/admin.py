@@ -30,7 +30,7 @@ class ActionInline(admin.TabularInline):
 
 @admin.register(Conversation)
 class ConversationAdmin(ReadOnlyAdmin):
-    list_display = ("id", "title", "created", "updated")
+    list_display = ("id", "title", "account", "created", "updated")
     search_fields = ("title",)
     # The owner's session key would let anyone who reads it take over that session.
     exclude = ("session_key",)

@@ -17,6 +17,9 @@ def new_id() -> str:
 class Conversation(models.Model):
     id = models.CharField(primary_key=True, max_length=32, default=new_id, editable=False)
     session_key = models.CharField(max_length=40, db_index=True)
+    # The Google account its actions were planned for: they never run with another account's grant.
+    # Empty when the account's address was not known.
+    account = models.EmailField(blank=True)
     title = models.CharField(max_length=200, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -74,6 +77,8 @@ class Action(models.Model):
     tool_use_id = models.CharField(max_length=100)
     tool = models.CharField(max_length=100)
     input = models.JSONField(default=dict)
+    # Names for the ids in `input`, read before approval (e.g. the subject of a mail to trash).
+    preview = models.JSONField(default=dict, blank=True)
     effect = models.CharField(max_length=20)
     status = models.CharField(max_length=20, choices=Status.choices)
     summary = models.TextField(blank=True)

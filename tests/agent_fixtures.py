@@ -48,6 +48,11 @@ class Person:
         return self.client.get(path)
 
 
+def sends(sandbox) -> int:
+    """How many mails the workspace has sent."""
+    return sum(1 for r in sandbox.http_requests() if r["path"].endswith("/messages/send"))
+
+
 @pytest.fixture
 def agent_world(transactional_db, sandbox, fake_claude):
     """Everything a task needs: database, workspace sandbox and fake Claude."""

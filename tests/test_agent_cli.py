@@ -3,6 +3,7 @@ import io
 
 from django.core.management import call_command
 
+from tests.agent_fixtures import sends
 from tests.fake_claude import text, tool_use
 
 MAIL = {"to": ["bob@acme.example"], "subject": "Lunch", "body": "Tuesday?"}
@@ -15,9 +16,6 @@ def run_cli(task: str, answers: list[str], monkeypatch) -> str:
     call_command("agent", task, stdout=out)
     return out.getvalue()
 
-
-def sends(sandbox) -> int:
-    return sum(1 for r in sandbox.http_requests() if r["path"].endswith("/messages/send"))
 
 
 def test_cli_shows_steps_and_sends_after_yes(agent_world, sandbox, monkeypatch):

@@ -22,6 +22,12 @@ from tests.fake_claude import text, tool_use
         ({"task": "hi", "approve": ["a"]}, "task"),
         ({"approve": ["no-such-action"]}, "approve"),
         ({"reject": ["no-such-action"]}, "reject"),
+        ({"task": "a\u0000b"}, "task"),
+        ({"task": "hi", "reason": "\u0000"}, "reason"),
+        ({"task": "hi", "already_done": ["ok", "\u0000"]}, "already_done"),
+        ({"approve": ["a\u0000"]}, "approve"),
+        ({"task": "hi", "run_id": "not-a-uuid"}, "run_id"),
+        ({"approve": ["a"], "run_id": "0f8fad5b-d9cb-469f-a165-70867728950e"}, "run_id"),
     ],
 )
 def test_bad_body_gets_400_naming_the_field(alice, body, field):
@@ -85,13 +91,15 @@ def test_no_api_key_gets_503(alice, settings):
     assert "ANTHROPIC_API_KEY" in response.json()["error"]
 
 
-def test_approving_an_action_already_decided_is_harmless(alice, fake_claude):
+@pytest.mark.parametrize("first, then", [("reject", "approve"), ("reject", "reject"), ("approve", "reject")])
+def test_deciding_an_action_already_decided_gets_409_naming_it(alice, fake_claude, sandbox, first, then):
     fake_claude.reply(tool_use("gmail_send", {"to": ["bob@acme.example"], "subject": "s", "body": "b"}))
     action_id = alice.ask("mail bob")["actions"][0]["id"]
     fake_claude.reply(text("ok"))
-    alice.post({"reject": [action_id]})
+    settled = alice.post({first: [action_id]}).json()["actions"][0]["status"]
 
-    response = alice.post({"approve": [action_id]})
+    response = alice.post({then: [action_id]})
 
-    assert response.status_code == 200
-    assert response.json()["actions"][0]["status"] == "rejected"
+    assert response.status_code == 409
+    assert action_id in response.json()["error"] and settled in response.json()["error"]
+    assert response.json()["action"] == {"id": action_id, "status": settled}

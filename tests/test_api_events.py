@@ -1,10 +1,15 @@
 """Live progress as Server-Sent Events, and runs that outlive their request."""
 import asyncio
+import contextlib
 import threading
+import uuid
+from datetime import timedelta
 
 from django.test import AsyncClient
 
+from app.agent import runs
 from app.models import Run
+from app.views import events
 from tests.fake_claude import text, tool_use
 
 
@@ -65,3 +70,64 @@ def test_run_finishes_after_the_client_disconnects_while_a_page_follows_it_live(
     assert body.rstrip().splitlines()[-2] == "event: run_finished"
     run = Run.objects.get()
     assert run.status == "done" and run.reply == "Done while you were away."
+
+
+def test_page_follows_a_new_run_live_from_before_its_request_arrives(alice, fake_claude, monkeypatch):
+    fake_claude.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}))
+    fake_claude.reply(text("Bob wrote once."))
+    page_waits = threading.Event()
+    watching = runs.registry.watching
+
+    @contextlib.contextmanager
+    def noted(run_id):
+        with watching(run_id) as started:
+            page_waits.set()
+            yield started
+
+    monkeypatch.setattr(runs.registry, "watching", noted)
+    run_id = uuid.uuid4()
+
+    async def scenario():
+        browser = AsyncClient(enforce_csrf_checks=True)
+        browser.cookies = alice.client.cookies
+
+        async def follow():
+            stream = await browser.get(f"/runs/{run_id.hex}/events")
+            return stream.status_code, "".join([chunk.decode() async for chunk in stream.streaming_content])
+
+        following = asyncio.create_task(follow())
+        await asyncio.to_thread(page_waits.wait, 10)  # the stream is open before the task is sent
+        answer = await browser.post("/get_response", {"task": "What did Bob send?", "run_id": str(run_id)},
+                                    content_type="application/json", headers={"X-CSRFToken": alice.csrf})
+        return answer, await following
+
+    answer, (status, body) = asyncio.run(scenario())
+
+    assert answer.json()["run_id"] == run_id.hex
+    assert status == 200 and "Searching Gmail" in body
+    assert body.rstrip().splitlines()[-2] == "event: run_finished"
+
+
+def test_a_run_id_can_start_only_one_run(alice, fake_claude):
+    fake_claude.reply(text("Hello."))
+    run_id = str(uuid.uuid4())
+    alice.ask("Hi", run_id=run_id)
+
+    again = alice.post({"task": "Hi again", "run_id": run_id})
+
+    assert again.status_code == 409 and again.json()["error"].startswith("run_id")
+    assert fake_claude.calls == 1
+
+
+def test_events_of_a_run_that_never_starts_end_in_404(alice, monkeypatch):
+    monkeypatch.setattr(events, "STARTING", timedelta(milliseconds=50))
+
+    assert alice.get(f"/runs/{uuid.uuid4().hex}/events").status_code == 404
+
+
+def test_charlie_cannot_follow_a_run_alice_names_before_it_starts(alice, charlie, fake_claude):
+    fake_claude.reply(text("Hello."))
+    run_id = uuid.uuid4().hex
+    alice.ask("Hi", run_id=run_id)
+
+    assert charlie.get(f"/runs/{run_id}/events").status_code == 404

@@ -20,8 +20,9 @@ async def advance(run: Run, calls: ToolCalls, bus: EventBus) -> None:
         if uses:
             results = await calls.answer(uses)
             if results is None:
-                await _pause(run, bus)
-                return
+                if await _pause(run, bus):
+                    return
+                continue
             run.messages.append({"role": "user", "content": results})
             await run.asave(update_fields=["messages", "updated"])
         if run.model_calls >= settings.AGENT_MAX_STEPS:
@@ -67,11 +68,22 @@ def _block(block) -> dict | None:
     return None
 
 
-async def _pause(run: Run, bus: EventBus) -> None:
+async def _pause(run: Run, bus: EventBus) -> bool:
+    """Wait for the person; False when the last pending action was decided meanwhile and the run goes on.
+
+    A decision that arrived while this run was still marked running could not
+    claim the run (the deciding request found it busy), so it is taken up here.
+    """
     run.status = Run.Status.NEEDS_APPROVAL
     await run.asave(update_fields=["status", "updated"])
     pending = [a async for a in run.actions.filter(status=Action.Status.PENDING)]
+    if not pending:
+        running = Run.objects.filter(id=run.id, status=Run.Status.NEEDS_APPROVAL)
+        if await running.aupdate(status=Run.Status.RUNNING):
+            run.status = Run.Status.RUNNING
+            return False
     bus.publish("waiting_for_approval", actions=[{"action_id": a.id, "tool": a.tool, "summary": a.summary} for a in pending])
+    return True
 
 
 async def _finish(run: Run, status: str, reply: str) -> None:

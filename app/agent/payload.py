@@ -1,5 +1,6 @@
 """The JSON shape of a run, as /get_response and the conversation API return it."""
 from app.agent.markdown import reply_html
+from app.agent.tool_calls import describe
 from app.models import Action, Run
 
 
@@ -8,6 +9,8 @@ def action_json(action: Action) -> dict:
         "id": action.id,
         "tool": action.tool,
         "input": action.input,
+        "preview": action.preview,
+        "line": describe(action),  # the progress line, e.g. "Searching Gmail for 'Q3'"
         "effect": action.effect,
         "status": action.status,
         "summary": action.summary,

@@ -55,26 +55,45 @@ def task_prompt(*, task: str, timezone: str, granted: list[str], email: str | No
         "history": history,
         **{name: _as_text(extra.get(name)) for name in SEED_FIELDS},
     }
+    if values["workspace_content"]:
+        values["workspace_content"] = untrusted(values["workspace_content"])
     return _template().render(TemplateContext(values)).strip()
 
 
 def past_task(run, actions) -> dict:
-    """An earlier task of the conversation, shortened to what a follow-up needs."""
-    return {
-        "task": run.task,
+    """An earlier task of the conversation, shortened to what a follow-up needs.
+
+    The task is the person's own words; what came of it (the reply, summaries
+    naming subjects and files, results) is workspace data, wrapped as tool
+    results are, and as JSON so that no subject can break out of the wrapping.
+    """
+    outcome = {
         "status": run.status,
         "reply": _shorten(run.reply, PAST_REPLY_CHARS),
-        "actions": [
-            {
-                "tool": action.tool,
-                "status": action.status,
-                "summary": action.summary,
-                "link": action.link,
-                "result": _shorten(action.result, PAST_RESULT_CHARS) if action.effect != "read" else "",
-            }
-            for action in actions
-        ],
+        "actions": [_past_action(action) for action in actions],
     }
+    return {"task": run.task, "outcome": untrusted(outcome)}
+
+
+def untrusted(data) -> str:
+    return json.dumps({"untrusted_data": data}, ensure_ascii=False)
+
+
+def _past_action(action) -> dict:
+    past = {"tool": action.tool, "status": action.status, "summary": action.summary, "link": action.link}
+    if action.effect != "read" and action.result:
+        past["result"] = _past_result(action.result)
+    return {key: value for key, value in past.items() if value}
+
+
+def _past_result(result: str):
+    """What a write returned (the ids a follow-up needs), out of its own envelope: the history has one."""
+    try:
+        data = json.loads(result)["untrusted_data"]
+    except (ValueError, KeyError, TypeError):
+        return _shorten(result, PAST_RESULT_CHARS)
+    text = json.dumps(data, ensure_ascii=False)
+    return data if len(text) <= PAST_RESULT_CHARS else _shorten(text, PAST_RESULT_CHARS)
 
 
 def _now(timezone: str) -> datetime:

@@ -6,7 +6,9 @@ end or its approval pause, and the result is in the database when the person
 comes back.
 """
 import asyncio
+import contextlib
 import logging
+import threading
 
 from asgiref.sync import sync_to_async
 from django.contrib.sessions.backends.db import SessionStore
@@ -30,13 +32,44 @@ class RunRegistry:
         self.tasks: dict[str, asyncio.Task] = {}
         self.buses: dict[str, EventBus] = {}
         self.observer = None  # called with every event of every run (the CLI prints them)
+        # Run ids someone waits to see start: id -> {(loop, future)}. Requests of a test
+        # client each run their own loop in their own thread, hence the lock.
+        self.watchers: dict[str, set] = {}
+        self.watchers_lock = threading.Lock()
 
     def start(self, run: Run, ctx, session_key: str) -> asyncio.Task:
         bus = self.buses[run.id] = EventBus(on_publish=self.observer)
         task = asyncio.create_task(_drive(run, ctx, session_key, bus), name=f"run-{run.id}")
         self.tasks[run.id] = task
         task.add_done_callback(lambda _: self._drop(run.id, task))
+        self._announce(run.id)
         return task
+
+    @contextlib.contextmanager
+    def watching(self, run_id: str):
+        """A future that is resolved when `run_id` starts in this process.
+
+        Watch before looking the run up: a start in between is then not missed.
+        """
+        loop = asyncio.get_running_loop()
+        entry = (loop, loop.create_future())
+        with self.watchers_lock:
+            self.watchers.setdefault(run_id, set()).add(entry)
+        try:
+            yield entry[1]
+        finally:
+            with self.watchers_lock:
+                waiting = self.watchers.get(run_id, set())
+                waiting.discard(entry)
+                if not waiting:
+                    self.watchers.pop(run_id, None)
+
+    def _announce(self, run_id: str) -> None:
+        with self.watchers_lock:
+            waiting = self.watchers.pop(run_id, set())
+        for loop, future in waiting:
+            with contextlib.suppress(RuntimeError):  # the watcher's loop has closed meanwhile
+                loop.call_soon_threadsafe(_resolve, future)
 
     def task(self, run_id: str) -> asyncio.Task | None:
         task = self.tasks.get(run_id)
@@ -106,6 +139,11 @@ def mark_interrupted() -> int:
         status=Action.Status.FAILED, error=INTERRUPTED, finished=timezone.now()
     )
     return orphans.update(status=Run.Status.INTERRUPTED, error=RESTARTED)
+
+
+def _resolve(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def _current_loop():

@@ -8,12 +8,13 @@ import logging
 import threading
 
 from asgiref.sync import sync_to_async
+from django.db import IntegrityError
 from django.utils import timezone
 
 from app.agent import approvals, prompt
 from app.agent.runs import mark_interrupted, registry
 from app.agent.tool_calls import TOOL_THREADS
-from app.models import Action, Conversation, Run
+from app.models import Action, Conversation, Run, new_id
 from app.tools.timezone import user_timezone
 
 log = logging.getLogger(__name__)
@@ -22,39 +23,53 @@ _recovered = threading.Event()
 
 
 class InvalidRequest(Exception):
-    """A request the caller must fix; `field` names what is wrong."""
+    """A request the caller must fix; `field` names what is wrong, `details` go into the JSON answer."""
 
-    def __init__(self, field: str, message: str, status: int = 400):
+    def __init__(self, field: str, message: str, status: int = 400, **details):
         super().__init__(f"{field}: {message}")
-        self.field, self.status = field, status
+        self.field, self.status, self.details = field, status, details
 
 
 async def start_task(*, session_key: str, ctx, task: str, conversation_id: str | None = None,
-                     extra: dict | None = None, email: str | None = None) -> Run:
+                     extra: dict | None = None, email: str | None = None, run_id: str | None = None) -> Run:
+    """Start a task; `run_id` lets the caller follow the run's events before this returns."""
     await recover_once()
-    conversation, is_new = await _conversation(session_key, conversation_id, task)
+    if run_id and await Run.objects.filter(id=run_id).aexists():
+        raise InvalidRequest("run_id", "already used; send a new id for each task", 409)
+    conversation, is_new = await _conversation(session_key, conversation_id, task, email or "")
     first_message = await _task_prompt(conversation, is_new, ctx, task, extra or {}, email)
-    run = await Run.objects.acreate(conversation=conversation, task=task,
-                                    messages=[{"role": "user", "content": first_message}])
+    try:
+        run = await Run.objects.acreate(id=run_id or new_id(), conversation=conversation, task=task,
+                                        messages=[{"role": "user", "content": first_message}])
+    except IntegrityError:  # the same id sent twice at once
+        raise InvalidRequest("run_id", "already used; send a new id for each task", 409) from None
     if not is_new:  # a new conversation's "updated" is already now
         await Conversation.objects.filter(id=conversation.id).aupdate(updated=timezone.now())
     return await _run_to_pause(run, ctx, session_key)
 
 
-async def decide(*, session_key: str, ctx, approve: list[str], reject: list[str], reason: str = "") -> Run:
+async def decide(*, session_key: str, ctx, approve: list[str], reject: list[str], reason: str = "",
+                 email: str | None = None) -> Run:
     """Apply the person's decisions, then carry the run on: approved actions run exactly once."""
     await recover_once()
     run_id = await _run_of_actions(session_key, approve, reject)
+    await _same_account(run_id, email, "approve" if approve else "reject")
     await sync_to_async(approvals.reject)(reject, reason)
     await sync_to_async(approvals.approve)(approve)
-    return await _continue(session_key, ctx, run_id, from_status=Run.Status.NEEDS_APPROVAL)
+    # Another tab may have decided otherwise in the same instant; the run is carried on either way.
+    conflict = await _overruled(approve, reject)
+    run = await _continue(session_key, ctx, run_id, from_status=Run.Status.NEEDS_APPROVAL)
+    if conflict:
+        raise conflict
+    return run
 
 
-async def resume(*, session_key: str, ctx, run_id: str) -> Run:
+async def resume(*, session_key: str, ctx, run_id: str, email: str | None = None) -> Run:
     """Carry on a run that a restart or an unreachable Claude cut off."""
     await recover_once()
     if not await Run.objects.filter(id=run_id, conversation__session_key=session_key).aexists():
         raise InvalidRequest("resume", "no such run in this session", 404)
+    await _same_account(run_id, email, "resume")
     return await _continue(session_key, ctx, run_id, from_status=Run.Status.INTERRUPTED)
 
 
@@ -81,14 +96,37 @@ async def _run_to_pause(run: Run, ctx, session_key: str) -> Run:
     return run
 
 
-async def _conversation(session_key: str, conversation_id: str | None, task: str) -> tuple[Conversation, bool]:
+async def _conversation(session_key: str, conversation_id: str | None, task: str,
+                        account: str) -> tuple[Conversation, bool]:
     """The conversation this task belongs to, and whether it was just started."""
     if conversation_id is None:
-        return await Conversation.objects.acreate(session_key=session_key, title=task[:TITLE_CHARS]), True
+        conversation = await Conversation.objects.acreate(session_key=session_key, account=account,
+                                                          title=task[:TITLE_CHARS])
+        return conversation, True
     conversation = await Conversation.objects.filter(id=conversation_id, session_key=session_key).afirst()
     if conversation is None:
         raise InvalidRequest("conversation_id", "no such conversation in this session", 404)
+    _check_account(conversation.account, account, "conversation_id")
     return conversation, False
+
+
+async def _same_account(run_id: str, email: str | None, field: str) -> None:
+    planned_for = await Conversation.objects.filter(runs__id=run_id).values_list("account", flat=True).aget()
+    _check_account(planned_for, email or "", field)
+
+
+def _check_account(planned_for: str, connected: str, field: str) -> None:
+    """What was planned with one Google account never runs with another account's grant."""
+    if planned_for and planned_for.lower() != connected.lower():
+        raise InvalidRequest(field, "this conversation belongs to another Google account; "
+                                    "connect that account to carry it on, or start a new conversation", 409)
+
+
+# Decisions that can no longer be made: e.g. approving a sent mail, or rejecting one that is being sent.
+SETTLED = {
+    "approve": {Action.Status.DONE, Action.Status.FAILED, Action.Status.REJECTED},
+    "reject": {Action.Status.APPROVED, Action.Status.DONE, Action.Status.FAILED, Action.Status.REJECTED},
+}
 
 
 async def _run_of_actions(session_key: str, approve: list[str], reject: list[str]) -> str:
@@ -96,17 +134,38 @@ async def _run_of_actions(session_key: str, approve: list[str], reject: list[str
     if set(approve) & set(reject):
         raise InvalidRequest("approve", "an action cannot be both approved and rejected")
     found = {
-        action_id: run_id
-        async for action_id, run_id in Action.objects.filter(id__in=ids, run__conversation__session_key=session_key)
-        .values_list("id", "run_id")
+        action_id: (run_id, status)
+        async for action_id, run_id, status in Action.objects.filter(
+            id__in=ids, run__conversation__session_key=session_key
+        ).values_list("id", "run_id", "status")
     }
     for field, wanted in (("approve", approve), ("reject", reject)):
         unknown = [action_id for action_id in wanted if action_id not in found]
         if unknown:
             raise InvalidRequest(field, f"unknown action id {unknown[0]!r}")
-    if len(set(found.values())) != 1:
+        settled = [action_id for action_id in wanted if found[action_id][1] in SETTLED[field]]
+        if settled:
+            raise _already_decided(field, settled[0], found[settled[0]][1])
+    if len({run_id for run_id, _ in found.values()}) != 1:
         raise InvalidRequest("approve", "all actions decided in one request must belong to the same task")
-    return next(iter(found.values()))
+    return next(iter(found.values()))[0]
+
+
+async def _overruled(approve: list[str], reject: list[str]) -> InvalidRequest | None:
+    """The first decision that did not take because a concurrent one settled the action first."""
+    statuses = dict([row async for row in Action.objects.filter(id__in=approve + reject).values_list("id", "status")])
+    for action_id in approve:
+        if statuses[action_id] == Action.Status.REJECTED:
+            return _already_decided("approve", action_id, statuses[action_id])
+    for action_id in reject:
+        if statuses[action_id] != Action.Status.REJECTED:
+            return _already_decided("reject", action_id, statuses[action_id])
+    return None
+
+
+def _already_decided(field: str, action_id: str, status: str) -> InvalidRequest:
+    return InvalidRequest(field, f"action {action_id} is already {status}", 409,
+                          action={"id": action_id, "status": status})
 
 
 async def _task_prompt(conversation: Conversation, is_new: bool, ctx, task: str, extra: dict, email: str | None) -> str:

@@ -33,16 +33,21 @@ class ToolCalls:
 
     async def answer(self, uses: list[dict]) -> list[dict] | None:
         """tool_result blocks for these tool_use blocks, or None while some wait for approval."""
-        recorded = {
-            action.tool_use_id: action
-            async for action in Action.objects.filter(run=self.run, tool_use_id__in=[use["id"] for use in uses])
-        }
+        recorded = await self._recorded(uses)
         actions = [recorded.get(use["id"]) or await self._record(use) for use in uses]
-        runnable = [a for a in actions if a.status == Action.Status.APPROVED and a.started is None]
-        await asyncio.gather(*(self._execute(action) for action in runnable))
+        while runnable := [a for a in actions if a.status == Action.Status.APPROVED and a.started is None]:
+            await asyncio.gather(*(self._execute(action) for action in runnable))
+            # The person may have decided on other actions of this turn meanwhile (another card,
+            # another tab): go by what is recorded now, not by what was read before running.
+            recorded = await self._recorded(uses)
+            actions = [recorded[use["id"]] for use in uses]
         if any(a.status == Action.Status.PENDING for a in actions):
             return None
         return [tool_result(action) for action in actions]
+
+    async def _recorded(self, uses: list[dict]) -> dict[str, Action]:
+        ids = [use["id"] for use in uses]
+        return {action.tool_use_id: action async for action in Action.objects.filter(run=self.run, tool_use_id__in=ids)}
 
     async def _record(self, use: dict) -> Action:
         fields = {"run": self.run, "tool_use_id": use["id"], "tool": use["name"], "input": use.get("input")}
@@ -57,7 +62,7 @@ class ToolCalls:
                                                 finished=timezone.now())
         status = Action.Status.PENDING if needs_approval(review.effect) else Action.Status.APPROVED
         fields["input"] = review.args  # the validated call: what the card shows is what runs
-        action = Action(**fields, effect=review.effect, status=status)
+        action = Action(**fields, preview=review.preview, effect=review.effect, status=status)
         if status == Action.Status.PENDING:
             action.summary = describe(action)  # what the person is asked to approve, in one line
         await action.asave()

@@ -5,6 +5,7 @@ calls one agent service; the run itself is owned by the run registry and
 survives this request.
 """
 import json
+import uuid
 from typing import Annotated
 
 from asgiref.sync import sync_to_async
@@ -12,7 +13,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views import View
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from app import connection
 from app.agent import claude, prompt, service
@@ -22,8 +23,25 @@ from app.views.errors import JsonMethodNotAllowed
 
 TEXT_LIMIT = 20_000
 LOGIN_URL = "/oauth2/login/"
-Text = Annotated[str, StringConstraints(max_length=TEXT_LIMIT)]
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+def no_nul(value: str) -> str:
+    # JSON allows \u0000 but PostgreSQL text cannot hold it (it would answer with a 500).
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters (\\u0000)")
+    return value
+
+
+def uuid_hex(value: str) -> str:
+    try:
+        return uuid.UUID(value).hex
+    except ValueError:
+        raise ValueError("must be a UUID, e.g. from crypto.randomUUID()") from None
+
+
+Text = Annotated[str, StringConstraints(max_length=TEXT_LIMIT), AfterValidator(no_nul)]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(no_nul)]
+RunId = Annotated[str, StringConstraints(max_length=64), AfterValidator(uuid_hex)]
 SeedField = Text | Annotated[list[Text], Field(max_length=200)] | None
 
 
@@ -32,6 +50,7 @@ class TaskRequest(BaseModel):
 
     task: Text | None = None
     conversation_id: Id | None = None
+    run_id: RunId | None = None  # chosen by the client, so it can follow the run's events at once
     approve: Annotated[list[Id], Field(max_length=100)] = []
     reject: Annotated[list[Id], Field(max_length=100)] = []
     reason: Text = ""
@@ -87,6 +106,8 @@ def parse(request) -> TaskRequest:
     decisions = body.approve or body.reject or body.resume
     if decisions and body.task is not None:
         raise service.InvalidRequest("task", "send either a task or decisions (approve, reject, resume), not both")
+    if decisions and body.run_id:
+        raise service.InvalidRequest("run_id", "only a new task starts a run; decisions carry on the run they belong to")
     if not decisions and not (body.task or "").strip():
         raise service.InvalidRequest("task", "say what you would like done")
     return body
@@ -94,11 +115,11 @@ def parse(request) -> TaskRequest:
 
 async def _dispatch(body: TaskRequest, ctx, session_key: str, email: str | None) -> Run:
     if body.resume:
-        return await service.resume(session_key=session_key, ctx=ctx, run_id=body.resume)
+        return await service.resume(session_key=session_key, ctx=ctx, run_id=body.resume, email=email)
     if body.approve or body.reject:
         return await service.decide(session_key=session_key, ctx=ctx, approve=body.approve, reject=body.reject,
-                                    reason=body.reason)
-    return await service.start_task(session_key=session_key, ctx=ctx, task=body.task.strip(),
+                                    reason=body.reason, email=email)
+    return await service.start_task(session_key=session_key, ctx=ctx, task=body.task.strip(), run_id=body.run_id,
                                     conversation_id=body.conversation_id, extra=body.seed_fields(), email=email)
 
 
@@ -122,4 +143,4 @@ def _connection(request):
 
 
 def error(exc: service.InvalidRequest) -> JsonResponse:
-    return JsonResponse({"error": str(exc)}, status=exc.status)
+    return JsonResponse({"error": str(exc), **exc.details}, status=exc.status)

@@ -1,0 +1,86 @@
+"""Two approval cards decided in quick succession: both actions run, and the run never sticks.
+
+The second approval reaches the server while the run is still busy with the
+first, so it cannot take the run up itself; the run must notice it.
+"""
+import asyncio
+import threading
+
+from django.test import Client
+
+from app.agent import tool_calls
+from app.agent.tool_calls import ToolCalls
+from app.models import Action, Run
+from tests.agent_fixtures import sends
+from tests.fake_claude import text, tool_use
+
+TWO_MAILS = [
+    tool_use("gmail_send", {"to": ["bob@acme.example"], "subject": "One", "body": "1"}),
+    tool_use("gmail_send", {"to": ["carol@partner.example"], "subject": "Two", "body": "2"}),
+]
+
+
+def two_cards(alice, fake_claude) -> tuple[str, str, str]:
+    fake_claude.reply(*TWO_MAILS)
+    body = alice.ask("Send both mails")
+    first, second = (action["id"] for action in body["actions"])
+    fake_claude.reply(text("Both sent."))
+    return body["run_id"], first, second
+
+
+def approve_in_another_tab(alice, action_id: str) -> int:
+    tab = Client(enforce_csrf_checks=True)
+    tab.cookies = alice.client.cookies
+    response = tab.post("/get_response", {"approve": [action_id]}, content_type="application/json",
+                        HTTP_X_CSRFTOKEN=alice.csrf)
+    return response.status_code
+
+
+def test_second_card_approved_while_the_first_mail_is_sending_is_sent_too(alice, fake_claude, sandbox, monkeypatch):
+    run_id, first, second = two_cards(alice, fake_claude)
+    sending, second_approved = threading.Event(), threading.Event()
+    invoke = tool_calls.invoke
+
+    def slow_first_send(name, ctx, args):
+        if args["subject"] == "One":
+            sending.set()
+            second_approved.wait(10)
+        return invoke(name, ctx, args)
+
+    monkeypatch.setattr(tool_calls, "invoke", slow_first_send)
+    first_tab = threading.Thread(target=approve_in_another_tab, args=(alice, first))
+    first_tab.start()
+    assert sending.wait(10)
+
+    assert alice.approve(second)["status"] != "needs_approval"
+    second_approved.set()
+    first_tab.join(30)
+
+    run = Run.objects.get(id=run_id)
+    assert run.status == "done" and run.reply == "Both sent."
+    assert [a.status for a in Action.objects.filter(run=run)] == ["done", "done"]
+    assert sends(sandbox) == 2
+
+
+def test_second_card_approved_just_as_the_run_pauses_is_sent_too(alice, fake_claude, sandbox, monkeypatch):
+    run_id, first, second = two_cards(alice, fake_claude)
+    answer = ToolCalls.answer
+    first_done = threading.Event()
+
+    async def approval_lands_before_the_pause(self, uses):
+        results = await answer(self, uses)
+        if results is None and not first_done.is_set():
+            # The first mail went, the second still looked pending: now the other card is approved.
+            first_done.set()
+            assert await asyncio.to_thread(approve_in_another_tab, alice, second) == 200
+        return results
+
+    monkeypatch.setattr(ToolCalls, "answer", approval_lands_before_the_pause)
+
+    body = alice.approve(first)
+
+    assert first_done.is_set()
+    assert body["status"] == "done" and body["reply"] == "Both sent."
+    assert [a["status"] for a in body["actions"]] == ["done", "done"]
+    assert sends(sandbox) == 2
+    assert Run.objects.get(id=run_id).status == "done"
