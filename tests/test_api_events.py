@@ -5,6 +5,7 @@ import threading
 import uuid
 from datetime import timedelta
 
+import pytest
 from django.test import AsyncClient
 
 from app.agent import runs
@@ -29,14 +30,14 @@ def test_finished_run_replays_its_steps(alice, fake_claude):
     response = alice.get(f"/runs/{run_id}/events")
 
     assert response["Content-Type"] == "text/event-stream"
-    assert events_of(response) == ["step_started", "step_finished", "run_finished"]
+    assert events_of(response) == ["run_started", "step_started", "step_finished", "run_finished"]
 
 
 def test_paused_run_replay_ends_waiting_for_approval(alice, fake_claude):
     fake_claude.reply(tool_use("gmail_send", {"to": ["bob@acme.example"], "subject": "Hi", "body": "Hello"}))
     run_id = alice.ask("Say hi to Bob")["run_id"]
 
-    assert events_of(alice.get(f"/runs/{run_id}/events")) == ["waiting_for_approval"]
+    assert events_of(alice.get(f"/runs/{run_id}/events")) == ["run_started", "waiting_for_approval"]
 
 
 def test_run_finishes_after_the_client_disconnects_while_a_page_follows_it_live(alice, fake_claude):
@@ -72,39 +73,64 @@ def test_run_finishes_after_the_client_disconnects_while_a_page_follows_it_live(
     assert run.status == "done" and run.reply == "Done while you were away."
 
 
-def test_page_follows_a_new_run_live_from_before_its_request_arrives(alice, fake_claude, monkeypatch):
-    fake_claude.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}))
-    fake_claude.reply(text("Bob wrote once."))
-    page_waits = threading.Event()
+@pytest.fixture
+def page_waits(monkeypatch) -> threading.Event:
+    """Set once an events stream waits for its run to start."""
+    waits = threading.Event()
     watching = runs.registry.watching
 
     @contextlib.contextmanager
     def noted(run_id):
         with watching(run_id) as started:
-            page_waits.set()
+            waits.set()
             yield started
 
     monkeypatch.setattr(runs.registry, "watching", noted)
-    run_id = uuid.uuid4()
+    return waits
 
+
+def follow_then_post(alice, page_waits, events_path: str, body: dict):
+    """What the page does: open the run's event stream, then send the request that starts the run."""
     async def scenario():
         browser = AsyncClient(enforce_csrf_checks=True)
         browser.cookies = alice.client.cookies
 
         async def follow():
-            stream = await browser.get(f"/runs/{run_id.hex}/events")
+            stream = await browser.get(events_path)
             return stream.status_code, "".join([chunk.decode() async for chunk in stream.streaming_content])
 
         following = asyncio.create_task(follow())
-        await asyncio.to_thread(page_waits.wait, 10)  # the stream is open before the task is sent
-        answer = await browser.post("/get_response", {"task": "What did Bob send?", "run_id": str(run_id)},
-                                    content_type="application/json", headers={"X-CSRFToken": alice.csrf})
+        await asyncio.to_thread(page_waits.wait, 10)  # the stream is open before the request is sent
+        answer = await browser.post("/get_response", body, content_type="application/json",
+                                    headers={"X-CSRFToken": alice.csrf})
         return answer, await following
 
-    answer, (status, body) = asyncio.run(scenario())
+    return asyncio.run(scenario())
+
+
+def test_page_follows_a_new_run_live_from_before_its_request_arrives(alice, fake_claude, page_waits):
+    fake_claude.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}))
+    fake_claude.reply(text("Bob wrote once."))
+    run_id = uuid.uuid4()
+
+    answer, (status, body) = follow_then_post(alice, page_waits, f"/runs/{run_id.hex}/events",
+                                              {"task": "What did Bob send?", "run_id": str(run_id)})
 
     assert answer.json()["run_id"] == run_id.hex
     assert status == 200 and "Searching Gmail" in body
+    assert body.rstrip().splitlines()[-2] == "event: run_finished"
+
+
+def test_page_follows_the_work_an_approval_starts(alice, fake_claude, page_waits):
+    fake_claude.reply(tool_use("gmail_send", {"to": ["bob@acme.example"], "subject": "Hi", "body": "Hello"}))
+    paused = alice.ask("Say hi to Bob")
+    fake_claude.reply(text("Sent."))
+
+    answer, (status, body) = follow_then_post(alice, page_waits, f"/runs/{paused['run_id']}/events?next=1",
+                                              {"approve": [paused["actions"][0]["id"]]})
+
+    assert answer.json()["status"] == "done"
+    assert status == 200 and "Sending an email" in body
     assert body.rstrip().splitlines()[-2] == "event: run_finished"
 
 

@@ -8,7 +8,7 @@ from app.models import Action, Run
 
 
 def events_from_db(run: Run, actions: list[Action]) -> list[dict]:
-    events = []
+    events = [{"type": "run_started", "run_id": run.id, "conversation_id": run.conversation_id}]
     for action in actions:
         if action.started or action.status in (Action.Status.DONE, Action.Status.FAILED):
             events.append({"type": "step_started", "action_id": action.id, "tool": action.tool, "line": describe(action)})

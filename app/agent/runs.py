@@ -39,6 +39,8 @@ class RunRegistry:
 
     def start(self, run: Run, ctx, session_key: str) -> asyncio.Task:
         bus = self.buses[run.id] = EventBus(on_publish=self.observer)
+        # A page that sent a task in a new conversation learns its conversation here, long before the answer.
+        bus.publish("run_started", run_id=run.id, conversation_id=run.conversation_id)
         task = asyncio.create_task(_drive(run, ctx, session_key, bus), name=f"run-{run.id}")
         self.tasks[run.id] = task
         task.add_done_callback(lambda _: self._drop(run.id, task))

@@ -7,7 +7,8 @@ replayed from the database.
 The page chooses a new run's id and opens this stream while its
 POST /get_response is still on the way, so a run that does not exist yet is
 waited for (without polling: the run registry announces each start) for a
-few seconds before the answer is 404.
+few seconds before the answer is 404. With `?next=1`, sent along with an
+approval, a paused run's stream likewise waits for the leg the decision starts.
 """
 import asyncio
 import json
@@ -32,7 +33,8 @@ class RunEventsView(JsonMethodNotAllowed, View):
 
     async def get(self, request, run_id: str):
         session_key = request.session.session_key
-        run = await _run_once_started(run_id, session_key) if session_key and RUN_ID.fullmatch(run_id) else None
+        wanted = session_key and RUN_ID.fullmatch(run_id)
+        run = await _run_once_started(run_id, session_key, request.GET.get("next") == "1") if wanted else None
         if run is None or run.conversation.session_key != session_key:
             return JsonResponse({"error": "run_id: no such run in this session"}, status=404)
         response = StreamingHttpResponse(_stream(run), content_type="text/event-stream")
@@ -41,10 +43,10 @@ class RunEventsView(JsonMethodNotAllowed, View):
         return response
 
 
-async def _run_once_started(run_id: str, session_key: str) -> Run | None:
+async def _run_once_started(run_id: str, session_key: str, next_leg: bool) -> Run | None:
     with registry.watching(run_id) as started:
         run = await _lookup(run_id)
-        if _starting(run, session_key):
+        if _starting(run, session_key, next_leg):
             try:
                 await asyncio.wait_for(started, STARTING.total_seconds())
             except TimeoutError:
@@ -57,12 +59,15 @@ async def _lookup(run_id: str) -> Run | None:
     return await Run.objects.select_related("conversation").filter(id=run_id).afirst()
 
 
-def _starting(run: Run | None, session_key: str) -> bool:
-    """Whether this may be the session's new run, on its way to starting in this process."""
+def _starting(run: Run | None, session_key: str, next_leg: bool) -> bool:
+    """Whether this may be the session's run, on its way to starting (again) in this process."""
     if run is None:
         return True
-    return (run.conversation.session_key == session_key and run.status == Run.Status.RUNNING
-            and registry.bus(run.id) is None and timezone.now() - run.created < STARTING)
+    if run.conversation.session_key != session_key or registry.bus(run.id) is not None:
+        return False
+    if next_leg:  # the decision may not have reached the run yet, or has claimed it and is starting it
+        return run.status in (Run.Status.NEEDS_APPROVAL, Run.Status.INTERRUPTED, Run.Status.RUNNING)
+    return run.status == Run.Status.RUNNING and timezone.now() - run.created < STARTING
 
 
 async def _stream(run: Run):

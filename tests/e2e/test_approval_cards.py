@@ -28,19 +28,36 @@ def test_event_card_shows_title_time_in_zone_and_guests(page, claude):
     expect(card).to_contain_text("alice@acme.example, bob@acme.example")
 
 
-def test_share_and_deletion_cards_say_who_gets_what_and_what_goes(page, claude):
+def mail_id(sandbox, subject: str) -> str:
+    return next(m["id"] for m in sandbox.state()["gmail"]["messages"] if m["Subject"] == subject)
+
+
+def test_share_and_deletion_cards_name_the_files_and_mails_not_their_ids(page, claude, sandbox):
     cards = cards_for(
         page, claude,
-        tool_use("drive_share", {"file": "file-budget-2025", "email": "carol@partner.example", "role": "writer"}),
-        tool_use("drive_delete", {"file": "file-old-draft"}),
-        tool_use("gmail_trash", {"message_ids": ["m1", "m2"]}),
+        tool_use("drive_share", {"file": "1FinanceFolder", "email": "carol@partner.example", "role": "writer"}),
+        tool_use("drive_delete", {"file": "1OldDraftDoc"}),
+        tool_use("gmail_trash", {"message_ids": [mail_id(sandbox, "Q3 report")]}),
     )
     share, delete, trash = cards.nth(0), cards.nth(1), cards.nth(2)
     expect(share).to_contain_text("Share this file?")
-    expect(share).to_contain_text("file-budget-2025")
+    expect(share).to_contain_text("“Finance” (folder)")
+    expect(share).to_contain_text("items, which go with it")
     expect(share).to_contain_text("carol@partner.example")
     expect(share).to_contain_text("writer")
     expect(delete).to_contain_text("Move this file to the trash?")
-    expect(delete).to_contain_text("file-old-draft")
+    expect(delete).to_contain_text("“Old Q2 draft”")
+    expect(delete).not_to_contain_text("1OldDraftDoc")
     expect(trash).to_contain_text("Move these emails to the trash?")
-    expect(trash).to_contain_text("m1, m2")
+    expect(trash).to_contain_text("“Q3 report” from Alice Chen")
+
+
+def test_reply_card_shows_the_real_recipients_and_the_attachments_names(page, claude, sandbox):
+    reply = {"reply_to_message_id": mail_id(sandbox, "Q3 report"), "body": "Numbers attached.",
+             "attachments": [{"drive_file_id": "1Q3BudgetSheet"}]}
+    card = cards_for(page, claude, tool_use("gmail_send", reply)).first
+    expect(card).to_contain_text("alice@acme.example")
+    expect(card).to_contain_text("Re: Q3 report")
+    expect(card).to_contain_text("“Q3 report” from Alice Chen")
+    expect(card).to_contain_text("Q3 budget")
+    expect(card).not_to_contain_text("1Q3BudgetSheet")

@@ -30,6 +30,6 @@ export const listConversations = () => request("/conversations");
 
 export const loadConversation = (id) => request(`/conversations/${encodeURIComponent(id)}`);
 
-export function runEvents(runId) {
-  return new EventSource(`/runs/${encodeURIComponent(runId)}/events`);
+export function runEvents(runId, { next = false } = {}) {
+  return new EventSource(`/runs/${encodeURIComponent(runId)}/events${next ? "?next=1" : ""}`);
 }

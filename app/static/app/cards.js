@@ -10,8 +10,14 @@ function fields(rows) {
   return el("dl", { className: "fields" }, shown.map(([label, value]) => [el("dt", {}, label), el("dd", {}, value)]));
 }
 
+// The preview names what ids stand for; the server worked it out before asking.
+const mailText = (mail) => `“${mail.subject || "(no subject)"}”${mail.from ? ` from ${mail.from}` : ""}`;
+const fileText = (file) => `“${file.name}”${file.type ? ` (${file.type})` : ""}`;
+const audienceText = (preview) => (preview.shared_with?.length ? listText(preview.shared_with) : "only you");
+
+// A reply's recipients and subject are filled in by the server as they will be sent.
 function emailCard(title) {
-  return (input) => ({
+  return (input, { preview = {} }) => ({
     title,
     content: [
       fields([
@@ -19,8 +25,9 @@ function emailCard(title) {
         ["Cc", listText(input.cc)],
         ["Bcc", listText(input.bcc)],
         ["Subject", input.subject || (input.reply_to_message_id ? "(the original's subject)" : "(no subject)")],
-        ["Reply to", input.reply_to_message_id && `email ${input.reply_to_message_id}, in its thread`],
-        ["Attachments", listText(input.attachments)],
+        ["Reply to", preview.reply_to ? `${mailText(preview.reply_to)}, in its thread`
+          : input.reply_to_message_id && `email ${input.reply_to_message_id}, in its thread`],
+        ["Attachments", preview.attachments ? preview.attachments.map(fileText).join(", ") : listText(input.attachments)],
         ["Format", input.html && "HTML (shown below as its source)"],
       ]),
       el("pre", { className: "email-body", "aria-label": "Email body" }, String(input.body ?? "")),
@@ -28,17 +35,38 @@ function emailCard(title) {
   });
 }
 
+// The event as it is now (for a change or a deletion), named rather than by id.
+function eventRows(preview) {
+  return [
+    ["Event", preview.event],
+    ["Now", preview.when],
+    ["Current guests", listText(preview.guests)],
+    ["Calendar", preview.calendar],
+  ];
+}
+
+// The file or folder as the person knows it, and who can already see it.
+function fileRows(preview, fallback) {
+  if (!preview.name) return [["File", fallback]];
+  return [
+    ["File", fileText(preview)],
+    ["Holds", preview.items !== undefined && `${preview.items} items, which go with it`],
+    ["Seen by", audienceText(preview)],
+  ];
+}
+
 // Times without an offset are local to the event's zone, or to the person's
 // calendar when the model gave none; the card says which.
 function eventCard(title) {
-  return (input) => {
+  return (input, { preview = {} }) => {
     const zone = input.time_zone;
     const duration = input.start && !input.end && !input.event_id ? `${input.minutes || 60} minutes later` : "";
     return {
       title,
       content: fields([
-        ["Title", input.title],
-        ["Event", input.event_id],
+        ...(preview.event ? eventRows(preview) : [["Event", input.event_id]]),
+        ["New title", input.event_id ? input.title : undefined],
+        ["Title", input.event_id ? undefined : input.title],
         ["Starts", formatTime(input.start, zone)],
         ["Ends", input.end ? formatTime(input.end, zone) : duration],
         ["Time zone", zone || (input.start ? "your calendar's time zone" : "")],
@@ -54,11 +82,11 @@ function eventCard(title) {
   };
 }
 
-function shareCard(input) {
+function shareCard(input, { preview = {} }) {
   return {
     title: "Share this file?",
     content: fields([
-      ["File", input.file],
+      ...fileRows(preview, input.file),
       ["With", input.email],
       ["Role", input.role || "reader"],
       ["Note", input.message],
@@ -69,8 +97,19 @@ function shareCard(input) {
 function deletionCard(title, rows) {
   return (input, action) => ({
     title,
-    content: [action.summary ? el("p", {}, action.summary) : null, fields(rows(input))],
+    content: [action.summary ? el("p", {}, action.summary) : null, fields(rows(input, action.preview || {}))],
   });
+}
+
+function trashedMails(input, preview) {
+  if (!preview.messages) return [["Emails", listText(input.message_ids)]];
+  const missing = preview.not_found?.length ? [`${preview.not_found.length} not found: ${preview.not_found.join(", ")}`] : [];
+  return [["Emails", el("ul", { className: "plain" }, [...preview.messages.map(mailText), ...missing].map((t) => el("li", {}, t)))]];
+}
+
+// A write that reaches others (a shared folder or document) asks first; the card says who sees it.
+function sharedWriteCard(title, rows) {
+  return (input, { preview = {} }) => ({ title, content: fields(rows(input, preview)) });
 }
 
 function genericCard(input, action) {
@@ -86,12 +125,22 @@ const CARDS = {
   calendar_create_event: eventCard("Create this event?"),
   calendar_update_event: eventCard("Change this event?"),
   drive_share: shareCard,
-  gmail_trash: deletionCard("Move these emails to the trash?", (i) => [["Emails", listText(i.message_ids)]]),
-  drive_delete: deletionCard("Move this file to the trash?", (i) => [["File", i.file]]),
-  calendar_delete_event: deletionCard("Delete this event?", (i) => [
-    ["Event", i.event_id],
-    ["Calendar", i.calendar],
+  gmail_trash: deletionCard("Move these emails to the trash?", trashedMails),
+  drive_delete: deletionCard("Move this file to the trash?", (i, p) => fileRows(p, i.file)),
+  calendar_delete_event: deletionCard("Delete this event?", (i, p) => [
+    ...(p.event ? eventRows(p) : [["Event", i.event_id], ["Calendar", i.calendar]]),
     ["Email the guests", yesNo(i.notify ?? true)],
+  ]),
+  drive_create_file: sharedWriteCard("Create this file?", (i, p) => [
+    ["Name", i.name],
+    ["Kind", i.kind],
+    ["In folder", p.folder || i.folder],
+    ["Seen by", p.folder && audienceText(p)],
+    ["Content", i.content && el("pre", { className: "email-body" }, i.content)],
+  ]),
+  docs_append: sharedWriteCard("Add to this document?", (i, p) => [
+    ...fileRows(p, i.document),
+    ["Text to add", el("pre", { className: "email-body" }, String(i.markdown ?? ""))],
   ]),
 };
 

@@ -42,11 +42,12 @@ function closeEvents() {
 }
 
 // --- following a run live ----------------------------------------------------------
-const EVENT_TYPES = ["thinking", "step_started", "step_finished", "waiting_for_approval", "run_finished"];
+const EVENT_TYPES = ["run_started", "thinking", "step_started", "step_finished", "waiting_for_approval", "run_finished"];
 
-function followRun(run, runId) {
+// `next`: a decision was just sent, so the stream waits for the leg it starts.
+function followRun(run, runId, { next = false } = {}) {
   closeEvents();
-  const source = api.runEvents(runId);
+  const source = api.runEvents(runId, { next });
   page.events = source;
   for (const type of EVENT_TYPES) {
     source.addEventListener(type, (message) => onRunEvent(run, JSON.parse(message.data)));
@@ -59,6 +60,11 @@ function followRun(run, runId) {
 }
 
 function onRunEvent(run, event) {
+  if (event.type === "run_started" && !page.conversationId) {
+    // A task that started a new conversation: show it in the sidebar and the address (for a reload) now.
+    setConversation(event.conversation_id);
+    refreshSidebar();
+  }
   if (event.type === "thinking") view.showWorking(run, "Thinking…");
   if (event.type === "step_started") {
     view.upsertStep(run, { id: event.action_id, tool: event.tool, description: event.line, status: "running" });
@@ -72,34 +78,13 @@ function onRunEvent(run, event) {
   }
 }
 
-// The run id is only in the response, which comes when the run ends or pauses:
-// meanwhile find the running run in the conversation to follow its progress.
-async function discoverRun(run, controller) {
-  const known = conversationIds();
-  for (let delay = 150; page.waiting === controller; delay = Math.min(delay * 2, 2000)) {
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    const conversationId = page.conversationId || (await newConversationId(known));
-    const found = conversationId && page.waiting === controller ? await api.loadConversation(conversationId) : null;
-    const live = found?.ok && (found.data.runs || []).find((r) => r.status === "running");
-    if (live && page.waiting === controller) {
-      if (!page.conversationId) {
-        setConversation(conversationId);
-        refreshSidebar();
-      }
-      run.dataset.runId = live.run_id;
-      followRun(run, live.run_id);
-      return;
-    }
-  }
-}
-
-function conversationIds() {
-  return new Set([...$("conversation-list").querySelectorAll("button")].map((b) => b.dataset.id));
-}
-
-async function newConversationId(known) {
-  const { ok, data } = await api.listConversations();
-  return ok ? (data.conversations || []).map((c) => c.id).find((id) => !known.has(id)) : null;
+// A new run's id is chosen here, so its progress can be followed before the
+// request answers (it answers when the run ends or pauses).
+function newRunId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40; // a version 4 UUID, as the server expects
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  return [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 // --- talking to /get_response ------------------------------------------------------
@@ -107,10 +92,14 @@ async function call(run, body, retry) {
   const controller = new AbortController();
   page.waiting = controller;
   setBusy(true);
-  discoverRun(run, controller);
+  const isTask = body.task !== undefined;
+  if (isTask) run.dataset.runId = newRunId();
+  if (run.dataset.runId) followRun(run, run.dataset.runId, { next: !isTask });
   let result;
   try {
-    result = await api.getResponse({ ...body, conversation_id: page.conversationId || undefined }, controller.signal);
+    const runId = isTask ? run.dataset.runId : undefined;
+    result = await api.getResponse({ ...body, run_id: runId, conversation_id: page.conversationId || undefined },
+      controller.signal);
   } catch (error) {
     if (controller.signal.aborted) {
       view.showWorking(run, "Stopped waiting. The task carries on; its result appears here when you open this conversation again.");

@@ -45,7 +45,7 @@ export function upsertStep(run, step) {
   const key = step.id || `${step.tool}-${list.children.length}`;
   const old = list.querySelector(`[data-step="${CSS.escape(key)}"]`);
   // The live stream says what a step does ("Searching Gmail for 'Q3'"); later updates keep that line.
-  const description = step.description || old?.dataset.line || "";
+  const description = step.description || step.line || old?.dataset.line || "";
   const line = el("li", { className: "step", "data-step": key, "data-line": description },
     icon(serviceOf(step.tool)),
     el("span", { className: "what" }, stepText({ ...step, description })),
