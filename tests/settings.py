@@ -1,4 +1,6 @@
 """Settings for the test suite: everything on loopback, nothing from outside."""
+import atexit
+import glob
 import os
 import tempfile
 
@@ -9,9 +11,13 @@ from web.settings import *  # noqa: F403
 # waiting out the busy timeout: concurrent requests failed in tests that work
 # against the shipped database. A file per test process locks like that one.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    # Removed with its WAL files when the test process exits.
-    _TEST_DATABASE_DIR = tempfile.TemporaryDirectory(prefix="gws-maa-test-")
-    DATABASES["default"]["TEST"] = {"NAME": os.path.join(_TEST_DATABASE_DIR.name, "db.sqlite3")}  # noqa: F405
+    _TEST_DATABASE = os.path.join(tempfile.gettempdir(), f"gws-maa-test-{os.getpid()}.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": _TEST_DATABASE}  # noqa: F405
+
+    @atexit.register
+    def _remove_wal_files():  # Django removes the database file itself, not the WAL files beside it
+        for path in glob.glob(_TEST_DATABASE + "*"):
+            os.remove(path)
 
 WORKSPACE_SANDBOX = True
 GOOGLE_API_ENDPOINT = ""  # each test points this at its own sandbox
