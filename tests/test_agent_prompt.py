@@ -56,3 +56,15 @@ def test_earlier_tasks_outcomes_reach_the_model_as_untrusted_data(alice, fake_cl
     [outcome] = [line for line in lines if planted in line]
     wrapped = json.loads(outcome)["untrusted_data"]
     assert planted in wrapped["reply"] and planted in wrapped["actions"][0]["summary"]
+
+
+def test_unknown_time_zone_is_said_not_guessed(alice, fake_claude, sandbox):
+    sandbox.fault(path="/settings/timezone", status=403, count=5)
+    sandbox.fault(path="/calendars/primary/events", status=403, count=5)
+    fake_claude.reply(text("ok"))
+
+    alice.ask("Book lunch with Bob at noon tomorrow")
+
+    prompt = first_prompt(fake_claude.requests[0])
+    assert "time zone is unknown" in prompt
+    assert "Europe/Paris" not in prompt

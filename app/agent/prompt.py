@@ -41,12 +41,12 @@ def _template():
     return Engine(autoescape=False).from_string((HERE / "prompt.txt").read_text())
 
 
-def task_prompt(*, task: str, timezone: str, granted: list[str], email: str | None, history: list[dict], extra: dict) -> str:
+def task_prompt(*, task: str, timezone: str | None, granted: list[str], email: str | None, history: list[dict], extra: dict) -> str:
     """The first user message of a run; `extra` holds the seed-era fields a client may send."""
     missing = scopes.missing_services(set(granted))
     values = {
         "objective": task,
-        "now": _now(timezone).strftime("%A %d %B %Y, %H:%M"),
+        "now": _now(timezone or "UTC").strftime("%A %d %B %Y, %H:%M"),
         "timezone": timezone,
         "email": email,
         "services": [scopes.SERVICE_LABELS[s] for s in scopes.SERVICE_SCOPES if s not in missing],

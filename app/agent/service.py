@@ -15,7 +15,7 @@ from app.agent import approvals, prompt
 from app.agent.runs import mark_interrupted, registry
 from app.agent.tool_calls import TOOL_THREADS
 from app.models import Action, Conversation, Run, new_id
-from app.tools.timezone import user_timezone
+from app.tools.timezone import known_timezone
 
 log = logging.getLogger(__name__)
 TITLE_CHARS = 80
@@ -183,9 +183,10 @@ def _history(conversation: Conversation) -> list[dict]:
 
 
 @sync_to_async(thread_sensitive=False, executor=TOOL_THREADS)  # a Google call, like a tool's
-def _timezone(ctx) -> str:
+def _timezone(ctx) -> str | None:
+    """The person's zone; None tells the model it is unknown rather than letting it assume UTC."""
     try:
-        return user_timezone(ctx)
-    except Exception:  # the zone is a nicety; a task must not fail for it
+        return known_timezone(ctx)
+    except Exception:  # a task must not fail for it
         log.warning("Could not read the time zone", exc_info=True)
-        return "UTC"
+        return None
