@@ -64,6 +64,8 @@ class Command(BaseCommand):
         async for action in run.actions.filter(status="pending"):
             self.stdout.write(f"\n{action.tool} ({action.effect}) wants to do:")
             self.stdout.write(json.dumps(action.input, indent=2, ensure_ascii=False))
+            if action.preview:  # names for the ids above: what will really be touched
+                self.stdout.write(json.dumps(action.preview, indent=2, ensure_ascii=False))
             answer = await asyncio.to_thread(input, "Approve? [y/N] ")
             (approve if answer.strip().lower() in ("y", "yes") else reject).append(action.id)
         return approve, reject
