@@ -11,19 +11,12 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
 
 @functools.cache
 def _fernet(secret_key: str, configured: str) -> MultiFernet:
-    if configured:
-        try:
-            return MultiFernet([Fernet(key.strip()) for key in configured.split(",") if key.strip()])
-        except ValueError:
-            raise ImproperlyConfigured(
-                "TOKEN_ENCRYPTION_KEY is not a valid Fernet key. Generate one with: "
-                "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
-            ) from None
+    if configured:  # checked at startup (web/env.py)
+        return MultiFernet([Fernet(key.strip()) for key in configured.split(",") if key.strip()])
     derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"gws-maa oauth tokens").derive(secret_key.encode())
     return MultiFernet([Fernet(base64.urlsafe_b64encode(derived))])
 

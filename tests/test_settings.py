@@ -24,6 +24,8 @@ def manage(*args, **env):
         ("AGENT_MAX_STEPS", "twelve"),
         ("GOOGLE_API_ENDPOINT", "ftp://127.0.0.1:8765"),
         ("DATABASE_URL", "mysql://db"),
+        ("LOG_LEVEL", "loud"),
+        ("TOKEN_ENCRYPTION_KEY", "not-a-fernet-key"),
     ],
 )
 def test_malformed_setting_stops_startup_naming_it(name, value):
@@ -31,6 +33,53 @@ def test_malformed_setting_stops_startup_naming_it(name, value):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert name in result.stderr.splitlines()[-1]
+
+
+def test_postgres_without_its_driver_says_what_to_install():
+    result = manage("check", DATABASE_URL="postgres://u:p@127.0.0.1/gws")
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr and "psycopg" in result.stderr
+
+
+def test_env_example_as_is_plus_production_passes_the_deploy_check():
+    from dotenv import dotenv_values
+
+    example = {k: v or "" for k, v in dotenv_values(ROOT / ".env.example").items()}
+    example.update(PRODUCTION="1", SECRET_KEY="x7!" * 20 + "k2q9", ALLOWED_HOSTS="gws.example.com")
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **example)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def django_eval(expression: str, **env) -> str:
+    """What `expression` prints in a fresh process whose settings come from `env`."""
+    code = f"import django; django.setup(); from django.conf import settings; from django.db import connection; print({expression})"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "DJANGO_SETTINGS_MODULE": "web.settings", **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_claude_api_key_is_accepted_under_its_older_name():
+    assert django_eval("settings.ANTHROPIC_API_KEY", CLAUDE_API_KEY="sk-older-name", ANTHROPIC_API_KEY="") == "sk-older-name"
+
+
+def test_client_secrets_file_configures_google_and_turns_the_sandbox_off(tmp_path):
+    secrets = tmp_path / "client_secret.json"
+    secrets.write_text('{"web": {"client_id": "123.apps.googleusercontent.com", "client_secret": "s3cret"}}')
+    shown = django_eval("settings.GOOGLE_CLIENT_ID, settings.WORKSPACE_SANDBOX", GOOGLE_CLIENT_SECRETS_FILE=str(secrets), GOOGLE_CLIENT_ID="")
+    assert shown == "123.apps.googleusercontent.com False"
+
+
+def test_unreadable_client_secrets_file_stops_startup_naming_it(tmp_path):
+    (tmp_path / "bad.json").write_text("{}")
+    result = manage("check", GOOGLE_CLIENT_SECRETS_FILE=str(tmp_path / "bad.json"))
+    assert result.returncode != 0
+    assert "GOOGLE_CLIENT_SECRETS_FILE" in result.stderr.splitlines()[-1]
+
+
+def test_sqlite_database_runs_in_wal_mode(tmp_path):
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    assert django_eval("connection.cursor().execute('PRAGMA journal_mode').fetchone()[0]", DATABASE_URL=url) == "wal"
 
 
 def test_app_starts_with_no_env_at_all():

@@ -62,6 +62,22 @@ def envurl(name: str, default: str = "") -> str:
     return value
 
 
+def envfernetkeys(name: str) -> str:
+    """Comma-separated Fernet keys, checked now so a bad key stops startup, not the first sign-in."""
+    from cryptography.fernet import Fernet
+
+    value = env(name)
+    for key in filter(None, (k.strip() for k in value.split(","))):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} holds a value that is not a Fernet key. Generate one with: "
+                "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+            ) from None
+    return value
+
+
 def database_from_url(name: str, default: str, base_dir) -> dict:
     """Read a DATABASE_URL. SQLite is what ships; other engines by URL scheme."""
     url = env(name, default)
@@ -82,6 +98,7 @@ def database_from_url(name: str, default: str, base_dir) -> dict:
             },
         }
     if parsed.scheme in ("postgres", "postgresql"):
+        require_module("psycopg", name, "'psycopg[binary]'")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": parsed.path.lstrip("/"),
@@ -91,3 +108,11 @@ def database_from_url(name: str, default: str, base_dir) -> dict:
             "PORT": str(parsed.port or ""),
         }
     raise ImproperlyConfigured(f"{name}={url!r} is not supported. Use sqlite:///path or postgres://user:pass@host/db.")
+
+
+def require_module(module: str, name: str, install: str) -> None:
+    """Stop startup with the install command when a setting needs a package that is not installed."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise ImproperlyConfigured(f"{name} needs the {module} package: pip install {install}")

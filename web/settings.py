@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
-from web.env import database_from_url, env, envbool, envchoice, envint, envlist, envurl
+from web.env import database_from_url, env, envbool, envchoice, envfernetkeys, envint, envlist, envurl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
@@ -87,7 +87,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 SERVE_STATIC = envbool("SERVE_STATIC", not PRODUCTION)
 
 # Sessions live in the database; Google credentials inside them are encrypted
-# (app/credentials.py), so the session table never holds a token in clear.
+# (app/connection.py, app/crypto.py), so the session table never holds a token in clear.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
@@ -107,7 +107,7 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Key for encrypting OAuth tokens at rest. Derived from SECRET_KEY unless set.
-TOKEN_ENCRYPTION_KEY = env("TOKEN_ENCRYPTION_KEY")
+TOKEN_ENCRYPTION_KEY = envfernetkeys("TOKEN_ENCRYPTION_KEY")
 
 # --- Claude -----------------------------------------------------------------
 ANTHROPIC_API_KEY = env("ANTHROPIC_API_KEY") or env("CLAUDE_API_KEY")
@@ -146,7 +146,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO").upper()},
+    "root": {"handlers": ["console"], "level": envchoice("LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper()},
     "loggers": {
         "googleapiclient.discovery_cache": {"level": "ERROR"},
         # At DEBUG these log authorization codes, PKCE verifiers, Basic auth with the
