@@ -1,18 +1,8 @@
 """A grant Google no longer accepts (invalid_grant) sends the person back to Connect Google."""
-from datetime import datetime, timedelta, timezone
-
 from app import connection
 from tests.agent_script import tool_results
+from tests.api_connect import connect
 from tests.fake_claude import text, tool_use
-
-
-def connect(person, google) -> str:
-    grant = google.grant()
-    session = person.client.session
-    connection.store(session, token=grant["access_token"], refresh_token=grant["refresh_token"],
-                     expiry=datetime.now(timezone.utc) + timedelta(hours=1), granted=grant["scope"].split())
-    session.save()
-    return grant["refresh_token"]
 
 
 def test_revoked_grant_ends_in_a_reconnect_prompt_not_an_error_page(alice, google, fake_claude):
