@@ -17,6 +17,8 @@ from http.server import BaseHTTPRequestHandler
 from app.sandbox.server import LoopbackHTTPServer
 
 TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+# Every answer's usage; distinct figures, so one recorded into the wrong counter shows.
+USAGE = {"input_tokens": 100, "output_tokens": 20, "cache_read_input_tokens": 80, "cache_creation_input_tokens": 30}
 _ids = itertools.count(1)
 
 
@@ -130,8 +132,7 @@ def message(request: dict, content: list) -> dict:
         "content": content,
         "stop_reason": "tool_use" if uses_tools else "end_turn",
         "stop_sequence": None,
-        "usage": {"input_tokens": 100, "output_tokens": 20, "cache_read_input_tokens": 80,
-                  "cache_creation_input_tokens": 0},
+        "usage": USAGE,
     }
 
 
