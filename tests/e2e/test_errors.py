@@ -32,3 +32,19 @@ def test_after_disconnecting_a_task_asks_to_connect_google_inline(page):
     expect(error).to_contain_text("Connect your Google Workspace first.")
     expect(error.get_by_role("link", name="Connect Google")).to_have_attribute("href", "/oauth2/login/")
     expect(error.get_by_role("button", name="Retry")).to_be_visible()
+
+
+def test_network_failure_shows_the_error_inline_and_retry_sends_again(page, claude):
+    claude.reply(text("Nothing new since this morning."))
+    page.goto(page.app_url)
+    page.route("**/get_response", lambda route: route.abort("connectionrefused"))
+    page.problems.expected.add("net::ERR_CONNECTION_REFUSED")
+
+    send_task(page, "Any new mail?")
+    error = page.get_by_role("alert")
+    expect(error).to_contain_text("The server could not be reached")
+
+    page.unroute("**/get_response")
+    error.get_by_role("button", name="Retry").click()
+    expect(page.locator(".reply")).to_contain_text("Nothing new since this morning.")
+    expect(page.get_by_role("alert")).to_have_count(0)
