@@ -7,7 +7,7 @@ and scope, applies queued faults, logs the request and calls the handler.
 import importlib
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from app.sandbox import seeds
 from app.sandbox.oauth import TokenStore
@@ -175,7 +175,4 @@ def fault_from_json(spec: dict) -> dict:
     unknown = set(spec) - allowed
     if unknown or "path" not in spec:
         raise ApiError(400, f"A fault takes {sorted(allowed)} and needs 'path'; got {sorted(spec)}")
-    return {k: spec[k] for k in spec}
-
-
-__all__ = ["Sandbox", "Fault", "asdict"]
+    return dict(spec)

@@ -11,7 +11,6 @@ import threading
 import time
 from urllib.parse import parse_qs, urlencode, urlparse
 
-from app.scopes import REQUESTED
 
 DEFAULT_CLIENT = {"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret"}
 ACCESS_TOKEN_SECONDS = 3600
@@ -188,6 +187,3 @@ def _pkce_ok(challenge: str, method: str, verifier: str) -> bool:
 
 def parse_form(body: bytes) -> dict:
     return {k: v[-1] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
-
-
-__all__ = ["TokenStore", "OAuthError", "REQUESTED", "parse_form"]
