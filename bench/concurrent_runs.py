@@ -11,21 +11,20 @@ server's CPU time. Stops by itself.
     /work/venv/bin/python bench/concurrent_runs.py [--runs 50] [--latency 1.0] [--repeat 3]
 """
 import argparse
-import http.cookiejar
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.live_app import HttpPerson, LiveApp  # noqa: E402
 
 
 def model(latency: float):
@@ -58,30 +57,6 @@ def start_fakes(latency: float) -> tuple[subprocess.Popen, dict]:
     return fakes, json.loads(fakes.stdout.readline())
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(env: dict, port: int) -> subprocess.Popen:
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "web.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", "1", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("uvicorn did not start within 30 s")
-
-
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (Linux), to tell CPU work from waiting."""
     try:
@@ -103,30 +78,17 @@ def listen_overflows() -> int:
     return int(dict(zip(names, values)).get("ListenOverflows", 0))
 
 
-class Browser:
-    """One person: own cookies (session, csrftoken), as the page would have."""
-
-    def __init__(self, base: str):
-        self.base = base
-        cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
-        self.opener.open(base + "/", timeout=30).read()
-        self.csrf = next(c.value for c in cookies if c.name == "csrftoken")
-
-    def ask(self, task: str) -> dict:
-        request = urllib.request.Request(
-            self.base + "/get_response", data=json.dumps({"task": task}).encode(), method="POST",
-            headers={"Content-Type": "application/json", "X-CSRFToken": self.csrf, "Referer": self.base + "/"},
-        )
-        with self.opener.open(request, timeout=120) as response:
-            return json.loads(response.read())
+def person(base: str) -> HttpPerson:
+    someone = HttpPerson()
+    someone.open_chat(base)  # the session and csrftoken cookies, as the page gets them
+    return someone
 
 
-def timed(browsers: list[Browser], server_pid: int) -> tuple[float, float]:
-    """Wall time for all browsers to get their answer, and the server's CPU time meanwhile."""
+def timed(people: list[HttpPerson], base: str, server_pid: int) -> tuple[float, float]:
+    """Wall time for everyone to get their answer, and the server's CPU time meanwhile."""
     cpu_before, started = cpu_seconds(server_pid), time.monotonic()
-    with ThreadPoolExecutor(max_workers=len(browsers)) as pool:
-        replies = list(pool.map(lambda b: b.ask("What did Bob send me?"), browsers))
+    with ThreadPoolExecutor(max_workers=len(people)) as pool:
+        replies = list(pool.map(lambda p: p.post(base, {"task": "What did Bob send me?"}), people))
     elapsed, cpu = time.monotonic() - started, cpu_seconds(server_pid) - cpu_before
     failed = [r for r in replies if r["status"] != "done"]
     if failed:
@@ -135,9 +97,9 @@ def timed(browsers: list[Browser], server_pid: int) -> tuple[float, float]:
 
 
 def measure(base: str, server_pid: int, runs: int, repeat: int) -> tuple[list, list]:
-    timed([Browser(base)], server_pid)  # warm-up: the first task of a process pays imports and client setup
-    alone = [timed([Browser(base)], server_pid) for _ in range(repeat)]
-    crowd = [timed([Browser(base) for _ in range(runs)], server_pid) for _ in range(repeat)]
+    timed([person(base)], base, server_pid)  # warm-up: the first task of a process pays imports and client setup
+    alone = [timed([person(base)], base, server_pid) for _ in range(repeat)]
+    crowd = [timed([person(base) for _ in range(runs)], base, server_pid) for _ in range(repeat)]
     return alone, crowd
 
 
@@ -166,19 +128,15 @@ def main() -> None:
         return serve_fakes(args.latency)
 
     fakes, urls = start_fakes(args.latency)
-    port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "web.settings", "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-               "ANTHROPIC_API_KEY": "bench", "ANTHROPIC_BASE_URL": urls["claude"], "WORKSPACE_SANDBOX": "1",
-               "GOOGLE_API_ENDPOINT": urls["sandbox"], "LOG_LEVEL": "WARNING", "DEBUG": "0"}
-        server = start_server(env, port)
+        server = LiveApp(Path(tmp) / "bench.sqlite3", urls["sandbox"], urls["claude"], api_key="bench",
+                         settings="web.settings", WORKSPACE_SANDBOX="1", LOG_LEVEL="warning", DEBUG="0").start()
         try:
             overflows = listen_overflows()
-            alone, crowd = measure(f"http://127.0.0.1:{port}", server.pid, args.runs, args.repeat)
+            alone, crowd = measure(server.url, server.process.pid, args.runs, args.repeat)
             overflows = listen_overflows() - overflows
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            server.stop()
             fakes.stdin.close()
             fakes.wait(timeout=30)
     report(args, alone, crowd, overflows)

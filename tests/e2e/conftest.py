@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.e2e.live_app import ROOT, LiveApp
+from tests.live_app import ROOT, LiveApp
 from tests.fake_claude import FakeClaude
 
 CHROMIUM = "/usr/bin/chromium"

@@ -2,7 +2,7 @@
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, open_page, screenshot
-from tests.e2e.live_app import LiveApp
+from tests.live_app import LiveApp
 
 
 def test_sandbox_workspace_is_announced_as_demo_data(page):

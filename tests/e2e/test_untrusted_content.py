@@ -4,7 +4,7 @@ import json
 from playwright.sync_api import expect
 
 from tests.e2e.flows import approval_card, send_task
-from tests.e2e.live_app import ROOT
+from tests.live_app import ROOT
 from tests.fake_claude import text, tool_use
 
 # A page-level flag: if any of this markup ran, window.__xss would be set (or a dialog would open).
