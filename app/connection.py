@@ -148,8 +148,7 @@ def context_for_session(session) -> Context | None:
 
 def status(session) -> dict:
     """What the page header shows: connected as whom, sandbox or not, what is missing."""
-    if is_configured():
-        ensure_sandbox_connection(session)
+    ensure_sandbox_connection(session)
     profile = session.get(PROFILE) or {}
     connected = session.get(GRANT) is not None
     return {

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from app.agent import claude
 from app.agent.events import EventBus
-from app.agent.tool_calls import ToolCalls
+from app.agent.tool_calls import ToolCalls, waiting
 from app.models import Action, Run
 
 
@@ -82,7 +82,7 @@ async def _pause(run: Run, bus: EventBus) -> bool:
         if await running.aupdate(status=Run.Status.RUNNING):
             run.status = Run.Status.RUNNING
             return False
-    bus.publish("waiting_for_approval", actions=[{"action_id": a.id, "tool": a.tool, "summary": a.summary} for a in pending])
+    bus.publish("waiting_for_approval", **waiting(pending))
     return True
 
 

@@ -34,7 +34,7 @@ def run_json(run: Run, actions: list[Action]) -> dict:
 
 
 def response_json(run: Run, actions: list[Action], since) -> dict:
-    """The issue's response, plus reply_html; `data` holds the actions this call touched."""
+    """What POST /get_response answers: the run, its reply_html, and in `data` the actions this call touched."""
     body = run_json(run, actions)
     body["data"] = [action_json(a) for a in actions if a.created >= since or (a.finished and a.finished >= since)]
     return body

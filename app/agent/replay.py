@@ -3,7 +3,7 @@
 Used when no live run is in this process: the run has finished or paused, or
 the server restarted. The events have the same shape as the live ones.
 """
-from app.agent.tool_calls import describe, step
+from app.agent.tool_calls import describe, step, waiting
 from app.models import Action, Run
 
 
@@ -16,8 +16,7 @@ def events_from_db(run: Run, actions: list[Action]) -> list[dict]:
             events.append({"type": "step_finished", **step(action)})
     if run.status == Run.Status.NEEDS_APPROVAL:
         pending = [a for a in actions if a.status == Action.Status.PENDING]
-        events.append({"type": "waiting_for_approval",
-                       "actions": [{"action_id": a.id, "tool": a.tool, "summary": a.summary} for a in pending]})
+        events.append({"type": "waiting_for_approval", **waiting(pending)})
     elif run.status != Run.Status.RUNNING:
         events.append({"type": "run_finished", "status": run.status, "reply": run.reply, "error": run.error})
     return events

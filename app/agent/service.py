@@ -169,9 +169,6 @@ def _already_decided(field: str, action_id: str, status: str) -> InvalidRequest:
 
 
 async def _task_prompt(conversation: Conversation, is_new: bool, ctx, task: str, extra: dict, email: str | None) -> str:
-    if not conversation.title:
-        conversation.title = task[:TITLE_CHARS]
-        await conversation.asave(update_fields=["title"])
     history = [] if is_new else await _history(conversation)
     return prompt.task_prompt(task=task, timezone=await _timezone(ctx), granted=list(ctx.credentials.scopes or []),
                               email=email, history=history, extra=extra)

@@ -124,6 +124,11 @@ def describe(action: Action) -> str:
         return action.tool
 
 
+def waiting(pending: list[Action]) -> dict:
+    """The waiting_for_approval event's fields, the same live and replayed."""
+    return {"actions": [{"action_id": a.id, "tool": a.tool, "summary": a.summary} for a in pending]}
+
+
 def step(action: Action) -> dict:
     return {"action_id": action.id, "tool": action.tool, "status": action.status, "summary": action.summary,
             "link": action.link, "error": action.error}

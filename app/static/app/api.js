@@ -1,4 +1,4 @@
-// The JSON API of issue 4: POST /get_response, conversations, run events.
+// The app's JSON API: POST /get_response, the conversations, a run's events.
 
 function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
