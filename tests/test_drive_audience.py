@@ -4,7 +4,7 @@ An instruction planted in an email must not copy private data into a doc or
 folder that an outsider can open without the person seeing and approving it.
 """
 from app.tools import get_tool
-from app.tools.drive import audience
+from app.tools.drive import file_preview
 
 
 def review(ctx, tool_name, **args):
@@ -53,6 +53,27 @@ def test_creating_a_file_in_a_shared_folder_needs_approval_and_goes_where_the_ca
     assert checked.preview == {"folder": "Finance", "shared_with": ["eve@outside.example"]}
 
 
+def test_reviewing_a_file_for_a_folder_reads_each_thing_once(ctx, sandbox):
+    share(ctx, "1FinanceFolder", "eve@outside.example")
+    sandbox.clear_log()
+
+    review(ctx, "drive_create_file", name="Payroll", folder="Finance")
+
+    reads = [r["path"] for r in sandbox.http_requests() if r["method"] == "GET"]
+    assert reads and len(reads) == len(set(reads))
+
+
+def test_saving_an_attachment_into_a_folder_an_outsider_can_read_needs_approval(ctx):
+    share(ctx, "1FinanceFolder", "eve@outside.example")
+    checked = review(ctx, "gmail_save_attachment", message_id="m1", attachment_id="1", folder="Finance")
+    assert checked.effect == "outbound" and checked.preview["shared_with"] == ["eve@outside.example"]
+    assert checked.args["folder"] == "1FinanceFolder"
+
+
+def test_saving_an_attachment_into_a_private_folder_is_a_plain_write(ctx):
+    assert review(ctx, "gmail_save_attachment", message_id="m1", attachment_id="1", folder="Finance").effect == "write"
+
+
 def test_creating_a_file_in_a_private_folder_or_my_drive_is_a_plain_write(ctx):
     assert review(ctx, "drive_create_file", name="Notes", folder="Projects").effect == "write"
     assert review(ctx, "drive_create_file", name="Notes").effect == "write"
@@ -65,8 +86,8 @@ def test_creating_a_file_in_a_shared_drive_folder_needs_approval(ctx):
     assert checked.effect == "outbound" and checked.preview["shared_with"] == ["shared drive Acme Marketing"]
 
 
-def test_audience_lists_who_else_can_see_a_file(ctx):
-    assert audience(ctx, "1Q3BudgetSheet") == []
+def test_the_card_lists_who_else_can_see_a_file(ctx):
+    assert file_preview(ctx, "1Q3BudgetSheet")["shared_with"] == []
     share(ctx, "1Q3BudgetSheet", "bob@acme.example")
     share(ctx, "1Q3BudgetSheet")
-    assert audience(ctx, "1Q3BudgetSheet") == ["bob@acme.example", "anyone with the link"]
+    assert file_preview(ctx, "1Q3BudgetSheet")["shared_with"] == ["bob@acme.example", "anyone with the link"]

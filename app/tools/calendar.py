@@ -13,7 +13,7 @@ from pydantic import Field
 
 from app import google_api
 from app.tools import free_time
-from app.tools.calendar_review import reaches_others, show_event, show_event_to_change
+from app.tools.calendar_review import reaches_others, show_event
 from app.tools.calendar_shape import calendar_id, compact, instant, when, zone_shown, zone_warning
 from app.tools.registry import ToolError, tool
 from app.tools.timezone import UNKNOWN_ZONE, as_moment, known_timezone, later, parse_when, show, user_timezone, zone
@@ -113,7 +113,7 @@ def _times(start: str, end: str | None, minutes: int, read_tz: str | None, edge_
     return _edge(begin, edge_tz), _edge(finish, edge_tz)
 
 
-def _has_guests(ctx, args: dict):
+def _has_guests(ctx, args: dict, preview: dict):
     return "outbound" if args.get("attendees") else None
 
 
@@ -148,7 +148,7 @@ def calendar_create_event(
     return {"event": event, "link": event["link"], "summary": f"Created {title!r} at {event['start']}{guests}.", **zone_warning(ctx)}
 
 
-@tool("write", escalate=reaches_others, prepare=show_event_to_change, progress="Updating the event")
+@tool("write", escalate=reaches_others, prepare=show_event, progress="Updating the event")
 def calendar_update_event(
     ctx,
     event_id: str,

@@ -8,8 +8,6 @@ from app import google_api
 from app.tools.calendar_shape import calendar_id, compact, when
 from app.tools.timezone import user_timezone
 
-_REVIEWED = "reviewed event"  # ctx.cache key: the event prepare read, handed to escalate
-
 
 def fetch_event(ctx, args: dict) -> dict:
     service = ctx.service("calendar")
@@ -19,12 +17,6 @@ def fetch_event(ctx, args: dict) -> dict:
 def show_event(ctx, args: dict) -> tuple[dict, dict]:
     """Name the event on the approval card: its title, its current time and its guests."""
     return args, preview_of(ctx, args, fetch_event(ctx, args))
-
-
-def show_event_to_change(ctx, args: dict) -> tuple[dict, dict]:
-    event = fetch_event(ctx, args)
-    ctx.cache[_REVIEWED, args["calendar"], args["event_id"]] = event  # reaches_others runs next and pops it
-    return args, preview_of(ctx, args, event)
 
 
 def preview_of(ctx, args: dict, event: dict) -> dict:
@@ -41,12 +33,9 @@ def is_primary(calendar: str) -> bool:
     return calendar in ("", "primary")
 
 
-def reaches_others(ctx, args: dict):
+def reaches_others(ctx, args: dict, preview: dict):
     # Guests see every edit of an event they are invited to (their copies follow,
     # emailed or not), and a shared calendar is seen by its members: either way
     # the change reaches other people, so the person approves it first.
-    event = ctx.cache.pop((_REVIEWED, args["calendar"], args["event_id"]), None)
-    if args.get("add_attendees") or args.get("remove_attendees") or args.get("notify") or not is_primary(args["calendar"]):
-        return "outbound"
-    event = event or fetch_event(ctx, args)
-    return "outbound" if any(not a.get("self") for a in event.get("attendees", [])) else None
+    changes_guests = args.get("add_attendees") or args.get("remove_attendees") or args.get("notify")
+    return "outbound" if changes_guests or not is_primary(args["calendar"]) or preview.get("guests") else None

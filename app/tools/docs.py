@@ -9,7 +9,7 @@ from pydantic import Field
 
 from app import google_api
 from app.tools.context import Context
-from app.tools.drive import FileRef, audience, create_doc, file_id, file_preview
+from app.tools.drive import FileRef, create_doc, file_id, file_preview
 from app.tools.markdown_docs import document_to_markdown, markdown_requests
 from app.tools.registry import ToolError, clip, tool
 
@@ -29,10 +29,10 @@ def docs_read(ctx: Context, document: FileRef, max_chars: Annotated[int, Field(g
     return {"name": doc.get("title", ""), "link": doc_link(ctx, doc["documentId"]), **clip(document_to_markdown(doc), max_chars)}
 
 
-def _outbound_if_others_read(ctx: Context, args: dict):
+def _outbound_if_others_read(ctx: Context, args: dict, preview: dict):
     # Appending to a doc others can read hands them the text: an instruction planted in
     # an email could otherwise copy private data into a doc an outsider shared, unasked.
-    return "outbound" if audience(ctx, args["document"]) else None
+    return "outbound" if preview.get("shared_with") else None
 
 
 def _preview_document(ctx: Context, args: dict) -> tuple[dict, dict]:

@@ -32,10 +32,10 @@ SHARING_FIELDS = "id,name,mimeType,driveId,shared,owners(emailAddress,me),permis
 FileRef = Annotated[str, Field(description="file id or link")]
 
 
-def outbound_if_folder_shared(ctx: Context, args: dict):
+def outbound_if_folder_shared(ctx: Context, args: dict, preview: dict):
     # A file put in a shared folder is shared too: an instruction planted in an email
     # could otherwise copy private text to whoever can read that folder, unasked.
-    return "outbound" if args.get("folder") and _audience(ctx, find_folder(ctx, args["folder"])) else None
+    return "outbound" if preview.get("shared_with") else None
 
 
 def preview_folder(ctx: Context, args: dict) -> tuple[dict, dict]:
@@ -189,12 +189,6 @@ def find_folder(ctx: Context, folder: str) -> dict:
     return meta
 
 
-def audience(ctx: Context, file: str) -> list[str]:
-    """Who besides the person can see a file or folder (id or link): emails, "anyone with the link",
-    "anyone at <domain>", "shared drive <name>". Empty when it is private to the person."""
-    return _audience(ctx, google_api.execute(_get_sharing(ctx, file)))
-
-
 def file_preview(ctx: Context, file: str) -> dict:
     """For an approval card: the file's name and type, who else sees it and, for a folder, how many items it holds."""
     meta = google_api.execute(_get_sharing(ctx, file))
@@ -209,6 +203,8 @@ def _get_sharing(ctx: Context, file: str):
 
 
 def _audience(ctx: Context, meta: dict) -> list[str]:
+    """Who besides the person can see a file or folder: emails, "anyone with the link",
+    "anyone at <domain>", "shared drive <name>". Empty when it is private to the person."""
     others = [o.get("emailAddress", "") for o in meta.get("owners", []) if not o.get("me")]
     others += [_grantee(p) for p in meta.get("permissions", [])]
     if meta.get("driveId"):

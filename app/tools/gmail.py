@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from app import google_api
 from app.tools import mail_mime as mime
 from app.tools.context import Context
-from app.tools.drive import folder_id
+from app.tools.drive import folder_id, outbound_if_folder_shared, preview_folder
 from app.tools.registry import TEXT_LIMIT, ToolError, clip, tool
 from app.tools.timezone import user_timezone
 
@@ -426,7 +426,7 @@ def gmail_trash(ctx: Context, message_ids: list[str]) -> dict:
 
 
 # --- attachments to Drive -----------------------------------------------------------
-@tool("write", progress="Saving an attachment to Drive")
+@tool("write", escalate=outbound_if_folder_shared, prepare=preview_folder, progress="Saving an attachment to Drive")
 def gmail_save_attachment(
     ctx: Context, message_id: str, attachment_id: str, folder: Annotated[str | None, Field(description="folder name or id")] = None
 ) -> dict:

@@ -42,8 +42,9 @@ class Tool:
     effect: Effect
     description: str
     model: type[BaseModel]
-    # escalate(ctx, args) -> a stronger effect or None; prepare(ctx, args) -> (args, preview).
-    # Both may read Google, so they run off the event loop, before any approval is asked.
+    # prepare(ctx, args) -> (args, preview); escalate(ctx, args, preview) -> a stronger effect or None.
+    # escalate judges from what prepare already read (e.g. preview["shared_with"]) rather than
+    # reading it again. Both run off the event loop, before any approval is asked.
     escalate: Callable[..., Effect | None] | None = None
     prepare: Callable[..., tuple[dict, dict]] | None = None
     progress: str = ""
@@ -70,7 +71,7 @@ class Tool:
         preview: dict = {}
         if self.prepare:
             args, preview = self.prepare(ctx, args)
-        effect = (self.escalate and self.escalate(ctx, args)) or self.effect
+        effect = (self.escalate and self.escalate(ctx, args, preview)) or self.effect
         return Review(effect, args, preview)
 
     def describe(self, args: dict) -> str:
