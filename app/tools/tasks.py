@@ -37,9 +37,14 @@ def list_id(service, name_or_id: str | None) -> str:
         return "@default"
     lists = task_lists(service)
     for entry in lists:
-        if name_or_id in (entry["id"], entry["title"]) or entry["title"].casefold() == name_or_id.casefold():
+        if _matches(entry, name_or_id):
             return entry["id"]
     raise ToolError(f"No task list {name_or_id!r}. Lists: {', '.join(e['title'] for e in lists)}")
+
+
+def _matches(entry: dict, name: str) -> bool:
+    """A list answers to its id or its title, in any case."""
+    return name in (entry["id"], entry["title"]) or entry["title"].casefold() == name.casefold()
 
 
 @tool("read", progress="Reading your tasks")
@@ -50,7 +55,7 @@ def tasks_list(
 ) -> dict:
     """Your task lists with their open tasks (and completed ones if asked)."""
     service = ctx.service("tasks")
-    lists = [e for e in task_lists(service) if not task_list or task_list in (e["id"], e["title"]) or e["title"].casefold() == task_list.casefold()]
+    lists = [e for e in task_lists(service) if not task_list or _matches(e, task_list)]
     if not lists:
         raise ToolError(f"No task list {task_list!r}.")
     pages = _all_pages(service, [e["id"] for e in lists], include_completed)
