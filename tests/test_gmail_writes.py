@@ -57,6 +57,17 @@ def test_modify_marks_unread_and_removes_a_label(ctx, sandbox):
     assert "Finance" not in message.get("labels", [])
 
 
+def test_a_label_made_in_a_run_shows_by_name_and_labels_are_listed_once(ctx, sandbox):
+    invoice = find(ctx, "subject:INV-2031")[0]  # carries Finance: the run lists the labels here
+    sandbox.clear_log()
+
+    invoke("gmail_modify", ctx, {"message_ids": [invoice["id"]], "add_labels": ["Finance", "To pay"]})
+    again = find(ctx, "subject:INV-2031")[0]
+
+    assert {"Finance", "To pay"} <= set(again["labels"])
+    assert not any(r["path"].endswith("/labels") and r["method"] == "GET" for r in sandbox.log())
+
+
 def test_trash_moves_messages_out_of_search(ctx, sandbox):
     github = [m["id"] for m in find(ctx, "from:github")]
     result = invoke("gmail_trash", ctx, {"message_ids": github + ["0000000000000000"]})

@@ -344,10 +344,12 @@ def gmail_modify(
     if refused:
         raise ToolError(f"gmail_modify cannot change {refused}: use gmail_trash to move mail to Trash.")
     gmail = ctx.service("gmail")
-    ids_by_name = _label_ids(gmail) if add_labels or remove_labels else {}
+    # System labels answer to their names ("starred") like the person's own.
+    ids_by_name = {label["name"].lower(): label["id"] for label in _labels(ctx, gmail)} if add_labels or remove_labels else {}
     created = [name for name in add_labels if name.lower() not in ids_by_name]
     for name in created:
         made = google_api.execute(gmail.users().labels().create(userId="me", body={"name": name}))
+        _labels(ctx, gmail).append(made)  # later searches in this run show it by name
         ids_by_name[name.lower()] = made["id"]
     add = [ids_by_name[n.lower()] for n in add_labels]
     remove = [ids_by_name[n.lower()] for n in remove_labels if n.lower() in ids_by_name]
@@ -386,12 +388,6 @@ def _raise_first_failure(results: list, ignore_404: bool = False) -> None:
     for failure in results:
         if isinstance(failure, HttpError) and not (ignore_404 and failure.status_code == 404):
             raise failure
-
-
-def _label_ids(gmail) -> dict:
-    """Label ids by lower-cased name; system labels answer to their names ("starred")."""
-    labels = google_api.execute(gmail.users().labels().list(userId="me")).get("labels", [])
-    return {label["name"].lower(): label["id"] for label in labels}
 
 
 def _describe_change(read, archive, added, removed) -> str:
@@ -446,12 +442,16 @@ def gmail_save_attachment(
 
 # --- shared -----------------------------------------------------------------------
 def _label_names(ctx: Context, gmail, messages: list[dict]) -> dict:
-    """Names for user label ids, read once per run and only when a message has one."""
+    """Names for user label ids, listed only when a message has one."""
     user_labels = {l for m in messages for l in m.get("labelIds", []) if l not in SYSTEM_LABELS and not l.startswith("CATEGORY_")}
-    if user_labels and "gmail_label_names" not in ctx.cache:
-        labels = google_api.execute(gmail.users().labels().list(userId="me")).get("labels", [])
-        ctx.cache["gmail_label_names"] = {label["id"]: label["name"] for label in labels}
-    return ctx.cache.get("gmail_label_names", {})
+    return {label["id"]: label["name"] for label in _labels(ctx, gmail)} if user_labels else {}
+
+
+def _labels(ctx: Context, gmail) -> list[dict]:
+    """The mailbox's labels (id and name), listed once per run."""
+    if "gmail_labels" not in ctx.cache:
+        ctx.cache["gmail_labels"] = google_api.execute(gmail.users().labels().list(userId="me")).get("labels", [])
+    return ctx.cache["gmail_labels"]
 
 
 def _local_time(internal_date: str, tz: str) -> str:
