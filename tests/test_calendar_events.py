@@ -152,6 +152,15 @@ def test_other_calendars_are_listed_by_their_name(ctx):
     assert [(e["title"], e["all_day"]) for e in listed["events"]] == [("Alice out of office", True)]
 
 
+def test_a_run_naming_a_calendar_again_lists_the_calendars_once(ctx, sandbox):
+    sandbox.clear_log()
+
+    for _ in range(2):
+        invoke("calendar_list_events", ctx, {"calendar": "Acme team"})
+
+    assert [r["path"] for r in sandbox.log()].count("/calendar/v3/users/me/calendarList") == 1
+
+
 def test_unknown_calendar_name_lists_the_calendars_there_are(ctx):
     with pytest.raises(ToolError, match="Acme team"):
         invoke("calendar_list_events", ctx, {"calendar": "Holidays"})

@@ -41,12 +41,19 @@ def calendar_id(ctx, calendar: str) -> str:
     """"primary", a calendar id, or a calendar's name as the person sees it."""
     if calendar in ("", "primary") or "@" in calendar:
         return calendar or "primary"
-    entries = google_api.execute(ctx.service("calendar").calendarList().list())["items"]
+    entries = _calendars(ctx)
     for entry in entries:
         if entry.get("summaryOverride", entry["summary"]).casefold() == calendar.casefold():
             return entry["id"]
     names = ", ".join(e.get("summaryOverride", e["summary"]) for e in entries)
     raise ToolError(f"No calendar named {calendar!r}. Calendars: {names}")
+
+
+def _calendars(ctx) -> list[dict]:
+    """The person's calendars, listed once per run: a run names the same calendar again and again."""
+    if "calendar_list" not in ctx.cache:
+        ctx.cache["calendar_list"] = google_api.execute(ctx.service("calendar").calendarList().list())["items"]
+    return ctx.cache["calendar_list"]
 
 
 def zone_shown(ctx) -> dict:
