@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from google.auth.exceptions import RefreshError
 from googleapiclient.errors import HttpError
 
+RECONNECT = "Google no longer accepts this connection. Reconnect Google to continue."
+
 SERVICE_MODULES = {
     "gmail": "app.tools.gmail",
     "calendar": "app.tools.calendar",
@@ -47,7 +49,7 @@ def readable_google_errors(service: str):
     except HttpError as error:
         raise explain(error, service) from None
     except RefreshError:
-        raise ReconnectRequired("Google no longer accepts this connection. Reconnect Google to continue.") from None
+        raise ReconnectRequired(RECONNECT) from None
 
 
 def invoke(name: str, ctx, raw_args) -> dict:
