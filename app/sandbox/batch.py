@@ -30,14 +30,14 @@ def handle_batch(sandbox, request: Request) -> Response:
     boundary = "batch_" + secrets.token_hex(12)
     chunks = []
     for part in parts:
-        inner = _parse_inner_request(part.get_payload(decode=True) or part.get_content().encode(), request.base_url)
+        inner = _parse_inner_request(part.get_payload(decode=True) or part.get_content().encode())
         answer = sandbox.handle(inner, in_batch=True)
         chunks.append(_format_part(boundary, part.get("Content-ID", "<0+0>"), answer))
     body = "".join(chunks) + f"--{boundary}--\r\n"
     return Response(200, body.encode(), content_type=f"multipart/mixed; boundary={boundary}")
 
 
-def _parse_inner_request(raw: bytes, base_url: str) -> Request:
+def _parse_inner_request(raw: bytes) -> Request:
     head, _, body = raw.replace(b"\r\n", b"\n").partition(b"\n\n")
     request_line, *header_lines = head.decode().split("\n")
     method, target, *_ = request_line.split(" ")
@@ -46,7 +46,7 @@ def _parse_inner_request(raw: bytes, base_url: str) -> Request:
         name, _, value = line.partition(":")
         if name:
             headers[name.strip()] = value.strip()
-    return Request(method, target, headers, body.rstrip(b"\n") if body else b"", base_url)
+    return Request(method, target, headers, body.rstrip(b"\n") if body else b"")
 
 
 def _format_part(boundary: str, content_id: str, answer: Response) -> str:

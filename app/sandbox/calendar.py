@@ -26,7 +26,8 @@ from urllib.parse import unquote
 
 from app.sandbox import calendar_time as ct
 from app.sandbox import partial_response
-from app.sandbox.calendar_state import State, now_stamp, overlaps
+from app.sandbox.calendar_state import State, overlaps
+from app.sandbox.clock import utc_stamp
 from app.sandbox.routing import ApiError, Router
 from app.scopes import G
 
@@ -103,14 +104,12 @@ def events_list(state, request, calendar_id):
         events.sort(key=lambda e: e["updated"])
     else:
         events.sort(key=lambda e: ct.event_bounds(e, calendar["timeZone"])[0])
-    size = min(request.int_arg("maxResults", 250), 2500)
-    offset = int(request.arg("pageToken") or 0)
-    page = events[offset : offset + size]
+    page, next_token = request.page(events, "maxResults", 250, 2500)
     tz_name = request.arg("timeZone") or calendar["timeZone"]
-    out = {"kind": "calendar#events", "etag": '"1"', "summary": calendar["summary"], "timeZone": tz_name, "updated": now_stamp(),
+    out = {"kind": "calendar#events", "etag": '"1"', "summary": calendar["summary"], "timeZone": tz_name, "updated": utc_stamp(),
            "accessRole": calendar["accessRole"], "defaultReminders": [], "items": [state.shaped(calendar["id"], e, tz_name) for e in page]}
-    if offset + size < len(events):
-        out["nextPageToken"] = str(offset + size)
+    if next_token:
+        out["nextPageToken"] = next_token
     return partial_response.select(out, request.arg("fields"))
 
 

@@ -10,14 +10,11 @@ import uuid
 from datetime import date, datetime, timedelta
 
 from app.sandbox import calendar_time as ct
+from app.sandbox.clock import utc_stamp
 from app.sandbox.calendar_seed import seed_event, seed_slot
 from app.sandbox.routing import ApiError
 
 SERVER_FIELDS = ("kind", "etag", "id", "htmlLink", "created", "updated", "creator", "organizer", "iCalUID", "sequence", "hangoutLink")
-
-
-def now_stamp() -> str:
-    return datetime.now(ct.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 class State:
@@ -75,7 +72,7 @@ class State:
         event_id = body.get("id") or uuid.uuid4().hex[:26]
         if event_id in self.events[calendar["id"]]:
             raise ApiError(409, "The requested identifier already exists.", "duplicate")
-        stamp = now_stamp()
+        stamp = utc_stamp()
         me = {"email": self.primary, "displayName": self.sandbox.account["name"], "self": True}
         event = {
             **{k: v for k, v in body.items() if k not in SERVER_FIELDS},
@@ -168,7 +165,7 @@ class State:
         kept = {k: event[k] for k in SERVER_FIELDS + ("recurringEventId", "originalStartTime", "status") if k in event}
         updated = {**(body if replace else {**event, **body}), **kept}
         updated["attendees"] = [{**before.get(a.get("email"), {}), **a} for a in updated.get("attendees") or []]
-        updated.update({"sequence": event.get("sequence", 0) + 1, "updated": now_stamp(), "status": body.get("status", event["status"])})
+        updated.update({"sequence": event.get("sequence", 0) + 1, "updated": utc_stamp(), "status": body.get("status", event["status"])})
         self.normalize(calendar, updated, conference)
         self.events[calendar["id"]][updated["id"]] = updated
         self.record(updated, "updated", send_updates, set(before) - {a["email"] for a in updated.get("attendees", [])})
@@ -179,7 +176,7 @@ class State:
         event = self.materialize(calendar["id"], event_id)
         if event["status"] == "cancelled":
             raise ApiError(410, "Resource has been deleted", "deleted")
-        event.update({"status": "cancelled", "updated": now_stamp()})
+        event.update({"status": "cancelled", "updated": utc_stamp()})
         self.record(event, "cancelled", send_updates)
 
     def materialize(self, calendar_id: str, event_id: str) -> dict:

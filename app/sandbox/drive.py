@@ -28,9 +28,9 @@ import copy
 import hashlib
 import secrets
 import zlib
-from datetime import datetime, timezone
 
 from app.sandbox import drive_query
+from app.sandbox.clock import utc_stamp
 from app.sandbox.docs_model import Document
 from app.sandbox.drive_media import (
     DOC,
@@ -58,14 +58,10 @@ FILE = FILES + r"/(?P<file_id>[\w-]+)"
 UPLOAD = r"/upload/drive/v3/files"
 
 
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 class State:
     def __init__(self, sandbox, seed: dict):
         self.sandbox = sandbox
-        self.drives = {d["id"]: {"id": d["id"], "name": d["name"], "createdTime": d.get("created", now())} for d in seed.get("drives", [])}
+        self.drives = {d["id"]: {"id": d["id"], "name": d["name"], "createdTime": d.get("created", utc_stamp())} for d in seed.get("drives", [])}
         self.files: dict[str, dict] = {}
         self.notifications: list[dict] = []  # sharing emails Drive would have sent
         self.uploads: dict[str, dict] = {}  # resumable upload sessions by upload_id
@@ -94,7 +90,7 @@ class State:
 
     # --- records ----------------------------------------------------------------
     def new_file(self, metadata: dict, parent: str | None = None, drive_id: str | None = None, owner: dict | None = None) -> dict:
-        stamp = now()
+        stamp = utc_stamp()
         file_id = metadata.get("id") or secrets.token_urlsafe(24)
         mime_type = metadata.get("mimeType") or "application/octet-stream"
         file = {
@@ -157,7 +153,7 @@ class State:
         return chain
 
     def touch(self, file: dict) -> None:
-        file["modifiedTime"] = now()
+        file["modifiedTime"] = utc_stamp()
 
     def find(self, request, file_id: str) -> dict:
         """The file, or 404 as Drive answers (also for shared-drive files without supportsAllDrives)."""
@@ -238,12 +234,10 @@ def list_files(state: State, request):
     visible = _corpus(state, request)
     found = [f for f in state.files.values() if visible(f) and predicate(f, state)]
     _sort(found, request.arg("orderBy", ""))
-    size = min(max(request.int_arg("pageSize", 100), 1), 1000)
-    start = request.int_arg("pageToken", 0)
-    page = found[start : start + size]
+    page, next_token = request.page(found, "pageSize", 100, 1000)
     body = {"kind": "drive#fileList", "incompleteSearch": False, "files": [state.metadata(f) for f in page]}
-    if start + size < len(found):
-        body["nextPageToken"] = str(start + size)
+    if next_token:
+        body["nextPageToken"] = next_token
     return apply_fields(body, request.arg("fields"), f"kind,nextPageToken,incompleteSearch,files({FILE_DEFAULT_FIELDS})")
 
 

@@ -142,6 +142,7 @@ class State:
         internal = int((when.timestamp() if when else time.time()) * 1000)
         thread_id = self._thread_of(thread_id, parsed)
         stored = Stored(message_id, thread_id or message_id, list(dict.fromkeys(label_ids)), internal, raw, self.bump())
+        stored.parsed = parsed  # fills the cached property: parsing is the costly part of adding a message
         self.messages[message_id] = stored
         return stored
 
@@ -331,11 +332,9 @@ def _me(state: State, user: str) -> None:
         raise ApiError(403, "Delegation denied for " + state.sandbox.account["email"], "forbidden")
 
 
-def _page(items: list, request, default_size: int = 100, cap: int = 500) -> tuple[list, dict]:
-    size = max(1, min(request.int_arg("maxResults", default_size), cap))
-    start = int(request.arg("pageToken") or 0)
-    extra = {"nextPageToken": str(start + size)} if start + size < len(items) else {}
-    return items[start : start + size], extra
+def _page(items: list, request) -> tuple[list, dict]:
+    page, next_token = request.page(items, "maxResults", 100, 500)
+    return page, {"nextPageToken": next_token} if next_token else {}
 
 
 def _fields(result, request):

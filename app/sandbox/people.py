@@ -98,11 +98,10 @@ class State:
 
 
 def _page(request, entries: list[dict], key: str, mask: str) -> dict:
-    size = min(request.int_arg("pageSize", 100), 1000)
-    offset = int(request.arg("pageToken") or 0)
-    out = {key: [masked(e, mask) for e in entries[offset : offset + size]], "totalSize": len(entries)}
-    if offset + size < len(entries):
-        out["nextPageToken"] = str(offset + size)
+    page, next_token = request.page(entries, "pageSize", 100, 1000)
+    out = {key: [masked(e, mask) for e in page], "totalSize": len(entries)}
+    if next_token:
+        out["nextPageToken"] = next_token
     return out
 
 

@@ -69,13 +69,12 @@ class Response:
 
 
 class Request:
-    def __init__(self, method: str, target: str, headers, body: bytes, base_url: str):
+    def __init__(self, method: str, target: str, headers, body: bytes):
         self.method = method.upper()
         self.path, _, query = target.partition("?")
         self.query = parse_qs(query, keep_blank_values=True)
         self.headers = {k.lower(): v for k, v in headers.items()}
         self.body = body
-        self.base_url = base_url
         self.user: str | None = None  # the account email, set once the token checks out
         self.scopes: set[str] = set()
 
@@ -94,6 +93,19 @@ class Request:
             return int(raw)
         except ValueError:
             raise ApiError(400, f"Invalid value for {name}: {raw}", "invalidParameter") from None
+
+    def page(self, items: list, size_arg: str, default: int, cap: int) -> tuple[list, str | None]:
+        """This request's page of `items` and the token for the next one (None on the last page).
+
+        A page token is the offset where its page starts; one this sandbox never
+        handed out gets a 400, as Google answers a bad token.
+        """
+        size = max(1, min(self.int_arg(size_arg, default), cap))
+        start = self.int_arg("pageToken", 0)
+        if start < 0:
+            raise ApiError(400, f"Invalid value for pageToken: {start}", "invalidParameter")
+        end = start + size
+        return items[start:end], str(end) if end < len(items) else None
 
     def bool_arg(self, name: str, default: bool = False) -> bool:
         raw = self.arg(name)

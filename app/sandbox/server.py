@@ -33,7 +33,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def _serve(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        request = Request(self.command, self.path, dict(self.headers.items()), body, self.sandbox.base_url)
+        request = Request(self.command, self.path, dict(self.headers.items()), body)
         try:
             response = self._dispatch(request)
         except Exception as exc:  # keep the sandbox up whatever a handler does

@@ -14,6 +14,7 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import unquote
 
+from app.sandbox.clock import utc_stamp
 from app.sandbox.routing import ApiError, Router
 from app.scopes import G, TASKS
 
@@ -25,10 +26,6 @@ LISTS = r"/tasks/v1/users/@me/lists"
 TASK_LIST = r"/tasks/v1/lists/(?P<list_id>[^/]+)/tasks"
 TASK = TASK_LIST + r"/(?P<task_id>[^/]+)"
 FIELDS = ("title", "notes", "due", "status", "parent", "links")
-
-
-def now_stamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def due_stamp(value) -> str:
@@ -66,7 +63,7 @@ class State:
             raise ApiError(400, "Missing title.", "required")
         list_id = body.get("id") or uuid.uuid4().hex[:22]
         self.lists[list_id] = {"kind": "tasks#taskList", "id": list_id, "etag": f'"{uuid.uuid4().hex[:8]}"', "title": body["title"],
-                               "updated": now_stamp(), "selfLink": f"{self.sandbox.base_url}/tasks/v1/users/@me/lists/{list_id}"}
+                               "updated": utc_stamp(), "selfLink": f"{self.sandbox.base_url}/tasks/v1/users/@me/lists/{list_id}"}
         self.tasks[list_id] = {}
         return self.lists[list_id]
 
@@ -107,10 +104,10 @@ class State:
         if task["status"] not in ("needsAction", "completed"):
             raise ApiError(400, f"Invalid value for status: {task['status']}", "invalid")
         if task["status"] == "completed":
-            task.setdefault("completed", body.get("completed") or now_stamp())
+            task.setdefault("completed", body.get("completed") or utc_stamp())
         else:
             task.pop("completed", None)
-        task.update({"updated": now_stamp(), "etag": f'"{uuid.uuid4().hex[:8]}"'})
+        task.update({"updated": utc_stamp(), "etag": f'"{uuid.uuid4().hex[:8]}"'})
         return {k: v for k, v in task.items() if v is not None and v is not False}
 
     def listing(self, list_id: str, request) -> list[dict]:
@@ -137,16 +134,14 @@ def _utc(stamp: str) -> str:
         value = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
         raise ApiError(400, f"Invalid value: {stamp}", "invalid") from None
-    value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return utc_stamp(value)
 
 
 def _page(request, items: list, key: str, limit: int, kind: str) -> dict:
-    size = min(request.int_arg("maxResults", limit), 100 if kind == "tasks#tasks" else 1000)
-    offset = int(request.arg("pageToken") or 0)
-    out = {"kind": kind, "etag": '"1"', key: items[offset : offset + size]}
-    if offset + size < len(items):
-        out["nextPageToken"] = str(offset + size)
+    page, next_token = request.page(items, "maxResults", limit, 100 if kind == "tasks#tasks" else 1000)
+    out = {"kind": kind, "etag": '"1"', key: page}
+    if next_token:
+        out["nextPageToken"] = next_token
     return out
 
 
