@@ -23,8 +23,6 @@ class SandboxClient:
 
     def reset(self, seed="demo") -> None:
         self.call("POST", "/_sandbox/reset", {"seed": seed})
-        self.call("DELETE", "/_sandbox/faults")
-        self.call("DELETE", "/_sandbox/log")
 
     def fault(self, path: str, status: int = 500, count: int = 1, **more) -> None:
         self.call("POST", "/_sandbox/faults", {"path": path, "status": status, "count": count, **more})

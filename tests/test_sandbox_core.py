@@ -7,6 +7,8 @@ import urllib.request
 
 import pytest
 
+from app.tools.context import Context
+
 
 def test_unknown_token_gets_googles_401_shape(sandbox):
     request = urllib.request.Request(sandbox.url + "/gmail/v1/users/me/profile", headers={"Authorization": "Bearer nope"})
@@ -97,3 +99,18 @@ def test_links_in_a_freshly_started_sandbox_point_at_its_own_port():
         assert all(link.startswith(server.url + "/") for link in links)
     finally:
         server.stop()
+
+
+def test_reset_clears_queued_faults_and_the_request_log(sandbox, ctx):
+    sandbox.fault("/gmail/v1/users/me/profile", status=500, count=5)
+    ctx.service("calendar").settings().get(setting="timezone").execute()
+    sandbox.reset()
+    assert sandbox.log() == []
+    fresh = Context(credentials=sandbox.credentials(), api_root=sandbox.url)  # a reset revokes earlier grants
+    profile = fresh.service("gmail").users().getProfile(userId="me").execute(num_retries=0)
+    assert profile["emailAddress"] == sandbox.state()["account"]["email"]
+
+
+def test_a_granted_token_names_the_sandbox_account(sandbox):
+    account = sandbox.state()["account"]
+    assert sandbox.grant()["account"] == {"email": account["email"], "name": account["name"]}

@@ -1,12 +1,12 @@
 """The control API under /_sandbox/ that tests, benchmarks and demos use.
 
 GET  /_sandbox/state                  the whole workspace as JSON
-POST /_sandbox/reset   {"seed": "demo"|"empty"|{...}}
+POST /_sandbox/reset   {"seed": "demo"|"empty"|{...}}   a clean slate: the seed, no faults, an empty log
 POST /_sandbox/faults  {"path", "status", "count", "method", "delay", "where"}
 DELETE /_sandbox/faults
 GET  /_sandbox/log     requests received: method, path, status, batch_part, time
 DELETE /_sandbox/log
-POST /_sandbox/tokens  {"scopes": [...], "expires_in": 3600} -> a fresh grant
+POST /_sandbox/tokens  {"scopes": [...], "expires_in": 3600} -> a fresh grant and the account
 POST /_sandbox/tokens/expire           every access token expires now
 POST /_sandbox/consent {"deny": bool, "decline": [scope, ...]}
 GET  /_sandbox/open/<kind>/<id>        a plain page showing one item (links point here)
@@ -26,7 +26,7 @@ def handle_control(sandbox, request: Request) -> Response:
         if path == "state" and method == "GET":
             return Response(200, sandbox.dump())
         if path == "reset" and method == "POST":
-            sandbox.load(request.json().get("seed", "demo"))
+            sandbox.reset(request.json().get("seed", "demo"))
             return Response(200, {"ok": True})
         if path == "faults" and method == "POST":
             specs = request.json()
@@ -47,7 +47,8 @@ def handle_control(sandbox, request: Request) -> Response:
         if path == "tokens" and method == "POST":
             spec = request.json()
             grant = sandbox.tokens.issue(spec.get("scopes", REQUESTED), expires_in=int(spec.get("expires_in", 3600)))
-            return Response(200, grant)
+            account = {key: sandbox.account[key] for key in ("email", "name")}
+            return Response(200, {**grant, "account": account})
         if path == "tokens/expire" and method == "POST":
             return Response(200, {"expired": sandbox.tokens.expire_access_tokens()})
         if path == "consent" and method == "POST":

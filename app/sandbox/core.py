@@ -45,22 +45,11 @@ class Fault:
         return self.where == "any" or (self.where == "batch") == in_batch
 
 
-def _load_services():
-    modules = {}
-    for name, dotted in SERVICES.items():
-        try:
-            modules[name] = importlib.import_module(dotted)
-        except ModuleNotFoundError as exc:
-            if exc.name != dotted:
-                raise
-    return modules
-
-
 class Sandbox:
     def __init__(self, seed="demo", base_url: str = "http://127.0.0.1"):
         self.lock = threading.RLock()
         self.base_url = base_url
-        self.modules = _load_services()
+        self.modules = {name: importlib.import_module(dotted) for name, dotted in SERVICES.items()}
         self.routes = [route for module in self.modules.values() for route in module.router.routes]
         self.tokens = TokenStore()
         self.faults: list[Fault] = []
@@ -81,6 +70,13 @@ class Sandbox:
             self.state = {}
             for name, module in self.modules.items():
                 self.state[name] = module.State(self, data.get(name, {}))
+
+    def reset(self, seed) -> None:
+        """A clean slate: the seed's workspace, no queued faults, an empty request log."""
+        with self.lock:
+            self.load(seed)
+            self.faults.clear()
+            self.log.clear()
 
     def dump(self) -> dict:
         with self.lock:
