@@ -126,15 +126,9 @@ def ensure_sandbox_connection(session) -> None:
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         grant = json.loads(response.read())
-    state = _sandbox_account(ep)
     expiry = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=int(grant["expires_in"]))
     store(session, token=grant["access_token"], refresh_token=grant["refresh_token"], expiry=expiry,
-          granted=grant["scope"].split(), email=state.get("email"))
-
-
-def _sandbox_account(ep: Endpoints) -> dict:
-    with urllib.request.urlopen(ep.api_root + "/_sandbox/state", timeout=10) as response:
-        return json.loads(response.read()).get("account", {})
+          granted=grant["scope"].split(), email=grant["account"]["email"])
 
 
 def context_for_session(session) -> Context | None:
