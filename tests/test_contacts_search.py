@@ -1,6 +1,7 @@
 """Finding people's addresses among saved and other contacts."""
 from app.scopes import OTHER_CONTACTS_READ, REQUESTED
 from app.tools import invoke
+from app.tools.contacts import compact
 from app.tools.context import Context
 
 
@@ -14,6 +15,11 @@ def test_partial_first_name_finds_the_contact_and_address(ctx):
     alice = next(p for p in found["people"] if p["name"] == "Alice Chen")
     assert alice["emails"] == ["alice@acme.example"] and alice["org"] == "Acme, Finance lead"
     assert alice["link"].endswith("/person/c1001")
+
+
+def test_outside_the_sandbox_a_person_links_to_google_contacts():
+    person = {"resourceName": "people/c1001", "names": [{"displayName": "Alice Chen"}]}
+    assert compact(Context(credentials=None), person, True)["link"] == "https://contacts.google.com/person/c1001"
 
 
 def test_address_finds_the_contact(ctx):

@@ -15,7 +15,7 @@ from app import google_api
 from app.tools.registry import tool
 
 
-def compact(person: dict, saved: bool, link_base: str) -> dict:
+def compact(ctx, person: dict, saved: bool) -> dict:
     names = person.get("names", [])
     out = {"name": names[0]["displayName"] if names else "", "emails": [e["value"] for e in person.get("emailAddresses", [])]}
     organization = (person.get("organizations") or [{}])[0]
@@ -23,12 +23,9 @@ def compact(person: dict, saved: bool, link_base: str) -> dict:
         out["org"] = organization["name"] + (f", {organization['title']}" if organization.get("title") else "")
     if not saved:
         out["other_contact"] = True
-    out["link"] = link_base + person["resourceName"].split("/")[-1]
+    person_id = person["resourceName"].split("/")[-1]
+    out["link"] = ctx.link("person", person_id, f"https://contacts.google.com/person/{person_id}")
     return out
-
-
-def person_link_base(ctx) -> str:
-    return f"{ctx.api_root.rstrip('/')}/_sandbox/open/person/" if ctx.api_root else "https://contacts.google.com/person/"
 
 
 def _searches(service, query: str, size: int) -> list:
@@ -52,12 +49,11 @@ def contacts_search(
     saved, other = google_api.execute_batch(service, _searches(service, query, max_results))
     if isinstance(saved, HttpError):
         raise saved
-    link_base = person_link_base(ctx)
-    people = [compact(r["person"], True, link_base) for r in saved.get("results", [])]
+    people = [compact(ctx, r["person"], True) for r in saved.get("results", [])]
     out = {}
     if isinstance(other, HttpError):
         out["note"] = "other contacts were not searched (access not granted)"
     else:
         known = {e for p in people for e in p["emails"]}
-        people += [compact(r["person"], False, link_base) for r in other.get("results", []) if not known & {e["value"] for e in r["person"].get("emailAddresses", [])}]
+        people += [compact(ctx, r["person"], False) for r in other.get("results", []) if not known & {e["value"] for e in r["person"].get("emailAddresses", [])}]
     return {"people": people[:max_results], **out}

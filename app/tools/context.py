@@ -16,3 +16,10 @@ class Context:
 
     def service(self, name: str):
         return google_api.build_service(name, self.credentials, self.api_root)
+
+    def link(self, kind: str, item_id: str, google_url: str) -> str:
+        """Where the person opens an item: in the sandbox its viewer (Google's pages know nothing
+        of sandbox items), else google_url."""
+        if self.api_root:
+            return f"{self.api_root.rstrip('/')}/_sandbox/open/{kind}/{item_id}"
+        return google_url

@@ -54,7 +54,5 @@ def docs_append(ctx: Context, document: FileRef, markdown: str) -> dict:
 
 
 def doc_link(ctx: Context, document_id: str) -> str:
-    # The Docs API answers without a link; in the sandbox, links lead to its viewer.
-    if ctx.api_root:
-        return f"{ctx.api_root.rstrip('/')}/_sandbox/open/file/{document_id}"
-    return f"https://docs.google.com/document/d/{document_id}/edit"
+    # The Docs API answers without a link, so it is built here.
+    return ctx.link("file", document_id, f"https://docs.google.com/document/d/{document_id}/edit")

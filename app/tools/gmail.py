@@ -460,6 +460,4 @@ def _local_time(internal_date: str, tz: str) -> str:
 
 
 def _thread_link(ctx: Context, thread_id: str) -> str:
-    if ctx.api_root:
-        return f"{ctx.api_root.rstrip('/')}/_sandbox/open/thread/{thread_id}"
-    return f"https://mail.google.com/mail/u/0/#all/{thread_id}"
+    return ctx.link("thread", thread_id, f"https://mail.google.com/mail/u/0/#all/{thread_id}")
