@@ -21,9 +21,9 @@ from app.agent.events import EventBus
 from app.agent.loop import advance
 from app.agent.tool_calls import INTERRUPTED, ToolCalls
 from app.models import Action, Run
+from app.tools import RECONNECT
 
 log = logging.getLogger(__name__)
-RECONNECT = "Google no longer accepts this connection. Reconnect Google to continue."
 RESTARTED = "The server restarted while this task was running."
 
 
