@@ -63,6 +63,7 @@ def test_page_loads_nothing_inline_or_remote_so_the_csp_holds(page):
 
 def test_first_load_is_under_100_kb(page):
     total = len(page.content) + sum(len(body) for body in _assets(page.content.decode()).values())
+    print(f"\nfirst load: {total} bytes in {1 + len(_assets(page.content.decode()))} responses")
     assert total < 100 * 1024, f"first load is {total} bytes"
 
 
