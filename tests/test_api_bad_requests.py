@@ -103,3 +103,16 @@ def test_deciding_an_action_already_decided_gets_409_naming_it(alice, fake_claud
     assert response.status_code == 409
     assert action_id in response.json()["error"] and settled in response.json()["error"]
     assert response.json()["action"] == {"id": action_id, "status": settled}
+
+
+def test_a_second_task_while_one_runs_in_the_conversation_is_a_409(alice, fake_claude):
+    from app.models import Conversation, Run
+
+    conversation = Conversation.objects.create(session_key=alice.client.session.session_key, title="Busy")
+    Run.objects.create(conversation=conversation, task="Long task", status=Run.Status.RUNNING, messages=[])
+
+    answer = alice.post({"task": "And another thing", "conversation_id": conversation.id})
+
+    assert answer.status_code == 409
+    assert "still running" in answer.json()["error"]
+    assert fake_claude.calls == 0

@@ -107,6 +107,10 @@ async def _conversation(session_key: str, conversation_id: str | None, task: str
     if conversation is None:
         raise InvalidRequest("conversation_id", "no such conversation in this session", 404)
     _check_account(conversation.account, account, "conversation_id")
+    # Two tasks running at once in one conversation would each miss what the other does.
+    if await conversation.runs.filter(status=Run.Status.RUNNING).aexists():
+        raise InvalidRequest("conversation_id", "a task is still running in this conversation; wait for it "
+                             "or start a new conversation", 409)
     return conversation, False
 
 
