@@ -15,10 +15,6 @@ class EventBus:
         self.subscribers: set[asyncio.Queue] = set()
         self.on_publish = on_publish  # e.g. the CLI printing steps as they happen
 
-    @property
-    def closed(self) -> bool:
-        return bool(self.history) and self.history[-1]["type"] in TERMINAL
-
     def publish(self, event_type: str, **data) -> None:
         event = {"type": event_type, **data}
         self.history.append(event)

@@ -17,7 +17,6 @@ from app.sandbox.routing import ApiError
 FOLDER = "application/vnd.google-apps.folder"
 DOC = "application/vnd.google-apps.document"
 SHEET = "application/vnd.google-apps.spreadsheet"
-GOOGLE_TYPES = {FOLDER, DOC, SHEET}
 PDF = "application/pdf"
 DOC_EXPORTS = {"text/plain": "text", "text/markdown": "markdown", "text/x-markdown": "markdown", "text/html": "html"}
 
