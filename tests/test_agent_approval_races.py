@@ -67,8 +67,8 @@ def test_second_card_approved_just_as_the_run_pauses_is_sent_too(alice, fake_cla
     answer = ToolCalls.answer
     first_done = threading.Event()
 
-    async def approval_lands_before_the_pause(self, uses):
-        results = await answer(self, uses)
+    async def approval_lands_before_the_pause(self, uses, **how):
+        results = await answer(self, uses, **how)
         if results is None and not first_done.is_set():
             # The first mail went, the second still looked pending: now the other card is approved.
             first_done.set()

@@ -15,16 +15,19 @@ from app.models import Action, Run
 async def advance(run: Run, calls: ToolCalls, bus: EventBus) -> None:
     """Drive the run until it ends its turn, hits the step limit, or waits for approval."""
     client = claude.client()
+    fresh = False  # the first turn may be one carried on after an approval or a restart
     while True:
         uses = _tool_uses(run.messages[-1])
         if uses:
-            results = await calls.answer(uses)
+            results = await calls.answer(uses, fresh=fresh)
             if results is None:
                 if await _pause(run, bus):
                     return
+                fresh = False
                 continue
+            # Saved with the next turn: until then the actions' rows hold these results, and a
+            # run cut off meanwhile answers the turn from them without running anything again.
             run.messages.append({"role": "user", "content": results})
-            await run.asave(update_fields=["messages", "updated"])
         if run.model_calls >= settings.AGENT_MAX_STEPS:
             await _finish(run, Run.Status.FAILED, step_limit_reply())
             return
@@ -35,6 +38,7 @@ async def advance(run: Run, calls: ToolCalls, bus: EventBus) -> None:
             await _finish(run, Run.Status.DONE, _text(run.messages[-1]) or "Done.")
             return
         await run.asave()
+        fresh = True
 
 
 def step_limit_reply() -> str:

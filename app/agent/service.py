@@ -90,9 +90,9 @@ async def _continue(session_key: str, ctx, run_id: str, *, from_status: str) -> 
 
 
 async def _run_to_pause(run: Run, ctx, session_key: str) -> Run:
+    """The run once it has ended or paused: the very object its task drove, so it is up to date."""
     registry.start(run, ctx, session_key)
     await registry.wait(run.id)
-    await run.arefresh_from_db()
     return run
 
 

@@ -31,16 +31,21 @@ class ToolCalls:
         self.run, self.ctx, self.bus = run, ctx, bus
         self.reconnect_required = False
 
-    async def answer(self, uses: list[dict]) -> list[dict] | None:
-        """tool_result blocks for these tool_use blocks, or None while some wait for approval."""
-        recorded = await self._recorded(uses)
+    async def answer(self, uses: list[dict], fresh: bool = False) -> list[dict] | None:
+        """tool_result blocks for these tool_use blocks, or None while some wait for approval.
+
+        `fresh`: the model asked for them just now, so none is recorded yet (a turn
+        carried on after an approval or a restart may have some).
+        """
+        recorded = {} if fresh else await self._recorded(uses)
         actions = [recorded.get(use["id"]) or await self._record(use) for use in uses]
         while runnable := [a for a in actions if a.status == Action.Status.APPROVED and a.started is None]:
             await asyncio.gather(*(self._execute(action) for action in runnable))
-            # The person may have decided on other actions of this turn meanwhile (another card,
-            # another tab): go by what is recorded now, not by what was read before running.
-            recorded = await self._recorded(uses)
-            actions = [recorded[use["id"]] for use in uses]
+            if any(a.status == Action.Status.PENDING for a in actions):
+                # The person may have decided on the pending ones meanwhile (another card, another
+                # tab): go by what is recorded now. Nothing else can change an action's status.
+                recorded = await self._recorded(uses)
+                actions = [recorded[use["id"]] for use in uses]
         if any(a.status == Action.Status.PENDING for a in actions):
             return None
         return [tool_result(action) for action in actions]
