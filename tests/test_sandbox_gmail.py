@@ -48,6 +48,7 @@ def test_list_pages_through_results_newest_first(gmail):
         ("newer_than:1d subject:lunch", ["Lunch?"]),
         ("from:sam OR from:github", ["[acme/web] Pull request #212 merged", "Re: Dinner on Friday?"]),
         ("{from:sam from:github}", ["[acme/web] Pull request #212 merged", "Re: Dinner on Friday?"]),
+        ("filename:pdf -{from:alice from:cloudhost}", ["Contract renewal 2025"]),  # neither of them
         ("subject:lunch OR subject:payslip is:unread", ["Lunch?"]),
     ],
 )

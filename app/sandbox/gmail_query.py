@@ -6,7 +6,7 @@ newer_than:/older_than: (d, m, y, h) after:/before: (YYYY/MM/DD or epoch
 seconds), category:primary/social/promotions/updates/forums, op:(several words),
 "quoted phrases", plain words (matched in subject, body and sender) and a
 leading "-" to negate any term. Terms are ANDed, as in Gmail; "a OR b" and
-"{a b}" match either.
+"{a b}" match either, "-{a b}" neither.
 """
 import re
 import time
@@ -61,8 +61,11 @@ def parse(query: str) -> list[list[Term]]:
 
 
 def _groups(negate: bool, op: str, value: str) -> list[list[Term]]:
-    if value.startswith("{"):  # {a b}: any of them
-        return [[term for group in parse(value[1:-1]) for term in group]]
+    if value.startswith("{"):  # {a b}: any of them; -{a b}: none of them
+        inner = [term for group in parse(value[1:-1]) for term in group]
+        if negate:
+            return [[Term(not term.negate, term.op, term.value)] for term in inner]
+        return [inner]
     if value.startswith("("):  # subject:(q3 report): each word in the subject
         return [[Term(negate, op, word.lower())] for word in value[1:-1].split()] or [[Term(negate, op, "")]]
     return [[Term(negate, op, value.strip('"').lower())]]
