@@ -106,6 +106,52 @@ def test_series_expands_into_instances_that_point_back(calendar):
     assert items[1]["id"] == f"{series['id']}_20300306T070000Z"
 
 
+def starts(calendar, recurrence: list[str], first: str, until: str) -> list[str]:
+    """The local start times of a new series' instances, as singleEvents=true lists them."""
+    calendar.events().insert(calendarId="primary", body=timed(
+        f"{first}T08:00:00", f"{first}T08:30:00", recurrence=recurrence, summary="Series")).execute()
+    items = calendar.events().list(calendarId="primary", timeMin=f"{first}T00:00:00Z", timeMax=f"{until}T00:00:00Z",
+                                   singleEvents=True, orderBy="startTime", q="series").execute()["items"]
+    return [i["start"]["dateTime"] for i in items]
+
+
+def test_monthly_series_on_the_second_tuesday_keeps_its_local_time_across_dst(calendar):
+    assert starts(calendar, ["RRULE:FREQ=MONTHLY;BYDAY=2TU;COUNT=3"], "2030-03-12", "2030-12-31") == [
+        "2030-03-12T08:00:00+01:00", "2030-04-09T08:00:00+02:00", "2030-05-14T08:00:00+02:00"]
+
+
+def test_monthly_series_on_the_31st_skips_shorter_months(calendar):
+    assert [s[:10] for s in starts(calendar, ["RRULE:FREQ=MONTHLY;COUNT=3"], "2030-01-31", "2030-12-31")] == [
+        "2030-01-31", "2030-03-31", "2030-05-31"]
+
+
+def test_monthly_series_on_the_last_friday(calendar):
+    assert [s[:10] for s in starts(calendar, ["RRULE:FREQ=MONTHLY;BYDAY=-1FR;COUNT=3"], "2030-03-29", "2030-12-31")] == [
+        "2030-03-29", "2030-04-26", "2030-05-31"]
+
+
+def test_monthly_series_on_the_last_day_until_a_date(calendar):
+    assert [s[:10] for s in starts(calendar, ["RRULE:FREQ=MONTHLY;BYMONTHDAY=-1;UNTIL=20300701T000000Z"], "2030-04-30",
+                                   "2030-12-31")] == ["2030-04-30", "2030-05-31", "2030-06-30"]
+
+
+def test_yearly_series_repeats_on_the_same_date(calendar):
+    assert [s[:10] for s in starts(calendar, ["RRULE:FREQ=YEARLY;INTERVAL=2"], "2030-03-04", "2034-12-31")] == [
+        "2030-03-04", "2032-03-04", "2034-03-04"]
+
+
+@pytest.mark.parametrize("rule", ["FREQ=MONTHLY;BYMONTHDAY=32", "FREQ=MONTHLY;BYDAY=0TU", "FREQ=HOURLY", "FREQ=YEARLY;BYMONTH=13"])
+def test_a_rule_google_refuses_gets_a_400(calendar, rule):
+    with pytest.raises(HttpError) as caught:
+        calendar.events().insert(calendarId="primary", body=timed(
+            "2030-03-04T08:00:00", "2030-03-04T08:30:00", recurrence=[f"RRULE:{rule}"])).execute()
+    assert caught.value.status_code == 400
+
+
+def test_a_rule_that_never_matches_lists_nothing(calendar):
+    assert starts(calendar, ["RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"], "2030-02-01", "2031-12-31") == []
+
+
 def test_exdate_removes_an_occurrence(calendar):
     calendar.events().insert(calendarId="primary", body=timed(
         "2030-03-04T08:00:00", "2030-03-04T08:30:00", recurrence=["RRULE:FREQ=DAILY;COUNT=3", "EXDATE;TZID=Europe/Paris:20300305T080000"],
