@@ -28,9 +28,9 @@ def test_page_sets_the_csrf_cookie_the_api_needs(page):
     assert page.cookies["csrftoken"].value
 
 
-def test_sandbox_header_says_demo_data(page):
+def test_sandbox_header_says_it_is_not_a_real_google_account(page):
     html = page.content.decode()
-    assert "Sandbox workspace — demo data" in html
+    assert "Sandbox workspace — not a real Google account" in html
     assert "Connected as" in html and "Disconnect" in html
 
 

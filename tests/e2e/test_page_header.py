@@ -7,7 +7,7 @@ from tests.live_app import LiveApp
 
 def test_sandbox_workspace_is_announced_as_demo_data(page):
     page.goto(page.app_url)
-    expect(page.get_by_text("Sandbox workspace — demo data")).to_be_visible()
+    expect(page.get_by_text("Sandbox workspace — not a real Google account")).to_be_visible()
     expect(page.get_by_text("Connected as")).to_contain_text("alex@acme.example")
     expect(page.get_by_role("button", name="Disconnect")).to_be_visible()
     expect(page.locator("#no-api-key")).to_have_count(0)
