@@ -1,7 +1,14 @@
 """Every Gmail change the agent makes is visible in the mailbox afterwards."""
-import pytest
+import base64
+import io
+import os
+from email import message_from_bytes
+from email.policy import default
 
-from app.tools import invoke
+import pytest
+from googleapiclient.http import MediaIoBaseUpload
+
+from app.tools import gmail, invoke
 from app.tools.context import Context
 from app.tools.registry import ToolError
 from tests.gmail_helpers import sandbox_message
@@ -103,6 +110,45 @@ def test_drive_files_are_attached_with_their_type_and_name(ctx, sandbox):
         ("Invoice 2026-031.pdf", "application/pdf"),
         ("Q3 planning notes.pdf", "application/pdf"),
     ]
+
+
+def test_a_large_drive_file_goes_out_whole_through_gmails_upload_endpoint(ctx, sandbox):
+    data = os.urandom(8 * 2**20)  # far past what Google takes as a `raw` JSON field
+    drive = ctx.service("drive")
+    upload = MediaIoBaseUpload(io.BytesIO(data), mimetype="application/octet-stream")
+    file = drive.files().create(body={"name": "site-photos.zip"}, media_body=upload, fields="id").execute()
+
+    sent = invoke("gmail_send", ctx, {"to": ["bob@acme.example"], "subject": "Photos", "body": "All of them.",
+                                      "attachments": [{"drive_file_id": file["id"]}]})
+
+    parsed = message_from_bytes(sandbox_message_bytes(ctx, sent["id"]), policy=default)
+    attachment = next(parsed.iter_attachments())
+    assert attachment.get_filename() == "site-photos.zip" and attachment.get_content() == data
+    assert any(r["path"] == "/upload/gmail/v1/users/me/messages/send" for r in sandbox.http_requests())
+
+
+def test_a_draft_with_a_large_file_is_saved_whole(ctx, sandbox):
+    drive = ctx.service("drive")
+    upload = MediaIoBaseUpload(io.BytesIO(os.urandom(6 * 2**20)), mimetype="application/octet-stream")
+    file = drive.files().create(body={"name": "scan.tiff"}, media_body=upload, fields="id").execute()
+
+    draft = invoke("gmail_create_draft", ctx, {"to": ["bob@acme.example"], "subject": "Scan", "body": "Attached.",
+                                               "attachments": [{"drive_file_id": file["id"]}]})
+
+    read = invoke("gmail_read", ctx, {"message_id": draft["id"]})["messages"][0]
+    assert read["attachments"][0]["size"] == 6 * 2**20
+
+
+def test_an_email_over_gmails_size_limit_is_refused_before_sending(ctx, sandbox, monkeypatch):
+    monkeypatch.setattr(gmail, "MAX_MESSAGE_BYTES", 10_000)  # stands in for 35 MB
+    with pytest.raises(ToolError, match="Gmail takes up to 35 MB.*Drive links"):
+        invoke("gmail_send", ctx, {"to": ["bob@acme.example"], "subject": "Big", "body": "x" * 20_000})
+    assert not any("/messages/send" in r["path"] for r in sandbox.http_requests())
+
+
+def sandbox_message_bytes(ctx, message_id: str) -> bytes:
+    raw = ctx.service("gmail").users().messages().get(userId="me", id=message_id, format="raw").execute()["raw"]
+    return base64.urlsafe_b64decode(raw)
 
 
 @pytest.mark.parametrize("label", ["TRASH", "spam", "Draft", "SENT"])

@@ -39,10 +39,10 @@ from app.sandbox.drive_media import (
     apply_fields,
     csv_to_rows,
     export,
-    parse_upload,
     readable_text,
 )
 from app.sandbox.routing import ApiError, Response, Router
+from app.sandbox.uploads import parse_upload
 from app.scopes import DRIVE, G
 
 router = Router("drive")

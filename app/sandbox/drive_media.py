@@ -1,15 +1,10 @@
 """Drive's bytes: upload bodies in, exports and field masks out.
 
-A one-request upload is either plain bytes (uploadType=media) or
-multipart/related with a JSON metadata part then the media part
-(uploadType=multipart), the shape google-api-python-client sends; the `email`
-package parses it. Resumable sessions are kept by the Drive state.
+One-request uploads are parsed by app.sandbox.uploads; resumable sessions
+are kept by the Drive state.
 """
 import csv
 import io
-import json
-from email.parser import BytesParser
-from email.policy import HTTP
 
 from app.sandbox import partial_response
 from app.sandbox.routing import ApiError
@@ -19,27 +14,6 @@ DOC = "application/vnd.google-apps.document"
 SHEET = "application/vnd.google-apps.spreadsheet"
 PDF = "application/pdf"
 DOC_EXPORTS = {"text/plain": "text", "text/markdown": "markdown", "text/x-markdown": "markdown", "text/html": "html"}
-
-
-def parse_upload(request) -> tuple[dict, bytes | None, str | None]:
-    """(metadata, media bytes, media type) from an upload request; media is None without one."""
-    kind = request.arg("uploadType", "")
-    content_type = request.headers.get("content-type", "application/octet-stream")
-    if kind == "media":
-        return {}, request.body, content_type.split(";")[0].strip()
-    if kind != "multipart":
-        raise ApiError(400, f"The sandbox accepts uploadType=media or multipart, not {kind!r}.", "badContent")
-    if not content_type.startswith("multipart/related"):
-        raise ApiError(400, "A multipart upload must be multipart/related.", "badContent")
-    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + request.body)
-    parts = list(message.iter_parts())
-    if len(parts) != 2:
-        raise ApiError(400, "A multipart upload has a metadata part and a media part.", "badContent")
-    try:
-        metadata = json.loads(parts[0].get_payload(decode=True) or b"{}")
-    except ValueError:
-        raise ApiError(400, "The metadata part is not JSON.", "parseError") from None
-    return metadata, parts[1].get_payload(decode=True) or b"", parts[1].get_content_type()
 
 
 def export(file: dict, mime_type: str) -> bytes:

@@ -25,6 +25,7 @@ from app.tools.registry import TEXT_LIMIT, ToolError, clip, tool
 from app.tools.timezone import user_timezone
 
 LIST_PAGE = 500  # Gmail's largest page of ids
+MAX_MESSAGE_BYTES = 36_700_160  # the upload endpoint's limit (35 MB), attachments and encoding included
 # Headers and file names only: a full message without body data costs a fraction of it.
 SUMMARY_FIELDS = "id,threadId,labelIds,snippet,internalDate,payload(headers,filename,parts(filename,parts(filename,parts(filename))))"
 SYSTEM_LABELS = {"INBOX", "SENT", "TRASH", "UNREAD", "STARRED", "IMPORTANT", "DRAFT", "SPAM"}
@@ -171,7 +172,7 @@ def gmail_send(ctx: Context, **message) -> dict:
     """Send an email (a reply stays in its thread). Attach Drive files or files of other emails."""
     gmail = ctx.service("gmail")
     raw, thread, subject, recipients = _compose(ctx, gmail, message, needs_recipient=True)
-    sent = google_api.execute(gmail.users().messages().send(userId="me", body={"raw": raw, **thread}))
+    sent = google_api.execute(gmail.users().messages().send(userId="me", body=thread or None, media_body=_upload(raw)))
     return {
         "id": sent["id"],
         "thread": sent["threadId"],
@@ -186,7 +187,8 @@ def gmail_create_draft(ctx: Context, **message) -> dict:
     """Save an email as a draft without sending it (same inputs as gmail_send)."""
     gmail = ctx.service("gmail")
     raw, thread, subject, recipients = _compose(ctx, gmail, message, needs_recipient=False)
-    draft = google_api.execute(gmail.users().drafts().create(userId="me", body={"message": {"raw": raw, **thread}}))
+    body = {"message": thread} if thread else None
+    draft = google_api.execute(gmail.users().drafts().create(userId="me", body=body, media_body=_upload(raw)))
     saved = draft["message"]
     return {
         "draft_id": draft["id"],
@@ -197,7 +199,16 @@ def gmail_create_draft(ctx: Context, **message) -> dict:
     }
 
 
-def _compose(ctx: Context, gmail, args: dict, needs_recipient: bool) -> tuple[str, dict, str, list[str]]:
+def _upload(raw: bytes) -> MediaIoBaseUpload:
+    """The message as a media upload: a `raw` field in JSON fails once attachments pass a few MB,
+    while Gmail's upload endpoint takes messages up to 35 MB."""
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise ToolError(f"The email with its attachments is {len(raw) / 2**20:.0f} MB; Gmail takes up to 35 MB. "
+                        "Share large files as Drive links instead.")
+    return MediaIoBaseUpload(io.BytesIO(raw), mimetype="message/rfc822")
+
+
+def _compose(ctx: Context, gmail, args: dict, needs_recipient: bool) -> tuple[bytes, dict, str, list[str]]:
     """The raw message, its thread (for replies), subject and recipients."""
     parent = _parent(gmail, args["reply_to_message_id"]) if args["reply_to_message_id"] else None
     if parent and not args["to"]:  # not reviewed beforehand (a direct call): work the recipients out now
@@ -215,7 +226,7 @@ def _compose(ctx: Context, gmail, args: dict, needs_recipient: bool) -> tuple[st
         reply=parent and parent.reply,
     )
     thread = {"threadId": parent.thread_id} if parent else {}
-    return mime.b64url(message.as_bytes()), thread, str(message["Subject"]), args["to"] + args["cc"] + args["bcc"]
+    return message.as_bytes(), thread, str(message["Subject"]), args["to"] + args["cc"] + args["bcc"]
 
 
 def _check_recipients(args: dict, needs_recipient: bool) -> None:
