@@ -4,6 +4,7 @@ Each function returns once the run has finished or paused for approval. Every
 lookup is scoped to the caller's session, so another session's conversation
 or action is indistinguishable from one that does not exist.
 """
+import asyncio
 import logging
 import threading
 
@@ -38,14 +39,13 @@ async def start_task(*, session_key: str, ctx, task: str, conversation_id: str |
         raise InvalidRequest("run_id", "already used; send a new id for each task", 409)
     conversation, is_new = await _conversation(session_key, conversation_id, task, email or "")
     first_message = await _task_prompt(conversation, is_new, ctx, task, extra or {}, email)
-    try:
-        run = await Run.objects.acreate(id=run_id or new_id(), conversation=conversation, task=task,
-                                        messages=[{"role": "user", "content": first_message}])
-    except IntegrityError:  # the same id sent twice at once
-        raise InvalidRequest("run_id", "already used; send a new id for each task", 409) from None
     if not is_new:  # a new conversation's "updated" is already now
         await Conversation.objects.filter(id=conversation.id).aupdate(updated=timezone.now())
-    return await _run_to_pause(run, ctx, session_key)
+    new_run = Run(id=run_id or new_id(), conversation=conversation, task=task,
+                  messages=[{"role": "user", "content": first_message}])
+    run = await asyncio.shield(_record_and_start(new_run, ctx, session_key))
+    await registry.wait(run.id)
+    return run
 
 
 async def decide(*, session_key: str, ctx, approve: list[str], reject: list[str], reason: str = "",
@@ -81,18 +81,30 @@ async def recover_once() -> None:
 
 
 async def _continue(session_key: str, ctx, run_id: str, *, from_status: str) -> Run:
-    # Claim the run so that two concurrent requests do not drive it twice.
-    claimed = await Run.objects.filter(id=run_id, status=from_status).aupdate(status=Run.Status.RUNNING, error="")
-    if claimed:
-        return await _run_to_pause(await Run.objects.aget(id=run_id), ctx, session_key)
-    await registry.wait(run_id)  # someone else is driving it: share their outcome
-    return await Run.objects.aget(id=run_id)
+    run = await asyncio.shield(_claim_and_start(run_id, from_status, ctx, session_key))
+    await registry.wait(run_id)  # when someone else is driving it, their outcome is ours too
+    # The run once it has ended or paused: the very object its task drove, so it is up to date.
+    return run or await Run.objects.aget(id=run_id)
 
 
-async def _run_to_pause(run: Run, ctx, session_key: str) -> Run:
-    """The run once it has ended or paused: the very object its task drove, so it is up to date."""
+# Recording or claiming a run and starting its task happen in a task of their own (shielded):
+# a client that disconnects in between must not leave a run that nothing drives.
+async def _record_and_start(run: Run, ctx, session_key: str) -> Run:
+    try:
+        await run.asave(force_insert=True)
+    except IntegrityError:  # the same id sent twice at once
+        raise InvalidRequest("run_id", "already used; send a new id for each task", 409) from None
     registry.start(run, ctx, session_key)
-    await registry.wait(run.id)
+    return run
+
+
+async def _claim_and_start(run_id: str, from_status: str, ctx, session_key: str) -> Run | None:
+    """The run, started; None when another request claimed it first (two must not drive it at once)."""
+    claimed = await Run.objects.filter(id=run_id, status=from_status).aupdate(status=Run.Status.RUNNING, error="")
+    if not claimed:
+        return None
+    run = await Run.objects.aget(id=run_id)
+    registry.start(run, ctx, session_key)
     return run
 
 
