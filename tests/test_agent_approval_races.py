@@ -84,3 +84,25 @@ def test_second_card_approved_just_as_the_run_pauses_is_sent_too(alice, fake_cla
     assert [a["status"] for a in body["actions"]] == ["done", "done"]
     assert sends(sandbox) == 2
     assert Run.objects.get(id=run_id).status == "done"
+
+
+def test_last_card_approved_in_another_tab_as_the_run_pauses_gives_both_tabs_the_outcome(alice, fake_claude, sandbox,
+                                                                                         monkeypatch):
+    run_id, first, second = two_cards(alice, fake_claude)
+    original = Run.asave
+    other_tab = {}
+
+    async def pause_then_other_tab_approves(self, *args, **kwargs):
+        await original(self, *args, **kwargs)
+        if self.status == "needs_approval" and kwargs.get("update_fields") and not other_tab:
+            # The run has just recorded its pause; the other card's approval takes the run up at once.
+            other_tab["status"] = await asyncio.to_thread(approve_in_another_tab, alice, second)
+
+    monkeypatch.setattr(Run, "asave", pause_then_other_tab_approves)
+
+    body = alice.approve(first)
+
+    assert other_tab["status"] == 200
+    assert body["status"] == "done" and body["reply"] == "Both sent."
+    assert [a["status"] for a in body["actions"]] == ["done", "done"]
+    assert sends(sandbox) == 2

@@ -83,9 +83,10 @@ async def _pause(run: Run, bus: EventBus) -> bool:
     pending = [a async for a in run.actions.filter(status=Action.Status.PENDING)]
     if not pending:
         running = Run.objects.filter(id=run.id, status=Run.Status.NEEDS_APPROVAL)
-        if await running.aupdate(status=Run.Status.RUNNING):
-            run.status = Run.Status.RUNNING
-            return False
+        taken_back = await running.aupdate(status=Run.Status.RUNNING)
+        run.status = Run.Status.RUNNING
+        # Not taken back: the request that approved the last card took the run up and drives it now.
+        return not taken_back
     bus.publish("waiting_for_approval", **waiting(pending))
     return True
 

@@ -107,7 +107,7 @@ async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
     except Exception:
         log.exception("Run %s crashed", run.id)
         await _stop(run, Run.Status.FAILED, "Something went wrong on our side; the error was logged.")
-    if run.status != Run.Status.NEEDS_APPROVAL:
+    if run.status not in (Run.Status.NEEDS_APPROVAL, Run.Status.RUNNING):  # running: another task took it up
         bus.publish("run_finished", status=run.status, reply=run.reply, error=run.error)
     if calls.reconnect_required or ctx.credentials.token != token:
         await _keep_session_in_step(session_key, ctx, calls.reconnect_required)

@@ -43,9 +43,7 @@ async def start_task(*, session_key: str, ctx, task: str, conversation_id: str |
         await Conversation.objects.filter(id=conversation.id).aupdate(updated=timezone.now())
     new_run = Run(id=run_id or new_id(), conversation=conversation, task=task,
                   messages=[{"role": "user", "content": first_message}])
-    run = await asyncio.shield(_record_and_start(new_run, ctx, session_key))
-    await registry.wait(run.id)
-    return run
+    return await _outcome(await asyncio.shield(_record_and_start(new_run, ctx, session_key)))
 
 
 async def decide(*, session_key: str, ctx, approve: list[str], reject: list[str], reason: str = "",
@@ -82,9 +80,20 @@ async def recover_once() -> None:
 
 async def _continue(session_key: str, ctx, run_id: str, *, from_status: str) -> Run:
     run = await asyncio.shield(_claim_and_start(run_id, from_status, ctx, session_key))
-    await registry.wait(run_id)  # when someone else is driving it, their outcome is ours too
-    # The run once it has ended or paused: the very object its task drove, so it is up to date.
-    return run or await Run.objects.aget(id=run_id)
+    if run is None:  # someone else is driving it: their outcome is ours too
+        await registry.wait(run_id)
+        return await Run.objects.aget(id=run_id)
+    return await _outcome(run)
+
+
+async def _outcome(run: Run) -> Run:
+    """The run once it has ended or paused: the very object its task drove, so it is up to date,
+    unless another request took the run up from that task (an approval landing as it paused)."""
+    await registry.wait(run.id)
+    if run.status != Run.Status.RUNNING:
+        return run
+    await registry.wait(run.id)
+    return await Run.objects.aget(id=run.id)
 
 
 # Recording or claiming a run and starting its task happen in a task of their own (shielded):
