@@ -1,7 +1,7 @@
 """Every bad request gets a small JSON error naming what is wrong; none gives a 500."""
 import pytest
 
-from tests.agent_fixtures import Person
+from tests.agent_fixtures import Person, sends
 from tests.fake_claude import text, tool_use
 
 
@@ -116,3 +116,21 @@ def test_a_second_task_while_one_runs_in_the_conversation_is_a_409(alice, fake_c
     assert answer.status_code == 409
     assert "still running" in answer.json()["error"]
     assert fake_claude.calls == 0
+
+
+@pytest.mark.parametrize("ended", ["done", "failed"])
+def test_approving_a_card_of_a_task_that_has_ended_is_a_409_and_runs_nothing(alice, fake_claude, sandbox, ended):
+    from app.models import Action, Conversation, Run
+
+    conversation = Conversation.objects.create(session_key=alice.client.session.session_key, title="Old")
+    run = Run.objects.create(conversation=conversation, task="Mail Bob", status=ended, messages=[])
+    card = Action.objects.create(run=run, tool_use_id="toolu_1", tool="gmail_send", effect="outbound",
+                                 status=Action.Status.PENDING,
+                                 input={"to": ["bob@acme.example"], "subject": "Hi", "body": "Hello"})
+
+    answer = alice.post({"approve": [card.id]})
+
+    assert answer.status_code == 409
+    assert "has ended" in answer.json()["error"]
+    card.refresh_from_db()
+    assert card.status == "pending" and sends(sandbox) == 0

@@ -158,12 +158,11 @@ async def _run_of_actions(session_key: str, approve: list[str], reject: list[str
     ids = set(approve) | set(reject)
     if set(approve) & set(reject):
         raise InvalidRequest("approve", "an action cannot be both approved and rejected")
-    found = {
-        action_id: (run_id, status)
-        async for action_id, run_id, status in Action.objects.filter(
-            id__in=ids, run__conversation__session_key=session_key
-        ).values_list("id", "run_id", "status")
-    }
+    found, run_statuses = {}, {}
+    async for action_id, run_id, status, run_status in Action.objects.filter(
+        id__in=ids, run__conversation__session_key=session_key
+    ).values_list("id", "run_id", "status", "run__status"):
+        found[action_id], run_statuses[run_id] = (run_id, status), run_status
     for field, wanted in (("approve", approve), ("reject", reject)):
         unknown = [action_id for action_id in wanted if action_id not in found]
         if unknown:
@@ -173,7 +172,12 @@ async def _run_of_actions(session_key: str, approve: list[str], reject: list[str
             raise _already_decided(field, settled[0], found[settled[0]][1])
     if len({run_id for run_id, _ in found.values()}) != 1:
         raise InvalidRequest("approve", "all actions decided in one request must belong to the same task")
-    return next(iter(found.values()))[0]
+    run_id = next(iter(found.values()))[0]
+    if run_statuses[run_id] in (Run.Status.DONE, Run.Status.FAILED):
+        # Nothing would carry its actions out: approving must not look as if it did.
+        raise InvalidRequest("approve" if approve else "reject", "this task has ended, so its actions can no "
+                             "longer run; ask for them again in a new task", 409)
+    return run_id
 
 
 async def _overruled(approve: list[str], reject: list[str]) -> InvalidRequest | None:
