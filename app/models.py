@@ -5,9 +5,12 @@ tool call the model asked for is an Action, recorded before it runs and
 updated after. No OAuth token is ever stored here: credentials live only in
 the (encrypted) session.
 """
+import re
 import uuid
 
 from django.db import models
+
+ID = re.compile(r"[0-9a-f]{32}")  # what new_id makes: anything else names nothing, unasked
 
 
 def new_id() -> str:

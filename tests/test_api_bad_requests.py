@@ -134,3 +134,13 @@ def test_approving_a_card_of_a_task_that_has_ended_is_a_409_and_runs_nothing(ali
     assert "has ended" in answer.json()["error"]
     card.refresh_from_db()
     assert card.status == "pending" and sends(sandbox) == 0
+
+
+@pytest.mark.parametrize("bad_id", ["%00", "x" * 32, "ABCDEF0123456789ABCDEF0123456789", "1" * 33])
+def test_a_conversation_id_that_cannot_be_one_is_a_404_without_a_database_look_up(alice, bad_id,
+                                                                                django_assert_num_queries):
+    with django_assert_num_queries(0):  # a NUL would make PostgreSQL fail the query
+        response = alice.get(f"/conversations/{bad_id}")
+
+    assert response.status_code == 404
+    assert "no such conversation" in response.json()["error"]

@@ -8,7 +8,7 @@ from django.middleware.csrf import get_token
 from django.views import View
 
 from app.agent.payload import run_json
-from app.models import Action, Conversation
+from app.models import ID, Action, Conversation
 from app.views.errors import JsonMethodNotAllowed
 
 LIST_LIMIT = 50
@@ -33,7 +33,8 @@ class ConversationDetailView(JsonMethodNotAllowed, View):
     async def get(self, request, conversation_id: str):
         get_token(request)
         session_key = request.session.session_key or "-"
-        conversation = await Conversation.objects.filter(id=conversation_id, session_key=session_key).afirst()
+        mine = Conversation.objects.filter(id=conversation_id, session_key=session_key)
+        conversation = await mine.afirst() if ID.fullmatch(conversation_id) else None
         if conversation is None:
             return JsonResponse({"error": "conversation_id: no such conversation in this session"}, status=404)
         actions: dict[str, list[Action]] = {}

@@ -12,7 +12,6 @@ approval, a paused run's stream likewise waits for the leg the decision starts.
 """
 import asyncio
 import json
-import re
 from datetime import timedelta
 
 from django.http import JsonResponse, StreamingHttpResponse
@@ -21,10 +20,9 @@ from django.views import View
 
 from app.agent.replay import events_from_db
 from app.agent.runs import registry
-from app.models import Run
+from app.models import ID, Run
 from app.views.errors import JsonMethodNotAllowed
 
-RUN_ID = re.compile(r"[0-9a-f]{32}")
 STARTING = timedelta(seconds=10)  # from the page's POST /get_response to its run starting: checks, time zone, prompt
 
 
@@ -33,7 +31,7 @@ class RunEventsView(JsonMethodNotAllowed, View):
 
     async def get(self, request, run_id: str):
         session_key = request.session.session_key
-        wanted = session_key and RUN_ID.fullmatch(run_id)
+        wanted = session_key and ID.fullmatch(run_id)
         run = await _run_once_started(run_id, session_key, request.GET.get("next") == "1") if wanted else None
         if run is None or run.conversation.session_key != session_key:
             return JsonResponse({"error": "run_id: no such run in this session"}, status=404)
