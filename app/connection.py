@@ -107,6 +107,17 @@ def save_refreshed(session_key: str, credentials) -> bool:
     return True
 
 
+def forget_refused(session_key: str, credentials, notice: str) -> bool:
+    """After a run Google refused this grant in: drop it, unless the person connected again meanwhile."""
+    session = SessionStore(session_key=session_key)
+    grant = _grant(session)
+    if grant is None or grant.get("refresh_token") != credentials.refresh_token:
+        return False
+    forget(session, notice)
+    session.save()
+    return True
+
+
 def forget(session, notice: str | None = None) -> None:
     session.pop(GRANT, None)
     session.pop(PROFILE, None)

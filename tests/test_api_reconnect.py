@@ -34,3 +34,16 @@ def test_the_page_offers_connect_google_with_the_explanation(alice, google, fake
 
     assert "Connect Google" in page
     assert "no longer accepts this connection" in page
+
+
+def test_a_grant_connected_again_during_the_run_is_kept_when_the_old_one_is_refused(alice, google):
+    connect(alice, google)
+    session = alice.client.session
+    old = connection.load_credentials(session)
+    connect(alice, google)  # the person reconnects in another tab while a run still holds the old grant
+    new = connection.load_credentials(alice.client.session)
+
+    assert connection.forget_refused(alice.client.session.session_key, old, "Reconnect Google") is False
+    assert connection.status(alice.client.session)["connected"] is True
+    assert connection.forget_refused(alice.client.session.session_key, new, "Reconnect Google") is True
+    assert connection.status(alice.client.session)["connected"] is False

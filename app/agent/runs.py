@@ -11,7 +11,6 @@ import logging
 import threading
 
 from asgiref.sync import sync_to_async
-from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Q
 from django.utils import timezone
 
@@ -110,7 +109,10 @@ async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
     if run.status not in (Run.Status.NEEDS_APPROVAL, Run.Status.RUNNING):  # running: another task took it up
         bus.publish("run_finished", status=run.status, reply=run.reply, error=run.error)
     if calls.reconnect_required or ctx.credentials.token != token:
-        await _keep_session_in_step(session_key, ctx, calls.reconnect_required)
+        try:
+            await _keep_session_in_step(session_key, ctx, calls.reconnect_required)
+        except Exception:  # e.g. the session was deleted by a logout meanwhile: the run's outcome stands
+            log.exception("Could not update the session after run %s", run.id)
 
 
 async def _stop(run: Run, status: str, error: str) -> None:
@@ -122,9 +124,7 @@ async def _stop(run: Run, status: str, error: str) -> None:
 def _keep_session_in_step(session_key: str, ctx, reconnect_required: bool) -> None:
     """Store a token google-auth refreshed during the run, or drop a grant Google refused."""
     if reconnect_required:
-        session = SessionStore(session_key=session_key)
-        connection.forget(session, RECONNECT)
-        session.save()
+        connection.forget_refused(session_key, ctx.credentials, RECONNECT)
     elif ctx.credentials.token:
         connection.save_refreshed(session_key, ctx.credentials)
 
