@@ -104,6 +104,25 @@ def test_moving_an_event_keeps_its_length(ctx, sandbox):
     assert stored_event(sandbox, created["event"]["id"])["sequence"] == 1
 
 
+def test_a_timed_event_becomes_an_all_day_one(ctx, sandbox):
+    created = invoke("calendar_create_event", ctx, {"title": "Offsite", "start": "2030-03-05T09:00", "minutes": 60})
+
+    invoke("calendar_update_event", ctx, {"event_id": created["event"]["id"], "start": "2030-03-05", "end": "2030-03-06"})
+
+    event = stored_event(sandbox, created["event"]["id"])
+    assert event["start"] == {"date": "2030-03-05"} and event["end"] == {"date": "2030-03-06"}
+
+
+def test_an_all_day_event_becomes_a_timed_one(ctx, sandbox):
+    created = invoke("calendar_create_event", ctx, {"title": "Offsite", "start": "2030-03-05"})
+
+    moved = invoke("calendar_update_event", ctx, {"event_id": created["event"]["id"], "start": "2030-03-05T10:00",
+                                                 "end": "2030-03-05T12:00"})
+
+    assert (moved["event"]["start"], moved["event"]["end"]) == ("2030-03-05T10:00+01:00", "2030-03-05T12:00+01:00")
+    assert "date" not in stored_event(sandbox, created["event"]["id"])["start"]
+
+
 def test_adding_a_guest_invites_only_that_change_and_keeps_others(ctx, sandbox):
     created = invoke("calendar_create_event", ctx, {"title": "Review", "start": "2030-03-05T15:00", "attendees": ["alice@acme.example"]})
 

@@ -238,3 +238,16 @@ def test_all_day_series_needs_no_time_zone(calendar):
 
 def test_event_listing_answers_only_the_fields_asked_for(calendar):
     assert calendar.events().list(calendarId="primary", maxResults=1, fields="timeZone").execute() == {"timeZone": "Europe/Paris"}
+
+
+def test_patch_merges_into_an_edge_and_null_clears_a_field_as_google_does(calendar):
+    event = calendar.events().insert(calendarId="primary", body=timed("2030-03-04T08:00:00", "2030-03-04T08:30:00")).execute()
+    all_day = {"start": {"date": "2030-03-04"}, "end": {"date": "2030-03-05"}}
+
+    with pytest.raises(HttpError) as caught:  # the old dateTime stays beside the new date
+        calendar.events().patch(calendarId="primary", eventId=event["id"], body=all_day).execute()
+    assert caught.value.status_code == 400
+
+    cleared = {edge: {**value, "dateTime": None, "timeZone": None} for edge, value in all_day.items()}
+    patched = calendar.events().patch(calendarId="primary", eventId=event["id"], body=cleared).execute()
+    assert patched["start"] == {"date": "2030-03-04"} and patched["summary"] == "Meeting"

@@ -109,6 +109,8 @@ class State:
 
     @staticmethod
     def normal_edge(edge: dict, calendar_tz: str) -> dict:
+        if edge.get("date") and edge.get("dateTime"):
+            raise ApiError(400, "Invalid start time.", "invalid")  # what a patch that leaves the other one gets
         if edge.get("date"):
             return {"date": date.fromisoformat(edge["date"]).isoformat()}
         if not edge.get("dateTime"):
@@ -163,7 +165,7 @@ class State:
         event = self.materialize(calendar["id"], event_id)
         before = {a["email"]: a for a in event.get("attendees", [])}
         kept = {k: event[k] for k in SERVER_FIELDS + ("recurringEventId", "originalStartTime", "status") if k in event}
-        updated = {**(body if replace else {**event, **body}), **kept}
+        updated = {**(body if replace else patched(event, body)), **kept}
         updated["attendees"] = [{**before.get(a.get("email"), {}), **a} for a in updated.get("attendees") or []]
         updated.update({"sequence": event.get("sequence", 0) + 1, "updated": utc_stamp(), "status": body.get("status", event["status"])})
         self.normalize(calendar, updated, conference)
@@ -312,4 +314,17 @@ def _merge(blocks):
             merged[-1] = (merged[-1][0], max(merged[-1][1], e))
         else:
             merged.append((s, e))
+    return merged
+
+
+def patched(resource: dict, patch: dict) -> dict:
+    """Google's patch semantics: objects are merged field by field, a null clears a field, lists are replaced."""
+    merged = dict(resource)
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(resource.get(key), dict):
+            merged[key] = patched(resource[key], value)
+        else:
+            merged[key] = value
     return merged

@@ -169,7 +169,7 @@ def calendar_update_event(
     event = google_api.execute(service.events().get(calendarId=cal, eventId=event_id))
     body = {k: v for k, v in (("summary", title), ("location", location), ("description", description)) if v is not None}
     if start or end or time_zone:
-        body["start"], body["end"] = _moved(ctx, event, start, end, time_zone)
+        body["start"], body["end"] = (_replacing(edge) for edge in _moved(ctx, event, start, end, time_zone))
     if add_attendees or remove_attendees:
         body["attendees"] = _guests(event, add_attendees, remove_attendees)
     if meet and not event.get("hangoutLink"):
@@ -203,6 +203,12 @@ def _moved(ctx, event: dict, start: str | None, end: str | None, time_zone: str 
     start = start or event["start"].get("dateTime") or event["start"]["date"]
     end = end or event["end"].get("dateTime") or event["end"]["date"]
     return _times(start, end, 60, read_tz, edge_tz)
+
+
+def _replacing(edge: dict) -> dict:
+    """A patch merges into the old edge: clear what the new one does not use, or an event turned
+    all-day (or back) would hold both a date and a time, which Google refuses."""
+    return {**edge, "dateTime": None, "timeZone": None} if "date" in edge else {**edge, "date": None}
 
 
 def _guests(event: dict, add: list[str], remove: list[str]) -> list[dict]:
