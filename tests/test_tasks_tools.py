@@ -21,6 +21,18 @@ def test_lists_show_open_tasks_with_due_dates(ctx):
     assert all(t["link"] for t in mine.values())
 
 
+def test_tasks_assigned_from_a_doc_are_listed_too(sandbox):
+    sandbox.reset({"tasks": {"lists": [{"title": "My Tasks", "tasks": [
+        {"title": "Water the plants"},
+        {"title": "Fix the intro of the Q3 notes", "assignmentInfo": {"surfaceType": "DOCUMENT"}},
+    ]}]}})
+
+    ctx = Context(credentials=sandbox.credentials(), api_root=sandbox.url)  # a reset forgets earlier grants
+    titles = [t["title"] for t in invoke("tasks_list", ctx, {})["lists"][0]["tasks"]]
+
+    assert sorted(titles) == ["Fix the intro of the Q3 notes", "Water the plants"]
+
+
 def test_completed_tasks_are_shown_when_asked_even_hidden_ones(ctx):
     lists = invoke("tasks_list", ctx, {"task_list": "my tasks", "include_completed": True})["lists"]
 

@@ -5,10 +5,12 @@ Seed section "tasks":
                 "tasks": [{"title": "...", "notes": "...",
                            "due": 2,                               # days from today, or "YYYY-MM-DD"
                            "status": "completed", "hidden": true,  # optional
+                           "assignmentInfo": {"surfaceType": "DOCUMENT"},  # optional: assigned in a Doc
                            "id": "..."}]}]}
 Like Google, a due date is a date stored as midnight UTC, and completing a
 task stamps `completed`; tasks completed in Google's own apps come back
-hidden, which is why listing them needs showHidden=true.
+hidden, which is why listing them needs showHidden=true, and tasks assigned
+from a Doc or a Chat space are listed only with showAssigned=true.
 """
 import uuid
 from datetime import date, datetime, timedelta, timezone
@@ -48,7 +50,9 @@ class State:
         for spec in seed.get("lists", [{"title": "My Tasks"}]):
             tasklist = self.add_list({"title": spec["title"], "id": spec.get("id")})
             for task in reversed(spec.get("tasks", [])):  # each insert goes on top
-                self.add_task(tasklist["id"], task)
+                added = self.add_task(tasklist["id"], task)
+                if task.get("assignmentInfo"):  # assigned from a Doc or Chat space; read-only in the API
+                    self.tasks[tasklist["id"]][added["id"]]["assignmentInfo"] = task["assignmentInfo"]
 
     def dump(self) -> dict:
         return {"lists": [{**tasklist, "tasks": list(self.tasks[tid].values())} for tid, tasklist in self.lists.items()]}
@@ -117,6 +121,8 @@ class State:
         out = []
         for task in sorted(self.tasks[list_id].values(), key=lambda t: t["position"]):
             if (task.get("deleted") and not show_deleted) or (task.get("hidden") and not show_hidden):
+                continue
+            if task.get("assignmentInfo") and not request.bool_arg("showAssigned"):
                 continue
             if task["status"] == "completed" and not show_completed:
                 continue

@@ -72,10 +72,13 @@ def _all_pages(service, list_ids: list[str], include_completed: bool) -> list[tu
     """Each list's tasks, page after page (one batch per round for all lists), and whether more remain."""
     tasks = {list_id: [] for list_id in list_ids}
     tokens = {list_id: None for list_id in list_ids}
+    resource = service.tasks()
     for _ in range(MAX_PAGES):
-        # Tasks completed in Google's own apps are "hidden": showHidden brings them back.
+        # Tasks completed in Google's own apps are "hidden": showHidden brings them back. Tasks
+        # assigned from Docs or Chat are left out unless showAssigned asks for them.
         requests = [
-            service.tasks().list(tasklist=list_id, showCompleted=include_completed, showHidden=include_completed, maxResults=PAGE, pageToken=token)
+            resource.list(tasklist=list_id, showCompleted=include_completed, showHidden=include_completed,
+                          showAssigned=True, maxResults=PAGE, pageToken=token)
             for list_id, token in tokens.items()
         ]
         results = google_api.execute_batch(service, requests)
