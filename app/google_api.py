@@ -46,6 +46,22 @@ def execute(request, retries: int | None = None):
     return request.execute(num_retries=settings.GOOGLE_API_RETRIES if retries is None else retries)
 
 
+def listing(page_request, key: str, limit: int) -> tuple[list, bool]:
+    """Up to `limit` items of a list call, and whether more remain.
+
+    Google may answer any page short, even empty, with a token for the rest,
+    so pages are followed until the limit or the end. `page_request(token, size)`
+    makes the request for one page.
+    """
+    items, token = [], None
+    while True:
+        page = execute(page_request(token, limit - len(items)))
+        items += page.get(key, [])
+        token = page.get("nextPageToken")
+        if not token or len(items) >= limit:
+            return items[:limit], bool(token) or len(items) > limit
+
+
 def execute_batch(service, requests: list, retries: int | None = None) -> list:
     """Run many requests in batches of 50; return one result (or HttpError) per request, in order.
 

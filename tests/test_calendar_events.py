@@ -63,6 +63,17 @@ def test_weekly_recurring_event_is_expanded_when_listed(ctx):
     assert all(e["recurring"] for e in listed["events"])
 
 
+def test_short_pages_from_google_are_followed_up_to_the_limit(ctx, sandbox):
+    invoke("calendar_create_event", ctx, {"title": "Piano", "start": "2030-03-04T18:30", "recurrence": "FREQ=DAILY;COUNT=9"})
+    sandbox.fault("/calendar/v3/calendars/", short_page=2, count=10, method="GET")
+
+    listed = invoke("calendar_list_events", ctx, {"start": "2030-03-01", "end": "2030-03-31", "query": "piano",
+                                                  "max_results": 7})
+
+    assert [e["start"][:10] for e in listed["events"]] == [f"2030-03-{day:02d}" for day in range(4, 11)]
+    assert "more" in listed
+
+
 def test_recurring_event_keeps_local_time_across_dst(ctx):
     invoke("calendar_create_event", ctx, {"title": "Sync", "start": "2030-03-25T10:00", "recurrence": "FREQ=DAILY;INTERVAL=3;UNTIL=20300403T000000Z"})
 

@@ -50,3 +50,15 @@ def test_a_shared_drive_or_a_folder_link_can_name_the_folder(ctx):
     assert {f["name"] for f in search(ctx, folder="Acme Marketing")} == {"Brand guidelines 2026", "Q3 campaign plan"}
     found = search(ctx, folder="https://drive.google.com/drive/folders/1FinanceFolder", type="pdf")
     assert [f["name"] for f in found] == ["Invoice 2026-031.pdf"]
+
+
+def test_short_pages_from_drive_are_followed_up_to_the_limit(ctx, sandbox):
+    sandbox.fault("/drive/v3/files", short_page=1, count=10, method="GET")
+
+    assert {f["name"] for f in search(ctx, query="Q3")} == {"Q3 planning notes", "Q3 budget", "Q3 campaign plan"}
+
+
+def test_a_folder_is_found_even_when_drive_answers_its_first_page_empty(ctx, sandbox):
+    sandbox.fault("/drive/v3/files", short_page=0, count=1, method="GET")
+
+    assert [f["name"] for f in search(ctx, folder="Finance", type="sheet")] == ["Q3 budget"]

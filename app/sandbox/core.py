@@ -33,6 +33,9 @@ class Fault:
     delay: float = 0.0
     where: str = "any"  # "any", "request" (top-level only) or "batch" (parts of a batch only)
     reason: str | None = None  # Google's error reason, e.g. "userRateLimitExceeded" on a 403
+    # Instead of failing: a page of at most this many items, with a token for the rest. Google
+    # may answer any page short ("may return fewer than this value"), so clients must page on.
+    short_page: int | None = None
 
     def error(self, path: str) -> ApiError:
         return ApiError(self.status, f"Injected fault {self.status} for {path}", self.reason)
@@ -120,7 +123,9 @@ class Sandbox:
         fault = self.take_fault(request.method, request.path, in_batch)
         if fault and fault.delay:
             time.sleep(fault.delay)
-        if fault and fault.status >= 400:
+        if fault and fault.short_page is not None:
+            request.page_cap = fault.short_page
+        elif fault and fault.status >= 400:
             raise fault.error(request.path)
 
     def _answer(self, request: Request, in_batch: bool) -> Response:

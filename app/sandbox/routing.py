@@ -77,6 +77,7 @@ class Request:
         self.body = body
         self.user: str | None = None  # the account email, set once the token checks out
         self.scopes: set[str] = set()
+        self.page_cap: int | None = None  # set by a short_page fault
 
     def arg(self, name: str, default=None):
         values = self.query.get(name)
@@ -101,6 +102,8 @@ class Request:
         handed out gets a 400, as Google answers a bad token.
         """
         size = max(1, min(self.int_arg(size_arg, default), cap))
+        if self.page_cap is not None:
+            size = min(size, self.page_cap)
         start = self.int_arg("pageToken", 0)
         if start < 0:
             raise ApiError(400, f"Invalid value for pageToken: {start}", "invalidParameter")

@@ -47,13 +47,13 @@ def calendar_list_events(
 ) -> dict:
     """Events in a time range (recurring ones expanded), optionally matching text."""
     begin, finish, tz_name = time_range(ctx, start, end, 7)
-    request = ctx.service("calendar").events().list(
-        calendarId=calendar_id(ctx, calendar), timeMin=begin.isoformat(), timeMax=finish.isoformat(), q=query or None,
-        singleEvents=True, orderBy="startTime", maxResults=max_results, timeZone=tz_name,
-    )
-    response = google_api.execute(request)
-    out = {**zone_shown(ctx), "events": [compact(e, tz_name) for e in response.get("items", [])]}
-    if response.get("nextPageToken"):
+    events, cal = ctx.service("calendar").events(), calendar_id(ctx, calendar)
+    found, more = google_api.listing(lambda token, size: events.list(
+        calendarId=cal, timeMin=begin.isoformat(), timeMax=finish.isoformat(), q=query or None, singleEvents=True,
+        orderBy="startTime", maxResults=size, timeZone=tz_name, pageToken=token,
+    ), "items", max_results)
+    out = {**zone_shown(ctx), "events": [compact(e, tz_name) for e in found]}
+    if more:
         out["more"] = "narrow the range to see the rest"
     return out
 

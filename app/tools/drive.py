@@ -27,6 +27,7 @@ TYPE_TERMS = {
 EXPORTS = {DOC: "text/markdown", SHEET: "text/csv", SLIDES: "text/plain"}
 UPLOAD_TYPES = {"sheet": "text/csv", "text": "text/plain", "markdown": "text/markdown", "csv": "text/csv"}
 ALL_DRIVES = {"corpora": "allDrives", "includeItemsFromAllDrives": True, "supportsAllDrives": True}
+COUNT_LIMIT = 1000  # how far a folder's items (or the shared drives) are counted: "1000+" past it
 FILE_FIELDS = "id,name,mimeType,modifiedTime,webViewLink,driveId,owners(displayName,me)"
 SHARING_FIELDS = "id,name,mimeType,driveId,shared,owners(emailAddress,me),permissions(type,role,emailAddress,domain)"
 FileRef = Annotated[str, Field(description="file id or link")]
@@ -69,8 +70,11 @@ def drive_search(
         terms.append(f"{_literal(find_folder(ctx, folder)['id'])} in parents")
     # Drive ranks full-text matches by relevance and refuses to sort them.
     order = {} if query else {"orderBy": "modifiedTime desc"}
-    listing = drive.files().list(q=" and ".join(terms), pageSize=limit, fields=f"files({FILE_FIELDS})", **order, **ALL_DRIVES)
-    found = google_api.execute(listing).get("files", [])
+    files = drive.files()
+    found, _ = google_api.listing(lambda token, size: files.list(
+        q=" and ".join(terms), pageSize=size, pageToken=token, fields=f"nextPageToken,files({FILE_FIELDS})", **order,
+        **ALL_DRIVES,
+    ), "files", limit)
     found.sort(key=lambda f: query.lower() not in f["name"].lower())  # a name match is the likelier target
     drives = _drive_names(ctx, drive) if any(f.get("driveId") for f in found) else {}
     return {"files": [_summary(f, drives) for f in found]}
@@ -172,7 +176,9 @@ def find_folder(ctx: Context, folder: str) -> dict:
         return {"id": "root", "name": "My Drive", "mimeType": FOLDER}
     files = ctx.service("drive").files()
     query = f"mimeType = '{FOLDER}' and name = {_literal(folder)} and trashed = false"
-    found = google_api.execute(files.list(q=query, fields=f"files({SHARING_FIELDS})", pageSize=1, **ALL_DRIVES)).get("files")
+    found, _ = google_api.listing(lambda token, size: files.list(
+        q=query, fields=f"nextPageToken,files({SHARING_FIELDS})", pageSize=size, pageToken=token, **ALL_DRIVES
+    ), "files", 1)
     if found:
         return found[0]
     drives = {name.lower(): drive_id for drive_id, name in _drive_names(ctx, ctx.service("drive")).items()}
@@ -234,11 +240,11 @@ def _my_email(ctx: Context) -> str:
 
 def _count_items(ctx: Context, folder: str) -> int | str:
     """What trashing or sharing a folder takes with it: its items, "1000+" past one page."""
-    query = f"{_literal(folder)} in parents and trashed = false"
-    listing = ctx.service("drive").files().list(q=query, fields="nextPageToken,files(id)", pageSize=1000, **ALL_DRIVES)
-    page = google_api.execute(listing)
-    count = len(page.get("files", []))
-    return f"{count}+" if page.get("nextPageToken") else count
+    query, files = f"{_literal(folder)} in parents and trashed = false", ctx.service("drive").files()
+    found, more = google_api.listing(lambda token, size: files.list(
+        q=query, fields="nextPageToken,files(id)", pageSize=size, pageToken=token, **ALL_DRIVES
+    ), "files", COUNT_LIMIT)
+    return f"{len(found)}+" if more else len(found)
 
 
 def _literal(text: str) -> str:
@@ -248,7 +254,10 @@ def _literal(text: str) -> str:
 
 def _drive_names(ctx: Context, drive) -> dict:
     if "drive_names" not in ctx.cache:
-        drives = google_api.execute(drive.drives().list(pageSize=100, fields="drives(id,name)")).get("drives", [])
+        shared = drive.drives()
+        drives, _ = google_api.listing(lambda token, size: shared.list(
+            pageSize=min(size, 100), pageToken=token, fields="nextPageToken,drives(id,name)"
+        ), "drives", COUNT_LIMIT)
         ctx.cache["drive_names"] = {d["id"]: d["name"] for d in drives}
     return ctx.cache["drive_names"]
 

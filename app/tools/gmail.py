@@ -80,16 +80,9 @@ def gmail_search(
 
 
 def _list_ids(messages, query: str, limit: int) -> list[dict]:
-    refs, token = [], None
-    while len(refs) < limit:
-        page = google_api.execute(
-            messages.list(userId="me", q=query, maxResults=min(limit - len(refs), LIST_PAGE), pageToken=token)
-        )
-        refs += page.get("messages", [])
-        token = page.get("nextPageToken")
-        if not token:
-            break
-    return refs[:limit]
+    return google_api.listing(lambda token, size: messages.list(
+        userId="me", q=query, maxResults=min(size, LIST_PAGE), pageToken=token
+    ), "messages", limit)[0]
 
 
 def _summary(ctx: Context, message: dict, names: dict, tz: str) -> dict:
