@@ -65,6 +65,16 @@ def test_appending_adds_formatted_blocks_after_the_last_paragraph(ctx, sandbox):
     assert "Q3 planning notes" in result["summary"] and result["link"].endswith("/open/file/1Q3PlanningNotesDoc")
 
 
+def test_characters_docs_drops_do_not_shift_the_formatting(ctx):
+    # A form feed (text pasted from a PDF) and a private-use glyph: Docs strips both on insert.
+    made = invoke("docs_create", ctx, {"name": "Pasted", "markdown": "Page\fone \ue000and **bold** here"})
+
+    paragraph = next(c["paragraph"] for c in docs(ctx, made["id"])["body"]["content"] if "paragraph" in c)
+    runs = [e["textRun"] for e in paragraph["elements"]]
+    assert [r["content"] for r in runs if r["textStyle"].get("bold")] == ["bold"]
+    assert invoke("docs_read", ctx, {"document": made["id"]})["text"] == "Pageone and **bold** here\n"
+
+
 def test_appending_after_an_emoji_and_after_a_list_keeps_indices_right(ctx):
     invoke("docs_append", ctx, {"document": "1RapportEteDoc", "markdown": "Suite : **très bien** 👍"})
     invoke("docs_append", ctx, {"document": "1VendorShortlistDoc", "markdown": "Decision by *Friday*."})

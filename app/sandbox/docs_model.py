@@ -9,10 +9,14 @@ counts twice.
 """
 import copy
 import html
+import re
 
 from app.sandbox.routing import ApiError
 
 TEXT_FIELDS = ("bold", "italic", "underline", "strikethrough", "link")
+# InsertTextRequest: "control characters (U+0000-U+0008, U+000C-U+001F) and characters from the
+# Unicode Basic Multilingual Plane Private Use Area (U+E000-U+F8FF) will be stripped out".
+STRIPPED_ON_INSERT = re.compile("[\x00-\x08\x0c-\x1f\ue000-\uf8ff]")
 ORDERED_GLYPHS = ("DECIMAL", "ALPHA", "ROMAN")
 UNORDERED_GLYPHS = ("\u25cf", "\u25cb", "\u25a0")  # ● ○ ■
 SECTION_BREAK = {
@@ -150,7 +154,7 @@ class Document:
             raise ApiError(400, "Invalid insertText: Insert text requests must specify text to insert.")
         paragraph = self.paras[self._paragraphs(position, position)[0]]
         inherited = self.styles[position - 1] if position and self.chars[position - 1] != "\n" else {}
-        for offset, char in enumerate(spec.get("text", "").replace("\r\n", "\n")):
+        for offset, char in enumerate(STRIPPED_ON_INSERT.sub("", spec["text"])):
             self.chars.insert(position + offset, char)
             self.styles.insert(position + offset, dict(inherited))
             self.paras.insert(position + offset, copy.deepcopy(paragraph) if char == "\n" else None)

@@ -20,6 +20,8 @@ NUMBERED_GLYPHS = {"DECIMAL", "ZERO_DECIMAL", "ALPHA", "UPPER_ALPHA", "ROMAN", "
 HEADING_LEVELS = {"TITLE": 1, "SUBTITLE": 2, **{f"HEADING_{n}": n for n in range(1, 7)}}
 SPECIAL = re.compile(r"([\\`*\[\]]|(?<!\w)_|_(?!\w))")  # snake_case stays as it is
 BLOCK_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])(\s)")
+# Docs strips these from inserted text; left in, they would shift every index computed after them.
+DROPPED_BY_DOCS = re.compile("[\x00-\x08\x0c-\x1f\ue000-\uf8ff]")
 
 
 def units(text: str) -> int:
@@ -88,7 +90,7 @@ def markdown_requests(markdown: str, at: int, new_paragraph: bool = False) -> li
     new_paragraph: start with a paragraph break (appending after existing text).
     Inserted text inherits the style around it, so the range is reset first.
     """
-    blocks = parse_blocks(markdown)
+    blocks = parse_blocks(DROPPED_BY_DOCS.sub("", markdown))
     if not any(block.text for block in blocks):
         return []  # Docs rejects inserting no text
     text = ("\n" if new_paragraph else "") + "\n".join(b.text for b in blocks)
