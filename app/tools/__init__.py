@@ -5,7 +5,8 @@ Later connectors (Microsoft 365, Slack, Jira) are added to this table.
 import importlib
 from contextlib import contextmanager
 
-from google.auth.exceptions import RefreshError
+import httplib2
+from google.auth.exceptions import RefreshError, TransportError
 from googleapiclient.errors import HttpError
 
 RECONNECT = "Google no longer accepts this connection. Reconnect Google to continue."
@@ -41,7 +42,7 @@ def get_tool(name: str):
 @contextmanager
 def readable_google_errors(service: str):
     """Google's failures as ToolErrors a person can act on, wherever a tool talks to Google."""
-    from app.tools.errors import explain
+    from app.tools.errors import explain, unreachable
     from app.tools.registry import ReconnectRequired
 
     try:
@@ -50,6 +51,8 @@ def readable_google_errors(service: str):
         raise explain(error, service) from None
     except RefreshError:
         raise ReconnectRequired(RECONNECT) from None
+    except (OSError, httplib2.HttpLib2Error, TransportError) as error:  # timeouts, resets, DNS
+        raise unreachable(error, service) from None
 
 
 def invoke(name: str, ctx, raw_args) -> dict:

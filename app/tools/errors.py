@@ -26,3 +26,9 @@ def explain(error: HttpError, service: str) -> ToolError:
         return ToolError(f"{label} is having trouble right now ({status}); try again shortly.")
     return ToolError(f"{label} rejected the request: {message or status}.")
 
+
+def unreachable(error: Exception, service: str) -> ToolError:
+    """A timeout or a dropped connection: the request may have reached Google before it broke."""
+    label = SERVICE_LABELS.get(service, service.title())
+    return ToolError(f"{label} could not be reached ({type(error).__name__}). If this was a change, check whether "
+                     "it happened before trying again.")
