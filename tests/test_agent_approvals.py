@@ -4,7 +4,7 @@ import threading
 from django.test import Client
 from django.utils import timezone
 
-from app.agent import runs, service
+from app.agent import leases, runs, service
 from app.models import Action, Run
 from tests.agent_script import data, tool_results
 from tests.agent_fixtures import sends
@@ -152,10 +152,11 @@ def test_policy_none_sends_without_asking(alice, fake_claude, sandbox, settings)
 
 
 def restart(monkeypatch):
-    """What a new server process starts with: nothing in memory, recovery not yet run."""
+    """What a new server process starts with: nothing in memory, recovery not yet run, a name of its own."""
     monkeypatch.setattr(runs.registry, "tasks", {})
     monkeypatch.setattr(runs.registry, "buses", {})
-    monkeypatch.setattr(service, "_recovered", threading.Event())
+    monkeypatch.setattr(service, "_next_recovery", [0.0])
+    monkeypatch.setattr(leases, "OWNER", leases.OWNER + "-restarted")
 
 
 def _first_id(request) -> str:

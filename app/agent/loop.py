@@ -6,7 +6,7 @@ after a restart.
 """
 from django.conf import settings
 
-from app.agent import claude
+from app.agent import claude, leases
 from app.agent.events import EventBus
 from app.agent.tool_calls import ToolCalls, waiting
 from app.models import Action, Run
@@ -83,8 +83,11 @@ async def _pause(run: Run, bus: EventBus) -> bool:
     pending = [a async for a in run.actions.filter(status=Action.Status.PENDING)]
     if not pending:
         running = Run.objects.filter(id=run.id, status=Run.Status.NEEDS_APPROVAL)
-        taken_back = await running.aupdate(status=Run.Status.RUNNING)
+        claim = leases.claim_fields()
+        taken_back = await running.aupdate(status=Run.Status.RUNNING, **claim)
         run.status = Run.Status.RUNNING
+        if taken_back:
+            run.owner, run.lease_until = claim["owner"], claim["lease_until"]
         # Not taken back: the request that approved the last card took the run up and drives it now.
         return not taken_back
     bus.publish("waiting_for_approval", **waiting(pending))

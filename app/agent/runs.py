@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from app import connection
+from app.agent import leases
 from app.agent.claude import ClaudeUnavailable
 from app.agent.events import EventBus
 from app.agent.loop import advance
@@ -29,6 +30,8 @@ RESTARTED = "The server restarted while this task was running."
 class RunRegistry:
     def __init__(self):
         self.tasks: dict[str, asyncio.Task] = {}
+        self.runs: dict[str, Run] = {}  # the objects the tasks drive
+        self.renewing: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}  # a lease keeper per event loop
         self.buses: dict[str, EventBus] = {}
         self.observer = None  # called with every event of every run (the CLI prints them)
         # Run ids someone waits to see start: id -> {(loop, future)}. Requests of a test
@@ -41,10 +44,25 @@ class RunRegistry:
         # A page that sent a task in a new conversation learns its conversation here, long before the answer.
         bus.publish("run_started", run_id=run.id, conversation_id=run.conversation_id)
         task = asyncio.create_task(_drive(run, ctx, session_key, bus), name=f"run-{run.id}")
-        self.tasks[run.id] = task
+        self.tasks[run.id], self.runs[run.id] = task, run
         task.add_done_callback(lambda _: self._drop(run.id, task))
         self._announce(run.id)
+        loop = task.get_loop()
+        if loop not in self.renewing:
+            self.renewing[loop] = loop.create_task(self._keep_leases(loop), name="run-leases")
         return task
+
+    async def _keep_leases(self, loop) -> None:
+        """While runs are driven on this loop, renew their leases well before they run out."""
+        try:
+            while live := [task for task in self.tasks.values() if task.get_loop() is loop and not task.done()]:
+                await asyncio.wait(live, timeout=leases.RENEW_EVERY.total_seconds())
+                driven = [self.runs[run_id] for run_id, task in list(self.tasks.items())
+                          if task.get_loop() is loop and not task.done()]
+                if driven:
+                    await leases.renew(driven)
+        finally:
+            self.renewing.pop(loop, None)
 
     @contextlib.contextmanager
     def watching(self, run_id: str):
@@ -91,6 +109,7 @@ class RunRegistry:
         if self.tasks.get(run_id) is task:
             del self.tasks[run_id]
             self.buses.pop(run_id, None)
+            self.runs.pop(run_id, None)
 
 
 registry = RunRegistry()
@@ -130,17 +149,22 @@ def _keep_session_in_step(session_key: str, ctx, reconnect_required: bool) -> No
 
 
 def mark_interrupted() -> int:
-    """Runs left "running" with no task in this process were cut off by a restart.
+    """Runs left "running" whose driving process is gone were cut off by a restart (see leases).
 
     An action that had started is marked failed, never re-run: it may or may
     not have happened (a sent mail cannot be unsent).
     """
-    live = [run_id for run_id, task in registry.tasks.items() if not task.done()]
-    orphans = Run.objects.filter(status=Run.Status.RUNNING).exclude(id__in=live)
+    now = timezone.now()
+    running = Run.objects.filter(status=Run.Status.RUNNING).values_list("id", "owner", "lease_until")
+    orphans = [run_id for run_id, owner, lease_until in running if leases.driver_gone(owner, lease_until, now)]
+    if not orphans:
+        return 0
     Action.objects.filter(run__in=orphans, status=Action.Status.APPROVED).filter(~Q(started=None)).update(
-        status=Action.Status.FAILED, error=INTERRUPTED, finished=timezone.now()
+        status=Action.Status.FAILED, error=INTERRUPTED, finished=now
     )
-    return orphans.update(status=Run.Status.INTERRUPTED, error=RESTARTED)
+    return Run.objects.filter(id__in=orphans, status=Run.Status.RUNNING).update(
+        status=Run.Status.INTERRUPTED, error=RESTARTED
+    )
 
 
 def _resolve(future: asyncio.Future) -> None:

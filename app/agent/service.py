@@ -6,13 +6,13 @@ or action is indistinguishable from one that does not exist.
 """
 import asyncio
 import logging
-import threading
+import time
 
 from asgiref.sync import sync_to_async
 from django.db import IntegrityError
 from django.utils import timezone
 
-from app.agent import approvals, prompt
+from app.agent import approvals, leases, prompt
 from app.agent.runs import mark_interrupted, registry
 from app.agent.tool_calls import TOOL_THREADS
 from app.models import Action, Conversation, Run, new_id
@@ -20,7 +20,7 @@ from app.tools.timezone import known_timezone
 
 log = logging.getLogger(__name__)
 TITLE_CHARS = 80
-_recovered = threading.Event()
+_next_recovery = [0.0]  # time.monotonic() after which a request looks for cut-off runs again
 
 
 class InvalidRequest(Exception):
@@ -34,7 +34,7 @@ class InvalidRequest(Exception):
 async def start_task(*, session_key: str, ctx, task: str, conversation_id: str | None = None,
                      extra: dict | None = None, email: str | None = None, run_id: str | None = None) -> Run:
     """Start a task; `run_id` lets the caller follow the run's events before this returns."""
-    await recover_once()
+    await recover()
     if run_id and await Run.objects.filter(id=run_id).aexists():
         raise InvalidRequest("run_id", "already used; send a new id for each task", 409)
     conversation, is_new = await _conversation(session_key, conversation_id, task, email or "")
@@ -49,7 +49,7 @@ async def start_task(*, session_key: str, ctx, task: str, conversation_id: str |
 async def decide(*, session_key: str, ctx, approve: list[str], reject: list[str], reason: str = "",
                  email: str | None = None) -> Run:
     """Apply the person's decisions, then carry the run on: approved actions run exactly once."""
-    await recover_once()
+    await recover()
     run_id = await _run_of_actions(session_key, approve, reject)
     await _same_account(run_id, email, "approve" if approve else "reject")
     await sync_to_async(approvals.reject)(reject, reason)
@@ -64,17 +64,19 @@ async def decide(*, session_key: str, ctx, approve: list[str], reject: list[str]
 
 async def resume(*, session_key: str, ctx, run_id: str, email: str | None = None) -> Run:
     """Carry on a run that a restart or an unreachable Claude cut off."""
-    await recover_once()
+    await recover()
     if not await Run.objects.filter(id=run_id, conversation__session_key=session_key).aexists():
         raise InvalidRequest("resume", "no such run in this session", 404)
     await _same_account(run_id, email, "resume")
     return await _continue(session_key, ctx, run_id, from_status=Run.Status.INTERRUPTED)
 
 
-async def recover_once() -> None:
-    """On the first request of a process, runs a restart cut off are marked interrupted."""
-    if not _recovered.is_set():
-        _recovered.set()
+async def recover() -> None:
+    """Runs a restart cut off are marked interrupted: on a process's first request, then now and
+    then, as a driver on another machine is known to be gone only once its lease has run out."""
+    now = time.monotonic()
+    if now >= _next_recovery[0]:
+        _next_recovery[0] = now + leases.RENEW_EVERY.total_seconds()
         await sync_to_async(mark_interrupted)()
 
 
@@ -99,6 +101,8 @@ async def _outcome(run: Run) -> Run:
 # Recording or claiming a run and starting its task happen in a task of their own (shielded):
 # a client that disconnects in between must not leave a run that nothing drives.
 async def _record_and_start(run: Run, ctx, session_key: str) -> Run:
+    for field, value in leases.claim_fields().items():
+        setattr(run, field, value)
     try:
         await run.asave(force_insert=True)
     except IntegrityError:  # the same id sent twice at once
@@ -109,7 +113,9 @@ async def _record_and_start(run: Run, ctx, session_key: str) -> Run:
 
 async def _claim_and_start(run_id: str, from_status: str, ctx, session_key: str) -> Run | None:
     """The run, started; None when another request claimed it first (two must not drive it at once)."""
-    claimed = await Run.objects.filter(id=run_id, status=from_status).aupdate(status=Run.Status.RUNNING, error="")
+    claimed = await Run.objects.filter(id=run_id, status=from_status).aupdate(
+        status=Run.Status.RUNNING, error="", **leases.claim_fields()
+    )
     if not claimed:
         return None
     run = await Run.objects.aget(id=run_id)

@@ -1,0 +1,62 @@
+"""Which process drives a running run, so that no process takes a live run for a dead one.
+
+A running run names its driver ("host:pid:boot") and holds a lease that the
+driver renews while it works. Recovery (runs.mark_interrupted) treats a run as
+cut off only when its driver is gone: a process on this machine that has ended
+(known at once), or one anywhere whose lease has run out. A restarted server
+thus recovers its runs on its first request, while another worker, or the CLI
+sharing the database, leaves them alone.
+"""
+import logging
+import os
+import socket
+from datetime import timedelta
+
+from django.utils import timezone
+
+from app.models import Run, new_id
+
+log = logging.getLogger(__name__)
+HOST = socket.gethostname()
+OWNER = f"{HOST}:{os.getpid()}:{new_id()[:8]}"  # the boot part tells this process from an earlier one with its pid
+LEASE = timedelta(seconds=60)
+RENEW_EVERY = LEASE / 3
+
+
+def claim_fields() -> dict:
+    """What a process writes on a run it starts driving."""
+    return {"owner": OWNER, "lease_until": timezone.now() + LEASE}
+
+
+def driver_gone(owner: str, lease_until, now) -> bool:
+    if owner == OWNER:
+        return False  # driven here, or about to be: started after the caller looked
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host == HOST and pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
+        return True  # that process has ended: its pid is gone, or is this process's now
+    return lease_until is None or lease_until < now
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0 only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
+
+
+async def renew(runs: list[Run]) -> None:
+    """Extend the leases of the runs this process is driving."""
+    until = timezone.now() + LEASE
+    try:
+        await Run.objects.filter(id__in=[run.id for run in runs], status=Run.Status.RUNNING, owner=OWNER).aupdate(
+            lease_until=until
+        )
+    except Exception:  # a busy database now and then must not stop the renewing
+        log.warning("Could not renew run leases", exc_info=True)
+        return
+    for run in runs:  # the objects save whole after each model turn: they must not carry an old lease back
+        run.lease_until = until

@@ -1,0 +1,75 @@
+"""Recovery marks interrupted only the runs whose driving process is gone, never a run another
+live process (a second worker, the CLI) is driving."""
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.utils import timezone
+
+from app.agent import leases
+from app.agent.runs import mark_interrupted
+from app.models import Conversation, Run
+
+pytestmark = pytest.mark.django_db
+
+SOON, PAST = timedelta(seconds=30), timedelta(seconds=-1)
+
+
+def running(owner: str, lease: timedelta | None = SOON) -> Run:
+    conversation = Conversation.objects.create(session_key="s", title="Task")
+    return Run.objects.create(conversation=conversation, task="Task", status=Run.Status.RUNNING, owner=owner,
+                              lease_until=timezone.now() + lease if lease is not None else None)
+
+
+def status_after_recovery(run: Run) -> str:
+    mark_interrupted()
+    run.refresh_from_db()
+    return run.status
+
+
+def ended_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_a_run_another_live_process_here_drives_is_left_alone():
+    assert status_after_recovery(running(f"{leases.HOST}:{os.getppid()}:boot")) == "running"
+
+
+def test_a_run_this_process_is_starting_is_left_alone():
+    assert status_after_recovery(running(leases.OWNER)) == "running"
+
+
+def test_a_run_whose_process_here_has_ended_is_interrupted_at_once():
+    run = running(f"{leases.HOST}:{ended_pid()}:boot")  # its lease has not even run out
+
+    assert status_after_recovery(run) == "interrupted"
+    assert "restarted" in Run.objects.get(id=run.id).error
+
+
+def test_a_run_an_earlier_process_with_this_pid_drove_is_interrupted():
+    assert status_after_recovery(running(f"{leases.HOST}:{os.getpid()}:earlier")) == "interrupted"
+
+
+def test_a_run_driven_on_another_machine_is_interrupted_only_once_its_lease_ran_out():
+    assert status_after_recovery(running("elsewhere:123:boot", SOON)) == "running"
+    assert status_after_recovery(running("elsewhere:123:boot", PAST)) == "interrupted"
+
+
+def test_a_run_from_before_owners_were_recorded_is_interrupted():
+    assert status_after_recovery(running("", None)) == "interrupted"
+
+
+def test_renewing_extends_only_this_processs_leases_in_the_database_and_in_memory():
+    mine, theirs = running(leases.OWNER, timedelta(seconds=5)), running("elsewhere:1:boot", timedelta(seconds=5))
+    before = mine.lease_until
+
+    async_to_sync(leases.renew)([mine, theirs])
+
+    assert mine.lease_until > before + timedelta(seconds=30)
+    assert Run.objects.get(id=mine.id).lease_until == mine.lease_until
+    assert Run.objects.get(id=theirs.id).lease_until < before + timedelta(seconds=30)
