@@ -66,6 +66,9 @@ class Run(models.Model):
 
     class Meta:
         ordering = ["created"]
+        # Two tasks running at once in one conversation would each miss what the other does.
+        constraints = [models.UniqueConstraint(fields=["conversation"], condition=models.Q(status="running"),
+                                               name="one_running_task_per_conversation")]
 
     def __str__(self):
         return f"{self.task[:60]} ({self.status})"

@@ -161,3 +161,18 @@ def restart(monkeypatch):
 
 def _first_id(request) -> str:
     return data(request)["messages"][0]["id"]
+
+
+def test_approving_while_another_task_runs_in_the_conversation_waits_for_it(alice, fake_claude, sandbox):
+    paused = ask_to_send(alice, fake_claude)
+    other = Run.objects.create(conversation_id=paused["conversation_id"], task="Something else",
+                               status=Run.Status.RUNNING, owner=leases.OWNER)
+
+    busy = alice.post({"approve": [paused["actions"][0]["id"]]})
+
+    assert busy.status_code == 409 and "still running" in busy.json()["error"]
+    assert sends(sandbox) == 0
+    Run.objects.filter(id=other.id).update(status=Run.Status.DONE)
+    fake_claude.reply(text("Sent."))
+    assert alice.approve(paused["actions"][0]["id"])["status"] == "done"
+    assert sends(sandbox) == 1

@@ -106,10 +106,12 @@ def test_deciding_an_action_already_decided_gets_409_naming_it(alice, fake_claud
 
 
 def test_a_second_task_while_one_runs_in_the_conversation_is_a_409(alice, fake_claude):
+    from app.agent import leases
     from app.models import Conversation, Run
 
     conversation = Conversation.objects.create(session_key=alice.client.session.session_key, title="Busy")
-    Run.objects.create(conversation=conversation, task="Long task", status=Run.Status.RUNNING, messages=[])
+    Run.objects.create(conversation=conversation, task="Long task", status=Run.Status.RUNNING, messages=[],
+                       owner=leases.OWNER)  # driven by this process, so no recovery takes it for cut off
 
     answer = alice.post({"task": "And another thing", "conversation_id": conversation.id})
 
@@ -144,3 +146,28 @@ def test_a_conversation_id_that_cannot_be_one_is_a_404_without_a_database_look_u
 
     assert response.status_code == 404
     assert "no such conversation" in response.json()["error"]
+
+
+def test_two_tasks_sent_at_once_to_one_conversation_run_one_and_refuse_the_other(alice, fake_claude, monkeypatch):
+    from asgiref.sync import sync_to_async
+
+    from app.agent import service
+    from app.models import Run
+
+    fake_claude.reply(text("First."))
+    conversation_id = alice.ask("First task")["conversation_id"]
+    task_prompt = service._task_prompt
+
+    async def other_tab_starts_meanwhile(conversation, *args):
+        # The other request passed the same "nothing running" check and starts its run just now.
+        await sync_to_async(Run.objects.create)(conversation=conversation, task="Other tab", status=Run.Status.RUNNING)
+        return await task_prompt(conversation, *args)
+
+    monkeypatch.setattr(service, "_task_prompt", other_tab_starts_meanwhile)
+    answer = alice.post({"task": "Second task", "conversation_id": conversation_id})
+
+    assert answer.status_code == 409
+    assert "still running" in answer.json()["error"]
+    assert list(Run.objects.filter(conversation_id=conversation_id).values_list("task", flat=True)) == [
+        "First task", "Other tab"]
+    assert fake_claude.calls == 1

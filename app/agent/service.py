@@ -56,7 +56,8 @@ async def decide(*, session_key: str, ctx, approve: list[str], reject: list[str]
     await sync_to_async(approvals.approve)(approve)
     # Another tab may have decided otherwise in the same instant; the run is carried on either way.
     conflict = await _overruled(approve, reject)
-    run = await _continue(session_key, ctx, run_id, from_status=Run.Status.NEEDS_APPROVAL)
+    run = await _continue(session_key, ctx, run_id, from_status=Run.Status.NEEDS_APPROVAL,
+                          field="approve" if approve else "reject")
     if conflict:
         raise conflict
     return run
@@ -68,7 +69,7 @@ async def resume(*, session_key: str, ctx, run_id: str, email: str | None = None
     if not await Run.objects.filter(id=run_id, conversation__session_key=session_key).aexists():
         raise InvalidRequest("resume", "no such run in this session", 404)
     await _same_account(run_id, email, "resume")
-    return await _continue(session_key, ctx, run_id, from_status=Run.Status.INTERRUPTED)
+    return await _continue(session_key, ctx, run_id, from_status=Run.Status.INTERRUPTED, field="resume")
 
 
 async def recover() -> None:
@@ -80,8 +81,8 @@ async def recover() -> None:
         await sync_to_async(mark_interrupted)()
 
 
-async def _continue(session_key: str, ctx, run_id: str, *, from_status: str) -> Run:
-    run = await asyncio.shield(_claim_and_start(run_id, from_status, ctx, session_key))
+async def _continue(session_key: str, ctx, run_id: str, *, from_status: str, field: str) -> Run:
+    run = await asyncio.shield(_claim_and_start(run_id, from_status, ctx, session_key, field))
     if run is None:  # someone else is driving it: their outcome is ours too
         await registry.wait(run_id)
         return await Run.objects.aget(id=run_id)
@@ -105,17 +106,22 @@ async def _record_and_start(run: Run, ctx, session_key: str) -> Run:
         setattr(run, field, value)
     try:
         await run.asave(force_insert=True)
-    except IntegrityError:  # the same id sent twice at once
-        raise InvalidRequest("run_id", "already used; send a new id for each task", 409) from None
+    except IntegrityError:  # the same id sent twice at once, or another task started in the conversation
+        if await Run.objects.filter(id=run.id).aexists():
+            raise InvalidRequest("run_id", "already used; send a new id for each task", 409) from None
+        raise _busy("conversation_id") from None
     registry.start(run, ctx, session_key)
     return run
 
 
-async def _claim_and_start(run_id: str, from_status: str, ctx, session_key: str) -> Run | None:
+async def _claim_and_start(run_id: str, from_status: str, ctx, session_key: str, field: str) -> Run | None:
     """The run, started; None when another request claimed it first (two must not drive it at once)."""
-    claimed = await Run.objects.filter(id=run_id, status=from_status).aupdate(
-        status=Run.Status.RUNNING, error="", **leases.claim_fields()
-    )
+    try:
+        claimed = await Run.objects.filter(id=run_id, status=from_status).aupdate(
+            status=Run.Status.RUNNING, error="", **leases.claim_fields()
+        )
+    except IntegrityError:  # another task of the conversation is running: this one carries on after it
+        raise _busy(field) from None
     if not claimed:
         return None
     run = await Run.objects.aget(id=run_id)
@@ -136,9 +142,13 @@ async def _conversation(session_key: str, conversation_id: str | None, task: str
     _check_account(conversation.account, account, "conversation_id")
     # Two tasks running at once in one conversation would each miss what the other does.
     if await conversation.runs.filter(status=Run.Status.RUNNING).aexists():
-        raise InvalidRequest("conversation_id", "a task is still running in this conversation; wait for it "
-                             "or start a new conversation", 409)
+        raise _busy("conversation_id")
     return conversation, False
+
+
+def _busy(field: str) -> InvalidRequest:
+    return InvalidRequest(field, "a task is still running in this conversation; wait for it or start a new "
+                                 "conversation", 409)
 
 
 async def _same_account(run_id: str, email: str | None, field: str) -> None:
