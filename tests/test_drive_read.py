@@ -10,6 +10,7 @@ def test_a_sheet_reads_as_csv(ctx):
     sheet = read(ctx, file="1Q3BudgetSheet")
     assert sheet["type"] == "sheet"
     assert sheet["text"].splitlines() == ["Item,Owner,Amount (EUR)", "Cloud hosting,Bob,12600", "Hiring,Alice,48000", "Marketing events,Søren,9500", "Total,,70100"]
+    assert "first sheet only" in sheet["note"]  # Drive exports a spreadsheet's first sheet as CSV
 
 
 def test_a_google_doc_reads_as_markdown(ctx):

@@ -88,6 +88,8 @@ def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=2
     head = {"name": meta["name"], "type": _short_type(meta["mimeType"]), "link": meta.get("webViewLink", "")}
     if meta["mimeType"] in EXPORTS:
         data = google_api.execute(files.export(fileId=meta["id"], mimeType=EXPORTS[meta["mimeType"]]))
+        if meta["mimeType"] == SHEET:  # Drive's CSV export holds one sheet: say so rather than read as all
+            head["note"] = "CSV of the first sheet only; other sheets of this spreadsheet are not shown."
     elif _is_text(meta["mimeType"]):
         data = google_api.execute(files.get_media(fileId=meta["id"], supportsAllDrives=True))
     elif meta["mimeType"] == FOLDER:
