@@ -1,5 +1,6 @@
 """docs_create, docs_read and docs_append: Markdown in, formatting kept as Docs structure, Markdown out."""
 from app.tools import invoke
+from app.tools.context import Context
 
 MARKDOWN = """# Launch plan 🚀
 
@@ -95,3 +96,14 @@ def test_a_bare_heading_mark_or_an_empty_list_item_is_left_out_of_the_doc(ctx):
     assert invoke("docs_read", ctx, {"document": only_marks["id"]})["text"] == ""
     made = invoke("docs_create", ctx, {"name": "List", "markdown": "## Plan\n\n##\n\n- one\n- [](https://example.com)\n- two"})
     assert invoke("docs_read", ctx, {"document": made["id"]})["text"] == "## Plan\n\n- one\n- two\n"
+
+
+def test_every_tab_of_a_doc_is_read_not_just_the_first(sandbox):
+    sandbox.reset({"drive": {"files": [{"id": "1TabbedDoc", "name": "Offsite", "mimeType": "doc",
+                                        "content": [{"heading": 1, "text": "Agenda"}, {"text": "Day one: planning"}],
+                                        "tabs": [{"title": "Budget", "content": [{"text": "Venue: 4 000 €"}]}]}]}})
+    ctx = Context(credentials=sandbox.credentials(), api_root=sandbox.url)  # a reset forgets earlier grants
+
+    text = invoke("docs_read", ctx, {"document": "1TabbedDoc"})["text"]
+
+    assert text == "[Tab: Tab 1]\n\n# Agenda\n\nDay one: planning\n\n[Tab: Budget]\n\nVenue: 4 000 €\n"

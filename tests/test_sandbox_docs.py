@@ -1,6 +1,10 @@
 """The sandbox's Docs v1, exercised through google-api-python-client."""
+import json
+
 import pytest
 from googleapiclient.errors import HttpError
+
+from app.tools.context import Context
 
 
 @pytest.fixture
@@ -117,3 +121,18 @@ def test_styling_an_empty_range_is_rejected_like_google_docs(documents):
         with pytest.raises(HttpError) as caught:
             edit(documents, "1RapportEteDoc", request)
         assert caught.value.status_code == 400 and "should not be empty" in str(caught.value)
+
+
+def test_without_include_tabs_content_only_the_first_tab_shows_as_in_google_docs(sandbox):
+    sandbox.reset({"drive": {"files": [{"id": "1TabbedDoc", "name": "Offsite", "mimeType": "doc",
+                                        "content": [{"text": "First tab"}],
+                                        "tabs": [{"title": "Budget", "content": [{"text": "Second tab"}]}]}]}})
+    documents = Context(credentials=sandbox.credentials(), api_root=sandbox.url).service("docs").documents()
+
+    plain = documents.get(documentId="1TabbedDoc").execute()
+    tabbed = documents.get(documentId="1TabbedDoc", includeTabsContent=True).execute()
+
+    assert "Second tab" not in json.dumps(plain) and "tabs" not in plain
+    assert "body" not in tabbed
+    assert [t["tabProperties"]["title"] for t in tabbed["tabs"]] == ["Tab 1", "Budget"]
+    assert "Second tab" in json.dumps(tabbed["tabs"][1]["documentTab"]["body"])

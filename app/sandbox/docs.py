@@ -32,8 +32,17 @@ class State:
             raise ApiError(400, "This operation is not supported for this document", "failedPrecondition")
         return file
 
-    def document(self, file: dict) -> dict:
-        return file["document"].to_json(file["id"], file["name"])
+    def document(self, file: dict, tabs: bool = False) -> dict:
+        """The document as documents.get shows it: its first tab's content, or with includeTabsContent
+        every tab (and then no top-level body, as in Google Docs)."""
+        whole = file["document"].to_json(file["id"], file["name"])
+        if not tabs:
+            return whole
+        first = {key: whole.pop(key) for key in ("body", "lists", "documentStyle")}
+        named = [("Tab 1", first)] + [(title, _tab_content(doc)) for title, doc in file.get("tabs", [])]
+        whole["tabs"] = [{"tabProperties": {"tabId": f"t.{index}", "title": title, "index": index}, "documentTab": content}
+                         for index, (title, content) in enumerate(named)]
+        return whole
 
     def dump(self) -> dict:
         return {}  # documents are Drive files: see the drive section
@@ -41,7 +50,13 @@ class State:
 
 @router.get(DOCUMENT, scopes=READ)
 def get_document(state: State, request, document_id):
-    return apply_fields(state.document(state.file(document_id)), request.arg("fields"), "*")
+    document = state.document(state.file(document_id), tabs=request.bool_arg("includeTabsContent"))
+    return apply_fields(document, request.arg("fields"), "*")
+
+
+def _tab_content(document) -> dict:
+    whole = document.to_json("", "")
+    return {key: whole[key] for key in ("body", "lists", "documentStyle")}
 
 
 @router.post(r"/v1/documents", scopes=WRITE)

@@ -7,7 +7,8 @@ Seed section "drive" (app/sandbox/seeds/demo/drive.json):
       "files": [
         {"id": "f-finance", "name": "Finance", "mimeType": "folder"},
         {"id": "d-q3", "name": "Q3 planning notes", "mimeType": "doc",       a Google Doc
-         "parent": "f-projects", "content": [block, ...]},                   blocks: see Document.from_blocks
+         "parent": "f-projects", "content": [block, ...],                    blocks: see Document.from_blocks
+         "tabs": [{"title": "Notes", "content": [block, ...]}]},            optional: tabs after the first
         {"id": "s-budget", "name": "Budget", "mimeType": "sheet",            a Google Sheet
          "rows": [["Item", "Amount"], ["Ads", "1200"]]},
         {"id": "t-1", "name": "notes.txt", "mimeType": "text/plain", "text": "..."},
@@ -81,6 +82,8 @@ class State:
         file["createdTime"] = spec.get("created", spec.get("modified", file["createdTime"]))
         if mime_type == DOC:
             file["document"] = Document.from_blocks(spec.get("content", []))
+            # The doc's other tabs, after its first (which is all the API shows without includeTabsContent).
+            file["tabs"] = [(tab["title"], Document.from_blocks(tab.get("content", []))) for tab in spec.get("tabs", [])]
         elif mime_type == SHEET:
             file["rows"] = spec.get("rows", [])
         elif mime_type != FOLDER:
@@ -409,7 +412,7 @@ def copy_file(state: State, request, file_id):
         parent=parent["id"],
         drive_id=source["driveId"],
     )
-    for key in ("document", "rows", "content"):
+    for key in ("document", "tabs", "rows", "content"):
         if key in source:
             copied[key] = copy.deepcopy(source[key])
     return apply_fields(state.metadata(copied), request.arg("fields"), FILE_DEFAULT_FIELDS)

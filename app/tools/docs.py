@@ -24,9 +24,23 @@ def docs_create(ctx: Context, name: str, markdown: str = "") -> dict:
 
 @tool("read", progress="Reading a Google Doc")
 def docs_read(ctx: Context, document: FileRef, max_chars: Annotated[int, Field(ge=200, le=30000)] = 8000) -> dict:
-    """Read a Google Doc as Markdown."""
-    doc = google_api.execute(ctx.service("docs").documents().get(documentId=file_id(document)))
-    return {"name": doc.get("title", ""), "link": doc_link(ctx, doc["documentId"]), **clip(document_to_markdown(doc), max_chars)}
+    """Read a Google Doc as Markdown, every tab of it."""
+    # Without includeTabsContent Docs returns the first tab only, silently.
+    doc = google_api.execute(ctx.service("docs").documents().get(documentId=file_id(document), includeTabsContent=True))
+    tabs = list(_every_tab(doc.get("tabs", []))) or [{"documentTab": doc, "tabProperties": {}}]
+    if len(tabs) == 1:
+        text = document_to_markdown(tabs[0]["documentTab"])
+    else:
+        text = "\n".join(f"[Tab: {tab['tabProperties'].get('title', '')}]\n\n" + document_to_markdown(tab["documentTab"])
+                         for tab in tabs)
+    return {"name": doc.get("title", ""), "link": doc_link(ctx, doc["documentId"]), **clip(text, max_chars)}
+
+
+def _every_tab(tabs: list[dict]):
+    """Tabs in reading order, each followed by its child tabs."""
+    for tab in tabs:
+        yield tab
+        yield from _every_tab(tab.get("childTabs", []))
 
 
 def _outbound_if_others_read(ctx: Context, args: dict, preview: dict):
