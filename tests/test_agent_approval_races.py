@@ -8,7 +8,7 @@ import threading
 
 from django.test import Client
 
-from app.agent import tool_calls
+from app.agent import leases, tool_calls
 from app.agent.tool_calls import ToolCalls
 from app.models import Action, Run
 from tests.agent_fixtures import sends
@@ -106,3 +106,33 @@ def test_last_card_approved_in_another_tab_as_the_run_pauses_gives_both_tabs_the
     assert body["status"] == "done" and body["reply"] == "Both sent."
     assert [a["status"] for a in body["actions"]] == ["done", "done"]
     assert sends(sandbox) == 2
+
+
+def test_a_run_that_cannot_take_itself_back_because_a_new_task_started_waits_to_be_resumed(alice, fake_claude,
+                                                                                            sandbox, monkeypatch):
+    run_id, first, second = two_cards(alice, fake_claude)
+    answer, save = ToolCalls.answer, Run.asave
+    landed = {}
+
+    async def approval_lands_while_running(self, uses, **how):
+        results = await answer(self, uses, **how)
+        if results is None and not landed:  # the second card is approved as the first mail goes
+            landed["approval"] = await asyncio.to_thread(approve_in_another_tab, alice, second)
+        return results
+
+    async def new_task_starts_as_the_run_pauses(self, *args, **kwargs):
+        await save(self, *args, **kwargs)
+        if self.status == "needs_approval" and landed and "task" not in landed:
+            landed["task"] = await Run.objects.acreate(conversation_id=self.conversation_id, task="New task",
+                                                      status=Run.Status.RUNNING, owner=leases.OWNER)
+
+    monkeypatch.setattr(ToolCalls, "answer", approval_lands_while_running)
+    monkeypatch.setattr(Run, "asave", new_task_starts_as_the_run_pauses)
+    cut_off = alice.post({"approve": [first]}).json()
+
+    assert landed["approval"] == 200
+    assert cut_off["status"] == "interrupted" and "resume this one" in cut_off["error"]
+    assert sends(sandbox) == 1
+    Run.objects.filter(task="New task").update(status=Run.Status.DONE)
+    resumed = alice.post({"resume": run_id}).json()
+    assert resumed["status"] == "done" and sends(sandbox) == 2

@@ -172,6 +172,7 @@ def test_approving_while_another_task_runs_in_the_conversation_waits_for_it(alic
 
     assert busy.status_code == 409 and "still running" in busy.json()["error"]
     assert sends(sandbox) == 0
+    assert Action.objects.get(id=paused["actions"][0]["id"]).status == "pending"  # the card is still there to decide
     Run.objects.filter(id=other.id).update(status=Run.Status.DONE)
     fake_claude.reply(text("Sent."))
     assert alice.approve(paused["actions"][0]["id"])["status"] == "done"

@@ -2,35 +2,18 @@
 a run that nothing drives: whatever the request had claimed carries on to its end."""
 import asyncio
 
-from django.db.models.query import QuerySet
-
 from app import connection
-from app.agent import service
+from app.agent import approvals, service
 from app.agent.runs import registry
 from app.models import Run
 from tests.agent_fixtures import sends
 from tests.fake_claude import text, tool_use
 
 
-def gone_right_after(monkeypatch, method: str, model):
-    """Cancel the request's task (as Django does when its client disconnects) just after `method` on `model`."""
-    state = {"request": None}
-    original = getattr(QuerySet, method)
-
-    async def then_disconnect(self, *args, **kwargs):
-        result = await original(self, *args, **kwargs)
-        if self.model is model and state["request"] is not None:
-            state["request"].cancel()
-            state["request"] = None
-        return result
-
-    monkeypatch.setattr(QuerySet, method, then_disconnect)
-    return state
-
-
 def run_request(state, make_request) -> str:
     """Send the request, lose the client at the patched point, then let the run finish; its id."""
     async def scenario():
+        state["loop"] = asyncio.get_running_loop()
         state["request"] = request = asyncio.create_task(make_request())
         try:
             await request
@@ -43,14 +26,22 @@ def run_request(state, make_request) -> str:
     return asyncio.run(scenario())
 
 
-def test_approval_whose_client_left_right_after_claiming_the_run_still_sends(alice, fake_claude, sandbox, monkeypatch):
+def test_approval_whose_client_left_while_it_was_being_recorded_still_sends(alice, fake_claude, sandbox, monkeypatch):
     fake_claude.reply(tool_use("gmail_send", {"to": ["bob@acme.example"], "subject": "Lunch", "body": "Noon?"}))
     action_id = alice.ask("Ask Bob to lunch")["actions"][0]["id"]
     fake_claude.reply(text("Sent."))
     session = alice.client.session
     ctx = connection.context_for_session(session)
 
-    state = gone_right_after(monkeypatch, "aupdate", Run)
+    state = {"request": None}
+    approve = approvals.approve
+
+    def approve_then_disconnect(action_ids):
+        claimed = approve(action_ids)  # on the database thread: the request's loop cancels it from there
+        state["loop"].call_soon_threadsafe(state["request"].cancel)
+        return claimed
+
+    monkeypatch.setattr(approvals, "approve", approve_then_disconnect)
     email = session[connection.PROFILE]["email"]
     run_id = run_request(state, lambda: service.decide(session_key=session.session_key, ctx=ctx, email=email,
                                                         approve=[action_id], reject=[]))

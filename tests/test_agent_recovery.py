@@ -44,6 +44,16 @@ def test_a_run_this_process_is_starting_is_left_alone():
     assert status_after_recovery(running(leases.OWNER)) == "running"
 
 
+def test_a_run_this_process_left_running_without_a_task_is_interrupted_once_its_lease_ran_out():
+    assert status_after_recovery(running(leases.OWNER, PAST)) == "interrupted"
+
+
+def test_a_run_driven_in_another_container_with_the_same_hostname_is_judged_by_its_lease():
+    hostname = leases.HOST.split("/")[0]
+    assert status_after_recovery(running(f"{hostname}/1:{ended_pid()}:boot", SOON)) == "running"
+    assert status_after_recovery(running(f"{hostname}/1:{ended_pid()}:boot", PAST)) == "interrupted"
+
+
 def test_a_run_whose_process_here_has_ended_is_interrupted_at_once():
     run = running(f"{leases.HOST}:{ended_pid()}:boot")  # its lease has not even run out
 

@@ -1,6 +1,6 @@
 """Which process drives a running run, so that no process takes a live run for a dead one.
 
-A running run names its driver ("host:pid:boot") and holds a lease that the
+A running run names its driver ("host/pid-namespace:pid:boot") and holds a lease that the
 driver renews while it works. Recovery (runs.mark_interrupted) treats a run as
 cut off only when its driver is gone: a process on this machine that has ended
 (known at once), or one anywhere whose lease has run out. A restarted server
@@ -17,7 +17,18 @@ from django.utils import timezone
 from app.models import Run, new_id
 
 log = logging.getLogger(__name__)
-HOST = socket.gethostname()
+
+
+def _machine() -> str:
+    """This host and PID namespace: two containers may share a hostname but never a PID namespace."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid").strip("pid:[]")  # "pid:[4026531836]" -> "4026531836"
+    except OSError:  # not Linux
+        namespace = ""
+    return f"{socket.gethostname()}/{namespace}"
+
+
+HOST = _machine()
 OWNER = f"{HOST}:{os.getpid()}:{new_id()[:8]}"  # the boot part tells this process from an earlier one with its pid
 LEASE = timedelta(seconds=60)
 RENEW_EVERY = LEASE / 3
@@ -28,14 +39,16 @@ def claim_fields() -> dict:
     return {"owner": OWNER, "lease_until": timezone.now() + LEASE}
 
 
-def driver_gone(owner: str, lease_until, now) -> bool:
+def driver_gone(owner: str, lease_until, now, driven_here: bool) -> bool:
+    expired = lease_until is None or lease_until < now
     if owner == OWNER:
-        return False  # driven here, or about to be: started after the caller looked
+        # Ours: gone only if no task drives it and nothing renewed it (a run about to start has a fresh lease).
+        return not driven_here and expired
     host, _, rest = owner.partition(":")
     pid = rest.partition(":")[0]
     if host == HOST and pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
         return True  # that process has ended: its pid is gone, or is this process's now
-    return lease_until is None or lease_until < now
+    return expired
 
 
 def _alive(pid: int) -> bool:

@@ -5,11 +5,15 @@ same function starts a run, continues it after an approval, and resumes it
 after a restart.
 """
 from django.conf import settings
+from django.db import IntegrityError
 
 from app.agent import claude, leases
 from app.agent.events import EventBus
 from app.agent.tool_calls import ToolCalls, waiting
 from app.models import Action, Run
+
+
+OTHER_TASK_STARTED = "Another task of this conversation started meanwhile; resume this one when it has finished."
 
 
 async def advance(run: Run, calls: ToolCalls, bus: EventBus) -> None:
@@ -84,7 +88,12 @@ async def _pause(run: Run, bus: EventBus) -> bool:
     if not pending:
         running = Run.objects.filter(id=run.id, status=Run.Status.NEEDS_APPROVAL)
         claim = leases.claim_fields()
-        taken_back = await running.aupdate(status=Run.Status.RUNNING, **claim)
+        try:
+            taken_back = await running.aupdate(status=Run.Status.RUNNING, **claim)
+        except IntegrityError:  # a new task of the conversation started in this instant
+            run.status, run.error = Run.Status.INTERRUPTED, OTHER_TASK_STARTED
+            await run.asave(update_fields=["status", "error", "updated"])
+            return True
         run.status = Run.Status.RUNNING
         if taken_back:
             run.owner, run.lease_until = claim["owner"], claim["lease_until"]

@@ -11,6 +11,7 @@ import logging
 import threading
 
 from asgiref.sync import sync_to_async
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -97,6 +98,11 @@ class RunRegistry:
             return None
         return task
 
+    def driving(self, run_id: str) -> bool:
+        """Whether a task of this process (on any event loop) drives the run now."""
+        task = self.tasks.get(run_id)
+        return task is not None and not task.done()
+
     def bus(self, run_id: str) -> EventBus | None:
         return self.buses.get(run_id) if self.task(run_id) else None
 
@@ -156,15 +162,19 @@ def mark_interrupted() -> int:
     """
     now = timezone.now()
     running = Run.objects.filter(status=Run.Status.RUNNING).values_list("id", "owner", "lease_until")
-    orphans = [run_id for run_id, owner, lease_until in running if leases.driver_gone(owner, lease_until, now)]
-    if not orphans:
-        return 0
-    Action.objects.filter(run__in=orphans, status=Action.Status.APPROVED).filter(~Q(started=None)).update(
-        status=Action.Status.FAILED, error=INTERRUPTED, finished=now
-    )
-    return Run.objects.filter(id__in=orphans, status=Run.Status.RUNNING).update(
-        status=Run.Status.INTERRUPTED, error=RESTARTED
-    )
+    cut_off = 0
+    for run_id, owner, lease_until in running:
+        if not leases.driver_gone(owner, lease_until, now, registry.driving(run_id)):
+            continue
+        with transaction.atomic():  # the run and its actions together, so a resume sees both or neither
+            # Only if nothing changed since it was read: a lease renewed meanwhile keeps its run.
+            same = Run.objects.filter(id=run_id, status=Run.Status.RUNNING, owner=owner, lease_until=lease_until)
+            if same.update(status=Run.Status.INTERRUPTED, error=RESTARTED):
+                cut_off += 1
+                Action.objects.filter(run_id=run_id, status=Action.Status.APPROVED).filter(~Q(started=None)).update(
+                    status=Action.Status.FAILED, error=INTERRUPTED, finished=now
+                )
+    return cut_off
 
 
 def _resolve(future: asyncio.Future) -> None:

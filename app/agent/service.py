@@ -5,11 +5,13 @@ lookup is scoped to the caller's session, so another session's conversation
 or action is indistinguishable from one that does not exist.
 """
 import asyncio
+import contextlib
 import logging
 import time
+from datetime import timedelta
 
 from asgiref.sync import sync_to_async
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from app.agent import approvals, leases, prompt
@@ -20,6 +22,7 @@ from app.tools.timezone import known_timezone
 
 log = logging.getLogger(__name__)
 TITLE_CHARS = 80
+TAKEN_UP_WITHIN = timedelta(seconds=10)  # from another request's claim of a run to its task starting
 _next_recovery = [0.0]  # time.monotonic() after which a request looks for cut-off runs again
 
 
@@ -51,13 +54,12 @@ async def decide(*, session_key: str, ctx, approve: list[str], reject: list[str]
     """Apply the person's decisions, then carry the run on: approved actions run exactly once."""
     await recover()
     run_id = await _run_of_actions(session_key, approve, reject)
-    await _same_account(run_id, email, "approve" if approve else "reject")
-    await sync_to_async(approvals.reject)(reject, reason)
-    await sync_to_async(approvals.approve)(approve)
+    field = "approve" if approve else "reject"
+    await _same_account(run_id, email, field)
+    run = await asyncio.shield(_decide_and_start(run_id, approve, reject, reason, ctx, session_key, field))
     # Another tab may have decided otherwise in the same instant; the run is carried on either way.
     conflict = await _overruled(approve, reject)
-    run = await _continue(session_key, ctx, run_id, from_status=Run.Status.NEEDS_APPROVAL,
-                          field="approve" if approve else "reject")
+    run = await (_outcome(run) if run else _their_outcome(run_id))
     if conflict:
         raise conflict
     return run
@@ -83,20 +85,24 @@ async def recover() -> None:
 
 async def _continue(session_key: str, ctx, run_id: str, *, from_status: str, field: str) -> Run:
     run = await asyncio.shield(_claim_and_start(run_id, from_status, ctx, session_key, field))
-    if run is None:  # someone else is driving it: their outcome is ours too
-        await registry.wait(run_id)
-        return await Run.objects.aget(id=run_id)
-    return await _outcome(run)
+    return await (_outcome(run) if run else _their_outcome(run_id))
 
 
 async def _outcome(run: Run) -> Run:
     """The run once it has ended or paused: the very object its task drove, so it is up to date,
     unless another request took the run up from that task (an approval landing as it paused)."""
     await registry.wait(run.id)
-    if run.status != Run.Status.RUNNING:
-        return run
-    await registry.wait(run.id)
-    return await Run.objects.aget(id=run.id)
+    return run if run.status != Run.Status.RUNNING else await _their_outcome(run.id)
+
+
+async def _their_outcome(run_id: str) -> Run:
+    """The outcome of a run another request claimed; its task may not have started yet."""
+    with registry.watching(run_id) as started:
+        if not registry.driving(run_id) and (await Run.objects.aget(id=run_id)).status == Run.Status.RUNNING:
+            with contextlib.suppress(asyncio.TimeoutError):  # driven by another process: what it is now
+                await asyncio.wait_for(started, TAKEN_UP_WITHIN.total_seconds())
+    await registry.wait(run_id)
+    return await Run.objects.aget(id=run_id)
 
 
 # Recording or claiming a run and starting its task happen in a task of their own (shielded):
@@ -112,6 +118,30 @@ async def _record_and_start(run: Run, ctx, session_key: str) -> Run:
         raise _busy("conversation_id") from None
     registry.start(run, ctx, session_key)
     return run
+
+
+async def _decide_and_start(run_id: str, approve: list[str], reject: list[str], reason: str, ctx, session_key: str,
+                            field: str) -> Run | None:
+    """The paused run, started with the person's decisions; None when it is busy and will pick them up."""
+    run = await sync_to_async(_decide_and_claim)(run_id, approve, reject, reason, field)
+    if run is not None:
+        registry.start(run, ctx, session_key)
+    return run
+
+
+def _decide_and_claim(run_id: str, approve: list[str], reject: list[str], reason: str, field: str) -> Run | None:
+    # All or nothing: a decision that no run could act on (another task of the conversation is
+    # running) must not be kept, or the card would be spent and the run left waiting for ever.
+    try:
+        with transaction.atomic():
+            approvals.reject(reject, reason)
+            approvals.approve(approve)
+            claimed = Run.objects.filter(id=run_id, status=Run.Status.NEEDS_APPROVAL).update(
+                status=Run.Status.RUNNING, error="", **leases.claim_fields()
+            )
+    except IntegrityError:
+        raise _busy(field) from None
+    return Run.objects.get(id=run_id) if claimed else None
 
 
 async def _claim_and_start(run_id: str, from_status: str, ctx, session_key: str, field: str) -> Run | None:
