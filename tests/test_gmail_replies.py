@@ -84,3 +84,13 @@ def test_a_draft_in_a_thread_reads_as_a_draft_not_as_sent_mail(ctx):
     thread = invoke("gmail_read", ctx, {"thread_id": parent["thread"]})["messages"]
 
     assert [m["id"] for m in thread if m.get("draft")] == [draft["id"]]
+
+
+def test_a_reply_in_other_scripts_goes_out_in_its_thread(ctx, sandbox):
+    # A reply is a multipart upload (its thread id rides along): every byte of it must still arrive.
+    original = invoke("gmail_search", ctx, {"query": "from:alice", "limit": 1})["messages"][0]
+
+    sent = invoke("gmail_send", ctx, {"reply_to_message_id": original["id"], "body": "À demain ✓ — 明日また"})
+
+    assert sent["thread"] == original["thread"]
+    assert invoke("gmail_read", ctx, {"message_id": sent["id"]})["messages"][0]["body"]["text"] == "À demain ✓ — 明日また"

@@ -127,6 +127,21 @@ def test_a_large_drive_file_goes_out_whole_through_gmails_upload_endpoint(ctx, s
     assert any(r["path"] == "/upload/gmail/v1/users/me/messages/send" for r in sandbox.http_requests())
 
 
+def test_a_forwarded_mail_file_is_attached_as_a_message_not_base64(ctx, sandbox):
+    eml = b"Subject: Meeting\r\nFrom: alice@acme.example\r\n\r\nSee you tomorrow.\r\n"
+    upload = MediaIoBaseUpload(io.BytesIO(eml), mimetype="message/rfc822")
+    file = ctx.service("drive").files().create(body={"name": "meeting.eml"}, media_body=upload, fields="id").execute()
+
+    sent = invoke("gmail_send", ctx, {"to": ["bob@acme.example"], "subject": "Fwd", "body": "See below.",
+                                      "attachments": [{"drive_file_id": file["id"]}]})
+
+    parsed = message_from_bytes(sandbox_message_bytes(ctx, sent["id"]), policy=default)
+    attached = next(part for part in parsed.walk() if part.get_content_type() == "message/rfc822")
+    assert attached["Content-Transfer-Encoding"] in ("7bit", "8bit")  # RFC 2046 allows no base64 here
+    assert attached.get_filename() == "meeting.eml"
+    assert attached.get_payload(0)["Subject"] == "Meeting"
+
+
 def test_a_draft_with_a_large_file_is_saved_whole(ctx, sandbox):
     drive = ctx.service("drive")
     upload = MediaIoBaseUpload(io.BytesIO(os.urandom(6 * 2**20)), mimetype="application/octet-stream")

@@ -9,6 +9,7 @@ import base64
 import codecs
 import re
 from dataclasses import dataclass
+from email import message_from_bytes
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -17,6 +18,9 @@ from email.utils import getaddresses
 import html2text
 
 REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd)\s*:\s*)+", re.IGNORECASE)
+# Every part in 7 bits (quoted-printable or base64 for other text): a message goes to Gmail as
+# a multipart upload, which google-api-python-client can only build from ASCII.
+SEVEN_BIT = SMTP.clone(cte_type="7bit")
 EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 
 
@@ -55,7 +59,7 @@ def build_message(
     *, to: list[str], cc: list[str], bcc: list[str], subject: str, body: str, html: bool,
     files: list[FileData], reply: ReplyTo | None = None,
 ) -> EmailMessage:
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=SEVEN_BIT)
     for name, addresses in (("To", to), ("Cc", cc), ("Bcc", bcc)):
         if addresses:
             message[name] = ", ".join(addresses)
@@ -70,6 +74,11 @@ def build_message(
         message.set_content(body)
     for file in files:
         maintype, _, subtype = file.mime_type.partition("/")
+        if file.mime_type == "message/rfc822" and file.data.isascii():
+            # A forwarded mail travels as a message; RFC 2046 forbids base64 for it. (One with raw
+            # 8-bit text would break the 7-bit rule above, so that rare kind stays base64.)
+            message.add_attachment(message_from_bytes(file.data, policy=SEVEN_BIT), filename=file.filename)
+            continue
         message.add_attachment(
             file.data, maintype=maintype, subtype=subtype or "octet-stream", filename=file.filename, params=_charset_of(file)
         )
