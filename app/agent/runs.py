@@ -56,14 +56,15 @@ class RunRegistry:
     async def _keep_leases(self, loop) -> None:
         """While runs are driven on this loop, renew their leases well before they run out."""
         try:
-            while live := [task for task in self.tasks.values() if task.get_loop() is loop and not task.done()]:
-                await asyncio.wait(live, timeout=leases.RENEW_EVERY.total_seconds())
-                driven = [self.runs[run_id] for run_id, task in list(self.tasks.items())
-                          if task.get_loop() is loop and not task.done()]
-                if driven:
-                    await leases.renew(driven)
+            while live := self._live_on(loop):
+                await asyncio.wait(live.values(), timeout=leases.RENEW_EVERY.total_seconds())
+                if driven := self._live_on(loop):
+                    await leases.renew([self.runs[run_id] for run_id in driven])
         finally:
             self.renewing.pop(loop, None)
+
+    def _live_on(self, loop) -> dict[str, asyncio.Task]:
+        return {run_id: task for run_id, task in list(self.tasks.items()) if task.get_loop() is loop and not task.done()}
 
     @contextlib.contextmanager
     def watching(self, run_id: str):

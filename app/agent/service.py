@@ -6,6 +6,7 @@ or action is indistinguishable from one that does not exist.
 """
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from datetime import timedelta
@@ -56,7 +57,8 @@ async def decide(*, session_key: str, ctx, approve: list[str], reject: list[str]
     run_id = await _run_of_actions(session_key, approve, reject)
     field = "approve" if approve else "reject"
     await _same_account(run_id, email, field)
-    run = await asyncio.shield(_decide_and_start(run_id, approve, reject, reason, ctx, session_key, field))
+    decided = functools.partial(_decide_and_claim, run_id, approve, reject, reason, field)
+    run = await asyncio.shield(_claim_and_start(decided, ctx, session_key))
     # Another tab may have decided otherwise in the same instant; the run is carried on either way.
     conflict = await _overruled(approve, reject)
     run = await (_outcome(run) if run else _their_outcome(run_id))
@@ -84,7 +86,8 @@ async def recover() -> None:
 
 
 async def _continue(session_key: str, ctx, run_id: str, *, from_status: str, field: str) -> Run:
-    run = await asyncio.shield(_claim_and_start(run_id, from_status, ctx, session_key, field))
+    claim = functools.partial(_claim, run_id, from_status, field)
+    run = await asyncio.shield(_claim_and_start(claim, ctx, session_key))
     return await (_outcome(run) if run else _their_outcome(run_id))
 
 
@@ -120,10 +123,9 @@ async def _record_and_start(run: Run, ctx, session_key: str) -> Run:
     return run
 
 
-async def _decide_and_start(run_id: str, approve: list[str], reject: list[str], reason: str, ctx, session_key: str,
-                            field: str) -> Run | None:
-    """The paused run, started with the person's decisions; None when it is busy and will pick them up."""
-    run = await sync_to_async(_decide_and_claim)(run_id, approve, reject, reason, field)
+async def _claim_and_start(claim, ctx, session_key: str) -> Run | None:
+    """Start the run `claim` (run on the database thread) hands over; None when it is someone else's."""
+    run = await sync_to_async(claim)()
     if run is not None:
         registry.start(run, ctx, session_key)
     return run
@@ -132,31 +134,22 @@ async def _decide_and_start(run_id: str, approve: list[str], reject: list[str], 
 def _decide_and_claim(run_id: str, approve: list[str], reject: list[str], reason: str, field: str) -> Run | None:
     # All or nothing: a decision that no run could act on (another task of the conversation is
     # running) must not be kept, or the card would be spent and the run left waiting for ever.
-    try:
-        with transaction.atomic():
-            approvals.reject(reject, reason)
-            approvals.approve(approve)
-            claimed = Run.objects.filter(id=run_id, status=Run.Status.NEEDS_APPROVAL).update(
-                status=Run.Status.RUNNING, error="", **leases.claim_fields()
-            )
-    except IntegrityError:
-        raise _busy(field) from None
-    return Run.objects.get(id=run_id) if claimed else None
+    with transaction.atomic():
+        approvals.reject(reject, reason)
+        approvals.approve(approve)
+        return _claim(run_id, Run.Status.NEEDS_APPROVAL, field)
 
 
-async def _claim_and_start(run_id: str, from_status: str, ctx, session_key: str, field: str) -> Run | None:
-    """The run, started; None when another request claimed it first (two must not drive it at once)."""
+def _claim(run_id: str, from_status: str, field: str) -> Run | None:
+    """The run, claimed for this process; None when another request claimed it first (or it is busy
+    with itself), as two must not drive it at once."""
     try:
-        claimed = await Run.objects.filter(id=run_id, status=from_status).aupdate(
+        claimed = Run.objects.filter(id=run_id, status=from_status).update(
             status=Run.Status.RUNNING, error="", **leases.claim_fields()
         )
     except IntegrityError:  # another task of the conversation is running: this one carries on after it
         raise _busy(field) from None
-    if not claimed:
-        return None
-    run = await Run.objects.aget(id=run_id)
-    registry.start(run, ctx, session_key)
-    return run
+    return Run.objects.get(id=run_id) if claimed else None
 
 
 async def _conversation(session_key: str, conversation_id: str | None, task: str,

@@ -14,6 +14,7 @@ router = Router("docs")
 READ = (G + "documents", G + "documents.readonly", DRIVE, G + "drive.readonly")
 WRITE = (G + "documents", DRIVE)
 DOCUMENT = r"/v1/documents/(?P<document_id>[\w-]+)"
+TAB_CONTENT = ("body", "lists", "documentStyle")  # what moves into each tab with includeTabsContent
 
 
 class State:
@@ -38,10 +39,11 @@ class State:
         whole = file["document"].to_json(file["id"], file["name"])
         if not tabs:
             return whole
-        first = {key: whole.pop(key) for key in ("body", "lists", "documentStyle")}
-        named = [("Tab 1", first)] + [(title, _tab_content(doc)) for title, doc in file.get("tabs", [])]
-        whole["tabs"] = [{"tabProperties": {"tabId": f"t.{index}", "title": title, "index": index}, "documentTab": content}
-                         for index, (title, content) in enumerate(named)]
+        for key in TAB_CONTENT:
+            del whole[key]
+        named = [("Tab 1", file["document"])] + file.get("tabs", [])
+        whole["tabs"] = [{"tabProperties": {"tabId": f"t.{index}", "title": title, "index": index},
+                          "documentTab": _tab_content(document)} for index, (title, document) in enumerate(named)]
         return whole
 
     def dump(self) -> dict:
@@ -56,7 +58,7 @@ def get_document(state: State, request, document_id):
 
 def _tab_content(document) -> dict:
     whole = document.to_json("", "")
-    return {key: whole[key] for key in ("body", "lists", "documentStyle")}
+    return {key: whole[key] for key in TAB_CONTENT}
 
 
 @router.post(r"/v1/documents", scopes=WRITE)
