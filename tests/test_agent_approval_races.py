@@ -89,16 +89,16 @@ def test_second_card_approved_just_as_the_run_pauses_is_sent_too(alice, fake_cla
 def test_last_card_approved_in_another_tab_as_the_run_pauses_gives_both_tabs_the_outcome(alice, fake_claude, sandbox,
                                                                                          monkeypatch):
     run_id, first, second = two_cards(alice, fake_claude)
-    original = Run.asave
+    original = leases.save
     other_tab = {}
 
-    async def pause_then_other_tab_approves(self, *args, **kwargs):
-        await original(self, *args, **kwargs)
-        if self.status == "needs_approval" and kwargs.get("update_fields") and not other_tab:
+    async def pause_then_other_tab_approves(run, *fields, **how):
+        await original(run, *fields, **how)
+        if run.status == "needs_approval" and not other_tab:
             # The run has just recorded its pause; the other card's approval takes the run up at once.
             other_tab["status"] = await asyncio.to_thread(approve_in_another_tab, alice, second)
 
-    monkeypatch.setattr(Run, "asave", pause_then_other_tab_approves)
+    monkeypatch.setattr(leases, "save", pause_then_other_tab_approves)
 
     body = alice.approve(first)
 
@@ -111,7 +111,7 @@ def test_last_card_approved_in_another_tab_as_the_run_pauses_gives_both_tabs_the
 def test_a_run_that_cannot_take_itself_back_because_a_new_task_started_waits_to_be_resumed(alice, fake_claude,
                                                                                             sandbox, monkeypatch):
     run_id, first, second = two_cards(alice, fake_claude)
-    answer, save = ToolCalls.answer, Run.asave
+    answer, save = ToolCalls.answer, leases.save
     landed = {}
 
     async def approval_lands_while_running(self, uses, **how):
@@ -120,14 +120,14 @@ def test_a_run_that_cannot_take_itself_back_because_a_new_task_started_waits_to_
             landed["approval"] = await asyncio.to_thread(approve_in_another_tab, alice, second)
         return results
 
-    async def new_task_starts_as_the_run_pauses(self, *args, **kwargs):
-        await save(self, *args, **kwargs)
-        if self.status == "needs_approval" and landed and "task" not in landed:
-            landed["task"] = await Run.objects.acreate(conversation_id=self.conversation_id, task="New task",
+    async def new_task_starts_as_the_run_pauses(run, *fields, **how):
+        await save(run, *fields, **how)
+        if run.status == "needs_approval" and landed and "task" not in landed:
+            landed["task"] = await Run.objects.acreate(conversation_id=run.conversation_id, task="New task",
                                                       status=Run.Status.RUNNING, owner=leases.OWNER)
 
     monkeypatch.setattr(ToolCalls, "answer", approval_lands_while_running)
-    monkeypatch.setattr(Run, "asave", new_task_starts_as_the_run_pauses)
+    monkeypatch.setattr(leases, "save", new_task_starts_as_the_run_pauses)
     cut_off = alice.post({"approve": [first]}).json()
 
     assert landed["approval"] == 200

@@ -74,12 +74,11 @@ def test_a_run_from_before_owners_were_recorded_is_interrupted():
     assert status_after_recovery(running("", None)) == "interrupted"
 
 
-def test_renewing_extends_only_this_processs_leases_in_the_database_and_in_memory():
+def test_renewing_extends_only_this_processs_leases():
     mine, theirs = running(leases.OWNER, timedelta(seconds=5)), running("elsewhere:1:boot", timedelta(seconds=5))
     before = mine.lease_until
 
     async_to_sync(leases.renew)([mine, theirs])
 
-    assert mine.lease_until > before + timedelta(seconds=30)
-    assert Run.objects.get(id=mine.id).lease_until == mine.lease_until
+    assert Run.objects.get(id=mine.id).lease_until > before + timedelta(seconds=30)
     assert Run.objects.get(id=theirs.id).lease_until < before + timedelta(seconds=30)

@@ -63,13 +63,27 @@ def _alive(pid: int) -> bool:
 
 async def renew(runs: list[Run]) -> None:
     """Extend the leases of the runs this process is driving."""
-    until = timezone.now() + LEASE
     try:
         await Run.objects.filter(id__in=[run.id for run in runs], status=Run.Status.RUNNING, owner=OWNER).aupdate(
-            lease_until=until
+            lease_until=timezone.now() + LEASE
         )
     except Exception:  # a busy database now and then must not stop the renewing
         log.warning("Could not renew run leases", exc_info=True)
-        return
-    for run in runs:  # the objects save whole after each model turn: they must not carry an old lease back
-        run.lease_until = until
+
+
+class LeaseLost(Exception):
+    """The run is no longer this driver's: cut off by recovery elsewhere, or taken up by another process."""
+
+
+async def save(run: Run, *fields: str, status: str = Run.Status.RUNNING) -> None:
+    """Save fields of a run this process drives, only if it still drives it (fencing).
+
+    A driver whose lease ran out (its event loop stalled past the lease, or
+    clocks apart across machines) may find its run cut off and resumed by
+    another process; its saves must not overwrite that driver's work, and it
+    must stop before running anything more. `status` is what the run must be now.
+    """
+    run.updated = timezone.now()
+    values = {field: getattr(run, field) for field in (*fields, "updated")}
+    if not await Run.objects.filter(id=run.id, status=status, owner=OWNER).aupdate(**values):
+        raise LeaseLost(run.id)

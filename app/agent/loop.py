@@ -14,6 +14,7 @@ from app.models import Action, Run
 
 
 OTHER_TASK_STARTED = "Another task of this conversation started meanwhile; resume this one when it has finished."
+TURN = ("messages", "model_calls", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "thought")
 
 
 async def advance(run: Run, calls: ToolCalls, bus: EventBus) -> None:
@@ -41,7 +42,7 @@ async def advance(run: Run, calls: ToolCalls, bus: EventBus) -> None:
         if not _tool_uses(run.messages[-1]):
             await _finish(run, Run.Status.DONE, _text(run.messages[-1]) or "Done.")
             return
-        await run.asave()
+        await leases.save(run, *TURN)
         fresh = True
 
 
@@ -83,7 +84,7 @@ async def _pause(run: Run, bus: EventBus) -> bool:
     claim the run (the deciding request found it busy), so it is taken up here.
     """
     run.status = Run.Status.NEEDS_APPROVAL
-    await run.asave(update_fields=["status", "updated"])
+    await leases.save(run, "status")
     pending = [a async for a in run.actions.filter(status=Action.Status.PENDING)]
     if not pending:
         running = Run.objects.filter(id=run.id, status=Run.Status.NEEDS_APPROVAL)
@@ -92,7 +93,7 @@ async def _pause(run: Run, bus: EventBus) -> bool:
             taken_back = await running.aupdate(status=Run.Status.RUNNING, **claim)
         except IntegrityError:  # a new task of the conversation started in this instant
             run.status, run.error = Run.Status.INTERRUPTED, OTHER_TASK_STARTED
-            await run.asave(update_fields=["status", "error", "updated"])
+            await leases.save(run, "status", "error", status=Run.Status.NEEDS_APPROVAL)
             return True
         run.status = Run.Status.RUNNING
         if taken_back:
@@ -105,7 +106,7 @@ async def _pause(run: Run, bus: EventBus) -> bool:
 
 async def _finish(run: Run, status: str, reply: str) -> None:
     run.status, run.reply = status, reply
-    await run.asave()
+    await leases.save(run, *TURN, "status", "reply")
 
 
 def _tool_uses(message: dict) -> list[dict]:

@@ -126,12 +126,18 @@ async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
     calls = ToolCalls(run, ctx, bus)
     token = ctx.credentials.token
     try:
-        await advance(run, calls, bus)
-    except ClaudeUnavailable as exc:
-        await _stop(run, Run.Status.INTERRUPTED, str(exc))
-    except Exception:
-        log.exception("Run %s crashed", run.id)
-        await _stop(run, Run.Status.FAILED, "Something went wrong on our side; the error was logged.")
+        try:
+            await advance(run, calls, bus)
+        except ClaudeUnavailable as exc:
+            await _stop(run, Run.Status.INTERRUPTED, str(exc))
+        except leases.LeaseLost:
+            raise
+        except Exception:
+            log.exception("Run %s crashed", run.id)
+            await _stop(run, Run.Status.FAILED, "Something went wrong on our side; the error was logged.")
+    except leases.LeaseLost:
+        log.warning("Run %s is no longer this process's to drive (its lease ran out); it stopped here.", run.id)
+        await run.arefresh_from_db()  # what waiting requests and pages are told is what the database holds
     if run.status not in (Run.Status.NEEDS_APPROVAL, Run.Status.RUNNING):  # running: another task took it up
         bus.publish("run_finished", status=run.status, reply=run.reply, error=run.error)
     if calls.reconnect_required or ctx.credentials.token != token:
@@ -143,7 +149,7 @@ async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
 
 async def _stop(run: Run, status: str, error: str) -> None:
     run.status, run.error = status, error
-    await run.asave(update_fields=["status", "error", "updated"])
+    await leases.save(run, "status", "error")
 
 
 @sync_to_async
