@@ -4,11 +4,13 @@ The second approval reaches the server while the run is still busy with the
 first, so it cannot take the run up itself; the run must notice it.
 """
 import asyncio
+import contextlib
 import threading
 
-from django.test import Client
+from django.test import AsyncClient, Client
 
-from app.agent import leases, tool_calls
+from app.agent import leases, service, tool_calls
+from app.agent.runs import registry
 from app.agent.tool_calls import ToolCalls
 from app.models import Action, Run
 from tests.agent_fixtures import sends
@@ -136,3 +138,71 @@ def test_a_run_that_cannot_take_itself_back_because_a_new_task_started_waits_to_
     Run.objects.filter(task="New task").update(status=Run.Status.DONE)
     resumed = alice.post({"resume": run_id}).json()
     assert resumed["status"] == "done" and sends(sandbox) == 2
+
+
+def test_a_tab_whose_run_another_tab_took_up_waits_for_that_tabs_task_to_start(alice, fake_claude, sandbox,
+                                                                               monkeypatch):
+    """Both tabs on one event loop, as in the server: the other tab has claimed the run but starts
+    its task only once this tab waits for it; this tab must wait, not answer "running"."""
+    run_id, first, second = two_cards(alice, fake_claude)
+    save, start, watching = leases.save, registry.start, registry.watching
+    looked, starts = [], []
+
+    async def both_tabs():
+        tab_one, other_tab = asyncio.current_task(), {}
+        other_tab_claimed, tab_one_looks = asyncio.Event(), asyncio.Event()
+
+        def start_the_other_tabs_task_only_once_tab_one_looks(run, ctx, session_key):
+            starts.append(run.id)
+            if len(starts) == 1:  # this tab's own approval
+                return start(run, ctx, session_key)
+            other_tab_claimed.set()
+
+            async def later():
+                await tab_one_looks.wait()
+                start(run, ctx, session_key)
+
+            return asyncio.get_running_loop().create_task(later())
+
+        async def pause_as_the_other_tab_claims(run, *fields, **how):
+            await save(run, *fields, **how)
+            if run.status == "needs_approval" and not other_tab:
+                other_tab["request"] = asyncio.create_task(approve_async(alice, second))
+                await other_tab_claimed.wait()
+
+        class AwaitedByTabOne(asyncio.Future):
+            def add_done_callback(self, callback, **how):  # asyncio.wait_for is awaiting it
+                looked.append(run_id)
+                tab_one_looks.set()
+                super().add_done_callback(callback, **how)
+
+        @contextlib.contextmanager
+        def looking(run_id):
+            with watching(run_id) as started:
+                if asyncio.current_task() is not tab_one:
+                    yield started
+                    return
+                awaited = AwaitedByTabOne()
+                started.add_done_callback(lambda _: awaited.done() or awaited.set_result(None))
+                yield awaited
+
+        monkeypatch.setattr(registry, "start", start_the_other_tabs_task_only_once_tab_one_looks)
+        monkeypatch.setattr(leases, "save", pause_as_the_other_tab_claims)
+        monkeypatch.setattr(registry, "watching", looking)
+        mine = await approve_async(alice, first)
+        return mine, await other_tab["request"]
+
+    (my_status, mine), (their_status, theirs) = asyncio.run(both_tabs())
+
+    assert looked == [run_id] and starts == [run_id, run_id]
+    assert (my_status, their_status) == (200, 200)
+    assert mine["status"] == theirs["status"] == "done" and mine["reply"] == "Both sent."
+    assert sends(sandbox) == 2
+
+
+async def approve_async(alice, action_id: str) -> tuple[int, dict]:
+    tab = AsyncClient(enforce_csrf_checks=True)
+    tab.cookies = alice.client.cookies
+    response = await tab.post("/get_response", {"approve": [action_id]}, content_type="application/json",
+                              headers={"X-CSRFToken": alice.csrf})
+    return response.status_code, response.json()
