@@ -30,3 +30,15 @@ def test_a_folder_that_does_not_exist_or_is_a_file_is_an_error_and_nothing_is_cr
     with pytest.raises(ToolError, match="'Q3 budget' is a file, not a folder"):
         invoke("drive_create_file", ctx, {"name": "Agenda", "folder": "1Q3BudgetSheet"})
     assert len(sandbox.state()["drive"]["files"]) == before
+
+
+@pytest.mark.parametrize("tool", ["drive_create_file", "docs_create"])
+def test_a_doc_whose_text_could_not_be_written_is_not_left_behind_empty(ctx, sandbox, tool):
+    before = set(sandbox.state()["drive"]["files"])
+    sandbox.fault(path=":batchUpdate", status=400, count=1)
+    args = {"name": "Kickoff agenda", ("content" if tool == "drive_create_file" else "markdown"): "# Agenda"}
+
+    with pytest.raises(ToolError):
+        invoke(tool, ctx, args)
+
+    assert set(sandbox.state()["drive"]["files"]) == before

@@ -1,5 +1,6 @@
 """Drive tools: search (shared drives included), read, create, share and trash files."""
 import io
+import logging
 import re
 from typing import Annotated, Literal
 
@@ -11,6 +12,8 @@ from app import google_api
 from app.tools.context import Context
 from app.tools.markdown_docs import markdown_requests
 from app.tools.registry import ToolError, clip, tool
+
+log = logging.getLogger(__name__)
 
 FOLDER = "application/vnd.google-apps.folder"
 DOC = "application/vnd.google-apps.document"
@@ -156,8 +159,20 @@ def create_doc(ctx: Context, name: str, markdown: str, parents: list[str]) -> di
     requests = markdown_requests(markdown, 1)
     if requests:
         edit = ctx.service("docs").documents().batchUpdate(documentId=created["id"], body={"requests": requests})
-        google_api.execute(edit)
+        try:
+            google_api.execute(edit)
+        except Exception:
+            # An empty Doc left behind would pass for the one asked for, and the retry would make another.
+            _discard(ctx, created["id"])
+            raise
     return created
+
+
+def _discard(ctx: Context, new_file_id: str) -> None:
+    try:
+        google_api.execute(ctx.service("drive").files().delete(fileId=new_file_id, supportsAllDrives=True), retries=1)
+    except (HttpError, OSError):
+        log.warning("Could not delete the empty Doc %s left by a failed write", new_file_id)
 
 
 def file_id(ref: str) -> str:
