@@ -1,5 +1,6 @@
 """Every Gmail change the agent makes is visible in the mailbox afterwards."""
 import base64
+import random
 import io
 import os
 from email import message_from_bytes
@@ -195,3 +196,21 @@ def test_attachment_is_saved_to_a_folder_given_by_id(ctx, sandbox):
     q3 = find(ctx, "subject:q3 filename:final")[0]
     saved = invoke("gmail_save_attachment", ctx, {"message_id": q3["id"], "attachment_id": "1", "folder": "1ArchiveFolder"})
     assert sandbox.state()["drive"]["files"][saved["file"]["id"]]["parents"] == ["1ArchiveFolder"]
+
+
+def test_a_large_attachment_reaches_drive_whole_even_when_a_chunk_fails_on_the_way(ctx, sandbox, monkeypatch):
+    monkeypatch.setattr(random, "random", lambda: 0.0)  # no backoff before the chunk is sent again
+    data = os.urandom(9 * 2**20)
+    upload = MediaIoBaseUpload(io.BytesIO(data), mimetype="application/zip")
+    file = ctx.service("drive").files().create(body={"name": "site-photos.zip"}, media_body=upload, fields="id").execute()
+    sent = invoke("gmail_send", ctx, {"to": ["bob@acme.example"], "subject": "Photos", "body": "All of them.",
+                                      "attachments": [{"drive_file_id": file["id"]}]})
+    attachment = invoke("gmail_read", ctx, {"message_id": sent["id"]})["messages"][0]["attachments"][0]
+    sandbox.fault(path="/upload/drive/v3/files", method="PUT", status=503, count=1)
+
+    saved = invoke("gmail_save_attachment", ctx, {"message_id": sent["id"], "attachment_id": attachment["id"]})
+
+    stored = ctx.service("drive").files().get_media(fileId=saved["file"]["id"]).execute()
+    assert stored == data
+    chunks = [r["status"] for r in sandbox.http_requests() if r["method"] == "PUT"]
+    assert chunks == [503, 308, 200]  # the refused chunk alone was sent again

@@ -26,6 +26,8 @@ from app.tools.timezone import user_timezone
 
 LIST_PAGE = 500  # Gmail's largest page of ids
 MAX_MESSAGE_BYTES = 36_700_160  # the upload endpoint's limit (35 MB), attachments and encoding included
+RESUMABLE_ABOVE = 5 * 2**20  # attachments saved to Drive go up in resumable chunks past this size
+UPLOAD_CHUNK = 8 * 2**20  # a multiple of 256 KB, as Drive requires
 # Headers and file names only: a full message without body data costs a fraction of it.
 SUMMARY_FIELDS = "id,threadId,labelIds,snippet,internalDate,payload(headers,filename,parts(filename,parts(filename,parts(filename))))"
 SYSTEM_LABELS = {"INBOX", "SENT", "TRASH", "UNREAD", "STARRED", "IMPORTANT", "DRAFT", "SPAM"}
@@ -432,7 +434,9 @@ def gmail_save_attachment(
 ) -> dict:
     """Save an email attachment to Drive (optionally into a folder); returns the new file."""
     file = _mail_file(ctx.service("gmail"), message_id, attachment_id)
-    media = MediaIoBaseUpload(io.BytesIO(file.data), mimetype=file.mime_type, resumable=False)
+    # Drive advises resumable uploads over 5 MB: a chunk that fails is sent again, not the whole file.
+    media = _ChunksAsBytes(io.BytesIO(file.data), mimetype=file.mime_type, chunksize=UPLOAD_CHUNK,
+                           resumable=len(file.data) > RESUMABLE_ABOVE)
     body = {"name": file.filename, **({"parents": [folder_id(ctx, folder)]} if folder else {})}
     created = google_api.execute(
         ctx.service("drive").files().create(body=body, media_body=media, fields="id,name,webViewLink", supportsAllDrives=True)
@@ -442,6 +446,15 @@ def gmail_save_attachment(
         "link": created.get("webViewLink", ""),
         "summary": f"Saved {created['name']} to Drive.",
     }
+
+
+class _ChunksAsBytes(MediaIoBaseUpload):
+    """Each chunk is read out as bytes. From a stream, googleapiclient sends a chunk as a slice of
+    it, and when it retries a chunk Google refused with a 5xx, that slice is already read: the
+    retry goes out with no body and the upload stalls."""
+
+    def has_stream(self) -> bool:
+        return False
 
 
 # --- shared -----------------------------------------------------------------------
