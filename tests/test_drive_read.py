@@ -1,4 +1,8 @@
 """drive_read: a file's text as the model gets it."""
+import io
+
+from googleapiclient.http import MediaIoBaseUpload
+
 from app.tools import invoke
 
 
@@ -36,3 +40,18 @@ def test_a_text_file_reads_as_it_is_and_long_text_is_clipped(ctx):
 def test_a_binary_file_is_not_dumped_as_text(ctx):
     pdf = read(ctx, file="1Invoice2026031Pdf")
     assert "text" not in pdf and pdf["type"] == "pdf" and pdf["link"]
+
+
+def test_only_the_start_of_a_large_text_file_is_downloaded(ctx, sandbox):
+    line = "Ünïcode log line — 12:00 ok\n"
+    content = (line * 200_000).encode()  # 6.4 MB
+    upload = MediaIoBaseUpload(io.BytesIO(content), mimetype="text/plain")
+    file = ctx.service("drive").files().create(body={"name": "server.log"}, media_body=upload, fields="id").execute()
+    sandbox.clear_log()
+
+    log = read(ctx, file=file["id"], max_chars=1000)
+
+    assert log["text"] == (line * 40)[:1000]
+    assert log["truncated"] is True and log["total_bytes"] == len(content)
+    downloads = [r["status"] for r in sandbox.http_requests() if r["method"] == "GET" and file["id"] in r["path"]]
+    assert downloads == [200, 206]  # the metadata, then a part of the file

@@ -27,6 +27,7 @@ emulation edits the same object, so Drive exports always show the latest text.
 import base64
 import copy
 import hashlib
+import re
 import secrets
 import zlib
 
@@ -299,7 +300,20 @@ def get_file(state: State, request, file_id):
         raise ApiError(403, "Request had insufficient authentication scopes.", "insufficientPermissions")
     if "content" not in file:
         raise ApiError(403, "Only files with binary content can be downloaded. Use Export with Docs Editors files.", "fileNotDownloadable")
-    return Response(200, file["content"], content_type=file["mimeType"])
+    return _media(file["content"], file["mimeType"], request.headers.get("range", ""))
+
+
+def _media(content: bytes, mime_type: str, range_header: str) -> Response:
+    """The file, or the part a `Range: bytes=first-last` header asks for (206), as Google serves downloads."""
+    match = re.fullmatch(r"bytes=(\d+)-(\d*)", range_header.strip())
+    if not match:
+        return Response(200, content, content_type=mime_type)
+    first = int(match.group(1))
+    last = min(int(match.group(2)) if match.group(2) else len(content) - 1, len(content) - 1)
+    if first > last:
+        return Response(416, b"", content_type="text/plain", headers={"Content-Range": f"bytes */{len(content)}"})
+    return Response(206, content[first : last + 1], content_type=mime_type,
+                    headers={"Content-Range": f"bytes {first}-{last}/{len(content)}"})
 
 
 @router.post(FILES, scopes=WRITE)

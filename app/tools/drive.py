@@ -87,14 +87,14 @@ def drive_search(
 def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=200, le=30000)] = 8000) -> dict:
     """Read a file's text: Docs as Markdown, Sheets as CSV, text files as they are."""
     files = ctx.service("drive").files()
-    meta = google_api.execute(files.get(fileId=file_id(file), fields="id,name,mimeType,webViewLink", supportsAllDrives=True))
+    meta = google_api.execute(files.get(fileId=file_id(file), fields="id,name,mimeType,size,webViewLink", supportsAllDrives=True))
     head = {"name": meta["name"], "type": _short_type(meta["mimeType"]), "link": meta.get("webViewLink", "")}
     if meta["mimeType"] in EXPORTS:
         data = google_api.execute(files.export(fileId=meta["id"], mimeType=EXPORTS[meta["mimeType"]]))
         if meta["mimeType"] == SHEET:  # Drive's CSV export holds one sheet: say so rather than read as all
             head["note"] = "CSV of the first sheet only; other sheets of this spreadsheet are not shown."
     elif _is_text(meta["mimeType"]):
-        data = google_api.execute(files.get_media(fileId=meta["id"], supportsAllDrives=True))
+        return {**head, **_read_start(files, meta, max_chars)}
     elif meta["mimeType"] == FOLDER:
         raise ToolError(f"{meta['name']} is a folder: use drive_search with folder={meta['id']!r}.")
     else:
@@ -293,6 +293,20 @@ def _summary(file: dict, drive_names: dict) -> dict:
 
 def _short_type(mime_type: str) -> str:
     return SHORT_TYPES.get(mime_type, mime_type)
+
+
+def _read_start(files, meta: dict, max_chars: int) -> dict:
+    """The start of a text file: only as many bytes as max_chars can take are downloaded."""
+    request = files.get_media(fileId=meta["id"], supportsAllDrives=True)
+    most = max_chars * 4  # UTF-8 takes up to 4 bytes a character
+    size = int(meta.get("size") or 0)
+    if size > most:
+        request.headers["Range"] = f"bytes=0-{most - 1}"
+    text = google_api.execute(request).decode("utf-8", "replace")
+    if size <= most:
+        return clip(text, max_chars)
+    # A character cut at the end of the range is past max_chars, so it is never shown.
+    return {"text": text[:max_chars], "truncated": True, "total_bytes": size}
 
 
 def _is_text(mime_type: str) -> bool:
