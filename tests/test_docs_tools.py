@@ -1,6 +1,9 @@
 """docs_create, docs_read and docs_append: Markdown in, formatting kept as Docs structure, Markdown out."""
+import pytest
+
 from app.tools import invoke
 from app.tools.context import Context
+from app.tools.registry import ToolError
 
 MARKDOWN = """# Launch plan 🚀
 
@@ -107,3 +110,18 @@ def test_every_tab_of_a_doc_is_read_not_just_the_first(sandbox):
     text = invoke("docs_read", ctx, {"document": "1TabbedDoc"})["text"]
 
     assert text == "[Tab: Tab 1]\n\n# Agenda\n\nDay one: planning\n\n[Tab: Budget]\n\nVenue: 4 000 €\n"
+
+
+def test_text_is_appended_to_the_tab_named_and_only_there(sandbox):
+    sandbox.reset({"drive": {"files": [{"id": "1TabbedDoc", "name": "Offsite", "mimeType": "doc",
+                                        "content": [{"heading": 1, "text": "Agenda"}, {"text": "Day one: planning"}],
+                                        "tabs": [{"title": "Budget", "content": [{"text": "Venue: 4 000 €"}]}]}]}})
+    ctx = Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+
+    added = invoke("docs_append", ctx, {"document": "1TabbedDoc", "tab": "budget", "markdown": "- **Catering**: 900 €"})
+
+    text = invoke("docs_read", ctx, {"document": "1TabbedDoc"})["text"]
+    assert text == "[Tab: Tab 1]\n\n# Agenda\n\nDay one: planning\n\n[Tab: Budget]\n\nVenue: 4 000 €\n\n- **Catering**: 900 €\n"
+    assert "'Budget'" in added["summary"]
+    with pytest.raises(ToolError, match="has no tab 'Costs'; its tabs are 'Tab 1', 'Budget'"):
+        invoke("docs_append", ctx, {"document": "1TabbedDoc", "tab": "Costs", "markdown": "x"})

@@ -37,6 +37,7 @@ class State:
         """The document as documents.get shows it: its first tab's content, or with includeTabsContent
         every tab (and then no top-level body, as in Google Docs)."""
         whole = file["document"].to_json(file["id"], file["name"])
+        whole["revisionId"] = _revision(file)
         if not tabs:
             return whole
         for key in TAB_CONTENT:
@@ -56,6 +57,17 @@ def get_document(state: State, request, document_id):
     return apply_fields(document, request.arg("fields"), "*")
 
 
+def _tab(drafts: list, edit: dict):
+    """The tab an edit is for: the tabId of its location or range, else the first tab."""
+    spec = next(iter(edit.values())) if len(edit) == 1 else None
+    places = [spec.get(key) for key in ("location", "range", "endOfSegmentLocation")] if isinstance(spec, dict) else []
+    tab_id = next((place["tabId"] for place in places if isinstance(place, dict) and "tabId" in place), "t.0")
+    index = tab_id[2:] if tab_id.startswith("t.") else ""
+    if not index.isdigit() or int(index) >= len(drafts):
+        raise ApiError(400, f"The tab {tab_id!r} was not found.")
+    return drafts[int(index)][1]
+
+
 def _tab_content(document) -> dict:
     whole = document.to_json("", "")
     return {key: whole[key] for key in TAB_CONTENT}
@@ -73,16 +85,21 @@ def batch_update(state: State, request, document_id):
     file = state.file(document_id)
     body = request.json()
     required = body.get("writeControl", {}).get("requiredRevisionId")
-    if required and required != f"rev{file['document'].revision}":
+    if required and required != _revision(file):
         raise ApiError(400, "The document was changed since the required revision.", "failedPrecondition")
-    # All or nothing, as in Google Docs: edit a copy and keep it only if every request applies.
-    draft = copy.deepcopy(file["document"])
+    # All or nothing, as in Google Docs: edit copies and keep them only if every request applies.
+    drafts = copy.deepcopy([("Tab 1", file["document"])] + file.get("tabs", []))
     replies = []
     for position, edit in enumerate(body.get("requests", [])):
         try:
-            replies.append(draft.apply(edit))
+            replies.append(_tab(drafts, edit).apply(edit))
         except ApiError as error:
             raise ApiError(400, f"Invalid requests[{position}]: {error.message}", "badRequest") from None
-    file["document"] = draft
+    file["document"], file["tabs"] = drafts[0][1], drafts[1:]
     state.drive.touch(file)
-    return {"documentId": document_id, "replies": replies, "writeControl": {"requiredRevisionId": f"rev{draft.revision}"}}
+    return {"documentId": document_id, "replies": replies, "writeControl": {"requiredRevisionId": _revision(file)}}
+
+
+def _revision(file: dict) -> str:
+    """One revision for the whole Doc: an edit in any tab changes it."""
+    return f"rev{file['document'].revision + sum(document.revision for _, document in file.get('tabs', []))}"

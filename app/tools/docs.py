@@ -54,17 +54,48 @@ def _preview_document(ctx: Context, args: dict) -> tuple[dict, dict]:
 
 
 @tool("write", escalate=_outbound_if_others_read, prepare=_preview_document, progress="Adding to a Google Doc")
-def docs_append(ctx: Context, document: FileRef, markdown: str) -> dict:
-    """Append Markdown to the end of a Google Doc."""
+def docs_append(
+    ctx: Context, document: FileRef, markdown: str,
+    tab: Annotated[str | None, Field(description="tab title or id; default: the first tab")] = None,
+) -> dict:
+    """Append Markdown to the end of a Google Doc, or of one of its tabs."""
     documents = ctx.service("docs").documents()
-    doc = google_api.execute(documents.get(documentId=file_id(document), fields="documentId,title,body(content(endIndex))"))
-    end = doc["body"]["content"][-1]["endIndex"] - 1  # before the final newline, which cannot move
+    if tab is None:
+        doc = google_api.execute(documents.get(documentId=file_id(document), fields="documentId,title,body(content(endIndex))"))
+        body, where = doc["body"], ""
+    else:
+        doc = google_api.execute(documents.get(documentId=file_id(document), includeTabsContent=True,
+                                               fields="documentId,title,tabs"))
+        target = _find_tab(doc, tab)
+        body, where = target["documentTab"]["body"], f" (tab {target['tabProperties'].get('title', tab)!r})"
+    end = body["content"][-1]["endIndex"] - 1  # before the final newline, which cannot move
     requests = markdown_requests(markdown, end, new_paragraph=end > 1)
     if not requests:
         raise ToolError("Nothing to append: the Markdown is empty.")
+    if tab is not None:
+        _aim_at_tab(requests, target["tabProperties"]["tabId"])
     google_api.execute(documents.batchUpdate(documentId=doc["documentId"], body={"requests": requests}))
     title = doc.get("title", "")
-    return {"link": doc_link(ctx, doc["documentId"]), "summary": f"Added {len(markdown)} characters to {title!r}."}
+    return {"link": doc_link(ctx, doc["documentId"]), "summary": f"Added {len(markdown)} characters to {title!r}{where}."}
+
+
+def _find_tab(doc: dict, wanted: str) -> dict:
+    tabs = list(_every_tab(doc.get("tabs", [])))
+    for tab in tabs:
+        properties = tab["tabProperties"]
+        if wanted == properties.get("tabId") or wanted.casefold() == properties.get("title", "").casefold():
+            return tab
+    titles = ", ".join(repr(tab["tabProperties"].get("title", "")) for tab in tabs)
+    raise ToolError(f"{doc.get('title', '')!r} has no tab {wanted!r}; its tabs are {titles}.")
+
+
+def _aim_at_tab(requests: list[dict], tab_id: str) -> None:
+    """Edits go to a Doc's first tab unless each location and range names the tab."""
+    for request in requests:
+        for spec in request.values():
+            for key in ("location", "range"):
+                if key in spec:
+                    spec[key]["tabId"] = tab_id
 
 
 def doc_link(ctx: Context, document_id: str) -> str:
