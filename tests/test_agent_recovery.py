@@ -82,3 +82,24 @@ def test_renewing_extends_only_this_processs_leases():
 
     assert Run.objects.get(id=mine.id).lease_until > before + timedelta(seconds=30)
     assert Run.objects.get(id=theirs.id).lease_until < before + timedelta(seconds=30)
+
+
+def skew_this_process_clock(monkeypatch, by: timedelta) -> None:
+    real = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real() + by)
+
+
+def test_a_process_whose_clock_runs_ahead_leaves_a_live_lease_elsewhere_alone(monkeypatch):
+    run = running("elsewhere:123:boot", SOON)
+    skew_this_process_clock(monkeypatch, timedelta(minutes=5))
+
+    assert status_after_recovery(run) == "running"
+
+
+def test_a_process_whose_clock_runs_behind_still_renews_its_leases_into_the_future(monkeypatch):
+    mine, real_now = running(leases.OWNER, timedelta(seconds=5)), timezone.now()
+    skew_this_process_clock(monkeypatch, timedelta(minutes=-5))
+
+    async_to_sync(leases.renew)([mine])
+
+    assert Run.objects.get(id=mine.id).lease_until > real_now + timedelta(seconds=30)

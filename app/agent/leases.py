@@ -1,7 +1,8 @@
 """Which process drives a running run, so that no process takes a live run for a dead one.
 
 A running run names its driver ("host/pid-namespace:pid:boot") and holds a lease that the
-driver renews while it works. Recovery (runs.mark_interrupted) treats a run as
+driver renews while it works. Leases are set and judged by the database's clock, so
+processes on machines whose clocks disagree still agree on when a lease runs out. Recovery (runs.mark_interrupted) treats a run as
 cut off only when its driver is gone: a process on this machine that has ended
 (known at once), or one anywhere whose lease has run out. A restarted server
 thus recovers its runs on its first request, while another worker, or the CLI
@@ -12,6 +13,8 @@ import os
 import socket
 from datetime import timedelta
 
+from django.db.models import DateTimeField, ExpressionWrapper
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from app.models import Run, new_id
@@ -36,7 +39,11 @@ RENEW_EVERY = LEASE / 3
 
 def claim_fields() -> dict:
     """What a process writes on a run it starts driving."""
-    return {"owner": OWNER, "lease_until": timezone.now() + LEASE}
+    return {"owner": OWNER, "lease_until": lease_from_now()}
+
+
+def lease_from_now() -> ExpressionWrapper:
+    return ExpressionWrapper(Now() + LEASE, output_field=DateTimeField())
 
 
 def driver_gone(owner: str, lease_until, now, driven_here: bool) -> bool:
@@ -65,7 +72,7 @@ async def renew(runs: list[Run]) -> None:
     """Extend the leases of the runs this process is driving."""
     try:
         await Run.objects.filter(id__in=[run.id for run in runs], status=Run.Status.RUNNING, owner=OWNER).aupdate(
-            lease_until=timezone.now() + LEASE
+            lease_until=lease_from_now()
         )
     except Exception:  # a busy database now and then must not stop the renewing
         log.warning("Could not renew run leases", exc_info=True)

@@ -97,7 +97,7 @@ async def _pause(run: Run, bus: EventBus) -> bool:
             return True
         run.status = Run.Status.RUNNING
         if taken_back:
-            run.owner, run.lease_until = claim["owner"], claim["lease_until"]
+            run.owner = claim["owner"]
         # Not taken back: the request that approved the last card took the run up and drives it now.
         return not taken_back
     bus.publish("waiting_for_approval", **waiting(pending))

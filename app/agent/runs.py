@@ -13,6 +13,7 @@ import threading
 from asgiref.sync import sync_to_async
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from app import connection
@@ -168,10 +169,12 @@ def mark_interrupted() -> int:
     not have happened (a sent mail cannot be unsent).
     """
     now = timezone.now()
-    running = Run.objects.filter(status=Run.Status.RUNNING).values_list("id", "owner", "lease_until")
+    # The database's time, the clock leases are set by: not this process's, which may be off.
+    running = Run.objects.filter(status=Run.Status.RUNNING).annotate(db_now=Now()).values_list(
+        "id", "owner", "lease_until", "db_now")
     cut_off = 0
-    for run_id, owner, lease_until in running:
-        if not leases.driver_gone(owner, lease_until, now, registry.driving(run_id)):
+    for run_id, owner, lease_until, db_now in running:
+        if not leases.driver_gone(owner, lease_until, db_now, registry.driving(run_id)):
             continue
         with transaction.atomic():  # the run and its actions together, so a resume sees both or neither
             # Only if nothing changed since it was read: a lease renewed meanwhile keeps its run.
