@@ -103,3 +103,17 @@ def test_a_process_whose_clock_runs_behind_still_renews_its_leases_into_the_futu
     async_to_sync(leases.renew)([mine])
 
     assert Run.objects.get(id=mine.id).lease_until > real_now + timedelta(seconds=30)
+
+
+def test_a_forked_worker_drives_runs_under_an_owner_of_its_own():
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # a worker forked after the server imported the app (gunicorn --preload)
+        os.write(write_end, leases.OWNER.encode())
+        os._exit(0)
+    os.waitpid(child, 0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        childs_owner = pipe.read()
+
+    assert childs_owner != leases.OWNER and childs_owner.startswith(f"{leases.HOST}:{child}:")

@@ -32,7 +32,15 @@ def _machine() -> str:
 
 
 HOST = _machine()
-OWNER = f"{HOST}:{os.getpid()}:{new_id()[:8]}"  # the boot part tells this process from an earlier one with its pid
+
+
+def _new_owner() -> str:
+    return f"{HOST}:{os.getpid()}:{new_id()[:8]}"  # the boot part tells this process from an earlier one with its pid
+
+
+OWNER = _new_owner()
+# A worker forked from a server that imported this first (gunicorn --preload) is a driver of its own.
+os.register_at_fork(after_in_child=lambda: globals().update(OWNER=_new_owner()))
 LEASE = timedelta(seconds=60)
 RENEW_EVERY = LEASE / 3
 
