@@ -1,31 +1,40 @@
-"""A driver that lost its run to another process (it stalled past its lease, and the run was cut off
-or taken up elsewhere) writes nothing more to the run and runs none of the tools it then asks for."""
+"""A driver that lost its run (it stalled past its lease, and the run was cut off, resumed, or taken up
+by another process) writes nothing more to the run and runs none of the tools it then asks for."""
+import asyncio
+import threading
 from datetime import timedelta
 
-import pytest
+from django.db import OperationalError
+from django.test import Client
 from django.utils import timezone
 
-from app.agent import service
-from app.agent.runs import RESTARTED
+from app.agent import leases
+from app.agent.runs import RESTARTED, registry
+from app.agent.tool_calls import ToolCalls
 from app.models import Action, Run
 from tests.fake_claude import text, tool_use
+from tests.test_agent_approval_races import approve_in_another_tab, two_cards
 
 
 def task_titles(sandbox) -> list[str]:
     return [task["title"] for tasks in sandbox.state()["tasks"]["lists"] for task in tasks["tasks"]]
 
 
-def add_task_once_the_run_is(change: dict):
-    """The model's turn, answered after another process changed the run meanwhile."""
+def add_task_once(meanwhile):
+    """The model's turn, answered after `meanwhile(run)` changed the run behind its driver's back."""
     def answer(request):
-        Run.objects.filter(status=Run.Status.RUNNING).update(**change)
+        meanwhile(Run.objects.get(status=Run.Status.RUNNING))
         return [tool_use("tasks_add", {"title": "Call the plumber"})]
     return answer
 
 
-def test_a_run_cut_off_elsewhere_while_claude_thought_runs_nothing_more(alice, fake_claude, sandbox):
+def cut_off_elsewhere(run):
     # Another process's recovery took this run for a dead one while its driver waited on Claude.
-    fake_claude.respond_with(add_task_once_the_run_is({"status": Run.Status.INTERRUPTED, "error": RESTARTED}))
+    Run.objects.filter(id=run.id).update(status=Run.Status.INTERRUPTED, error=RESTARTED)
+
+
+def test_a_run_cut_off_elsewhere_while_claude_thought_runs_nothing_more(alice, fake_claude, sandbox):
+    fake_claude.respond_with(add_task_once(cut_off_elsewhere))
 
     answer = alice.post({"task": "Remind me to call the plumber"}).json()
 
@@ -36,24 +45,88 @@ def test_a_run_cut_off_elsewhere_while_claude_thought_runs_nothing_more(alice, f
     assert (run.model_calls, len(run.messages), run.error) == (0, 1, RESTARTED)
 
 
-def test_a_run_taken_up_by_another_process_keeps_what_that_process_saved(alice, fake_claude, sandbox, monkeypatch):
-    monkeypatch.setattr(service, "TAKEN_UP_WITHIN", timedelta(0))  # the other process's task is not ours to wait for
-    fake_claude.respond_with(add_task_once_the_run_is(
-        {"owner": "elsewhere:7:boot", "lease_until": timezone.now() + timedelta(minutes=1), "thought": "theirs"}))
+def test_a_run_resumed_in_the_same_process_meanwhile_belongs_to_the_resumed_driver(alice, fake_claude, sandbox):
+    resumed_driver_asks, stale_driver_done, resumed = threading.Event(), threading.Event(), {}
 
-    answer = alice.ask("Remind me to call the plumber")
+    def resume_in_another_tab(run_id):
+        tab = Client(enforce_csrf_checks=True)
+        tab.cookies = alice.client.cookies
+        resumed.update(tab.post("/get_response", {"resume": run_id}, content_type="application/json",
+                                HTTP_X_CSRFTOKEN=alice.csrf).json())
+
+    def cut_off_then_resumed_here(run):
+        cut_off_elsewhere(run)
+        # The person pressed "resume", and that request landed on this very process.
+        resumed["tab"] = threading.Thread(target=resume_in_another_tab, args=(run.id,))
+        resumed["tab"].start()
+        assert resumed_driver_asks.wait(10)
+
+    def resumed_drivers_turn(request):  # answered once the stale driver has had its say
+        resumed_driver_asks.set()
+        assert stale_driver_done.wait(10)
+        return [text("Added nothing; you can ask again.")]
+
+    fake_claude.respond_with(add_task_once(cut_off_then_resumed_here))
+    fake_claude.respond_with(resumed_drivers_turn)
+
+    stale = alice.post({"task": "Remind me to call the plumber"}).json()
+    stale_driver_done.set()
+    resumed.pop("tab").join(30)
+
+    assert "Call the plumber" not in task_titles(sandbox)  # the stale driver's turn ran nothing
+    assert stale["status"] == "running"  # what the run is now: the resumed driver has it
+    assert resumed["status"] == "done" and resumed["reply"] == "Added nothing; you can ask again."
+    run = Run.objects.get(id=stale["run_id"])
+    assert (run.status, run.reply, run.model_calls) == ("done", "Added nothing; you can ask again.", 1)
+
+
+def test_a_run_taken_up_by_another_process_keeps_what_it_saved_and_ends_this_leg(alice, fake_claude, sandbox):
+    events = []
+    registry.observer = events.append
+    fake_claude.respond_with(add_task_once(lambda run: Run.objects.filter(id=run.id).update(
+        owner="elsewhere:7:boot#claim", lease_until=timezone.now() + timedelta(minutes=1), thought="theirs")))
+    try:
+        answer = alice.ask("Remind me to call the plumber")
+    finally:
+        registry.observer = None
 
     assert "Call the plumber" not in task_titles(sandbox)
     run = Run.objects.get(id=answer["run_id"])
-    assert (run.status, run.owner, run.thought, run.model_calls) == ("running", "elsewhere:7:boot", "theirs", 0)
+    assert (run.status, run.owner, run.thought, run.model_calls) == ("running", "elsewhere:7:boot#claim", "theirs", 0)
+    assert answer["status"] == "running"
+    assert events[-1] == {"type": "run_finished", "status": "running", "reply": "", "error": ""}  # a page stops following
 
 
 def test_a_run_cut_off_elsewhere_as_it_finishes_keeps_the_recovered_state(alice, fake_claude, sandbox):
-    fake_claude.respond_with(lambda request: (
-        Run.objects.filter(status=Run.Status.RUNNING).update(status=Run.Status.INTERRUPTED, error=RESTARTED),
-        [text("All done.")])[1])
+    fake_claude.respond_with(lambda request: (cut_off_elsewhere(Run.objects.get(status=Run.Status.RUNNING)),
+                                              [text("All done.")])[1])
 
     answer = alice.post({"task": "Say hello"}).json()
 
     assert answer["status"] == "interrupted"
     assert Run.objects.get(id=answer["run_id"]).reply == ""
+
+
+def test_a_run_that_crashes_just_after_saving_its_pause_is_marked_failed(alice, fake_claude, sandbox, monkeypatch):
+    run_id, first, second = two_cards(alice, fake_claude)
+    answer, claim_fields, armed = ToolCalls.answer, leases.claim_fields, []
+
+    async def second_card_approved_as_the_first_mail_goes(self, uses, **how):
+        results = await answer(self, uses, **how)
+        if results is None and not armed:
+            assert await asyncio.to_thread(approve_in_another_tab, alice, second) == 200
+            armed.append(True)
+        return results
+
+    def database_fails_at_the_take_back():
+        if armed:
+            raise OperationalError("database is locked")
+        return claim_fields()
+
+    monkeypatch.setattr(ToolCalls, "answer", second_card_approved_as_the_first_mail_goes)
+    monkeypatch.setattr(leases, "claim_fields", database_fails_at_the_take_back)
+
+    body = alice.post({"approve": [first]}).json()
+
+    assert body["status"] == "failed" and "went wrong" in body["error"]
+    assert Run.objects.get(id=run_id).status == "failed"

@@ -46,8 +46,17 @@ RENEW_EVERY = LEASE / 3
 
 
 def claim_fields() -> dict:
-    """What a process writes on a run it starts driving."""
-    return {"owner": OWNER, "lease_until": lease_from_now()}
+    """What a process writes on a run it starts driving.
+
+    The owner names the process and this claim ("<process>#<claim>"): a driver's saves are
+    fenced on it, so a stale driver loses even to a resume of its run in its own process.
+    """
+    return {"owner": f"{OWNER}#{new_id()[:8]}", "lease_until": lease_from_now()}
+
+
+def claimed_here(owner: str) -> bool:
+    """Whether a request of this process claimed the run (its task may not have started yet)."""
+    return owner.partition("#")[0] == OWNER
 
 
 def lease_from_now() -> ExpressionWrapper:
@@ -56,10 +65,10 @@ def lease_from_now() -> ExpressionWrapper:
 
 def driver_gone(owner: str, lease_until, now, driven_here: bool) -> bool:
     expired = lease_until is None or lease_until < now
-    if owner == OWNER:
+    if claimed_here(owner):
         # Ours: gone only if no task drives it and nothing renewed it (a run about to start has a fresh lease).
         return not driven_here and expired
-    host, _, rest = owner.partition(":")
+    host, _, rest = owner.partition("#")[0].partition(":")
     pid = rest.partition(":")[0]
     if host == HOST and pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
         return True  # that process has ended: its pid is gone, or is this process's now
@@ -79,7 +88,8 @@ def _alive(pid: int) -> bool:
 async def renew(runs: list[Run]) -> None:
     """Extend the leases of the runs this process is driving."""
     try:
-        await Run.objects.filter(id__in=[run.id for run in runs], status=Run.Status.RUNNING, owner=OWNER).aupdate(
+        await Run.objects.filter(id__in=[run.id for run in runs], status=Run.Status.RUNNING,
+                                 owner__startswith=f"{OWNER}#").aupdate(
             lease_until=lease_from_now()
         )
     except Exception:  # a busy database now and then must not stop the renewing
@@ -90,15 +100,15 @@ class LeaseLost(Exception):
     """The run is no longer this driver's: cut off by recovery elsewhere, or taken up by another process."""
 
 
-async def save(run: Run, *fields: str, status: str = Run.Status.RUNNING) -> None:
-    """Save fields of a run this process drives, only if it still drives it (fencing).
+async def save(run: Run, *fields: str, status: tuple[str, ...] = (Run.Status.RUNNING,)) -> None:
+    """Save fields of a run this driver drives, only if it still drives it (fencing).
 
-    A driver whose lease ran out (its event loop stalled past the lease, or
-    clocks apart across machines) may find its run cut off and resumed by
-    another process; its saves must not overwrite that driver's work, and it
-    must stop before running anything more. `status` is what the run must be now.
+    A driver whose lease ran out (its event loop stalled past the lease) may find
+    its run cut off and resumed, by another process or by this one; its saves must
+    not overwrite the new driver's work, and it must stop before running anything
+    more. `status` is what the run may be now.
     """
     run.updated = timezone.now()
     values = {field: getattr(run, field) for field in (*fields, "updated")}
-    if not await Run.objects.filter(id=run.id, status=status, owner=OWNER).aupdate(**values):
+    if not await Run.objects.filter(id=run.id, status__in=status, owner=run.owner).aupdate(**values):
         raise LeaseLost(run.id)

@@ -93,7 +93,7 @@ async def _pause(run: Run, bus: EventBus) -> bool:
             taken_back = await running.aupdate(status=Run.Status.RUNNING, **claim)
         except IntegrityError:  # a new task of the conversation started in this instant
             run.status, run.error = Run.Status.INTERRUPTED, OTHER_TASK_STARTED
-            await leases.save(run, "status", "error", status=Run.Status.NEEDS_APPROVAL)
+            await leases.save(run, "status", "error", status=(Run.Status.NEEDS_APPROVAL,))
             return True
         run.status = Run.Status.RUNNING
         if taken_back:

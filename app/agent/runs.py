@@ -137,10 +137,12 @@ async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
             log.exception("Run %s crashed", run.id)
             await _stop(run, Run.Status.FAILED, "Something went wrong on our side; the error was logged.")
     except leases.LeaseLost:
-        log.warning("Run %s is no longer this process's to drive (its lease ran out); it stopped here.", run.id)
+        log.warning("Run %s is no longer this driver's (its lease ran out); it stopped here.", run.id)
         await run.arefresh_from_db()  # what waiting requests and pages are told is what the database holds
-    if run.status not in (Run.Status.NEEDS_APPROVAL, Run.Status.RUNNING):  # running: another task took it up
-        bus.publish("run_finished", status=run.status, reply=run.reply, error=run.error)
+        bus.publish("run_finished", status=run.status, reply=run.reply, error=run.error)  # this leg has ended
+    else:
+        if run.status not in (Run.Status.NEEDS_APPROVAL, Run.Status.RUNNING):  # running: another task took it up
+            bus.publish("run_finished", status=run.status, reply=run.reply, error=run.error)
     if calls.reconnect_required or ctx.credentials.token != token:
         try:
             await _keep_session_in_step(session_key, ctx, calls.reconnect_required)
@@ -150,7 +152,8 @@ async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
 
 async def _stop(run: Run, status: str, error: str) -> None:
     run.status, run.error = status, error
-    await leases.save(run, "status", "error")
+    # It may have crashed just after saving its pause.
+    await leases.save(run, "status", "error", status=(Run.Status.RUNNING, Run.Status.NEEDS_APPROVAL))
 
 
 @sync_to_async

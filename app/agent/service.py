@@ -99,11 +99,14 @@ async def _outcome(run: Run) -> Run:
 
 
 async def _their_outcome(run_id: str) -> Run:
-    """The outcome of a run another request claimed; its task may not have started yet."""
+    """The outcome of a run another request claimed. If a request of this process claimed it, its task
+    may not have started yet: wait for that. If another process drives it: what it is now."""
     with registry.watching(run_id) as started:
-        if not registry.driving(run_id) and (await Run.objects.aget(id=run_id)).status == Run.Status.RUNNING:
-            with contextlib.suppress(asyncio.TimeoutError):  # driven by another process: what it is now
-                await asyncio.wait_for(started, TAKEN_UP_WITHIN.total_seconds())
+        if not registry.driving(run_id):
+            run = await Run.objects.aget(id=run_id)
+            if run.status == Run.Status.RUNNING and leases.claimed_here(run.owner):
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(started, TAKEN_UP_WITHIN.total_seconds())
     await registry.wait(run_id)
     return await Run.objects.aget(id=run_id)
 
