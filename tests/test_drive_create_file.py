@@ -2,6 +2,7 @@
 import pytest
 
 from app.tools import invoke
+from app.tools.context import Context
 from app.tools.registry import ToolError
 
 DOC = "application/vnd.google-apps.document"
@@ -42,3 +43,16 @@ def test_a_doc_whose_text_could_not_be_written_is_not_left_behind_empty(ctx, san
         invoke(tool, ctx, args)
 
     assert set(sandbox.state()["drive"]["files"]) == before
+
+
+def test_a_doc_that_failed_in_a_shared_drive_one_may_not_delete_from_is_trashed(sandbox):
+    sandbox.reset({"drive": {"drives": [{"id": "0ATeamDrive", "name": "Team", "role": "fileOrganizer"}],
+                             "files": [{"id": "1TeamFolder", "name": "Team notes", "mimeType": "folder", "drive": "0ATeamDrive"}]}})
+    ctx = Context(credentials=sandbox.credentials(), api_root=sandbox.url)  # a reset forgets earlier grants
+    sandbox.fault(path=":batchUpdate", status=400, count=1)
+
+    with pytest.raises(ToolError):
+        invoke("drive_create_file", ctx, {"name": "Kickoff agenda", "content": "# Agenda", "folder": "Team notes"})
+
+    left = [f for f in sandbox.state()["drive"]["files"].values() if f["name"] == "Kickoff agenda"]
+    assert left and all(f["trashed"] for f in left)

@@ -213,3 +213,13 @@ def test_a_file_in_a_shared_folder_lists_the_folders_people_among_its_permission
     notes = files.get(fileId="1MeetingNotesTxt", fields="shared,permissions(emailAddress,role)").execute()
     assert notes["shared"] is True and {"emailAddress": "eve@outside.example", "role": "reader"} in notes["permissions"]
     assert files.get(fileId="1Q3BudgetSheet", fields="shared").execute()["shared"] is False
+
+
+@pytest.mark.parametrize("wanted, part", [("bytes=0-3", b"0123"), ("bytes=6-", b"6789"), ("bytes=-3", b"789")])
+def test_a_download_can_ask_for_part_of_a_file(files, wanted, part):
+    upload = MediaIoBaseUpload(io.BytesIO(b"0123456789"), mimetype="text/plain")
+    made = files.create(body={"name": "digits.txt"}, media_body=upload, fields="id").execute()
+    request = files.get_media(fileId=made["id"])
+    request.headers["Range"] = wanted
+
+    assert request.execute() == part

@@ -3,7 +3,8 @@
 Seed section "drive" (app/sandbox/seeds/demo/drive.json):
 
     {
-      "drives": [{"id": "0AMarketing", "name": "Acme Marketing"}],          shared drives
+      "drives": [{"id": "0AMarketing", "name": "Acme Marketing"}],          shared drives; optional "role":
+                                                                           the account's (default "organizer")
       "files": [
         {"id": "f-finance", "name": "Finance", "mimeType": "folder"},
         {"id": "d-q3", "name": "Q3 planning notes", "mimeType": "doc",       a Google Doc
@@ -64,6 +65,7 @@ class State:
     def __init__(self, sandbox, seed: dict):
         self.sandbox = sandbox
         self.drives = {d["id"]: {"id": d["id"], "name": d["name"], "createdTime": d.get("created", utc_stamp())} for d in seed.get("drives", [])}
+        self.drive_roles = {d["id"]: d.get("role", "organizer") for d in seed.get("drives", [])}
         self.files: dict[str, dict] = {}
         self.notifications: list[dict] = []  # sharing emails Drive would have sent
         self.uploads: dict[str, dict] = {}  # resumable upload sessions by upload_id
@@ -305,11 +307,14 @@ def get_file(state: State, request, file_id):
 
 def _media(content: bytes, mime_type: str, range_header: str) -> Response:
     """The file, or the part a `Range: bytes=first-last` header asks for (206), as Google serves downloads."""
-    match = re.fullmatch(r"bytes=(\d+)-(\d*)", range_header.strip())
-    if not match:
+    match = re.fullmatch(r"bytes=(\d*)-(\d*)", range_header.strip())
+    if not match or not any(match.groups()):
         return Response(200, content, content_type=mime_type)
-    first = int(match.group(1))
-    last = min(int(match.group(2)) if match.group(2) else len(content) - 1, len(content) - 1)
+    if not match.group(1):  # "bytes=-N": the last N bytes
+        first, last = max(len(content) - int(match.group(2)), 0), len(content) - 1
+    else:
+        first = int(match.group(1))
+        last = min(int(match.group(2)) if match.group(2) else len(content) - 1, len(content) - 1)
     if first > last:
         return Response(416, b"", content_type="text/plain", headers={"Content-Range": f"bytes */{len(content)}"})
     return Response(206, content[first : last + 1], content_type=mime_type,
@@ -441,6 +446,9 @@ def empty_trash(state: State, request):
 @router.delete(FILE, scopes=WRITE)
 def delete_file(state: State, request, file_id):
     file = state.find(request, file_id)
+    if file["driveId"] and state.drive_roles.get(file["driveId"]) != "organizer":
+        # "If the file belongs to a shared drive, the user must be an organizer on the parent folder."
+        raise ApiError(403, "The user does not have sufficient permissions for this file.", "insufficientFilePermissions")
     del state.files[file["id"]]
 
 

@@ -169,10 +169,16 @@ def create_doc(ctx: Context, name: str, markdown: str, parents: list[str]) -> di
 
 
 def _discard(ctx: Context, new_file_id: str) -> None:
-    try:
-        google_api.execute(ctx.service("drive").files().delete(fileId=new_file_id, supportsAllDrives=True), retries=1)
-    except (HttpError, OSError):
-        log.warning("Could not delete the empty Doc %s left by a failed write", new_file_id)
+    files = ctx.service("drive").files()
+    # In a shared drive only managers may delete; anyone who could add the file may trash it.
+    for request in (files.delete(fileId=new_file_id, supportsAllDrives=True),
+                    files.update(fileId=new_file_id, body={"trashed": True}, supportsAllDrives=True)):
+        try:
+            google_api.execute(request, retries=1)
+            return
+        except Exception:  # the error that made the clean-up necessary is the one to report
+            continue
+    log.warning("Could not remove the empty Doc %s left by a failed write", new_file_id)
 
 
 def file_id(ref: str) -> str:
