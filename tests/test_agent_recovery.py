@@ -75,7 +75,8 @@ def test_a_run_from_before_owners_were_recorded_is_interrupted():
 
 
 def test_renewing_extends_only_this_processs_leases():
-    mine, theirs = running(leases.OWNER, timedelta(seconds=5)), running("elsewhere:1:boot", timedelta(seconds=5))
+    mine = running(leases.claim_fields()["owner"], timedelta(seconds=5))
+    theirs = running("elsewhere:1:boot#claim", timedelta(seconds=5))
     before = mine.lease_until
 
     async_to_sync(leases.renew)([mine, theirs])
@@ -97,7 +98,7 @@ def test_a_process_whose_clock_runs_ahead_leaves_a_live_lease_elsewhere_alone(mo
 
 
 def test_a_process_whose_clock_runs_behind_still_renews_its_leases_into_the_future(monkeypatch):
-    mine, real_now = running(leases.OWNER, timedelta(seconds=5)), timezone.now()
+    mine, real_now = running(leases.claim_fields()["owner"], timedelta(seconds=5)), timezone.now()
     skew_this_process_clock(monkeypatch, timedelta(minutes=-5))
 
     async_to_sync(leases.renew)([mine])
