@@ -57,8 +57,8 @@ class Run(models.Model):
     output_tokens = models.PositiveIntegerField(default=0)
     cache_read_tokens = models.PositiveIntegerField(default=0)
     cache_write_tokens = models.PositiveIntegerField(default=0)
-    # Which process drives the run while it is running ("host/pid-namespace:pid:boot"), and until when that
-    # process vouches for it: a run whose driver is gone is marked interrupted, never taken over.
+    # Which process drives the run while it is running, under which claim ("host/pid-namespace:pid:boot#claim"),
+    # and until when that process vouches for it: a run whose driver is gone is marked interrupted, never taken over.
     owner = models.CharField(max_length=300, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)

@@ -4,14 +4,18 @@ import asyncio
 import threading
 from datetime import timedelta
 
+import pytest
+from asgiref.sync import async_to_sync
 from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
-from app.agent import leases
+from app.agent import leases, loop
+from app.agent.events import EventBus
 from app.agent.runs import RESTARTED, registry
 from app.agent.tool_calls import ToolCalls
-from app.models import Action, Run
+from app.models import Action, Conversation, Run
+from tests.agent_fixtures import sends
 from tests.fake_claude import text, tool_use
 from tests.test_agent_approval_races import approve_in_another_tab, two_cards
 
@@ -107,7 +111,10 @@ def test_a_run_cut_off_elsewhere_as_it_finishes_keeps_the_recovered_state(alice,
     assert Run.objects.get(id=answer["run_id"]).reply == ""
 
 
-def test_a_run_that_crashes_just_after_saving_its_pause_is_marked_failed(alice, fake_claude, sandbox, monkeypatch):
+@pytest.mark.parametrize("trouble, status", [(OperationalError("database is locked"), "interrupted"),
+                                              (RuntimeError("a bug"), "failed")])
+def test_a_run_that_stops_just_after_saving_its_pause_is_told_apart_from_a_lost_lease(
+        alice, fake_claude, sandbox, monkeypatch, trouble, status):
     run_id, first, second = two_cards(alice, fake_claude)
     answer, claim_fields, armed = ToolCalls.answer, leases.claim_fields, []
 
@@ -118,15 +125,41 @@ def test_a_run_that_crashes_just_after_saving_its_pause_is_marked_failed(alice, 
             armed.append(True)
         return results
 
-    def database_fails_at_the_take_back():
+    def trouble_at_the_take_back():
         if armed:
-            raise OperationalError("database is locked")
+            armed.clear()
+            raise trouble
         return claim_fields()
 
     monkeypatch.setattr(ToolCalls, "answer", second_card_approved_as_the_first_mail_goes)
-    monkeypatch.setattr(leases, "claim_fields", database_fails_at_the_take_back)
+    monkeypatch.setattr(leases, "claim_fields", trouble_at_the_take_back)
 
     body = alice.post({"approve": [first]}).json()
 
-    assert body["status"] == "failed" and "went wrong" in body["error"]
-    assert Run.objects.get(id=run_id).status == "failed"
+    assert body["status"] == status == Run.objects.get(id=run_id).status
+    if status == "interrupted":  # a database hiccup: resuming sends the mail that was approved
+        resumed = alice.post({"resume": run_id}).json()
+        assert resumed["status"] == "done" and sends(sandbox) == 2
+
+
+def test_a_driver_does_not_take_back_a_run_another_request_took_up_and_paused_again(transactional_db):
+    conversation = Conversation.objects.create(session_key="s", title="Task")
+    mine = Run.objects.create(conversation=conversation, task="Task", messages=[{"role": "user", "content": "mine"}],
+                              **leases.claim_fields())
+    mine = Run.objects.get(id=mine.id)  # this driver's object, under its claim
+    # Between this driver's pause and its look at the cards: the last card was approved, and that request's
+    # driver ran it and paused the run again on a new card.
+    Run.objects.filter(id=mine.id).update(status=Run.Status.NEEDS_APPROVAL, owner="here:1:boot#theirs",
+                                          messages=[{"role": "user", "content": "theirs, further on"}])
+    mine.status = Run.Status.RUNNING
+
+    async def pause_as_if_still_ours(run, *fields, **how):
+        pass  # the pause was saved just before the other request's claim
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(leases, "save", pause_as_if_still_ours)
+        stopped = async_to_sync(loop._pause)(mine, EventBus())
+
+    assert stopped
+    run = Run.objects.get(id=mine.id)
+    assert (run.status, run.owner, run.messages[0]["content"]) == ("needs_approval", "here:1:boot#theirs", "theirs, further on")

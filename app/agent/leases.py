@@ -1,6 +1,6 @@
 """Which process drives a running run, so that no process takes a live run for a dead one.
 
-A running run names its driver ("host/pid-namespace:pid:boot") and holds a lease that the
+A running run names its driver and that driver's claim ("host/pid-namespace:pid:boot#claim") and holds a lease that the
 driver renews while it works. Leases are set and judged by the database's clock, so
 processes on machines whose clocks disagree still agree on when a lease runs out. Recovery (runs.mark_interrupted) treats a run as
 cut off only when its driver is gone: a process on this machine that has ended

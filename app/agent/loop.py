@@ -87,7 +87,8 @@ async def _pause(run: Run, bus: EventBus) -> bool:
     await leases.save(run, "status")
     pending = [a async for a in run.actions.filter(status=Action.Status.PENDING)]
     if not pending:
-        running = Run.objects.filter(id=run.id, status=Run.Status.NEEDS_APPROVAL)
+        # Only under this driver's own claim: a request that took the run up meanwhile may have paused it again.
+        running = Run.objects.filter(id=run.id, status=Run.Status.NEEDS_APPROVAL, owner=run.owner)
         claim = leases.claim_fields()
         try:
             taken_back = await running.aupdate(status=Run.Status.RUNNING, **claim)

@@ -11,7 +11,7 @@ import logging
 import threading
 
 from asgiref.sync import sync_to_async
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -27,6 +27,7 @@ from app.tools import RECONNECT
 
 log = logging.getLogger(__name__)
 RESTARTED = "The server restarted while this task was running."
+DATABASE_TROUBLE = "The database could not be written just now; resume to carry on from here."
 
 
 class RunRegistry:
@@ -133,6 +134,9 @@ async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
             await _stop(run, Run.Status.INTERRUPTED, str(exc))
         except leases.LeaseLost:
             raise
+        except DatabaseError:  # e.g. locked for longer than the busy timeout: nothing is wrong with the run
+            log.exception("Run %s stopped on a database error", run.id)
+            await _stop(run, Run.Status.INTERRUPTED, DATABASE_TROUBLE)
         except Exception:
             log.exception("Run %s crashed", run.id)
             await _stop(run, Run.Status.FAILED, "Something went wrong on our side; the error was logged.")
@@ -141,7 +145,9 @@ async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
         await run.arefresh_from_db()  # what waiting requests and pages are told is what the database holds
         bus.publish("run_finished", status=run.status, reply=run.reply, error=run.error)  # this leg has ended
     else:
-        if run.status not in (Run.Status.NEEDS_APPROVAL, Run.Status.RUNNING):  # running: another task took it up
+        # A pause has published waiting_for_approval. Running: another request's task took the run up,
+        # with a bus of its own; this one's followers are told to look again.
+        if run.status != Run.Status.NEEDS_APPROVAL:
             bus.publish("run_finished", status=run.status, reply=run.reply, error=run.error)
     if calls.reconnect_required or ctx.credentials.token != token:
         try:

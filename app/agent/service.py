@@ -114,6 +114,8 @@ async def _their_outcome(run_id: str) -> Run:
 # Recording or claiming a run and starting its task happen in a task of their own (shielded):
 # a client that disconnects in between must not leave a run that nothing drives.
 async def _record_and_start(run: Run, ctx, session_key: str) -> Run:
+    # The lease is an expression of the database's clock; the driver never saves it from this object
+    # (leases.save writes named fields only), so it stays one here.
     for field, value in leases.claim_fields().items():
         setattr(run, field, value)
     try:
