@@ -56,6 +56,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if run.status == Run.Status.INTERRUPTED:
             raise CommandError(f"{run.error} Resume it with the API: {{\"resume\": \"{run.id}\"}}")
+        if run.status == Run.Status.RUNNING:
+            raise CommandError(f"Another server process carries this task on; its result will be in conversation "
+                               f"{run.conversation_id}.")
         self.stdout.write("\n" + run.reply)
         self.stdout.write(f"\n(conversation {run.conversation_id}, {run.model_calls} model calls)")
 

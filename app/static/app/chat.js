@@ -130,6 +130,11 @@ function handleResult(run, { ok, data }, retry) {
     return false;
   }
   renderRun(run, data);
+  if (data.status === "running") {
+    // Carried on by another driver (another tab's approval, another server process): follow it to its end.
+    setBusy(true);
+    followRun(run, data.run_id);
+  }
   return true;
 }
 
