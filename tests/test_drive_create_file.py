@@ -56,3 +56,13 @@ def test_a_doc_that_failed_in_a_shared_drive_one_may_not_delete_from_is_trashed(
 
     left = [f for f in sandbox.state()["drive"]["files"].values() if f["name"] == "Kickoff agenda"]
     assert left and all(f["trashed"] for f in left)
+
+
+def test_a_doc_that_failed_where_one_may_neither_delete_nor_trash_is_named_in_the_error(sandbox):
+    sandbox.reset({"drive": {"drives": [{"id": "0ATeamDrive", "name": "Team", "role": "writer"}],
+                             "files": [{"id": "1TeamFolder", "name": "Team notes", "mimeType": "folder", "drive": "0ATeamDrive"}]}})
+    ctx = Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+    sandbox.fault(path=":batchUpdate", status=400, count=1)
+
+    with pytest.raises(ToolError, match="An empty Doc 'Kickoff agenda' was left in Drive and could not be removed: http"):
+        invoke("drive_create_file", ctx, {"name": "Kickoff agenda", "content": "# Agenda", "folder": "Team notes"})

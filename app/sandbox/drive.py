@@ -66,6 +66,8 @@ class State:
         self.sandbox = sandbox
         self.drives = {d["id"]: {"id": d["id"], "name": d["name"], "createdTime": d.get("created", utc_stamp())} for d in seed.get("drives", [])}
         self.drive_roles = {d["id"]: d.get("role", "organizer") for d in seed.get("drives", [])}
+        if unknown := set(self.drive_roles.values()) - set(ROLES):
+            raise ValueError(f"Unknown shared drive roles in the seed: {sorted(unknown)}; use one of {ROLES}")
         self.files: dict[str, dict] = {}
         self.notifications: list[dict] = []  # sharing emails Drive would have sent
         self.uploads: dict[str, dict] = {}  # resumable upload sessions by upload_id
@@ -408,6 +410,9 @@ def update_file_content(state: State, request, file_id):
 
 
 def _update(state: State, request, file: dict, changes: dict, media):
+    if "trashed" in changes and file["driveId"] and state.drive_roles.get(file["driveId"]) not in ("organizer", "fileOrganizer"):
+        # In a shared drive only managers and content managers may move things to the trash.
+        raise ApiError(403, "The user does not have sufficient permissions for this file.", "insufficientFilePermissions")
     for key in ("name", "description", "starred", "trashed"):
         if key in changes:
             file[key] = changes[key]

@@ -9,6 +9,7 @@ from googleapiclient.http import MediaIoBaseUpload
 from pydantic import Field
 
 from app import google_api
+from app.tools import readable_google_errors
 from app.tools.context import Context
 from app.tools.markdown_docs import markdown_requests
 from app.tools.registry import ToolError, clip, tool
@@ -160,25 +161,30 @@ def create_doc(ctx: Context, name: str, markdown: str, parents: list[str]) -> di
     if requests:
         edit = ctx.service("docs").documents().batchUpdate(documentId=created["id"], body={"requests": requests})
         try:
-            google_api.execute(edit)
-        except Exception:
+            with readable_google_errors("docs"):
+                google_api.execute(edit)
+        except ToolError as error:
             # An empty Doc left behind would pass for the one asked for, and the retry would make another.
-            _discard(ctx, created["id"])
+            if not _discard(ctx, created["id"]):
+                raise ToolError(f"{error} An empty Doc {name!r} was left in Drive and could not be removed: "
+                                f"{created.get('webViewLink', created['id'])}") from None
             raise
     return created
 
 
-def _discard(ctx: Context, new_file_id: str) -> None:
+def _discard(ctx: Context, new_file_id: str) -> bool:
+    """Delete a file this tool just made, or else move it to the trash; False when neither was allowed."""
     files = ctx.service("drive").files()
-    # In a shared drive only managers may delete; anyone who could add the file may trash it.
+    # In a shared drive only managers may delete for good; content managers may still trash.
     for request in (files.delete(fileId=new_file_id, supportsAllDrives=True),
                     files.update(fileId=new_file_id, body={"trashed": True}, supportsAllDrives=True)):
         try:
             google_api.execute(request, retries=1)
-            return
+            return True
         except Exception:  # the error that made the clean-up necessary is the one to report
             continue
     log.warning("Could not remove the empty Doc %s left by a failed write", new_file_id)
+    return False
 
 
 def file_id(ref: str) -> str:
