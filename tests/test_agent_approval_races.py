@@ -101,10 +101,15 @@ def test_last_card_approved_in_another_tab_as_the_run_pauses_gives_both_tabs_the
             other_tab["status"] = await asyncio.to_thread(approve_in_another_tab, alice, second)
 
     monkeypatch.setattr(leases, "save", pause_then_other_tab_approves)
+    events = []
+    monkeypatch.setattr(registry, "observer", events.append)
 
     body = alice.approve(first)
 
     assert other_tab["status"] == 200
+    # The first leg's followers are told it ended, so a page looks again rather than waiting for ever.
+    ended = [event["status"] for event in events if event["type"] == "run_finished"]
+    assert sorted(ended) == ["done", "running"]  # the other tab's leg, then the first one
     assert body["status"] == "done" and body["reply"] == "Both sent."
     assert [a["status"] for a in body["actions"]] == ["done", "done"]
     assert sends(sandbox) == 2
