@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from app.agent import leases, loop
 from app.agent.events import EventBus
-from app.agent.runs import RESTARTED, registry
+from app.agent.runs import RESTARTED, mark_interrupted, registry
 from app.agent.tool_calls import ToolCalls
 from app.models import Action, Conversation, Run
 from tests.agent_fixtures import sends
@@ -163,3 +163,22 @@ def test_a_driver_does_not_take_back_a_run_another_request_took_up_and_paused_ag
     assert stopped
     run = Run.objects.get(id=mine.id)
     assert (run.status, run.owner, run.messages[0]["content"]) == ("needs_approval", "here:1:boot#theirs", "theirs, further on")
+
+
+def test_a_database_that_stays_locked_gives_a_resumable_answer_not_a_500(alice, fake_claude, sandbox, monkeypatch):
+    fake_claude.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}))
+
+    async def locked(run, *fields, **how):
+        raise OperationalError("database is locked")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(leases, "save", locked)
+        response = alice.post({"task": "What did Bob say?"})
+
+    assert response.status_code == 503 and response.json()["resume"] == response.json()["run_id"]
+    # Nothing could record the stop: once the lease runs out, recovery marks the run interrupted.
+    Run.objects.filter(id=response.json()["run_id"]).update(lease_until=timezone.now() - timedelta(seconds=1))
+    mark_interrupted()
+    fake_claude.reply(text("Bob asked about lunch."))
+    resumed = alice.post({"resume": response.json()["run_id"]}).json()
+    assert resumed["status"] == "done" and resumed["reply"] == "Bob asked about lunch."

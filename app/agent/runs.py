@@ -158,8 +158,13 @@ async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
 
 async def _stop(run: Run, status: str, error: str) -> None:
     run.status, run.error = status, error
-    # It may have crashed just after saving its pause.
-    await leases.save(run, "status", "error", status=(Run.Status.RUNNING, Run.Status.NEEDS_APPROVAL))
+    try:
+        # It may have crashed just after saving its pause.
+        await leases.save(run, "status", "error", status=(Run.Status.RUNNING, Run.Status.NEEDS_APPROVAL))
+    except DatabaseError:
+        # Still unwritable. The run stays "running" under a lease nothing renews now, and
+        # recovery marks it interrupted once that runs out; the person can resume it then.
+        log.exception("Could not record that run %s stopped", run.id)
 
 
 @sync_to_async
