@@ -10,10 +10,10 @@ from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
-from app.agent import leases, loop
+from app.agent import leases, loop, runs
 from app.agent.events import EventBus
 from app.agent.runs import RESTARTED, mark_interrupted, registry
-from app.agent.tool_calls import ToolCalls
+from app.agent.tool_calls import INTERRUPTED, ToolCalls
 from app.models import Action, Conversation, Run
 from tests.agent_fixtures import sends
 from tests.fake_claude import text, tool_use
@@ -111,10 +111,10 @@ def test_a_run_cut_off_elsewhere_as_it_finishes_keeps_the_recovered_state(alice,
     assert Run.objects.get(id=answer["run_id"]).reply == ""
 
 
-@pytest.mark.parametrize("trouble, status", [(OperationalError("database is locked"), "interrupted"),
-                                              (RuntimeError("a bug"), "failed")])
-def test_a_run_that_stops_just_after_saving_its_pause_is_told_apart_from_a_lost_lease(
-        alice, fake_claude, sandbox, monkeypatch, trouble, status):
+def trouble_at_the_take_back(alice, fake_claude, monkeypatch, trouble) -> tuple[str, str]:
+    """Two cards; the first is approved, and as its mail goes the second is approved in another tab.
+    The run, pausing, finds no card left and takes itself back: there `trouble` strikes (an
+    exception, or a function that raises one)."""
     run_id, first, second = two_cards(alice, fake_claude)
     answer, claim_fields, armed = ToolCalls.answer, leases.claim_fields, []
 
@@ -125,14 +125,24 @@ def test_a_run_that_stops_just_after_saving_its_pause_is_told_apart_from_a_lost_
             armed.append(True)
         return results
 
-    def trouble_at_the_take_back():
+    def at_the_take_back():
         if armed:
             armed.clear()
+            if callable(trouble):
+                trouble()
             raise trouble
         return claim_fields()
 
     monkeypatch.setattr(ToolCalls, "answer", second_card_approved_as_the_first_mail_goes)
-    monkeypatch.setattr(leases, "claim_fields", trouble_at_the_take_back)
+    monkeypatch.setattr(leases, "claim_fields", at_the_take_back)
+    return run_id, first
+
+
+@pytest.mark.parametrize("trouble, status", [(OperationalError("database is locked"), "interrupted"),
+                                              (RuntimeError("a bug"), "failed")])
+def test_a_run_that_stops_just_after_saving_its_pause_is_told_apart_from_a_lost_lease(
+        alice, fake_claude, sandbox, monkeypatch, trouble, status):
+    run_id, first = trouble_at_the_take_back(alice, fake_claude, monkeypatch, trouble)
 
     body = alice.post({"approve": [first]}).json()
 
@@ -165,20 +175,56 @@ def test_a_driver_does_not_take_back_a_run_another_request_took_up_and_paused_ag
     assert (run.status, run.owner, run.messages[0]["content"]) == ("needs_approval", "here:1:boot#theirs", "theirs, further on")
 
 
+def locked(*args, **kwargs):
+    raise OperationalError("database is locked")
+
+
 def test_a_database_that_stays_locked_gives_a_resumable_answer_not_a_500(alice, fake_claude, sandbox, monkeypatch):
     fake_claude.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}))
 
-    async def locked(run, *fields, **how):
-        raise OperationalError("database is locked")
-
     with monkeypatch.context() as patch:
-        patch.setattr(leases, "save", locked)
+        patch.setattr(leases, "save_now", locked)  # the turn cannot be saved, nor the stop recorded
         response = alice.post({"task": "What did Bob say?"})
 
     assert response.status_code == 503 and response.json()["resume"] == response.json()["run_id"]
-    # Nothing could record the stop: once the lease runs out, recovery marks the run interrupted.
-    Run.objects.filter(id=response.json()["run_id"]).update(lease_until=timezone.now() - timedelta(seconds=1))
-    mark_interrupted()
     fake_claude.reply(text("Bob asked about lunch."))
-    resumed = alice.post({"resume": response.json()["run_id"]}).json()
+    resumed = alice.post({"resume": response.json()["run_id"]}).json()  # at once, not when a lease runs out
     assert resumed["status"] == "done" and resumed["reply"] == "Bob asked about lunch."
+
+
+def test_a_run_whose_stop_after_a_pause_went_unrecorded_is_resumed_not_left_waiting(alice, fake_claude, sandbox,
+                                                                                     monkeypatch):
+    def locked_at_the_take_back_and_after():
+        monkeypatch.setattr(runs, "_record_stop", locked)  # still locked when the stop is recorded
+        raise OperationalError("database is locked")
+
+    run_id, first = trouble_at_the_take_back(alice, fake_claude, monkeypatch, locked_at_the_take_back_and_after)
+    stopped = alice.post({"approve": [first]})
+    monkeypatch.undo()
+
+    assert stopped.status_code == 503 and Run.objects.get(id=run_id).status == "needs_approval"
+    resumed = alice.post({"resume": run_id}).json()
+    assert resumed["status"] == "done" and sends(sandbox) == 2
+
+
+def test_a_mail_sent_just_before_the_database_locked_up_is_reported_as_maybe_done_not_failed(
+        alice, fake_claude, sandbox, monkeypatch):
+    fake_claude.reply(tool_use("gmail_send", {"to": ["bob@acme.example"], "subject": "Lunch", "body": "Tuesday?"}))
+    card = alice.ask("Ask Bob for lunch")["actions"][0]
+    save = Action.asave
+
+    async def result_cannot_be_saved(self, *args, **kwargs):
+        if "finished" in kwargs.get("update_fields", ()):
+            raise OperationalError("database is locked")
+        return await save(self, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Action, "asave", result_cannot_be_saved)
+        stopped = alice.post({"approve": [card["id"]]})
+
+    assert stopped.status_code == 503 and sends(sandbox) == 1
+    assert Action.objects.get(id=card["id"]).error == INTERRUPTED
+    fake_claude.reply(text("It may have gone out; check Sent before asking again."))
+    alice.post({"resume": stopped.json()["run_id"]})
+    told = [block for block in fake_claude.requests[-1]["messages"][-1]["content"] if block["type"] == "tool_result"]
+    assert told[0]["is_error"] and "check whether it happened" in told[0]["content"] and sends(sandbox) == 1

@@ -23,6 +23,11 @@ class EventBus:
         if self.on_publish:
             self.on_publish(event)
 
+    @property
+    def ended(self) -> bool:
+        """Whether the leg's last event has been published."""
+        return bool(self.history) and self.history[-1]["type"] in TERMINAL
+
     async def follow(self):
         """Everything published so far, then live events until the leg ends."""
         queue: asyncio.Queue = asyncio.Queue()

@@ -13,6 +13,7 @@ import os
 import socket
 from datetime import timedelta
 
+from asgiref.sync import sync_to_async
 from django.db.models import DateTimeField, ExpressionWrapper
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -101,6 +102,10 @@ class LeaseLost(Exception):
 
 
 async def save(run: Run, *fields: str, status: tuple[str, ...] = (Run.Status.RUNNING,)) -> None:
+    await sync_to_async(save_now)(run, *fields, status=status)
+
+
+def save_now(run: Run, *fields: str, status: tuple[str, ...] = (Run.Status.RUNNING,)) -> None:
     """Save fields of a run this driver drives, only if it still drives it (fencing).
 
     A driver whose lease ran out (its event loop stalled past the lease) may find
@@ -110,5 +115,5 @@ async def save(run: Run, *fields: str, status: tuple[str, ...] = (Run.Status.RUN
     """
     run.updated = timezone.now()
     values = {field: getattr(run, field) for field in (*fields, "updated")}
-    if not await Run.objects.filter(id=run.id, status__in=status, owner=run.owner).aupdate(**values):
+    if not Run.objects.filter(id=run.id, status__in=status, owner=run.owner).update(**values):
         raise LeaseLost(run.id)

@@ -11,7 +11,7 @@ import logging
 import threading
 
 from asgiref.sync import sync_to_async
-from django.db import DatabaseError, transaction
+from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -41,6 +41,9 @@ class RunRegistry:
         # client each run their own loop in their own thread, hence the lock.
         self.watchers: dict[str, set] = {}
         self.watchers_lock = threading.Lock()
+        # Runs whose task ended but could not record how (the database stayed locked): id -> the claim
+        # they ended under. Recovery marks them interrupted at once rather than when their lease runs out.
+        self.unrecorded: dict[str, str] = {}
 
     def start(self, run: Run, ctx, session_key: str) -> asyncio.Task:
         bus = self.buses[run.id] = EventBus(on_publish=self.observer)
@@ -134,7 +137,7 @@ async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
             await _stop(run, Run.Status.INTERRUPTED, str(exc))
         except leases.LeaseLost:
             raise
-        except DatabaseError:  # e.g. locked for longer than the busy timeout: nothing is wrong with the run
+        except OperationalError:  # e.g. locked past the busy timeout: nothing is wrong with the run itself
             log.exception("Run %s stopped on a database error", run.id)
             await _stop(run, Run.Status.INTERRUPTED, DATABASE_TROUBLE)
         except Exception:
@@ -142,12 +145,12 @@ async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
             await _stop(run, Run.Status.FAILED, "Something went wrong on our side; the error was logged.")
     except leases.LeaseLost:
         log.warning("Run %s is no longer this driver's (its lease ran out); it stopped here.", run.id)
-        await run.arefresh_from_db()  # what waiting requests and pages are told is what the database holds
-        bus.publish("run_finished", status=run.status, reply=run.reply, error=run.error)  # this leg has ended
-    else:
-        # A pause has published waiting_for_approval. Running: another request's task took the run up,
-        # with a bus of its own; this one's followers are told to look again.
-        if run.status != Run.Status.NEEDS_APPROVAL:
+        with contextlib.suppress(OperationalError):
+            await run.arefresh_from_db()  # what waiting requests and pages are told is what the database holds
+    finally:
+        # Followers wait for the leg's last event. A pause has published waiting_for_approval; "running"
+        # means another request's task (with a bus of its own) or another driver carries the run on.
+        if not bus.ended:
             bus.publish("run_finished", status=run.status, reply=run.reply, error=run.error)
     if calls.reconnect_required or ctx.credentials.token != token:
         try:
@@ -159,12 +162,27 @@ async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
 async def _stop(run: Run, status: str, error: str) -> None:
     run.status, run.error = status, error
     try:
-        # It may have crashed just after saving its pause.
-        await leases.save(run, "status", "error", status=(Run.Status.RUNNING, Run.Status.NEEDS_APPROVAL))
-    except DatabaseError:
-        # Still unwritable. The run stays "running" under a lease nothing renews now, and
-        # recovery marks it interrupted once that runs out; the person can resume it then.
+        await sync_to_async(_record_stop)(run)
+    except OperationalError:
+        # Still unwritable: the next recovery (a resume runs one) marks the run interrupted.
+        registry.unrecorded[run.id] = run.owner
         log.exception("Could not record that run %s stopped", run.id)
+
+
+def _record_stop(run: Run) -> None:
+    with transaction.atomic():
+        # It may have stopped just after saving its pause.
+        leases.save_now(run, "status", "error", status=(Run.Status.RUNNING, Run.Status.NEEDS_APPROVAL))
+        if run.status == Run.Status.INTERRUPTED:
+            _cut_off_actions(run.id)
+
+
+def _cut_off_actions(run_id: str) -> None:
+    """An action that had started but whose end was not recorded may or may not have happened (a sent
+    mail cannot be unsent): it is marked failed, never run again."""
+    Action.objects.filter(run_id=run_id, status=Action.Status.APPROVED).filter(~Q(started=None)).update(
+        status=Action.Status.FAILED, error=INTERRUPTED, finished=timezone.now()
+    )
 
 
 @sync_to_async
@@ -179,25 +197,26 @@ def _keep_session_in_step(session_key: str, ctx, reconnect_required: bool) -> No
 def mark_interrupted() -> int:
     """Runs left "running" whose driving process is gone were cut off by a restart (see leases).
 
-    An action that had started is marked failed, never re-run: it may or may
-    not have happened (a sent mail cannot be unsent).
+    So are runs of this process whose task ended without recording how (registry.unrecorded):
+    running, or paused just before.
     """
-    now = timezone.now()
+    unrecorded = dict(registry.unrecorded)
     # The database's time, the clock leases are set by: not this process's, which may be off.
-    running = Run.objects.filter(status=Run.Status.RUNNING).annotate(db_now=Now()).values_list(
-        "id", "owner", "lease_until", "db_now")
+    rows = Run.objects.filter(Q(status=Run.Status.RUNNING) | Q(status=Run.Status.NEEDS_APPROVAL, id__in=list(unrecorded)))
     cut_off = 0
-    for run_id, owner, lease_until, db_now in running:
-        if not leases.driver_gone(owner, lease_until, db_now, registry.driving(run_id)):
+    for run_id, status, owner, lease_until, db_now in rows.annotate(db_now=Now()).values_list(
+            "id", "status", "owner", "lease_until", "db_now"):
+        ended_here = unrecorded.get(run_id) == owner and not registry.driving(run_id)
+        if not ended_here and (status != Run.Status.RUNNING or
+                               not leases.driver_gone(owner, lease_until, db_now, registry.driving(run_id))):
             continue
         with transaction.atomic():  # the run and its actions together, so a resume sees both or neither
             # Only if nothing changed since it was read: a lease renewed meanwhile keeps its run.
-            same = Run.objects.filter(id=run_id, status=Run.Status.RUNNING, owner=owner, lease_until=lease_until)
-            if same.update(status=Run.Status.INTERRUPTED, error=RESTARTED):
+            same = Run.objects.filter(id=run_id, status=status, owner=owner, lease_until=lease_until)
+            if same.update(status=Run.Status.INTERRUPTED, error=DATABASE_TROUBLE if ended_here else RESTARTED):
                 cut_off += 1
-                Action.objects.filter(run_id=run_id, status=Action.Status.APPROVED).filter(~Q(started=None)).update(
-                    status=Action.Status.FAILED, error=INTERRUPTED, finished=now
-                )
+                _cut_off_actions(run_id)
+        registry.unrecorded.pop(run_id, None)
     return cut_off
 
 

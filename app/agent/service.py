@@ -69,18 +69,18 @@ async def decide(*, session_key: str, ctx, approve: list[str], reject: list[str]
 
 async def resume(*, session_key: str, ctx, run_id: str, email: str | None = None) -> Run:
     """Carry on a run that a restart or an unreachable Claude cut off."""
-    await recover()
+    await recover(at_once=run_id in registry.unrecorded)
     if not await Run.objects.filter(id=run_id, conversation__session_key=session_key).aexists():
         raise InvalidRequest("resume", "no such run in this session", 404)
     await _same_account(run_id, email, "resume")
     return await _continue(session_key, ctx, run_id, from_status=Run.Status.INTERRUPTED, field="resume")
 
 
-async def recover() -> None:
+async def recover(at_once: bool = False) -> None:
     """Runs a restart cut off are marked interrupted: on a process's first request, then now and
     then, as a driver on another machine is known to be gone only once its lease has run out."""
     now = time.monotonic()
-    if now >= _next_recovery[0]:
+    if at_once or now >= _next_recovery[0]:
         _next_recovery[0] = now + leases.RENEW_EVERY.total_seconds()
         await sync_to_async(mark_interrupted)()
 
