@@ -1,9 +1,11 @@
 """drive_create_file: the new file in Drive, in the right folder, with its content."""
 import pytest
+from google.auth.exceptions import RefreshError
 
+from app import google_api
 from app.tools import invoke
 from app.tools.context import Context
-from app.tools.registry import ToolError
+from app.tools.registry import ReconnectRequired, ToolError
 
 DOC = "application/vnd.google-apps.document"
 
@@ -66,3 +68,17 @@ def test_a_doc_that_failed_where_one_may_neither_delete_nor_trash_is_named_in_th
 
     with pytest.raises(ToolError, match="An empty Doc 'Kickoff agenda' was left in Drive and could not be removed: http"):
         invoke("drive_create_file", ctx, {"name": "Kickoff agenda", "content": "# Agenda", "folder": "Team notes"})
+
+
+def test_a_refused_grant_while_writing_a_doc_still_asks_to_reconnect(ctx, sandbox, monkeypatch):
+    execute = google_api.execute
+
+    def grant_refused_from_the_write_on(request, retries=None):
+        if "batchUpdate" in request.uri or request.method == "DELETE" or "trashed" in (request.body or ""):
+            raise RefreshError("invalid_grant")
+        return execute(request, retries)
+
+    monkeypatch.setattr(google_api, "execute", grant_refused_from_the_write_on)
+
+    with pytest.raises(ReconnectRequired, match="An empty Doc 'Kickoff agenda' was left in Drive"):
+        invoke("docs_create", ctx, {"name": "Kickoff agenda", "markdown": "# Agenda"})

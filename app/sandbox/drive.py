@@ -55,6 +55,7 @@ WRITE = (DRIVE,)
 ROOT = "0ARootFolder"
 SHORT_TYPES = {"folder": FOLDER, "doc": DOC, "sheet": SHEET}
 ROLES = ("reader", "commenter", "writer", "fileOrganizer", "organizer", "owner")
+DRIVE_ROLES = ROLES[:-1]  # a shared drive has managers (organizer), not owners
 FILE_DEFAULT_FIELDS = "kind,id,name,mimeType"
 FILES = r"/drive/v3/files"
 FILE = FILES + r"/(?P<file_id>[\w-]+)"
@@ -66,8 +67,8 @@ class State:
         self.sandbox = sandbox
         self.drives = {d["id"]: {"id": d["id"], "name": d["name"], "createdTime": d.get("created", utc_stamp())} for d in seed.get("drives", [])}
         self.drive_roles = {d["id"]: d.get("role", "organizer") for d in seed.get("drives", [])}
-        if unknown := set(self.drive_roles.values()) - set(ROLES):
-            raise ValueError(f"Unknown shared drive roles in the seed: {sorted(unknown)}; use one of {ROLES}")
+        if unknown := set(self.drive_roles.values()) - set(DRIVE_ROLES):
+            raise ValueError(f"Unknown shared drive roles in the seed: {sorted(unknown)}; use one of {DRIVE_ROLES}")
         self.files: dict[str, dict] = {}
         self.notifications: list[dict] = []  # sharing emails Drive would have sent
         self.uploads: dict[str, dict] = {}  # resumable upload sessions by upload_id

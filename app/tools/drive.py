@@ -163,11 +163,12 @@ def create_doc(ctx: Context, name: str, markdown: str, parents: list[str]) -> di
         try:
             with readable_google_errors("docs"):
                 google_api.execute(edit)
-        except ToolError as error:
+        except Exception as error:
             # An empty Doc left behind would pass for the one asked for, and the retry would make another.
-            if not _discard(ctx, created["id"]):
-                raise ToolError(f"{error} An empty Doc {name!r} was left in Drive and could not be removed: "
-                                f"{created.get('webViewLink', created['id'])}") from None
+            if not _discard(ctx, created["id"]) and isinstance(error, ToolError):
+                # Same kind of error (a refused grant must still ask for reconnecting), saying what was left.
+                error.args = (f"{error} An empty Doc {name!r} was left in Drive and could not be removed: "
+                              f"{created.get('webViewLink', created['id'])}",)
             raise
     return created
 

@@ -59,7 +59,7 @@ class Command(BaseCommand):
         if run.status == Run.Status.RUNNING:
             raise CommandError(f"Another server process carries this task on; its result will be in conversation "
                                f"{run.conversation_id}.")
-        self.stdout.write("\n" + run.reply)
+        self.stdout.write("\n" + (run.reply or run.error))
         self.stdout.write(f"\n(conversation {run.conversation_id}, {run.model_calls} model calls)")
 
     async def ask_approvals(self, run: Run) -> tuple[list[str], list[str]]:
