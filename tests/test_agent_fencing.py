@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.test import Client
 from django.utils import timezone
 
@@ -228,3 +228,28 @@ def test_a_mail_sent_just_before_the_database_locked_up_is_reported_as_maybe_don
     alice.post({"resume": stopped.json()["run_id"]})
     told = [block for block in fake_claude.requests[-1]["messages"][-1]["content"] if block["type"] == "tool_result"]
     assert told[0]["is_error"] and "check whether it happened" in told[0]["content"] and sends(sandbox) == 1
+
+
+def test_a_lost_run_that_cannot_be_read_back_is_never_reported_with_the_unsaved_outcome(alice, fake_claude, sandbox,
+                                                                                        monkeypatch):
+    fake_claude.respond_with(lambda request: (cut_off_elsewhere(Run.objects.get(status=Run.Status.RUNNING)),
+                                              [text("All done.")])[1])
+    monkeypatch.setattr(Run, "arefresh_from_db", locked)
+
+    answer = alice.post({"task": "Say hello"}).json()
+
+    assert answer["status"] == "interrupted" and answer["reply"] == ""  # what the database holds, not the unsaved "done"
+
+
+def test_a_lost_database_connection_while_stopping_gives_a_resumable_answer(alice, fake_claude, sandbox, monkeypatch):
+    fake_claude.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}))
+
+    def connection_gone(*args, **kwargs):
+        raise InterfaceError("connection already closed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(leases, "save_now", locked)
+        patch.setattr(runs, "_record_stop", connection_gone)
+        response = alice.post({"task": "What did Bob say?"})
+
+    assert response.status_code == 503 and response.json()["resume"]

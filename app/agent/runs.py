@@ -11,7 +11,7 @@ import logging
 import threading
 
 from asgiref.sync import sync_to_async
-from django.db import OperationalError, transaction
+from django.db import Error as AnyDatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -137,7 +137,7 @@ async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
             await _stop(run, Run.Status.INTERRUPTED, str(exc))
         except leases.LeaseLost:
             raise
-        except OperationalError:  # e.g. locked past the busy timeout: nothing is wrong with the run itself
+        except (OperationalError, InterfaceError):  # locked past the busy timeout, connection lost: not the run's fault
             log.exception("Run %s stopped on a database error", run.id)
             await _stop(run, Run.Status.INTERRUPTED, DATABASE_TROUBLE)
         except Exception:
@@ -145,8 +145,10 @@ async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
             await _stop(run, Run.Status.FAILED, "Something went wrong on our side; the error was logged.")
     except leases.LeaseLost:
         log.warning("Run %s is no longer this driver's (its lease ran out); it stopped here.", run.id)
-        with contextlib.suppress(OperationalError):
+        try:
             await run.arefresh_from_db()  # what waiting requests and pages are told is what the database holds
+        except AnyDatabaseError:  # unknown, then: never the outcome this driver could not save
+            run.status, run.reply = Run.Status.RUNNING, ""
     finally:
         # Followers wait for the leg's last event. A pause has published waiting_for_approval; "running"
         # means another request's task (with a bus of its own) or another driver carries the run on.
@@ -163,7 +165,7 @@ async def _stop(run: Run, status: str, error: str) -> None:
     run.status, run.error = status, error
     try:
         await sync_to_async(_record_stop)(run)
-    except OperationalError:
+    except AnyDatabaseError:
         # Still unwritable: the next recovery (a resume runs one) marks the run interrupted.
         registry.unrecorded[run.id] = run.owner
         log.exception("Could not record that run %s stopped", run.id)
@@ -216,7 +218,8 @@ def mark_interrupted() -> int:
             if same.update(status=Run.Status.INTERRUPTED, error=DATABASE_TROUBLE if ended_here else RESTARTED):
                 cut_off += 1
                 _cut_off_actions(run_id)
-        registry.unrecorded.pop(run_id, None)
+        if ended_here and registry.unrecorded.get(run_id) == owner:  # not an entry a newer claim left
+            registry.unrecorded.pop(run_id, None)
     return cut_off
 
 
