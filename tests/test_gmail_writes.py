@@ -128,19 +128,46 @@ def test_a_large_drive_file_goes_out_whole_through_gmails_upload_endpoint(ctx, s
     assert any(r["path"] == "/upload/gmail/v1/users/me/messages/send" for r in sandbox.http_requests())
 
 
-def test_a_forwarded_mail_file_is_attached_as_a_message_not_base64(ctx, sandbox):
-    eml = b"Subject: Meeting\r\nFrom: alice@acme.example\r\n\r\nSee you tomorrow.\r\n"
-    upload = MediaIoBaseUpload(io.BytesIO(eml), mimetype="message/rfc822")
+def forward(ctx, sandbox, eml: bytes):
+    """Send an .eml file from Drive as an attachment; the sent mail's attached part."""
+    # Resumable: the client cannot build a multipart upload from 8-bit bytes.
+    upload = MediaIoBaseUpload(io.BytesIO(eml), mimetype="message/rfc822", resumable=True)
     file = ctx.service("drive").files().create(body={"name": "meeting.eml"}, media_body=upload, fields="id").execute()
-
     sent = invoke("gmail_send", ctx, {"to": ["bob@acme.example"], "subject": "Fwd", "body": "See below.",
                                       "attachments": [{"drive_file_id": file["id"]}]})
-
     parsed = message_from_bytes(sandbox_message_bytes(ctx, sent["id"]), policy=default)
-    attached = next(part for part in parsed.walk() if part.get_content_type() == "message/rfc822")
+    return next(part for part in parsed.walk() if part.get_filename() == "meeting.eml")
+
+
+def test_a_forwarded_mail_file_is_attached_as_a_message_not_base64(ctx, sandbox):
+    attached = forward(ctx, sandbox, b"Subject: Meeting\r\nFrom: alice@acme.example\r\n\r\nSee you tomorrow.\r\n")
+
+    assert attached.get_content_type() == "message/rfc822"
     assert attached["Content-Transfer-Encoding"] in ("7bit", "8bit")  # RFC 2046 allows no base64 here
-    assert attached.get_filename() == "meeting.eml"
     assert attached.get_payload(0)["Subject"] == "Meeting"
+
+
+def test_a_forwarded_mail_in_raw_8_bit_text_is_attached_as_a_message_too(ctx, sandbox):
+    eml = ("Subject: Café plans\r\nFrom: Zoë <zoe@acme.example>\r\nContent-Type: text/plain; charset=utf-8\r\n"
+           "Content-Transfer-Encoding: 8bit\r\n\r\nRendez-vous à 9 h — ça marche ?\r\n").encode()
+
+    attached = forward(ctx, sandbox, eml)
+
+    assert attached.get_content_type() == "message/rfc822"
+    inner = attached.get_payload(0)
+    assert (inner["Subject"], inner["From"]) == ("Café plans", "Zoë <zoe@acme.example>")
+    assert inner.get_content() == "Rendez-vous à 9 h — ça marche ?\r\n"
+
+
+def test_a_forwarded_mail_with_8_bit_text_of_no_charset_still_goes_as_a_file(ctx, sandbox):
+    eml = "Subject: Notes\r\nContent-Type: text/plain\r\n\r\nNo charset é\r\n".encode()
+
+    attached = forward(ctx, sandbox, eml)
+
+    # As base64, byte for byte, where no charset says how to re-encode it (a parser reads the encoded
+    # text as the body of a message with no headers).
+    assert attached["Content-Transfer-Encoding"] == "base64"
+    assert base64.b64decode(attached.get_payload(0).get_payload()) == eml
 
 
 def test_a_draft_with_a_large_file_is_saved_whole(ctx, sandbox):

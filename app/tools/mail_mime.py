@@ -74,15 +74,25 @@ def build_message(
         message.set_content(body)
     for file in files:
         maintype, _, subtype = file.mime_type.partition("/")
-        if file.mime_type == "message/rfc822" and file.data.isascii():
-            # A forwarded mail travels as a message; RFC 2046 forbids base64 for it. (One with raw
-            # 8-bit text would break the 7-bit rule above, so that rare kind stays base64.)
-            message.add_attachment(message_from_bytes(file.data, policy=SEVEN_BIT), filename=file.filename)
+        forwarded = _as_message(file.data) if file.mime_type == "message/rfc822" else None
+        if forwarded is not None:
+            message.add_attachment(forwarded, filename=file.filename)
             continue
         message.add_attachment(
             file.data, maintype=maintype, subtype=subtype or "octet-stream", filename=file.filename, params=_charset_of(file)
         )
     return message
+
+
+def _as_message(data: bytes):
+    """A forwarded mail as a message part: RFC 2046 forbids base64 for one. Raw 8-bit text in it is
+    re-encoded in 7 bits by its charset; None when it has text with no charset to do that by, and it
+    must then travel as a base64 file."""
+    forwarded = message_from_bytes(data, policy=SEVEN_BIT)
+    try:
+        return forwarded if forwarded.as_bytes(policy=SEVEN_BIT).isascii() else None
+    except UnicodeError:
+        return None
 
 
 def _charset_of(file: FileData) -> dict:
