@@ -79,7 +79,7 @@ def test_renewing_extends_only_this_processs_leases():
     theirs = running("elsewhere:1:boot#claim", timedelta(seconds=5))
     before = mine.lease_until
 
-    async_to_sync(leases.renew)([mine, theirs])
+    async_to_sync(leases.renew)([mine.id, theirs.id])
 
     assert Run.objects.get(id=mine.id).lease_until > before + timedelta(seconds=30)
     assert Run.objects.get(id=theirs.id).lease_until < before + timedelta(seconds=30)
@@ -101,7 +101,7 @@ def test_a_process_whose_clock_runs_behind_still_renews_its_leases_into_the_futu
     mine, real_now = running(leases.claim_fields()["owner"], timedelta(seconds=5)), timezone.now()
     skew_this_process_clock(monkeypatch, timedelta(minutes=-5))
 
-    async_to_sync(leases.renew)([mine])
+    async_to_sync(leases.renew)([mine.id])
 
     assert Run.objects.get(id=mine.id).lease_until > real_now + timedelta(seconds=30)
 

@@ -1,12 +1,12 @@
 """Which process drives a running run, so that no process takes a live run for a dead one.
 
-A running run names its driver and that driver's claim ("host/pid-namespace:pid:boot#claim") and holds a lease that the
-driver renews while it works. Leases are set and judged by the database's clock, so
-processes on machines whose clocks disagree still agree on when a lease runs out. Recovery (runs.mark_interrupted) treats a run as
-cut off only when its driver is gone: a process on this machine that has ended
-(known at once), or one anywhere whose lease has run out. A restarted server
-thus recovers its runs on its first request, while another worker, or the CLI
-sharing the database, leaves them alone.
+A running run names its driver and that driver's claim ("host/pid-namespace:pid:boot#claim"),
+and holds a lease that the driver renews while it works. Leases are set and judged by the
+database's clock, so processes on machines whose clocks disagree still agree on when a lease
+runs out. Recovery (runs.mark_interrupted) treats a run as cut off only when its driver is
+gone: a process on this machine that has ended (known at once), or one anywhere whose lease
+has run out. A restarted server thus recovers its runs on its first request, while another
+worker, or the CLI sharing the database, leaves them alone.
 """
 import logging
 import os
@@ -86,10 +86,10 @@ def _alive(pid: int) -> bool:
     return True
 
 
-async def renew(runs: list[Run]) -> None:
+async def renew(run_ids: list[str]) -> None:
     """Extend the leases of the runs this process is driving."""
     try:
-        await Run.objects.filter(id__in=[run.id for run in runs], status=Run.Status.RUNNING,
+        await Run.objects.filter(id__in=run_ids, status=Run.Status.RUNNING,
                                  owner__startswith=f"{OWNER}#").aupdate(
             lease_until=lease_from_now()
         )

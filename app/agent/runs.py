@@ -33,7 +33,6 @@ DATABASE_TROUBLE = "The database could not be written just now; resume to carry 
 class RunRegistry:
     def __init__(self):
         self.tasks: dict[str, asyncio.Task] = {}
-        self.runs: dict[str, Run] = {}  # the objects the tasks drive
         self.renewing: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}  # a lease keeper per event loop
         self.buses: dict[str, EventBus] = {}
         self.observer = None  # called with every event of every run (the CLI prints them)
@@ -50,7 +49,7 @@ class RunRegistry:
         # A page that sent a task in a new conversation learns its conversation here, long before the answer.
         bus.publish("run_started", run_id=run.id, conversation_id=run.conversation_id)
         task = asyncio.create_task(_drive(run, ctx, session_key, bus), name=f"run-{run.id}")
-        self.tasks[run.id], self.runs[run.id] = task, run
+        self.tasks[run.id] = task
         task.add_done_callback(lambda _: self._drop(run.id, task))
         self._announce(run.id)
         loop = task.get_loop()
@@ -64,7 +63,7 @@ class RunRegistry:
             while live := self._live_on(loop):
                 await asyncio.wait(live.values(), timeout=leases.RENEW_EVERY.total_seconds())
                 if driven := self._live_on(loop):
-                    await leases.renew([self.runs[run_id] for run_id in driven])
+                    await leases.renew(list(driven))
         finally:
             self.renewing.pop(loop, None)
 
@@ -121,7 +120,6 @@ class RunRegistry:
         if self.tasks.get(run_id) is task:
             del self.tasks[run_id]
             self.buses.pop(run_id, None)
-            self.runs.pop(run_id, None)
 
 
 registry = RunRegistry()
@@ -208,9 +206,10 @@ def mark_interrupted() -> int:
     cut_off = 0
     for run_id, status, owner, lease_until, db_now in rows.annotate(db_now=Now()).values_list(
             "id", "status", "owner", "lease_until", "db_now"):
-        ended_here = unrecorded.get(run_id) == owner and not registry.driving(run_id)
+        driven_here = registry.driving(run_id)
+        ended_here = unrecorded.get(run_id) == owner and not driven_here
         if not ended_here and (status != Run.Status.RUNNING or
-                               not leases.driver_gone(owner, lease_until, db_now, registry.driving(run_id))):
+                               not leases.driver_gone(owner, lease_until, db_now, driven_here)):
             continue
         with transaction.atomic():  # the run and its actions together, so a resume sees both or neither
             # Only if nothing changed since it was read: a lease renewed meanwhile keeps its run.

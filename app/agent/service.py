@@ -40,7 +40,7 @@ async def start_task(*, session_key: str, ctx, task: str, conversation_id: str |
     """Start a task; `run_id` lets the caller follow the run's events before this returns."""
     await recover()
     if run_id and await Run.objects.filter(id=run_id).aexists():
-        raise InvalidRequest("run_id", "already used; send a new id for each task", 409)
+        raise _run_id_used()
     conversation, is_new = await _conversation(session_key, conversation_id, task, email or "")
     first_message = await _task_prompt(conversation, is_new, ctx, task, extra or {}, email)
     if not is_new:  # a new conversation's "updated" is already now
@@ -122,7 +122,7 @@ async def _record_and_start(run: Run, ctx, session_key: str) -> Run:
         await run.asave(force_insert=True)
     except IntegrityError:  # the same id sent twice at once, or another task started in the conversation
         if await Run.objects.filter(id=run.id).aexists():
-            raise InvalidRequest("run_id", "already used; send a new id for each task", 409) from None
+            raise _run_id_used() from None
         raise _busy("conversation_id") from None
     registry.start(run, ctx, session_key)
     return run
@@ -172,6 +172,10 @@ async def _conversation(session_key: str, conversation_id: str | None, task: str
     if await conversation.runs.filter(status=Run.Status.RUNNING).aexists():
         raise _busy("conversation_id")
     return conversation, False
+
+
+def _run_id_used() -> InvalidRequest:
+    return InvalidRequest("run_id", "already used; send a new id for each task", 409)
 
 
 def _busy(field: str) -> InvalidRequest:
