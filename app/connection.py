@@ -166,16 +166,23 @@ def status(session) -> dict:
     }
 
 
-def revoke(session) -> None:
-    """Revoke the grant at Google (best effort) and forget it here."""
+def revocable_token(session) -> str | None:
+    """The token whose revocation ends the grant: the refresh token when there is one."""
     grant = _grant(session)
-    if grant:
-        token = grant.get("refresh_token") or grant["token"]
-        data = urllib.parse.urlencode({"token": token}).encode()
-        try:
-            urllib.request.urlopen(urllib.request.Request(endpoints().revoke_uri, data=data, method="POST"), timeout=10).close()
-        except OSError as exc:  # already revoked, or Google unreachable: forgetting it here still matters
-            log.info("Token revocation failed: %s", type(exc).__name__)
+    return (grant.get("refresh_token") or grant["token"]) if grant else None
+
+
+def revoke_at_google(token: str) -> None:
+    """Revoke a grant at Google, best effort (a network call: run it on google_api.THREADS)."""
+    data = urllib.parse.urlencode({"token": token}).encode()
+    try:
+        urllib.request.urlopen(urllib.request.Request(endpoints().revoke_uri, data=data, method="POST"), timeout=10).close()
+    except OSError as exc:  # already revoked, or Google unreachable: forgetting it here still matters
+        log.info("Token revocation failed: %s", type(exc).__name__)
+
+
+def sign_out(session) -> None:
+    """End this browser's session, and with it the grant and the conversations (after revoke_at_google)."""
     # A fresh, empty session: the next person on this browser inherits no conversations
     # and cannot approve actions planned for this account.
     session.flush()

@@ -9,9 +9,11 @@ import functools
 import json
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import google_auth_httplib2
 import httplib2
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from googleapiclient.discovery import build_from_document
 from googleapiclient.discovery_cache import get_static_doc
@@ -22,6 +24,15 @@ VERSIONS = {"gmail": "v1", "drive": "v3", "calendar": "v3", "docs": "v1", "tasks
 BATCH_LIMIT = 50  # Gmail's advice; larger batches get rate limited
 RETRYABLE = {429, 500, 502, 503, 504}
 RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}  # Gmail answers some rate limits with 403
+
+# Google calls block a thread each, for as long as Google takes; sized for many concurrent runs.
+# Never the threads Django's synchronous code shares (app.sync_threads), which must stay quick.
+THREADS = ThreadPoolExecutor(max_workers=64, thread_name_prefix="google")
+
+
+def off_loop(func):
+    """`func` (one that calls Google) as a coroutine function running on THREADS."""
+    return sync_to_async(func, thread_sensitive=False, executor=THREADS)
 
 
 @functools.cache

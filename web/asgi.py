@@ -17,6 +17,10 @@ if settings.SERVE_STATIC:
 
     application = ASGIStaticFilesHandler(application)
 
+from app import sync_threads  # noqa: E402
+
+application = sync_threads.serve(application)
+
 # Import the views, and with them the agent and the SDKs, now rather than on the first
 # request, then put all these long-lived objects out of the garbage collector's sight.
 # Its full collections would otherwise walk some 200,000 of them each time, for about

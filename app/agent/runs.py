@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from app import connection
+from app import connection, sync_threads
 from app.agent import leases
 from app.agent.claude import ClaudeUnavailable
 from app.agent.events import EventBus
@@ -60,10 +60,11 @@ class RunRegistry:
     async def _keep_leases(self, loop) -> None:
         """While runs are driven on this loop, renew their leases well before they run out."""
         try:
-            while live := self._live_on(loop):
-                await asyncio.wait(live.values(), timeout=leases.RENEW_EVERY.total_seconds())
-                if driven := self._live_on(loop):
-                    await leases.renew(list(driven))
+            async with sync_threads.for_task():
+                while live := self._live_on(loop):
+                    await asyncio.wait(live.values(), timeout=leases.RENEW_EVERY.total_seconds())
+                    if driven := self._live_on(loop):
+                        await leases.renew(list(driven))
         finally:
             self.renewing.pop(loop, None)
 
@@ -126,6 +127,11 @@ registry = RunRegistry()
 
 
 async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
+    async with sync_threads.for_task():  # the run may outlive the request that started it
+        await _drive_here(run, ctx, session_key, bus)
+
+
+async def _drive_here(run: Run, ctx, session_key: str, bus: EventBus) -> None:
     calls = ToolCalls(run, ctx, bus)
     token = ctx.credentials.token
     try:

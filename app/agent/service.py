@@ -15,9 +15,9 @@ from asgiref.sync import sync_to_async
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from app import google_api
 from app.agent import approvals, leases, prompt
 from app.agent.runs import mark_interrupted, registry
-from app.agent.tool_calls import TOOL_THREADS
 from app.models import Action, Conversation, Run, new_id
 from app.tools.timezone import known_timezone
 
@@ -256,7 +256,7 @@ def _history(conversation: Conversation) -> list[dict]:
     return [prompt.past_task(run, list(run.actions.all())) for run in conversation.runs.prefetch_related("actions")]
 
 
-@sync_to_async(thread_sensitive=False, executor=TOOL_THREADS)  # a Google call, like a tool's
+@google_api.off_loop
 def _timezone(ctx) -> str | None:
     """The person's zone; None tells the model it is unknown rather than letting it assume UTC."""
     try:

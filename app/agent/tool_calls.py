@@ -8,12 +8,12 @@ the order the model asked.
 import asyncio
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 from django.utils import timezone
 
 from app.agent.approvals import needs_approval
 from app.agent.events import EventBus
+from app.google_api import THREADS
 from app.models import Action, Run
 from app.tools import get_tool, invoke
 from app.tools import review as review_call
@@ -21,8 +21,6 @@ from app.tools.registry import ReconnectRequired, ToolError
 
 log = logging.getLogger(__name__)
 
-# Google calls block a thread each; sized for many concurrent runs.
-TOOL_THREADS = ThreadPoolExecutor(max_workers=64, thread_name_prefix="tool")
 INTERRUPTED = "interrupted — check whether it happened"
 
 
@@ -59,7 +57,7 @@ class ToolCalls:
         try:
             # Reviewing may call Google: on the tool threads, not the default executor's handful of threads.
             review = await asyncio.get_running_loop().run_in_executor(
-                TOOL_THREADS, review_call, use["name"], self.ctx, use.get("input")
+                THREADS, review_call, use["name"], self.ctx, use.get("input")
             )
         except ToolError as exc:
             # Unknown tool or malformed input: the model reads why and can correct itself.
@@ -86,7 +84,7 @@ class ToolCalls:
         self.bus.publish("step_started", action_id=action.id, tool=action.tool, line=describe(action))
         loop = asyncio.get_running_loop()
         try:
-            result = await loop.run_in_executor(TOOL_THREADS, invoke, action.tool, self.ctx, action.input)
+            result = await loop.run_in_executor(THREADS, invoke, action.tool, self.ctx, action.input)
             self._succeeded(action, result)
         except ReconnectRequired as exc:
             self.reconnect_required = True

@@ -7,7 +7,8 @@ code with the verifier, and stores the grant encrypted; logout revokes it.
 import logging
 
 import requests
-from django.http import HttpResponseRedirect
+from asgiref.sync import sync_to_async
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
@@ -15,7 +16,7 @@ from django.views import View
 from google_auth_oauthlib.flow import Flow
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
-from app import connection, scopes
+from app import connection, google_api, scopes
 from app.models import Conversation
 from app.profile import fetch_email
 
@@ -55,42 +56,59 @@ class LoginView(View):
 
 
 class CallbackView(View):
-    def get(self, request):
-        expected = request.session.pop(STATE, None)
-        verifier = request.session.pop(VERIFIER, None)
-        state = request.GET.get("state", "")
-        if not expected or not constant_time_compare(state, expected):
-            return _failed(request, "This sign-in link is not the one this browser started (the state does not match). Nothing was stored; start again from Connect Google.")
-        if request.GET.get("error"):
-            notice = DECLINED if request.GET["error"] == "access_denied" else f"Google did not connect: {request.GET['error']}."
-            request.session[connection.NOTICE] = notice
-            return HttpResponseRedirect("/")
-        if not request.GET.get("code"):
-            return _failed(request, "Google's answer had no authorization code. Start again from Connect Google.")
-        flow = _flow(request, state=state, code_verifier=verifier)
+    # Async, so that the two calls to Google (code exchange, profile) wait on google_api.THREADS,
+    # not on a thread Django's synchronous code shares with other requests (app.sync_threads).
+    async def get(self, request):
+        flow = await sync_to_async(_flow_to_finish)(request)
+        if not isinstance(flow, Flow):
+            return flow
         try:
-            flow.fetch_token(code=request.GET["code"])
+            await google_api.off_loop(flow.fetch_token)(code=request.GET["code"])
         except (OAuth2Error, requests.RequestException, ValueError, Warning) as exc:
             log.info("OAuth code exchange failed: %s", type(exc).__name__)
-            return _failed(request, "Google did not accept this sign-in (the code was used or has expired). Start again from Connect Google.")
+            return await sync_to_async(_failed)(request, "Google did not accept this sign-in (the code was used or has expired). Start again from Connect Google.")
         credentials = flow.credentials
         granted = _granted_scopes(flow.oauth2session.token.get("scope"))
-        _new_session_id(request)
-        connection.store(
-            request.session,
-            token=credentials.token,
-            refresh_token=credentials.refresh_token,
-            expiry=credentials.expiry,
-            granted=granted,
-            email=fetch_email(credentials, granted),
-        )
+        email = await google_api.off_loop(fetch_email)(credentials, granted)
+        await sync_to_async(_connect)(request, credentials, granted, email)
         return HttpResponseRedirect("/")
 
 
 class LogoutView(View):
-    def post(self, request):
-        connection.revoke(request.session)
+    async def post(self, request):
+        token = await sync_to_async(connection.revocable_token)(request.session)
+        if token:
+            await google_api.off_loop(connection.revoke_at_google)(token)
+        await sync_to_async(connection.sign_out)(request.session)
         return HttpResponseRedirect("/")
+
+
+def _flow_to_finish(request) -> Flow | HttpResponse:
+    """The flow this browser started, ready for the code exchange; or the page to answer instead."""
+    expected = request.session.pop(STATE, None)
+    verifier = request.session.pop(VERIFIER, None)
+    state = request.GET.get("state", "")
+    if not expected or not constant_time_compare(state, expected):
+        return _failed(request, "This sign-in link is not the one this browser started (the state does not match). Nothing was stored; start again from Connect Google.")
+    if request.GET.get("error"):
+        notice = DECLINED if request.GET["error"] == "access_denied" else f"Google did not connect: {request.GET['error']}."
+        request.session[connection.NOTICE] = notice
+        return HttpResponseRedirect("/")
+    if not request.GET.get("code"):
+        return _failed(request, "Google's answer had no authorization code. Start again from Connect Google.")
+    return _flow(request, state=state, code_verifier=verifier)
+
+
+def _connect(request, credentials, granted: list[str], email: str | None) -> None:
+    _new_session_id(request)
+    connection.store(
+        request.session,
+        token=credentials.token,
+        refresh_token=credentials.refresh_token,
+        expiry=credentials.expiry,
+        granted=granted,
+        email=email,
+    )
 
 
 def _new_session_id(request) -> None:
