@@ -253,3 +253,18 @@ def test_a_lost_database_connection_while_stopping_gives_a_resumable_answer(alic
         response = alice.post({"task": "What did Bob say?"})
 
     assert response.status_code == 503 and response.json()["resume"]
+
+
+def test_a_plain_save_of_a_started_runs_object_leaves_its_lease_alone(alice, fake_claude, sandbox, monkeypatch):
+    """Only lease renewal writes a lease: the object a driver holds cannot renew it unfenced."""
+    held = []
+    start = registry.start
+    monkeypatch.setattr(registry, "start", lambda run, *args: (held.append(run), start(run, *args))[1])
+    fake_claude.reply(text("Hello."))
+
+    answer = alice.post({"task": "Say hello"}).json()
+    Run.objects.filter(id=answer["run_id"]).update(lease_until=None)
+    held[0].save()
+
+    assert answer["status"] == "done"
+    assert Run.objects.get(id=answer["run_id"]).lease_until is None

@@ -114,8 +114,6 @@ async def _their_outcome(run_id: str) -> Run:
 # Recording or claiming a run and starting its task happen in a task of their own (shielded):
 # a client that disconnects in between must not leave a run that nothing drives.
 async def _record_and_start(run: Run, ctx, session_key: str) -> Run:
-    # The lease is an expression of the database's clock; the driver never saves it from this object
-    # (leases.save writes named fields only), so it stays one here.
     for field, value in leases.claim_fields().items():
         setattr(run, field, value)
     try:
@@ -124,6 +122,9 @@ async def _record_and_start(run: Run, ctx, session_key: str) -> Run:
         if await Run.objects.filter(id=run.id).aexists():
             raise _run_id_used() from None
         raise _busy("conversation_id") from None
+    # The lease is set by the database's clock, so this object holds only the expression that set
+    # it. Deferred, the lease is left out of any save of this object: only leases.renew writes it.
+    del run.lease_until
     registry.start(run, ctx, session_key)
     return run
 
