@@ -10,7 +10,7 @@ from django.db import InterfaceError, OperationalError
 from django.test import Client
 from django.utils import timezone
 
-from app.agent import leases, loop, runs
+from app.agent import leases, loop, runs, service
 from app.agent.events import EventBus
 from app.agent.runs import RESTARTED, mark_interrupted, registry
 from app.agent.tool_calls import INTERRUPTED, ToolCalls
@@ -268,3 +268,22 @@ def test_a_plain_save_of_a_started_runs_object_leaves_its_lease_alone(alice, fak
 
     assert answer["status"] == "done"
     assert Run.objects.get(id=answer["run_id"]).lease_until is None
+
+
+def test_a_run_left_paused_with_no_card_is_resumable_after_a_restart(alice, fake_claude, sandbox, monkeypatch):
+    """Its stop went unrecorded, and the process that knew it is gone: the lease tells."""
+    def locked_at_the_take_back_and_after():
+        monkeypatch.setattr(runs, "_record_stop", locked)
+        raise OperationalError("database is locked")
+
+    run_id, first = trouble_at_the_take_back(alice, fake_claude, monkeypatch, locked_at_the_take_back_and_after)
+    alice.post({"approve": [first]})
+    monkeypatch.undo()
+    registry.unrecorded.clear()  # a new process: nothing in memory, and recovery on its first request
+    monkeypatch.setattr(service, "_next_recovery", [0.0])
+    Run.objects.filter(id=run_id).update(owner="gone:1:boot#old", lease_until=timezone.now() - timedelta(minutes=5))
+
+    assert Run.objects.get(id=run_id).status == "needs_approval"  # with nothing to approve
+    resumed = alice.post({"resume": run_id}).json()
+
+    assert resumed["status"] == "done" and sends(sandbox) == 2

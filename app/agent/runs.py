@@ -12,7 +12,7 @@ import threading
 
 from asgiref.sync import sync_to_async
 from django.db import Error as AnyDatabaseError, InterfaceError, OperationalError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -203,24 +203,29 @@ def _keep_session_in_step(session_key: str, ctx, reconnect_required: bool) -> No
 def mark_interrupted() -> int:
     """Runs left "running" whose driving process is gone were cut off by a restart (see leases).
 
-    So are runs of this process whose task ended without recording how (registry.unrecorded):
-    running, or paused just before.
+    So are runs whose task ended without recording how: running, or paused with no card left to
+    decide (the database failed as the run took itself back). This process knows its own such runs
+    at once (registry.unrecorded); any process knows them once their lease has run out.
     """
     unrecorded = dict(registry.unrecorded)
+    cards = Exists(Action.objects.filter(run=OuterRef("pk"), status=Action.Status.PENDING))
+    paused = Q(status=Run.Status.NEEDS_APPROVAL)
     # The database's time, the clock leases are set by: not this process's, which may be off.
-    rows = Run.objects.filter(Q(status=Run.Status.RUNNING) | Q(status=Run.Status.NEEDS_APPROVAL, id__in=list(unrecorded)))
+    rows = Run.objects.annotate(db_now=Now(), cards=cards).filter(
+        Q(status=Run.Status.RUNNING) | paused & Q(id__in=list(unrecorded)) | paused & Q(cards=False))
     cut_off = 0
-    for run_id, status, owner, lease_until, db_now in rows.annotate(db_now=Now()).values_list(
-            "id", "status", "owner", "lease_until", "db_now"):
+    for run_id, status, owner, lease_until, db_now, waits_on_cards in rows.values_list(
+            "id", "status", "owner", "lease_until", "db_now", "cards"):
         driven_here = registry.driving(run_id)
         ended_here = unrecorded.get(run_id) == owner and not driven_here
-        if not ended_here and (status != Run.Status.RUNNING or
+        stranded = status == Run.Status.NEEDS_APPROVAL and not waits_on_cards
+        if not ended_here and (not (status == Run.Status.RUNNING or stranded) or
                                not leases.driver_gone(owner, lease_until, db_now, driven_here)):
             continue
         with transaction.atomic():  # the run and its actions together, so a resume sees both or neither
             # Only if nothing changed since it was read: a lease renewed meanwhile keeps its run.
             same = Run.objects.filter(id=run_id, status=status, owner=owner, lease_until=lease_until)
-            if same.update(status=Run.Status.INTERRUPTED, error=DATABASE_TROUBLE if ended_here else RESTARTED):
+            if same.update(status=Run.Status.INTERRUPTED, error=DATABASE_TROUBLE if ended_here or stranded else RESTARTED):
                 cut_off += 1
                 _cut_off_actions(run_id)
         if ended_here and registry.unrecorded.get(run_id) == owner:  # not an entry a newer claim left
