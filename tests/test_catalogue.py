@@ -6,6 +6,7 @@ from app.tools import load_catalogue
 EXPECTED = {
     "gmail_search": "read",
     "gmail_read": "read",
+    "gmail_read_attachment": "read",
     "gmail_send": "outbound",
     "gmail_create_draft": "write",
     "gmail_modify": "write",

@@ -38,8 +38,10 @@ def test_a_text_file_reads_as_it_is_and_long_text_is_clipped(ctx):
 
 
 def test_a_binary_file_is_not_dumped_as_text(ctx):
-    pdf = read(ctx, file="1Invoice2026031Pdf")
-    assert "text" not in pdf and pdf["type"] == "pdf" and pdf["link"]
+    upload = MediaIoBaseUpload(io.BytesIO(b"\x89PNG\r\n\x1a\n" + bytes(64)), mimetype="image/png")
+    image = ctx.service("drive").files().create(body={"name": "photo.png"}, media_body=upload, fields="id").execute()
+    photo = read(ctx, file=image["id"])
+    assert "text" not in photo and photo["link"] and "share its link" in photo["note"]
 
 
 def test_only_the_start_of_a_large_text_file_is_downloaded(ctx, sandbox):

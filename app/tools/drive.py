@@ -9,7 +9,7 @@ from googleapiclient.http import MediaIoBaseUpload
 from pydantic import Field
 
 from app import google_api
-from app.tools import readable_google_errors
+from app.tools import file_text, readable_google_errors
 from app.tools.context import Context
 from app.tools.markdown_docs import markdown_requests
 from app.tools.registry import ToolError, clip, tool
@@ -86,7 +86,7 @@ def drive_search(
 
 @tool("read", progress="Reading a Drive file")
 def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=200, le=30000)] = 8000) -> dict:
-    """Read a file's text: Docs as Markdown, Sheets as CSV, text files as they are."""
+    """Read a file's text: Docs as Markdown, Sheets as CSV, PDFs' text, text files as they are."""
     files = ctx.service("drive").files()
     meta = google_api.execute(files.get(fileId=file_id(file), fields="id,name,mimeType,size,webViewLink", supportsAllDrives=True))
     head = {"name": meta["name"], "type": _short_type(meta["mimeType"]), "link": meta.get("webViewLink", "")}
@@ -94,12 +94,17 @@ def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=2
         data = google_api.execute(files.export(fileId=meta["id"], mimeType=EXPORTS[meta["mimeType"]]))
         if meta["mimeType"] == SHEET:  # Drive's CSV export holds one sheet: say so rather than read as all
             head["note"] = "CSV of the first sheet only; other sheets of this spreadsheet are not shown."
-    elif _is_text(meta["mimeType"]):
+    elif file_text.is_text(meta["mimeType"]):
         return {**head, **_read_start(files, meta, max_chars)}
+    elif meta["mimeType"] == file_text.PDF:
+        if int(meta.get("size") or 0) > file_text.PDF_MAX_BYTES:
+            return {**head, "note": "This PDF is too large to read here; share its link instead."}
+        data = google_api.execute(files.get_media(fileId=meta["id"], supportsAllDrives=True))
+        return {**head, **file_text.pdf_text(data, meta["name"], max_chars)}
     elif meta["mimeType"] == FOLDER:
         raise ToolError(f"{meta['name']} is a folder: use drive_search with folder={meta['id']!r}.")
     else:
-        return {**head, "note": "Not a text file; share its link instead of reading it."}
+        return {**head, "note": "Not a text file or a PDF; share its link instead of reading it."}
     return {**head, **clip(data.decode("utf-8", "replace"), max_chars)}
 
 
@@ -320,7 +325,3 @@ def _read_start(files, meta: dict, max_chars: int) -> dict:
         return clip(text, max_chars)
     # A character cut at the end of the range is past max_chars, so it is never shown.
     return {"text": text[:max_chars], "truncated": True, "total_bytes": size}
-
-
-def _is_text(mime_type: str) -> bool:
-    return mime_type.startswith("text/") or mime_type in ("application/json", "application/xml", "application/javascript")

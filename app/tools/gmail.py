@@ -18,6 +18,7 @@ from googleapiclient.http import MediaIoBaseUpload
 from pydantic import BaseModel, Field
 
 from app import google_api
+from app.tools import file_text
 from app.tools import mail_mime as mime
 from app.tools.context import Context
 from app.tools.drive import folder_id, outbound_if_folder_shared, preview_folder
@@ -120,6 +121,19 @@ def gmail_read(ctx: Context, message_id: str | None = None, thread_id: str | Non
     share = max(1000, TEXT_LIMIT // len(messages))  # a long thread shares the text budget
     thread = messages[0]["threadId"]
     return {"thread": thread, "link": _thread_link(ctx, thread), "tz": tz, "messages": [_full(m, tz, share) for m in messages]}
+
+
+@tool("read", progress="Reading an attachment")
+def gmail_read_attachment(
+    ctx: Context, message_id: str, attachment_id: str, max_chars: Annotated[int, Field(ge=200, le=30000)] = 8000
+) -> dict:
+    """Read the text of an email attachment: PDFs, text, CSV, HTML (ids from gmail_read)."""
+    file = _mail_file(ctx.service("gmail"), message_id, attachment_id)
+    kind = file_text.file_type(file.mime_type, file.filename)
+    head = {"name": file.filename, "type": kind}
+    if not file_text.readable(kind):
+        return {**head, "note": "Not a text file or a PDF; it cannot be read here. It can be saved to Drive or forwarded."}
+    return {**head, **file_text.text_of(file.data, kind, file.filename, max_chars)}
 
 
 def _full(message: dict, tz: str, text_limit: int) -> dict:
