@@ -166,12 +166,6 @@ def status(session) -> dict:
     }
 
 
-def revocable_token(session) -> str | None:
-    """The token whose revocation ends the grant: the refresh token when there is one."""
-    grant = _grant(session)
-    return (grant.get("refresh_token") or grant["token"]) if grant else None
-
-
 def revoke_at_google(token: str) -> None:
     """Revoke a grant at Google, best effort (a network call: run it on google_api.THREADS)."""
     data = urllib.parse.urlencode({"token": token}).encode()
@@ -181,10 +175,15 @@ def revoke_at_google(token: str) -> None:
         log.info("Token revocation failed: %s", type(exc).__name__)
 
 
-def sign_out(session) -> None:
-    """End this browser's session, and with it the grant and the conversations (after revoke_at_google)."""
+def sign_out(session) -> str | None:
+    """End this browser's session, and with it the grant and the conversations.
+
+    Returns the token to revoke at Google (the refresh token when there is one), if any.
+    """
+    grant = _grant(session)
     # A fresh, empty session: the next person on this browser inherits no conversations
     # and cannot approve actions planned for this account.
     session.flush()
     if settings.WORKSPACE_SANDBOX:
         session[SANDBOX_OFF] = True
+    return (grant.get("refresh_token") or grant["token"]) if grant else None

@@ -112,6 +112,20 @@ def test_logout_revokes_the_grant_at_google(google, browser):
     assert connection.status(browser.session)["connected"] is False
 
 
+def test_logout_ends_the_session_before_asking_google_to_revoke(google, browser, monkeypatch):
+    """A browser that leaves while Google is asked (it can take seconds) must leave no live session."""
+    connect(browser)
+    sign_out, revoke, steps = connection.sign_out, connection.revoke_at_google, []
+    monkeypatch.setattr(connection, "sign_out", lambda session: (steps.append("signed out"), sign_out(session))[1])
+    monkeypatch.setattr(connection, "revoke_at_google", lambda token: (steps.append("revoked"), revoke(token))[1])
+
+    browser.post("/oauth2/logout/")
+
+    assert steps == ["signed out", "revoked"]
+    assert google.state()["oauth"]["refresh_tokens"] == 0
+    assert connection.status(browser.session)["connected"] is False
+
+
 def test_logout_needs_a_post_with_csrf(google):
     strict = Client(HTTP_HOST="127.0.0.1:8000", enforce_csrf_checks=True)
     connect(strict)

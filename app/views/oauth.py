@@ -4,6 +4,7 @@ Login keeps a random `state` and the PKCE verifier in the session; the
 callback compares the state (400 on a mismatch, nothing stored), exchanges the
 code with the verifier, and stores the grant encrypted; logout revokes it.
 """
+import asyncio
 import logging
 
 import requests
@@ -76,10 +77,10 @@ class CallbackView(View):
 
 class LogoutView(View):
     async def post(self, request):
-        token = await sync_to_async(connection.revocable_token)(request.session)
-        if token:
-            await google_api.off_loop(connection.revoke_at_google)(token)
-        await sync_to_async(connection.sign_out)(request.session)
+        # Signed out here first: a browser that leaves while Google is asked still leaves nothing behind.
+        token = await sync_to_async(connection.sign_out)(request.session)
+        if token:  # shielded: the revocation goes through even then
+            await asyncio.shield(google_api.off_loop(connection.revoke_at_google)(token))
         return HttpResponseRedirect("/")
 
 
