@@ -13,7 +13,8 @@ keeper), is given one of a few long-lived single-thread executors, in turn.
 Synchronous calls stay one at a time per thread with its own connection, as
 Django expects, and each call is whole (no transaction spans an `await`), so
 requests can share a thread. Nothing slow may run on these threads: Google calls
-go to google_api.THREADS, never here. Measured with bench/concurrent_runs.py.
+go to google_api.THREADS, and the admin's requests keep threads of their own.
+Measured with bench/concurrent_runs.py.
 """
 import contextlib
 import contextvars
@@ -28,10 +29,15 @@ _executors = itertools.cycle([ThreadPoolExecutor(max_workers=1, thread_name_pref
 _kept = contextvars.ContextVar("sync_threads_kept", default=False)
 
 
-def serve(application):
-    """The ASGI application, with each HTTP request on a kept thread."""
+def serve(application, separate: tuple[str, ...] = ()):
+    """The ASGI application, with each HTTP request on a kept thread.
+
+    Requests for paths under `separate` keep a thread of their own, as Django gives by
+    default: their synchronous views may take long (the admin hashes a password on every
+    sign-in attempt), and must not hold up the requests that share a kept thread.
+    """
     async def on_kept_threads(scope, receive, send):
-        if scope["type"] != "http":  # lifespan: no synchronous Django code
+        if scope["type"] != "http" or scope["path"].startswith(separate):  # lifespan: no synchronous code
             return await application(scope, receive, send)
         async with _on_kept_thread():
             return await application(scope, receive, send)

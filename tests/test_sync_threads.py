@@ -4,7 +4,7 @@ import asyncio
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 
 from app import sync_threads
 
@@ -19,14 +19,14 @@ def _on_a_fresh_thread(func):
         return thread.submit(func).result()
 
 
-async def _serve_one(app) -> None:
+async def _serve_one(app, path: str = "/get_response") -> None:
     async def receive():
         return {"type": "http.request", "body": b"", "more_body": False}
 
     async def send(message):
         pass
 
-    await app({"type": "http"}, receive, send)
+    await app({"type": "http", "path": path}, receive, send)
 
 
 def test_requests_share_a_few_kept_threads_instead_of_starting_their_own():
@@ -80,3 +80,25 @@ def test_outside_the_server_a_run_stays_on_the_calling_thread():
 
     calling_thread, run_thread = _on_a_fresh_thread(lambda: (threading.get_ident(), async_to_sync(run)()))
     assert run_thread == calling_thread
+
+
+def test_the_admins_slow_requests_keep_threads_of_their_own():
+    """A sign-in attempt hashes a password for a third of a second: never on a thread others share."""
+    seen = {}
+
+    async def app(scope, receive, send):
+        async with ThreadSensitiveContext():  # what Django does for each request
+            seen.setdefault(scope["path"], set()).add(await sync_to_async(_thread_name)())
+
+    async def burst():
+        served = sync_threads.serve(app, separate=("/admin/",))
+        await asyncio.gather(*(_serve_one(served, path) for path in ["/admin/login/"] * 3 + ["/conversations"] * 8))
+
+    _on_a_fresh_thread(lambda: asyncio.run(burst()))
+
+    kept = {name for name in seen["/conversations"] if name.startswith("django-sync")}
+    assert kept == seen["/conversations"] and not seen["/admin/login/"] & kept
+
+
+def _thread_name() -> str:
+    return threading.current_thread().name

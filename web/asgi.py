@@ -17,9 +17,11 @@ if settings.SERVE_STATIC:
 
     application = ASGIStaticFilesHandler(application)
 
+from django.urls import reverse  # noqa: E402
+
 from app import sync_threads  # noqa: E402
 
-application = sync_threads.serve(application)
+application = sync_threads.serve(application, separate=(reverse("admin:index"),))
 
 # Import the views, and with them the agent and the SDKs, now rather than on the first
 # request, then put all these long-lived objects out of the garbage collector's sight.
