@@ -112,21 +112,27 @@ async def _their_outcome(run_id: str) -> Run:
 
 
 # Recording or claiming a run and starting its task happen in a task of their own (shielded):
-# a client that disconnects in between must not leave a run that nothing drives.
+# a client that disconnects in between must not leave a run that nothing drives. Each makes one
+# database call, begun while the request is alive: a call begun after the request has ended
+# would find the request's thread gone (app.sync_threads).
 async def _record_and_start(run: Run, ctx, session_key: str) -> Run:
+    await sync_to_async(_record)(run)
+    registry.start(run, ctx, session_key)
+    return run
+
+
+def _record(run: Run) -> None:
     for field, value in leases.claim_fields().items():
         setattr(run, field, value)
     try:
-        await run.asave(force_insert=True)
+        run.save(force_insert=True)
     except IntegrityError:  # the same id sent twice at once, or another task started in the conversation
-        if await Run.objects.filter(id=run.id).aexists():
+        if Run.objects.filter(id=run.id).exists():
             raise _run_id_used() from None
         raise _busy("conversation_id") from None
     # The lease is set by the database's clock, so this object holds only the expression that set
     # it. Deferred, the lease is left out of any save of this object: only leases.renew writes it.
     del run.lease_until
-    registry.start(run, ctx, session_key)
-    return run
 
 
 async def _claim_and_start(claim, ctx, session_key: str) -> Run | None:
