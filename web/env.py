@@ -108,6 +108,10 @@ def database_from_url(name: str, default: str, base_dir) -> dict:
             "PASSWORD": parsed.password or "",
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
+            # Kept open a while on the threads app.sync_threads keeps: they serve many requests and
+            # runs at once, and closing it after each request would mean a new one for most queries.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
     raise ImproperlyConfigured(f"{name}={url!r} is not supported. Use sqlite:///path or postgres://user:pass@host/db.")
 
