@@ -218,14 +218,14 @@ def mark_interrupted() -> int:
             "id", "status", "owner", "lease_until", "db_now", "cards"):
         driven_here = registry.driving(run_id)
         ended_here = unrecorded.get(run_id) == owner and not driven_here
-        stranded = status == Run.Status.NEEDS_APPROVAL and not waits_on_cards
+        stranded = status == Run.Status.NEEDS_APPROVAL and not waits_on_cards  # its cause unknown: a restart, likely
         if not ended_here and (not (status == Run.Status.RUNNING or stranded) or
                                not leases.driver_gone(owner, lease_until, db_now, driven_here)):
             continue
         with transaction.atomic():  # the run and its actions together, so a resume sees both or neither
             # Only if nothing changed since it was read: a lease renewed meanwhile keeps its run.
             same = Run.objects.filter(id=run_id, status=status, owner=owner, lease_until=lease_until)
-            if same.update(status=Run.Status.INTERRUPTED, error=DATABASE_TROUBLE if ended_here or stranded else RESTARTED):
+            if same.update(status=Run.Status.INTERRUPTED, error=DATABASE_TROUBLE if ended_here else RESTARTED):
                 cut_off += 1
                 _cut_off_actions(run_id)
         if ended_here and registry.unrecorded.get(run_id) == owner:  # not an entry a newer claim left
