@@ -96,11 +96,11 @@ def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=2
             head["note"] = "CSV of the first sheet only; other sheets of this spreadsheet are not shown."
     elif file_text.is_text(meta["mimeType"]):
         return {**head, **_read_start(files, meta, max_chars)}
-    elif meta["mimeType"] == file_text.PDF:
-        if int(meta.get("size") or 0) > file_text.PDF_MAX_BYTES:
+    elif file_text.file_type(meta["mimeType"], meta["name"]) == file_text.PDF:
+        if int(meta.get("size") or 0) > file_text.MAX_BYTES:
             return {**head, "note": "This PDF is too large to read here; share its link instead."}
         data = google_api.execute(files.get_media(fileId=meta["id"], supportsAllDrives=True))
-        return {**head, **file_text.pdf_text(data, meta["name"], max_chars)}
+        return {**head, **file_text.pdf_text(data, max_chars)}
     elif meta["mimeType"] == FOLDER:
         raise ToolError(f"{meta['name']} is a folder: use drive_search with folder={meta['id']!r}.")
     else:

@@ -2,13 +2,20 @@
 
 PDFs are read with pypdf, page by page, stopping once there is enough text. A
 scanned PDF has no text to read, and the model is told so rather than handed
-an empty string it could take for an empty document.
+an empty string it could take for an empty document. Anyone can mail a PDF
+built to make a parser work for hours, so reading is bounded: pypdf's budget
+per page's content, and a time limit over the pages.
+
+Error messages never name the file: a sender chooses its name, and errors
+reach the model outside the untrusted-data wrapper results get.
 """
+import codecs
 import io
 import logging
 import mimetypes
+import time
 
-from pypdf import PdfReader
+from pypdf import PdfReader, apply_configuration
 
 from app.tools.mail_mime import html_to_text
 from app.tools.registry import ToolError, clip
@@ -16,14 +23,24 @@ from app.tools.registry import ToolError, clip
 log = logging.getLogger(__name__)
 
 PDF = "application/pdf"
-PDF_MAX_BYTES = 25 * 1024 * 1024  # Gmail's own limit on attachments; Drive PDFs past it are not downloaded
-PDF_MAX_PAGES = 300  # pages read at most, however little text they hold: bounds the time one read takes
+MAX_BYTES = 25 * 1024 * 1024  # Gmail's limit for sending; larger files are not downloaded to be read
+PDF_MAX_PAGES = 300  # pages read at most, however little text they hold
+PDF_PAGE_BUDGET = 200_000  # pypdf's parsing work per page (its default, 2 million, lets one page take 15 s)
+PDF_READ_SECONDS = 10.0  # pages are read until then; what was read so far is the answer
+HTML_MAX_BYTES = 1024 * 1024  # converting HTML to text takes about 1.3 s a megabyte
 TEXT_APPLICATIONS = ("application/json", "application/xml", "application/javascript", "application/csv")
+# What mailers and servers label files they do not care to type: the file's name says more.
+UNTYPED = ("", "application/octet-stream", "binary/octet-stream", "application/force-download",
+           "application/x-download", "application/download", "application/unknown")
+PDF_ALIASES = ("application/x-pdf", "application/acrobat", "applications/vnd.pdf", "text/pdf")
 
 
 def file_type(mime_type: str, name: str) -> str:
-    """The type to read a file as: many mailers label every attachment application/octet-stream."""
-    if mime_type in ("", "application/octet-stream"):
+    """The type to read a file as."""
+    mime_type = (mime_type or "").lower()
+    if mime_type in PDF_ALIASES:
+        return PDF
+    if mime_type in UNTYPED:
         return mimetypes.guess_type(name)[0] or "application/octet-stream"
     return mime_type
 
@@ -36,36 +53,70 @@ def readable(mime_type: str) -> bool:
     return is_text(mime_type) or mime_type == PDF
 
 
-def text_of(data: bytes, mime_type: str, name: str, max_chars: int) -> dict:
-    """`{"text", "truncated"?, "pages"?, "note"?}` for a readable type (see `readable`)."""
+def text_of(data: bytes, mime_type: str, max_chars: int, charset: str | None = None) -> dict:
+    """`{"text", "truncated"?, ...}` for a readable type (see `readable`); `charset` as the sender declared it."""
     if mime_type == PDF:
-        return pdf_text(data, name, max_chars)
-    text = data.decode("utf-8", "replace")
-    return clip(html_to_text(text) if mime_type == "text/html" else text, max_chars)
+        return pdf_text(data, max_chars)
+    if mime_type == "text/html":
+        text = html_to_text(decode(data[:HTML_MAX_BYTES], charset))
+        return {**clip(text, max_chars), **({"truncated": True} if len(data) > HTML_MAX_BYTES else {})}
+    most = max_chars * 4  # UTF-8 takes up to 4 bytes a character
+    return clip(decode(data[:most], charset), max_chars) if len(data) <= most else {
+        "text": decode(data[:most], charset)[:max_chars], "truncated": True, "total_bytes": len(data)}
 
 
-def pdf_text(data: bytes, name: str, max_chars: int) -> dict:
+def decode(data: bytes, charset: str | None) -> str:
+    """Text by its byte-order mark, else its declared charset, else UTF-8, else Windows-1252 (what
+    unlabelled non-UTF-8 text from Windows and old mailers is)."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(codec, "replace")
+    if charset:
+        return data.decode(charset, "replace")
+    try:
+        # Incremental: a character cut at the end of a slice is dropped, not taken for bad UTF-8.
+        return codecs.getincrementaldecoder("utf-8")().decode(data)
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def pdf_text(data: bytes, max_chars: int) -> dict:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):  # many PDFs are encrypted with an empty password
-            raise ToolError(f"{name} is protected by a password, so its text cannot be read.")
+            raise ToolError("This PDF is protected by a password, so its text cannot be read.")
         total_pages = len(reader.pages)
-        pages, length = [], 0
-        for page in reader.pages:
-            if length > max_chars or len(pages) == PDF_MAX_PAGES:
-                break
-            pages.append((page.extract_text() or "").strip())
-            length += len(pages[-1])
     except ToolError:
         raise
     except Exception as exc:  # pypdf on a damaged or unusual file can fail in many ways; none may end the run
-        log.info("Could not read the PDF %s: %s", name, type(exc).__name__)
-        raise ToolError(f"{name} could not be read as a PDF (it may be damaged).") from None
-    text = "\n\n".join(page for page in pages if page)
+        log.info("Could not open a PDF: %s", type(exc).__name__)
+        raise ToolError("This file could not be read as a PDF (it may be damaged).") from None
+    pages, unreadable, length, until = [], [], 0, time.monotonic() + PDF_READ_SECONDS
+    with apply_configuration(stream_parsing_work_maximum_count=PDF_PAGE_BUDGET):
+        for number in range(total_pages):
+            if length > max_chars or number == PDF_MAX_PAGES or (pages and time.monotonic() > until):
+                break
+            try:
+                pages.append((reader.pages[number].extract_text() or "").strip())
+            except Exception as exc:  # one bad page must not lose the others
+                log.info("Could not read a PDF page: %s", type(exc).__name__)
+                pages.append("")
+                unreadable.append(number + 1)
+            length += len(pages[-1])
+    return _pdf_answer("\n\n".join(page for page in pages if page), max_chars, len(pages), total_pages, unreadable)
+
+
+def _pdf_answer(text: str, max_chars: int, read: int, total: int, unreadable: list[int]) -> dict:
+    out = {**clip(text, max_chars), "pages": total}
+    notes = []
+    if read < total:
+        out.pop("total_chars", None)  # of the pages read only: it would understate the document
+        out.update(truncated=True, pages_read=read)
     if not text:
-        return {"text": "", "pages": total_pages,
-                "note": "This PDF holds no text (probably a scan or images); it cannot be read here."}
-    out = {**clip(text, max_chars), "pages": total_pages}
-    if len(pages) < total_pages:
-        out.update(truncated=True, pages_read=len(pages))
+        where = "This PDF holds" if read == total else f"The first {read} pages of this PDF hold"
+        notes.append(f"{where} no text (a scan or images, probably); it cannot be read here.")
+    if unreadable:
+        notes.append(f"Pages that could not be read: {', '.join(map(str, unreadable[:20]))}.")
+    if notes:
+        out["note"] = " ".join(notes)
     return out

@@ -128,12 +128,16 @@ def gmail_read_attachment(
     ctx: Context, message_id: str, attachment_id: str, max_chars: Annotated[int, Field(ge=200, le=30000)] = 8000
 ) -> dict:
     """Read the text of an email attachment: PDFs, text, CSV, HTML (ids from gmail_read)."""
-    file = _mail_file(ctx.service("gmail"), message_id, attachment_id)
-    kind = file_text.file_type(file.mime_type, file.filename)
-    head = {"name": file.filename, "type": kind}
+    gmail = ctx.service("gmail")
+    part = _mail_part(gmail, message_id, attachment_id)
+    kind = file_text.file_type(part.get("mimeType", ""), part["filename"])
+    head = {"name": part["filename"], "type": kind}
     if not file_text.readable(kind):
         return {**head, "note": "Not a text file or a PDF; it cannot be read here. It can be saved to Drive or forwarded."}
-    return {**head, **file_text.text_of(file.data, kind, file.filename, max_chars)}
+    if part.get("body", {}).get("size", 0) > file_text.MAX_BYTES:
+        return {**head, "note": "Too large to read here; it can be saved to Drive or forwarded."}
+    data = _part_data(gmail, message_id, part)
+    return {**head, **file_text.text_of(data, kind, max_chars, charset=mime.declared_charset(part))}
 
 
 def _full(message: dict, tz: str, text_limit: int) -> dict:
@@ -342,11 +346,15 @@ def _mail_part(gmail, message_id: str, part_id: str) -> dict:
 
 def _mail_file(gmail, message_id: str, part_id: str) -> mime.FileData:
     part = _mail_part(gmail, message_id, part_id)
+    return mime.FileData(part["filename"], part.get("mimeType") or "application/octet-stream", _part_data(gmail, message_id, part))
+
+
+def _part_data(gmail, message_id: str, part: dict) -> bytes:
     body = part.get("body", {})
     if "data" not in body:
         attachments = gmail.users().messages().attachments()
         body = google_api.execute(attachments.get(userId="me", messageId=message_id, id=body["attachmentId"]))
-    return mime.FileData(part["filename"], part.get("mimeType") or "application/octet-stream", mime.unb64url(body["data"]))
+    return mime.unb64url(body["data"])
 
 
 # --- labels and trash ----------------------------------------------------------------

@@ -162,14 +162,21 @@ def body_text(payload: dict) -> str:
 
 def _charset(part: dict) -> str:
     """A codec for the part's charset; an unknown one must not make the mail unreadable."""
+    return declared_charset(part) or "utf-8"
+
+
+def declared_charset(part: dict) -> str | None:
+    """A codec for the charset the part declares; None when it declares none, or one unknown here."""
     match = re.search(r'charset="?([\w.:-]+)', headers(part).get("content-type", ""))
-    name = match[1].lower() if match else "utf-8"
+    if not match:
+        return None
+    name = match[1].lower()
     if name in ("iso-8859-1", "latin1", "latin-1"):
         return "cp1252"  # what mail labelled Latin-1 really is, as every mail reader assumes
     try:
         return codecs.lookup(name).name
     except LookupError:
-        return "utf-8"
+        return None
 
 
 def attachments(payload: dict) -> list[dict]:
