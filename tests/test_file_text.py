@@ -213,3 +213,37 @@ def stream(data: bytes):
     content = DecodedStreamObject()
     content.set_data(data)
     return content
+
+
+@pytest.mark.parametrize("data, charset, text", [
+    ("Rendez-vous au café".encode("cp1252"), None, "Rendez-vous au café"),  # a last byte that could start UTF-8
+    ("naïve résumé".encode(), "ascii", "naïve résumé"),  # declared wrong: the bytes are UTF-8
+    ("Name,Ville\nSøren".encode("utf-16-le"), None, "Name,Ville\nSøren"),  # UTF-16 without a byte-order mark
+    ("hi ünï".encode("utf-32"), None, "hi ünï"),
+    ("Grüße, café — 5 €".encode() + b"\xff" + " fin".encode(), None, "Grüße, café — 5 €\ufffd fin"),
+    ("Привет мир".encode("koi8-r"), "koi8_r", "Привет мир"),
+])
+def test_text_is_read_as_its_bytes_were_meant(data, charset, text):
+    assert file_text.decode(data, charset) == text
+
+
+def test_odd_charset_labels_are_understood_or_ignored(ctx):
+    russian = "Привет мир".encode("cp1251")
+    assert read_attachment(ctx, "ru.txt", russian, "text", "plain", CHARSET="windows-1251")["text"] == "Привет мир"
+    # A charset Python knows but that is no text encoding must not break the read.
+    assert read_attachment(ctx, "odd.txt", b"plain words", "text", "plain", charset="base64")["text"] == "plain words"
+
+
+def test_a_cut_html_attachment_shows_no_half_tag(ctx, monkeypatch):
+    monkeypatch.setattr(file_text, "HTML_MAX_BYTES", 2000)
+    page = b"<html><body>" + b'<p>Row of the report <a href="https://example.com/a-long-link">link</a></p>' * 100
+    read = read_attachment(ctx, "report.html", page, "text", "html")
+    assert read["truncated"] is True and "<a href" not in read["text"]
+
+
+def test_a_drive_text_file_in_windows_1252_or_untyped_is_read(ctx):
+    files = ctx.service("drive").files()
+    for name, mime_type in (("notes.txt", "text/plain"), ("notes.txt", "application/octet-stream")):
+        upload = MediaIoBaseUpload(io.BytesIO("Grüße aus Köln".encode("cp1252")), mimetype=mime_type)
+        created = files.create(body={"name": name}, media_body=upload, fields="id").execute()
+        assert invoke("drive_read", ctx, {"file": created["id"]})["text"] == "Grüße aus Köln"

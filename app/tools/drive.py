@@ -94,9 +94,9 @@ def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=2
         data = google_api.execute(files.export(fileId=meta["id"], mimeType=EXPORTS[meta["mimeType"]]))
         if meta["mimeType"] == SHEET:  # Drive's CSV export holds one sheet: say so rather than read as all
             head["note"] = "CSV of the first sheet only; other sheets of this spreadsheet are not shown."
-    elif file_text.is_text(meta["mimeType"]):
+    elif file_text.is_text(kind := file_text.file_type(meta["mimeType"], meta["name"])):
         return {**head, **_read_start(files, meta, max_chars)}
-    elif file_text.file_type(meta["mimeType"], meta["name"]) == file_text.PDF:
+    elif kind == file_text.PDF:
         if int(meta.get("size") or 0) > file_text.MAX_BYTES:
             return {**head, "note": "This PDF is too large to read here; share its link instead."}
         data = google_api.execute(files.get_media(fileId=meta["id"], supportsAllDrives=True))
@@ -320,8 +320,4 @@ def _read_start(files, meta: dict, max_chars: int) -> dict:
     size = int(meta.get("size") or 0)
     if size > most:
         request.headers["Range"] = f"bytes=0-{most - 1}"
-    text = google_api.execute(request).decode("utf-8", "replace")
-    if size <= most:
-        return clip(text, max_chars)
-    # A character cut at the end of the range is past max_chars, so it is never shown.
-    return {"text": text[:max_chars], "truncated": True, "total_bytes": size}
+    return file_text.plain_text(google_api.execute(request), max_chars, total_bytes=size or None)

@@ -58,26 +58,74 @@ def text_of(data: bytes, mime_type: str, max_chars: int, charset: str | None = N
     if mime_type == PDF:
         return pdf_text(data, max_chars)
     if mime_type == "text/html":
-        text = html_to_text(decode(data[:HTML_MAX_BYTES], charset))
-        return {**clip(text, max_chars), **({"truncated": True} if len(data) > HTML_MAX_BYTES else {})}
+        return html_text(data, max_chars, charset)
+    return plain_text(data, max_chars, charset)
+
+
+def plain_text(data: bytes, max_chars: int, charset: str | None = None, total_bytes: int | None = None) -> dict:
+    """Text from its first bytes: `data` may be only the start of the file (`total_bytes` long)."""
+    total = len(data) if total_bytes is None else total_bytes
     most = max_chars * 4  # UTF-8 takes up to 4 bytes a character
-    return clip(decode(data[:most], charset), max_chars) if len(data) <= most else {
-        "text": decode(data[:most], charset)[:max_chars], "truncated": True, "total_bytes": len(data)}
+    text = decode(data[:most], charset, complete=total <= most)
+    if total <= most:
+        return clip(text, max_chars)
+    return {"text": text[:max_chars], "truncated": True, "total_bytes": total}
 
 
-def decode(data: bytes, charset: str | None) -> str:
-    """Text by its byte-order mark, else its declared charset, else UTF-8, else Windows-1252 (what
-    unlabelled non-UTF-8 text from Windows and old mailers is)."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+def html_text(data: bytes, max_chars: int, charset: str | None = None) -> dict:
+    if len(data) <= HTML_MAX_BYTES:
+        return clip(html_to_text(decode(data, charset)), max_chars)
+    head = data[:HTML_MAX_BYTES]
+    head = head[:head.rfind(b"<")]  # not a tag cut in two, shown as text
+    if head.rfind(b"<!--") > head.rfind(b"-->"):
+        head = head[:head.rfind(b"<!--")]  # nor a comment left open
+    text = html_to_text(decode(head, charset, complete=False))
+    return {"text": text[:max_chars], "truncated": True, "total_bytes": len(data)}
+
+
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # before UTF-16's, which they start with
+        (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode(data: bytes, charset: str | None, complete: bool = True) -> str:
+    """Text by its byte-order mark; else in its declared charset, or UTF-8, if the bytes are that;
+    else the best reading. `complete=False`: the data was cut, and a character cut at its end is dropped."""
+    for bom, codec in BOMS:
         if data.startswith(bom):
-            return data.decode(codec, "replace")
+            return _decoded(data, codec, complete, "replace")
+    codec = _utf16_without_bom(data)
+    if codec:
+        return _decoded(data, codec, complete, "replace")
+    for codec in filter(None, (charset, "utf-8")):
+        try:
+            return _decoded(data, codec, complete, "strict")
+        except (UnicodeDecodeError, LookupError):
+            pass
     if charset:
-        return data.decode(charset, "replace")
-    try:
-        # Incremental: a character cut at the end of a slice is dropped, not taken for bad UTF-8.
-        return codecs.getincrementaldecoder("utf-8")().decode(data)
-    except UnicodeDecodeError:
-        return data.decode("cp1252", "replace")
+        return _decoded(data, charset, complete, "replace")
+    # Unlabelled and not clean UTF-8: UTF-8 with a stray bad byte, or Windows-1252 (what old
+    # mailers and Windows tools write).
+    text = _decoded(data, "utf-8", complete, "replace")
+    bad = text.count("\ufffd")
+    return text if sum(1 for c in text if c > "\x7f") > 2 * bad else data.decode("cp1252", "replace")
+
+
+def _decoded(data: bytes, codec: str, complete: bool, errors: str) -> str:
+    return codecs.getincrementaldecoder(codec)(errors).decode(data, final=complete)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 of mostly Latin text has a NUL in every other byte."""
+    sample = data[:2000]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > half * 0.4 and even < half * 0.05:
+        return "utf-16-le"
+    if even > half * 0.4 and odd < half * 0.05:
+        return "utf-16-be"
+    return None
 
 
 def pdf_text(data: bytes, max_chars: int) -> dict:

@@ -167,16 +167,18 @@ def _charset(part: dict) -> str:
 
 def declared_charset(part: dict) -> str | None:
     """A codec for the charset the part declares; None when it declares none, or one unknown here."""
-    match = re.search(r'charset="?([\w.:-]+)', headers(part).get("content-type", ""))
+    match = re.search(r'charset\s*=\s*["\']?([\w.:-]+)', headers(part).get("content-type", ""), re.IGNORECASE)
     if not match:
         return None
     name = match[1].lower()
     if name in ("iso-8859-1", "latin1", "latin-1"):
         return "cp1252"  # what mail labelled Latin-1 really is, as every mail reader assumes
     try:
-        return codecs.lookup(name).name
+        codec = codecs.lookup(name)
     except LookupError:
         return None
+    # Python also knows base64, zlib, rot13...: not text encodings, and no sender's to choose.
+    return codec.name if getattr(codec, "_is_text_encoding", True) else None
 
 
 def attachments(payload: dict) -> list[dict]:
