@@ -247,3 +247,43 @@ def test_a_drive_text_file_in_windows_1252_or_untyped_is_read(ctx):
         upload = MediaIoBaseUpload(io.BytesIO("Grüße aus Köln".encode("cp1252")), mimetype=mime_type)
         created = files.create(body={"name": name}, media_body=upload, fields="id").execute()
         assert invoke("drive_read", ctx, {"file": created["id"]})["text"] == "Grüße aus Köln"
+
+
+def test_a_page_built_to_be_read_for_hours_is_cut_short_and_the_reader_killed(ctx, monkeypatch):
+    # Page 1 draws a form of 200,000 operations 5,000 times (about an hour for pypdf); page 2 is plain.
+    form = b"BT /F1 12 Tf (y) Tj ET " + b"0 0 m " * 66_000
+    slow = raw_pdf([b"/F1 12 Tf " + b"/Fm0 Do " * 5000, b"BT /F1 12 Tf 72 720 Td (Second page) Tj ET"], form)
+    monkeypatch.setattr(file_text, "PDF_READ_SECONDS", 0)
+    monkeypatch.setattr(file_text, "PDF_KILL_GRACE", 0.5)
+
+    read = invoke("drive_read", ctx, {"file": drive_pdf(ctx, slow, "slow.pdf")})
+
+    assert (read["pages"], read["pages_read"], read["text"]) == (2, 0, "")
+    assert read["note"].startswith("Reading stopped on page 1, which took too long")
+
+
+def raw_pdf(page_contents: list[bytes], form: bytes) -> bytes:
+    """A PDF written out by hand: pypdf's writer would not keep a page this costly as it is."""
+    def stream(head: bytes, data: bytes) -> bytes:
+        return b"<< /Length %d %s >>\nstream\n" % (len(data), head) + data + b"\nendstream"
+
+    resources = b"<< /Font << /F1 3 0 R >> /XObject << /Fm0 4 0 R >> >>"
+    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
+               3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               4: stream(b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] " + b"/Resources " + resources, form)}
+    kids = []
+    for number, content in enumerate(page_contents):
+        objects[10 + 2 * number] = stream(b"", content)
+        objects[11 + 2 * number] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources %s /Contents %d 0 R >>"
+                                    % (resources, 10 + 2 * number))
+        kids.append(b"%d 0 R" % (11 + 2 * number))
+    objects[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))
+    out, offsets = bytearray(b"%PDF-1.7\n"), {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    xref, size = len(out), max(objects) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    out += b"".join(b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n" for n in range(1, size))
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    return bytes(out)

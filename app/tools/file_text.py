@@ -4,19 +4,17 @@ PDFs are read with pypdf, page by page, stopping once there is enough text. A
 scanned PDF has no text to read, and the model is told so rather than handed
 an empty string it could take for an empty document. Anyone can mail a PDF
 built to make a parser work for hours, so reading is bounded: pypdf's budget
-per page's content, and a time limit over the pages.
+per page's content, a time limit, and a process of its own that is killed when
+a page outlasts that (app.tools.pdf_pages).
 
 Error messages never name the file: a sender chooses its name, and errors
 reach the model outside the untrusted-data wrapper results get.
 """
 import codecs
-import io
 import logging
 import mimetypes
-import time
 
-from pypdf import PdfReader, apply_configuration
-
+from app.tools import pdf_pages
 from app.tools.mail_mime import html_to_text
 from app.tools.registry import ToolError, clip
 
@@ -27,6 +25,7 @@ MAX_BYTES = 25 * 1024 * 1024  # Gmail's limit for sending; larger files are not 
 PDF_MAX_PAGES = 300  # pages read at most, however little text they hold
 PDF_PAGE_BUDGET = 200_000  # pypdf's parsing work per page (its default, 2 million, lets one page take 15 s)
 PDF_READ_SECONDS = 10.0  # pages are read until then; what was read so far is the answer
+PDF_KILL_GRACE = 5.0  # then a page still being read is given this long before the reader is killed
 HTML_MAX_BYTES = 1024 * 1024  # converting HTML to text takes about 1.3 s a megabyte
 TEXT_APPLICATIONS = ("application/json", "application/xml", "application/javascript", "application/csv")
 # What mailers and servers label files they do not care to type: the file's name says more.
@@ -129,42 +128,36 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def pdf_text(data: bytes, max_chars: int) -> dict:
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):  # many PDFs are encrypted with an empty password
-            raise ToolError("This PDF is protected by a password, so its text cannot be read.")
-        total_pages = len(reader.pages)
-    except ToolError:
-        raise
-    except Exception as exc:  # pypdf on a damaged or unusual file can fail in many ways; none may end the run
-        log.info("Could not open a PDF: %s", type(exc).__name__)
-        raise ToolError("This file could not be read as a PDF (it may be damaged).") from None
-    pages, unreadable, length, until = [], [], 0, time.monotonic() + PDF_READ_SECONDS
-    with apply_configuration(stream_parsing_work_maximum_count=PDF_PAGE_BUDGET):
-        for number in range(total_pages):
-            if length > max_chars or number == PDF_MAX_PAGES or (pages and time.monotonic() > until):
-                break
-            try:
-                pages.append((reader.pages[number].extract_text() or "").strip())
-            except Exception as exc:  # one bad page must not lose the others
-                log.info("Could not read a PDF page: %s", type(exc).__name__)
-                pages.append("")
-                unreadable.append(number + 1)
-            length += len(pages[-1])
-    return _pdf_answer("\n\n".join(page for page in pages if page), max_chars, len(pages), total_pages, unreadable)
+    pages = pdf_pages.read(data, max_chars=max_chars, max_pages=PDF_MAX_PAGES, page_budget=PDF_PAGE_BUDGET,
+                           seconds=PDF_READ_SECONDS, grace=PDF_KILL_GRACE)
+    if pages.locked:
+        raise ToolError("This PDF is protected by a password, so its text cannot be read.")
+    if pages.total is None and not pages.killed:
+        raise ToolError("This file could not be read as a PDF (it may be damaged).")
+    if pages.total is None:
+        raise ToolError("This PDF took too long to open; it cannot be read here.")
+    if pages.killed:
+        log.warning("Stopped reading a PDF on page %d of %d: it took too long", len(pages.texts) + 1, pages.total)
+    return _pdf_answer(pages, max_chars)
 
 
-def _pdf_answer(text: str, max_chars: int, read: int, total: int, unreadable: list[int]) -> dict:
+def _pdf_answer(pages: "pdf_pages.Pages", max_chars: int) -> dict:
+    read, total = len(pages.texts), pages.total
+    text = "\n\n".join(page for page in pages.texts if page)
+    unreadable = [number for number, page in enumerate(pages.texts, 1) if page is None]
     out = {**clip(text, max_chars), "pages": total}
     notes = []
     if read < total:
         out.pop("total_chars", None)  # of the pages read only: it would understate the document
         out.update(truncated=True, pages_read=read)
-    if not text:
+    if pages.killed:
+        notes.append(f"Reading stopped on page {read + 1}, which took too long; asking again will not help.")
+    if unreadable:
+        more = f" and {len(unreadable) - 20} more" if len(unreadable) > 20 else ""
+        notes.append(f"Pages that could not be read: {', '.join(map(str, unreadable[:20]))}{more}.")
+    elif not text and read:
         where = "This PDF holds" if read == total else f"The first {read} pages of this PDF hold"
         notes.append(f"{where} no text (a scan or images, probably); it cannot be read here.")
-    if unreadable:
-        notes.append(f"Pages that could not be read: {', '.join(map(str, unreadable[:20]))}.")
     if notes:
         out["note"] = " ".join(notes)
     return out

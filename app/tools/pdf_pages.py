@@ -1,0 +1,93 @@
+"""A PDF's pages as text, read in a child process that is killed when its time is up.
+
+pypdf is pure Python, and a PDF built to be costly (a form drawn thousands of
+times, a huge font map, a string that inflates to megabytes) keeps it busy on a
+single page for minutes, whatever limits it is given, while holding the GIL of
+the process it runs in. So the pages are read in a process of their own, forked
+from a server process that has pypdf loaded. It sends each page's text as it
+goes and stops by itself at the time limit; if a page keeps it past that, it is
+killed, and the answer holds the pages read by then. Its memory is capped too.
+
+Only pypdf and the standard library are imported here: the child needs no more.
+"""
+import io
+import multiprocessing
+import resource
+import time
+from dataclasses import dataclass, field
+
+from pypdf import PdfReader, apply_configuration
+
+MEMORY = 1024 * 1024 * 1024  # bytes of address space for the reading process
+STARTUP_SECONDS = 30  # for the first read of a process, which starts the fork server
+_context = multiprocessing.get_context("forkserver")
+_context.set_forkserver_preload([__name__])
+
+
+@dataclass
+class Pages:
+    total: int | None = None  # None: the file could not be opened as a PDF
+    texts: list[str | None] = field(default_factory=list)  # None for a page that could not be read
+    locked: bool = False  # encrypted with a password other than the empty one
+    killed: bool = False  # a page was still being read when the time was up
+
+
+def read(data: bytes, *, max_chars: int, max_pages: int, page_budget: int, seconds: float, grace: float) -> Pages:
+    """The text of the first pages, until max_chars, max_pages or `seconds` (checked between pages)
+    is reached; the reading process is killed `grace` seconds after that."""
+    receive, send = _context.Pipe(duplex=False)
+    reader = _context.Process(target=_read_pages, args=(data, max_chars, max_pages, page_budget, seconds, send), daemon=True)
+    reader.start()
+    send.close()
+    pages, deadline = Pages(), time.monotonic() + STARTUP_SECONDS
+    try:
+        while receive.poll(max(0.0, deadline - time.monotonic())):
+            kind, value = receive.recv()
+            if kind == "started":
+                deadline = time.monotonic() + seconds + grace
+            elif kind == "opened":
+                pages.total = value
+            elif kind == "locked":
+                pages.locked = True
+            elif kind == "page":
+                pages.texts.append(value)
+            if kind in ("done", "locked", "damaged"):
+                return pages
+        pages.killed = True
+        return pages
+    except EOFError:  # it died: out of memory, most likely
+        pages.killed = True
+        return pages
+    finally:
+        if reader.is_alive():
+            reader.kill()
+        reader.join()
+        receive.close()
+
+
+def _read_pages(data: bytes, max_chars: int, max_pages: int, page_budget: int, seconds: float, out) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+    out.send(("started", None))
+    until = time.monotonic() + seconds
+    try:
+        pdf = PdfReader(io.BytesIO(data))
+        if pdf.is_encrypted and not pdf.decrypt(""):  # many PDFs are encrypted with an empty password
+            out.send(("locked", None))
+            return
+        total = len(pdf.pages)
+    except Exception:  # pypdf on a damaged or unusual file can fail in many ways
+        out.send(("damaged", None))
+        return
+    out.send(("opened", total))
+    length = 0
+    with apply_configuration(stream_parsing_work_maximum_count=page_budget):
+        for number in range(min(total, max_pages)):
+            if length > max_chars or (number and time.monotonic() > until):
+                break
+            try:
+                text = (pdf.pages[number].extract_text() or "").strip()
+            except Exception:  # one bad page must not lose the others
+                text = None
+            out.send(("page", text))
+            length += len(text or "")
+    out.send(("done", None))
