@@ -287,3 +287,14 @@ def raw_pdf(page_contents: list[bytes], form: bytes) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n" for n in range(1, size))
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
     return bytes(out)
+
+
+def test_an_html_file_is_read_in_the_charset_its_head_declares(ctx):
+    page = '<html><head><meta charset="windows-1251"></head><body><p>Привет мир</p></body></html>'.encode("cp1251")
+    assert read_attachment(ctx, "ru.html", page, "text", "html")["text"] == "Привет мир"
+
+
+def test_a_pdf_stopped_by_the_time_limit_says_so(ctx, monkeypatch):
+    monkeypatch.setattr(file_text, "PDF_READ_SECONDS", 0)
+    read = invoke("drive_read", ctx, {"file": drive_pdf(ctx, invoice_pages(ctx, 3))})
+    assert read["note"] == "Reading stopped after page 1 at the time limit; asking for more will not help."

@@ -13,9 +13,10 @@ reach the model outside the untrusted-data wrapper results get.
 import codecs
 import logging
 import mimetypes
+import re
 
 from app.tools import pdf_pages
-from app.tools.mail_mime import html_to_text
+from app.tools.mail_mime import html_to_text, text_codec
 from app.tools.registry import ToolError, clip
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ def plain_text(data: bytes, max_chars: int, charset: str | None = None, total_by
 
 
 def html_text(data: bytes, max_chars: int, charset: str | None = None) -> dict:
+    charset = charset or _meta_charset(data)
     if len(data) <= HTML_MAX_BYTES:
         return clip(html_to_text(decode(data, charset)), max_chars)
     head = data[:HTML_MAX_BYTES]
@@ -80,6 +82,12 @@ def html_text(data: bytes, max_chars: int, charset: str | None = None) -> dict:
         head = head[:head.rfind(b"<!--")]  # nor a comment left open
     text = html_to_text(decode(head, charset, complete=False))
     return {"text": text[:max_chars], "truncated": True, "total_bytes": len(data)}
+
+
+def _meta_charset(data: bytes) -> str | None:
+    """The charset an HTML file declares in its head (<meta charset=...>), if Python knows it as text."""
+    match = re.search(rb'<meta[^>]+charset\s*=\s*["\']?([\w.:-]+)', data[:4096], re.IGNORECASE)
+    return text_codec(match[1].decode("ascii")) if match else None
 
 
 BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # before UTF-16's, which they start with
@@ -152,6 +160,8 @@ def _pdf_answer(pages: "pdf_pages.Pages", max_chars: int) -> dict:
         out.update(truncated=True, pages_read=read)
     if pages.killed:
         notes.append(f"Reading stopped on page {read + 1}, which took too long; asking again will not help.")
+    elif pages.timed_out:
+        notes.append(f"Reading stopped after page {read} at the time limit; asking for more will not help.")
     if unreadable:
         more = f" and {len(unreadable) - 20} more" if len(unreadable) > 20 else ""
         notes.append(f"Pages that could not be read: {', '.join(map(str, unreadable[:20]))}{more}.")

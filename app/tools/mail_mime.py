@@ -168,11 +168,14 @@ def _charset(part: dict) -> str:
 def declared_charset(part: dict) -> str | None:
     """A codec for the charset the part declares; None when it declares none, or one unknown here."""
     match = re.search(r'charset\s*=\s*["\']?([\w.:-]+)', headers(part).get("content-type", ""), re.IGNORECASE)
-    if not match:
-        return None
-    name = match[1].lower()
+    return text_codec(match[1]) if match else None
+
+
+def text_codec(name: str) -> str | None:
+    """The codec for a charset label; None for one unknown here, or no text encoding."""
+    name = name.lower()
     if name in ("iso-8859-1", "latin1", "latin-1"):
-        return "cp1252"  # what mail labelled Latin-1 really is, as every mail reader assumes
+        return "cp1252"  # what text labelled Latin-1 really is, as every mail reader and browser assumes
     try:
         codec = codecs.lookup(name)
     except LookupError:

@@ -30,6 +30,7 @@ class Pages:
     texts: list[str | None] = field(default_factory=list)  # None for a page that could not be read
     locked: bool = False  # encrypted with a password other than the empty one
     killed: bool = False  # a page was still being read when the time was up
+    timed_out: bool = False  # reading stopped between pages at the time limit
 
 
 def read(data: bytes, *, max_chars: int, max_pages: int, page_budget: int, seconds: float, grace: float) -> Pages:
@@ -51,6 +52,8 @@ def read(data: bytes, *, max_chars: int, max_pages: int, page_budget: int, secon
                 pages.locked = True
             elif kind == "page":
                 pages.texts.append(value)
+            elif kind == "done":
+                pages.timed_out = value == "time"
             if kind in ("done", "locked", "damaged"):
                 return pages
         pages.killed = True
@@ -79,10 +82,13 @@ def _read_pages(data: bytes, max_chars: int, max_pages: int, page_budget: int, s
         out.send(("damaged", None))
         return
     out.send(("opened", total))
-    length = 0
+    length, stopped = 0, None
     with apply_configuration(stream_parsing_work_maximum_count=page_budget):
         for number in range(min(total, max_pages)):
-            if length > max_chars or (number and time.monotonic() > until):
+            if length > max_chars:
+                break
+            if number and time.monotonic() > until:
+                stopped = "time"
                 break
             try:
                 text = (pdf.pages[number].extract_text() or "").strip()
@@ -90,4 +96,4 @@ def _read_pages(data: bytes, max_chars: int, max_pages: int, page_budget: int, s
                 text = None
             out.send(("page", text))
             length += len(text or "")
-    out.send(("done", None))
+    out.send(("done", stopped))
