@@ -1,6 +1,7 @@
 """PDFs and attachments read as text: what the model gets from gmail_read_attachment and drive_read."""
 import base64
 import io
+import sys
 from email.message import EmailMessage
 from email.policy import SMTP
 
@@ -9,7 +10,7 @@ from googleapiclient.http import MediaIoBaseUpload
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
-from app.tools import file_text, invoke
+from app.tools import file_text, invoke, pdf_pages
 from app.tools.registry import ToolError
 from tests.agent_script import data, tool_results
 from tests.fake_claude import text, tool_use
@@ -298,3 +299,9 @@ def test_a_pdf_stopped_by_the_time_limit_says_so(ctx, monkeypatch):
     monkeypatch.setattr(file_text, "PDF_READ_SECONDS", 0)
     read = invoke("drive_read", ctx, {"file": drive_pdf(ctx, invoice_pages(ctx, 3))})
     assert read["note"] == "Reading stopped after page 1 at the time limit; asking for more will not help."
+
+
+def test_a_pdf_reader_that_cannot_start_gives_an_error_not_a_wrong_answer(ctx, monkeypatch):
+    monkeypatch.setattr(pdf_pages, "_read_pages", sys.exit)  # the reading process ends before it starts reading
+    with pytest.raises(ToolError, match="PDFs cannot be read just now"):
+        invoke("drive_read", ctx, {"file": INVOICE})

@@ -138,6 +138,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
 def pdf_text(data: bytes, max_chars: int) -> dict:
     pages = pdf_pages.read(data, max_chars=max_chars, max_pages=PDF_MAX_PAGES, page_budget=PDF_PAGE_BUDGET,
                            seconds=PDF_READ_SECONDS, grace=PDF_KILL_GRACE)
+    if not pages.started:
+        log.error("The PDF reading process did not start (see its error above)")
+        raise ToolError("PDFs cannot be read just now; the error was logged.")
     if pages.locked:
         raise ToolError("This PDF is protected by a password, so its text cannot be read.")
     if pages.total is None and not pages.killed:

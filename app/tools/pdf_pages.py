@@ -29,6 +29,7 @@ class Pages:
     total: int | None = None  # None: the file could not be opened as a PDF
     texts: list[str | None] = field(default_factory=list)  # None for a page that could not be read
     locked: bool = False  # encrypted with a password other than the empty one
+    started: bool = False  # the reading process came up (it cannot where __main__ cannot be imported again)
     killed: bool = False  # a page was still being read when the time was up
     timed_out: bool = False  # reading stopped between pages at the time limit
 
@@ -45,6 +46,7 @@ def read(data: bytes, *, max_chars: int, max_pages: int, page_budget: int, secon
         while receive.poll(max(0.0, deadline - time.monotonic())):
             kind, value = receive.recv()
             if kind == "started":
+                pages.started = True
                 deadline = time.monotonic() + seconds + grace
             elif kind == "opened":
                 pages.total = value
