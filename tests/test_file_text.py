@@ -260,7 +260,7 @@ def test_a_page_built_to_be_read_for_hours_is_cut_short_and_the_reader_killed(ct
     read = invoke("drive_read", ctx, {"file": drive_pdf(ctx, slow, "slow.pdf")})
 
     assert (read["pages"], read["pages_read"], read["text"]) == (2, 0, "")
-    assert read["note"].startswith("Reading stopped on page 1, which took too long")
+    assert read["note"].startswith("Reading stopped on page 1, too costly to read")
 
 
 def raw_pdf(page_contents: list[bytes], form: bytes) -> bytes:

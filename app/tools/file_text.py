@@ -146,9 +146,9 @@ def pdf_text(data: bytes, max_chars: int) -> dict:
     if pages.total is None and not pages.killed:
         raise ToolError("This file could not be read as a PDF (it may be damaged).")
     if pages.total is None:
-        raise ToolError("This PDF took too long to open; it cannot be read here.")
+        raise ToolError("This PDF is too costly to open (time or memory); it cannot be read here.")
     if pages.killed:
-        log.warning("Stopped reading a PDF on page %d of %d: it took too long", len(pages.texts) + 1, pages.total)
+        log.warning("Stopped reading a PDF on page %d of %d: too costly to read", len(pages.texts) + 1, pages.total)
     return _pdf_answer(pages, max_chars)
 
 
@@ -162,7 +162,7 @@ def _pdf_answer(pages: "pdf_pages.Pages", max_chars: int) -> dict:
         out.pop("total_chars", None)  # of the pages read only: it would understate the document
         out.update(truncated=True, pages_read=read)
     if pages.killed:
-        notes.append(f"Reading stopped on page {read + 1}, which took too long; asking again will not help.")
+        notes.append(f"Reading stopped on page {read + 1}, too costly to read (time or memory); asking again will not help.")
     elif pages.timed_out:
         notes.append(f"Reading stopped after page {read} at the time limit; asking for more will not help.")
     if unreadable:

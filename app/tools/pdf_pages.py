@@ -30,7 +30,7 @@ class Pages:
     texts: list[str | None] = field(default_factory=list)  # None for a page that could not be read
     locked: bool = False  # encrypted with a password other than the empty one
     started: bool = False  # the reading process came up (it cannot where __main__ cannot be imported again)
-    killed: bool = False  # a page was still being read when the time was up
+    killed: bool = False  # a page was still being read when the time was up, or the reader ran out of memory
     timed_out: bool = False  # reading stopped between pages at the time limit
 
 
