@@ -9,7 +9,7 @@ import threading
 
 from django.test import AsyncClient, Client
 
-from app.agent import leases, service, tool_calls
+from app.agent import leases, tool_calls
 from app.agent.runs import registry
 from app.agent.tool_calls import ToolCalls
 from app.models import Action, Run

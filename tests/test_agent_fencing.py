@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from app.agent import leases, loop, runs, service
 from app.agent.events import EventBus
-from app.agent.runs import RESTARTED, mark_interrupted, registry
+from app.agent.runs import RESTARTED, registry
 from app.agent.tool_calls import INTERRUPTED, ToolCalls
 from app.models import Action, Conversation, Run
 from tests.agent_fixtures import sends
