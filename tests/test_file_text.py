@@ -5,12 +5,13 @@ import sys
 from email.message import EmailMessage
 from email.policy import SMTP
 
+import docx
 import pytest
 from googleapiclient.http import MediaIoBaseUpload
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
-from app.tools import file_text, invoke, pdf_pages
+from app.tools import file_text, invoke, reader_process
 from app.tools.registry import ToolError
 from tests.agent_script import data, tool_results
 from tests.fake_claude import text, tool_use
@@ -185,7 +186,7 @@ def test_a_page_too_costly_to_parse_is_skipped_and_the_others_are_read(ctx, monk
 
 
 def test_reading_a_pdf_stops_at_its_time_limit_with_what_was_read(ctx, monkeypatch):
-    monkeypatch.setattr(file_text, "PDF_READ_SECONDS", 0)  # every page after the first is past the limit
+    monkeypatch.setattr(file_text, "READ_SECONDS", 0)  # every page after the first is past the limit
     read = invoke("drive_read", ctx, {"file": drive_pdf(ctx, invoice_pages(ctx, 3))})
     assert read["text"].startswith("Invoice 2026-031") and read["pages_read"] == 1 and read["truncated"] is True
 
@@ -254,8 +255,8 @@ def test_a_page_built_to_be_read_for_hours_is_cut_short_and_the_reader_killed(ct
     # Page 1 draws a form of 200,000 operations 5,000 times (about an hour for pypdf); page 2 is plain.
     form = b"BT /F1 12 Tf (y) Tj ET " + b"0 0 m " * 66_000
     slow = raw_pdf([b"/F1 12 Tf " + b"/Fm0 Do " * 5000, b"BT /F1 12 Tf 72 720 Td (Second page) Tj ET"], form)
-    monkeypatch.setattr(file_text, "PDF_READ_SECONDS", 0)
-    monkeypatch.setattr(file_text, "PDF_KILL_GRACE", 0.5)
+    monkeypatch.setattr(file_text, "READ_SECONDS", 0)
+    monkeypatch.setattr(file_text, "KILL_GRACE", 0.5)
 
     read = invoke("drive_read", ctx, {"file": drive_pdf(ctx, slow, "slow.pdf")})
 
@@ -296,12 +297,45 @@ def test_an_html_file_is_read_in_the_charset_its_head_declares(ctx):
 
 
 def test_a_pdf_stopped_by_the_time_limit_says_so(ctx, monkeypatch):
-    monkeypatch.setattr(file_text, "PDF_READ_SECONDS", 0)
+    monkeypatch.setattr(file_text, "READ_SECONDS", 0)
     read = invoke("drive_read", ctx, {"file": drive_pdf(ctx, invoice_pages(ctx, 3))})
     assert read["note"] == "Reading stopped after page 1 at the time limit; asking for more will not help."
 
 
 def test_a_pdf_reader_that_cannot_start_gives_an_error_not_a_wrong_answer(ctx, monkeypatch):
-    monkeypatch.setattr(pdf_pages, "_read_pages", sys.exit)  # the reading process ends before it starts reading
-    with pytest.raises(ToolError, match="PDFs cannot be read just now"):
+    monkeypatch.setattr(reader_process, "_read_pages", sys.exit)  # the reading process ends before it starts reading
+    with pytest.raises(ToolError, match="PDF and Word files cannot be read just now"):
         invoke("drive_read", ctx, {"file": INVOICE})
+
+
+def word_file(*paragraphs: str, table: list[list[str]] | None = None) -> bytes:
+    document = docx.Document()
+    document.add_heading("Contract draft", level=1)
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    if table:
+        cells = document.add_table(rows=len(table), cols=len(table[0]))
+        for row, values in zip(cells.rows, table):
+            for cell, value in zip(row.cells, values):
+                cell.text = value
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_word_attachment_is_read_with_its_headings_and_tables(ctx):
+    contract = word_file("Durée : 12 mois, à partir du 1er janvier.", table=[["Item", "EUR"], ["Licence", "4 200"]])
+    read = read_attachment(ctx, "contract.docx", contract, "application", "octet-stream")
+    assert read["type"] == file_text.WORD
+    assert read["text"] == "# Contract draft\nDurée : 12 mois, à partir du 1er janvier.\nItem | EUR\nLicence | 4 200"
+
+
+def test_a_word_file_in_drive_is_read(ctx):
+    upload = MediaIoBaseUpload(io.BytesIO(word_file("Signed by both parties.")), mimetype=file_text.WORD)
+    created = ctx.service("drive").files().create(body={"name": "contract.docx"}, media_body=upload, fields="id").execute()
+    assert invoke("drive_read", ctx, {"file": created["id"]})["text"] == "# Contract draft\nSigned by both parties."
+
+
+def test_a_damaged_word_file_gives_a_clear_error(ctx):
+    with pytest.raises(ToolError, match="could not be read as a Word document"):
+        read_attachment(ctx, "contract.docx", b"PK\x03\x04 not really a zip", "application", "octet-stream")

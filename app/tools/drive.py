@@ -86,7 +86,7 @@ def drive_search(
 
 @tool("read", progress="Reading a Drive file")
 def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=200, le=30000)] = 8000) -> dict:
-    """Read a file's text: Docs as Markdown, Sheets as CSV, PDFs' text, text files as they are."""
+    """Read a file's text: Docs as Markdown, Sheets as CSV, PDF and Word files' text, text files as they are."""
     files = ctx.service("drive").files()
     meta = google_api.execute(files.get(fileId=file_id(file), fields="id,name,mimeType,size,webViewLink", supportsAllDrives=True))
     head = {"name": meta["name"], "type": _short_type(meta["mimeType"]), "link": meta.get("webViewLink", "")}
@@ -96,15 +96,15 @@ def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=2
             head["note"] = "CSV of the first sheet only; other sheets of this spreadsheet are not shown."
     elif file_text.is_text(kind := file_text.file_type(meta["mimeType"], meta["name"])):
         return {**head, **_read_start(files, meta, max_chars)}
-    elif kind == file_text.PDF:
+    elif kind in (file_text.PDF, file_text.WORD):
         if int(meta.get("size") or 0) > file_text.MAX_BYTES:
-            return {**head, "note": "This PDF is too large to read here; share its link instead."}
+            return {**head, "note": "This file is too large to read here; share its link instead."}
         data = google_api.execute(files.get_media(fileId=meta["id"], supportsAllDrives=True))
-        return {**head, **file_text.pdf_text(data, max_chars)}
+        return {**head, **file_text.text_of(data, kind, max_chars)}
     elif meta["mimeType"] == FOLDER:
         raise ToolError(f"{meta['name']} is a folder: use drive_search with folder={meta['id']!r}.")
     else:
-        return {**head, "note": "Not a text file or a PDF; share its link instead of reading it."}
+        return {**head, "note": "Not a text, PDF or Word file; share its link instead of reading it."}
     return {**head, **clip(data.decode("utf-8", "replace"), max_chars)}
 
 

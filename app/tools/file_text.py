@@ -1,11 +1,11 @@
-"""The text inside a file or an attachment, for the model to read: plain text, HTML and PDF.
+"""The text inside a file or an attachment, for the model to read: plain text, HTML, PDF and Word.
 
 PDFs are read with pypdf, page by page, stopping once there is enough text. A
 scanned PDF has no text to read, and the model is told so rather than handed
 an empty string it could take for an empty document. Anyone can mail a PDF
 built to make a parser work for hours, so reading is bounded: pypdf's budget
 per page's content, a time limit, and a process of its own that is killed when
-a page outlasts that (app.tools.pdf_pages).
+a page outlasts that (app.tools.reader_process). Word documents are read there too.
 
 Error messages never name the file: a sender chooses its name, and errors
 reach the model outside the untrusted-data wrapper results get.
@@ -15,18 +15,19 @@ import logging
 import mimetypes
 import re
 
-from app.tools import pdf_pages
+from app.tools import reader_process
 from app.tools.mail_mime import html_to_text, text_codec
 from app.tools.registry import ToolError, clip
 
 log = logging.getLogger(__name__)
 
 PDF = "application/pdf"
+WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"  # .docx
 MAX_BYTES = 25 * 1024 * 1024  # Gmail's limit for sending; larger files are not downloaded to be read
 PDF_MAX_PAGES = 300  # pages read at most, however little text they hold
 PDF_PAGE_BUDGET = 200_000  # pypdf's parsing work per page (its default, 2 million, lets one page take 15 s)
-PDF_READ_SECONDS = 10.0  # pages are read until then; what was read so far is the answer
-PDF_KILL_GRACE = 5.0  # then a page still being read is given this long before the reader is killed
+READ_SECONDS = 10.0  # PDF pages are read until then; what was read so far is the answer
+KILL_GRACE = 5.0  # then a page (or a Word file) still being read gets this long before the reader is killed
 HTML_MAX_BYTES = 1024 * 1024  # converting HTML to text takes about 1.3 s a megabyte
 TEXT_APPLICATIONS = ("application/json", "application/xml", "application/javascript", "application/csv")
 # What mailers and servers label files they do not care to type: the file's name says more.
@@ -50,13 +51,15 @@ def is_text(mime_type: str) -> bool:
 
 
 def readable(mime_type: str) -> bool:
-    return is_text(mime_type) or mime_type == PDF
+    return is_text(mime_type) or mime_type in (PDF, WORD)
 
 
 def text_of(data: bytes, mime_type: str, max_chars: int, charset: str | None = None) -> dict:
     """`{"text", "truncated"?, ...}` for a readable type (see `readable`); `charset` as the sender declared it."""
     if mime_type == PDF:
         return pdf_text(data, max_chars)
+    if mime_type == WORD:
+        return word_text(data, max_chars)
     if mime_type == "text/html":
         return html_text(data, max_chars, charset)
     return plain_text(data, max_chars, charset)
@@ -136,11 +139,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def pdf_text(data: bytes, max_chars: int) -> dict:
-    pages = pdf_pages.read(data, max_chars=max_chars, max_pages=PDF_MAX_PAGES, page_budget=PDF_PAGE_BUDGET,
-                           seconds=PDF_READ_SECONDS, grace=PDF_KILL_GRACE)
-    if not pages.started:
-        log.error("The PDF reading process did not start (see its error above)")
-        raise ToolError("PDFs cannot be read just now; the error was logged.")
+    pages = _in_reader_process("pdf", data, max_chars=max_chars, max_pages=PDF_MAX_PAGES, page_budget=PDF_PAGE_BUDGET)
     if pages.locked:
         raise ToolError("This PDF is protected by a password, so its text cannot be read.")
     if pages.total is None and not pages.killed:
@@ -152,7 +151,25 @@ def pdf_text(data: bytes, max_chars: int) -> dict:
     return _pdf_answer(pages, max_chars)
 
 
-def _pdf_answer(pages: "pdf_pages.Pages", max_chars: int) -> dict:
+def word_text(data: bytes, max_chars: int) -> dict:
+    pages = _in_reader_process("docx", data, max_chars=max_chars)
+    if pages.total is None:
+        raise ToolError("This file could not be read as a Word document (it may be damaged)." if not pages.killed else
+                        "This Word document is too costly to open (time or memory); it cannot be read here.")
+    if pages.killed or not pages.texts or pages.texts[0] is None:
+        raise ToolError("This Word document could not be read to the end (time, memory or damage).")
+    return clip(pages.texts[0], max_chars)
+
+
+def _in_reader_process(kind: str, data: bytes, **limits) -> "reader_process.Pages":
+    pages = reader_process.read(kind, data, seconds=READ_SECONDS, grace=KILL_GRACE, **limits)
+    if not pages.started:
+        log.error("The file reading process did not start (see its error above)")
+        raise ToolError("PDF and Word files cannot be read just now; the error was logged.")
+    return pages
+
+
+def _pdf_answer(pages: "reader_process.Pages", max_chars: int) -> dict:
     read, total = len(pages.texts), pages.total
     text = "\n\n".join(page for page in pages.texts if page)
     unreadable = [number for number, page in enumerate(pages.texts, 1) if page is None]
