@@ -11,7 +11,7 @@ from googleapiclient.http import MediaIoBaseUpload
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
-from app.tools import file_text, invoke, reader_process
+from app.tools import file_text, invoke, mail_mime, reader_process
 from app.tools.registry import ToolError
 from tests.agent_script import data, tool_results
 from tests.fake_claude import text, tool_use
@@ -226,7 +226,7 @@ def stream(data: bytes):
     ("Привет мир".encode("koi8-r"), "koi8_r", "Привет мир"),
 ])
 def test_text_is_read_as_its_bytes_were_meant(data, charset, text):
-    assert file_text.decode(data, charset) == text
+    assert mail_mime.decode(data, charset) == text
 
 
 def test_odd_charset_labels_are_understood_or_ignored(ctx):

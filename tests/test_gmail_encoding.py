@@ -63,6 +63,15 @@ def test_mail_labelled_latin_1_is_read_as_windows_1252(ctx):
     assert invoke("gmail_read", ctx, {"message_id": message_id})["messages"][0]["body"]["text"] == "Prix : 20 € — café"
 
 
+def test_mail_labelled_wrongly_is_read_as_its_bytes_were_meant(ctx):
+    # A mailer that labels everything US-ASCII, and one in an unknown charset sending Windows-1252.
+    utf8 = insert(ctx, raw_in_charset("us-ascii", "Grüße — 5 €".encode()))
+    windows = insert(ctx, raw_in_charset("x-unknown", "Grüße aus Köln".encode("cp1252")))
+    read = invoke("gmail_read", ctx, {"message_id": utf8})["messages"][0]["body"]["text"]
+    assert read == "Grüße — 5 €"
+    assert invoke("gmail_read", ctx, {"message_id": windows})["messages"][0]["body"]["text"] == "Grüße aus Köln"
+
+
 def test_search_snippets_read_as_plain_text(ctx):
     invoke("gmail_send", ctx, {"to": ["bob@acme.example"], "subject": "Terms", "body": 'Tom & Jerry\'s "deal"'})
     assert invoke("gmail_search", ctx, {"query": "subject:terms"})["messages"][0]["snippet"] == 'Tom & Jerry\'s "deal"'

@@ -316,7 +316,7 @@ def _short_type(mime_type: str) -> str:
 def _read_start(files, meta: dict, max_chars: int) -> dict:
     """The start of a text file: only as many bytes as max_chars can take are downloaded."""
     request = files.get_media(fileId=meta["id"], supportsAllDrives=True)
-    most = max_chars * 4  # UTF-8 takes up to 4 bytes a character
+    most = file_text.bytes_for(max_chars)
     size = int(meta.get("size") or 0)
     if size > most:
         request.headers["Range"] = f"bytes=0-{most - 1}"

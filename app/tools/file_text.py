@@ -10,13 +10,12 @@ a page outlasts that (app.tools.reader_process). Word documents are read there t
 Error messages never name the file: a sender chooses its name, and errors
 reach the model outside the untrusted-data wrapper results get.
 """
-import codecs
 import logging
 import mimetypes
 import re
 
 from app.tools import reader_process
-from app.tools.mail_mime import html_to_text, text_codec
+from app.tools.mail_mime import decode, html_to_text, text_codec
 from app.tools.registry import ToolError, clip
 
 log = logging.getLogger(__name__)
@@ -65,10 +64,15 @@ def text_of(data: bytes, mime_type: str, max_chars: int, charset: str | None = N
     return plain_text(data, max_chars, charset)
 
 
+def bytes_for(max_chars: int) -> int:
+    """How many bytes of a text file can hold max_chars characters: UTF-8 takes up to 4 a character."""
+    return max_chars * 4
+
+
 def plain_text(data: bytes, max_chars: int, charset: str | None = None, total_bytes: int | None = None) -> dict:
     """Text from its first bytes: `data` may be only the start of the file (`total_bytes` long)."""
     total = len(data) if total_bytes is None else total_bytes
-    most = max_chars * 4  # UTF-8 takes up to 4 bytes a character
+    most = bytes_for(max_chars)
     text = decode(data[:most], charset, complete=total <= most)
     if total <= most:
         return clip(text, max_chars)
@@ -91,51 +95,6 @@ def _meta_charset(data: bytes) -> str | None:
     """The charset an HTML file declares in its head (<meta charset=...>), if Python knows it as text."""
     match = re.search(rb'<meta[^>]+charset\s*=\s*["\']?([\w.:-]+)', data[:4096], re.IGNORECASE)
     return text_codec(match[1].decode("ascii")) if match else None
-
-
-BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # before UTF-16's, which they start with
-        (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
-def decode(data: bytes, charset: str | None, complete: bool = True) -> str:
-    """Text by its byte-order mark; else in its declared charset, or UTF-8, if the bytes are that;
-    else the best reading. `complete=False`: the data was cut, and a character cut at its end is dropped."""
-    for bom, codec in BOMS:
-        if data.startswith(bom):
-            return _decoded(data, codec, complete, "replace")
-    codec = _utf16_without_bom(data)
-    if codec:
-        return _decoded(data, codec, complete, "replace")
-    for codec in filter(None, (charset, "utf-8")):
-        try:
-            return _decoded(data, codec, complete, "strict")
-        except (UnicodeDecodeError, LookupError):
-            pass
-    if charset:
-        return _decoded(data, charset, complete, "replace")
-    # Unlabelled and not clean UTF-8: UTF-8 with a stray bad byte, or Windows-1252 (what old
-    # mailers and Windows tools write).
-    text = _decoded(data, "utf-8", complete, "replace")
-    bad = text.count("\ufffd")
-    return text if sum(1 for c in text if c > "\x7f") > 2 * bad else data.decode("cp1252", "replace")
-
-
-def _decoded(data: bytes, codec: str, complete: bool, errors: str) -> str:
-    return codecs.getincrementaldecoder(codec)(errors).decode(data, final=complete)
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 of mostly Latin text has a NUL in every other byte."""
-    sample = data[:2000]
-    if len(sample) < 4:
-        return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd > half * 0.4 and even < half * 0.05:
-        return "utf-16-le"
-    if even > half * 0.4 and odd < half * 0.05:
-        return "utf-16-be"
-    return None
 
 
 def pdf_text(data: bytes, max_chars: int) -> dict:

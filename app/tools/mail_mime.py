@@ -153,16 +153,11 @@ def body_text(payload: dict) -> str:
     for part in leaves(payload):
         data = part.get("body", {}).get("data")
         if data and not part.get("filename") and part.get("mimeType") in ("text/plain", "text/html"):
-            text = unb64url(data).decode(_charset(part), "replace")
+            text = decode(unb64url(data), declared_charset(part))
             found.setdefault(part["mimeType"], text.replace("\r\n", "\n"))
     if "text/plain" in found:
         return found["text/plain"].strip()
     return html_to_text(found.get("text/html", ""))
-
-
-def _charset(part: dict) -> str:
-    """A codec for the part's charset; an unknown one must not make the mail unreadable."""
-    return declared_charset(part) or "utf-8"
 
 
 def declared_charset(part: dict) -> str | None:
@@ -182,6 +177,51 @@ def text_codec(name: str) -> str | None:
         return None
     # Python also knows base64, zlib, rot13...: not text encodings, and no sender's to choose.
     return codec.name if getattr(codec, "_is_text_encoding", True) else None
+
+
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # before UTF-16's, which they start with
+        (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode(data: bytes, charset: str | None, complete: bool = True) -> str:
+    """Text by its byte-order mark; else in its declared charset, or UTF-8, if the bytes are that;
+    else the best reading. `complete=False`: the data was cut, and a character cut at its end is dropped."""
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            return _decoded(data, codec, complete, "replace")
+    codec = _utf16_without_bom(data)
+    if codec:
+        return _decoded(data, codec, complete, "replace")
+    for codec in filter(None, (charset, "utf-8")):
+        try:
+            return _decoded(data, codec, complete, "strict")
+        except (UnicodeDecodeError, LookupError):
+            pass
+    if charset:
+        return _decoded(data, charset, complete, "replace")
+    # Unlabelled and not clean UTF-8: UTF-8 with a stray bad byte, or Windows-1252 (what old
+    # mailers and Windows tools write).
+    text = _decoded(data, "utf-8", complete, "replace")
+    bad = text.count("\ufffd")
+    return text if sum(1 for c in text if c > "\x7f") > 2 * bad else data.decode("cp1252", "replace")
+
+
+def _decoded(data: bytes, codec: str, complete: bool, errors: str) -> str:
+    return codecs.getincrementaldecoder(codec)(errors).decode(data, final=complete)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 of mostly Latin text has a NUL in every other byte."""
+    sample = data[:2000]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > half * 0.4 and even < half * 0.05:
+        return "utf-16-le"
+    if even > half * 0.4 and odd < half * 0.05:
+        return "utf-16-be"
+    return None
 
 
 def attachments(payload: dict) -> list[dict]:
