@@ -192,5 +192,6 @@ def test_a_run_naming_a_calendar_again_lists_the_calendars_once(ctx, sandbox):
 
 
 def test_unknown_calendar_name_lists_the_calendars_there_are(ctx):
-    with pytest.raises(ToolError, match="Acme team"):
+    with pytest.raises(ToolError, match="No calendar named 'Holidays'") as missing:
         invoke("calendar_list_events", ctx, {"calendar": "Holidays"})
+    assert "Acme team" in missing.value.found["calendars"] and "Acme team" not in str(missing.value)

@@ -123,5 +123,6 @@ def test_text_is_appended_to_the_tab_named_and_only_there(sandbox):
     text = invoke("docs_read", ctx, {"document": "1TabbedDoc"})["text"]
     assert text == "[Tab: Tab 1]\n\n# Agenda\n\nDay one: planning\n\n[Tab: Budget]\n\nVenue: 4 000 €\n\n- **Catering**: 900 €\n"
     assert "'Budget'" in added["summary"]
-    with pytest.raises(ToolError, match="has no tab 'Costs'; its tabs are 'Tab 1', 'Budget'"):
+    with pytest.raises(ToolError, match="has no tab 'Costs'") as missing:
         invoke("docs_append", ctx, {"document": "1TabbedDoc", "tab": "Costs", "markdown": "x"})
+    assert missing.value.found == {"tabs": ["Tab 1", "Budget"]}

@@ -30,7 +30,7 @@ def test_a_folder_that_does_not_exist_or_is_a_file_is_an_error_and_nothing_is_cr
     before = len(sandbox.state()["drive"]["files"])
     with pytest.raises(ToolError, match="Drive has no folder named 'Projets'"):
         invoke("drive_create_file", ctx, {"name": "Agenda", "folder": "Projets"})
-    with pytest.raises(ToolError, match="'Q3 budget' is a file, not a folder"):
+    with pytest.raises(ToolError, match="'1Q3BudgetSheet' is a file, not a folder"):
         invoke("drive_create_file", ctx, {"name": "Agenda", "folder": "1Q3BudgetSheet"})
     assert len(sandbox.state()["drive"]["files"]) == before
 

@@ -63,9 +63,11 @@ def test_completing_a_task_stamps_it_done(ctx, sandbox):
     assert stored["status"] == "completed" and stored["completed"]
 
 
-def test_unknown_list_names_the_lists_there_are(ctx):
-    with pytest.raises(ToolError, match="My Tasks, Q3"):
-        invoke("tasks_add", ctx, {"title": "x", "task_list": "Groceries"})
+@pytest.mark.parametrize("tool", ["tasks_add", "tasks_list"])
+def test_unknown_list_names_the_lists_there_are(ctx, tool):
+    with pytest.raises(ToolError, match="No task list 'Groceries'") as missing:
+        invoke(tool, ctx, {"title": "x", "task_list": "Groceries"} if tool == "tasks_add" else {"task_list": "Groceries"})
+    assert missing.value.found == {"task_lists": ["My Tasks", "Q3"]}
 
 
 def long_list(sandbox, count):

@@ -76,12 +76,12 @@ def past_task(run, actions) -> dict:
 
 
 def untrusted(data) -> str:
-    return json.dumps({"untrusted_data": data}, ensure_ascii=False)
+    return json.dumps({"untrusted_data": data}, ensure_ascii=False, default=str)
 
 
 def _past_action(action) -> dict:
     past = {"tool": action.tool, "status": action.status, "summary": action.summary, "link": action.link}
-    if action.effect != "read" and action.result:
+    if action.effect != "read" and action.status == action.Status.DONE and action.result:
         past["result"] = _past_result(action.result)
     return {key: value for key, value in past.items() if value}
 

@@ -6,13 +6,13 @@ client is synchronous; all results go back to the model in one message, in
 the order the model asked.
 """
 import asyncio
-import json
 import logging
 
 from django.utils import timezone
 
 from app.agent.approvals import needs_approval
 from app.agent.events import EventBus
+from app.agent.prompt import untrusted
 from app.google_api import THREADS
 from app.models import Action, Run
 from app.tools import get_tool, invoke
@@ -62,7 +62,7 @@ class ToolCalls:
         except ToolError as exc:
             # Unknown tool or malformed input: the model reads why and can correct itself.
             return await Action.objects.acreate(**fields, effect="", status=Action.Status.FAILED, error=str(exc),
-                                                finished=timezone.now())
+                                                result=_found(exc), finished=timezone.now())
         status = Action.Status.PENDING if needs_approval(review.effect) else Action.Status.APPROVED
         fields["input"] = review.args  # the validated call: what the card shows is what runs
         action = Action(**fields, preview=review.preview, effect=review.effect, status=status)
@@ -88,12 +88,12 @@ class ToolCalls:
             self._succeeded(action, result)
         except ReconnectRequired as exc:
             self.reconnect_required = True
-            self._failed(action, str(exc))
+            self._failed(action, exc)
         except ToolError as exc:
-            self._failed(action, str(exc))
+            self._failed(action, exc)
         except Exception:
             log.exception("Tool %s crashed", action.tool)
-            self._failed(action, f"{action.tool} failed unexpectedly; the error was logged.")
+            self._failed(action, ToolError(f"{action.tool} failed unexpectedly; the error was logged."))
         action.finished = timezone.now()
         await action.asave(update_fields=["status", "summary", "link", "result", "error", "finished"])
         self.bus.publish("step_finished", **step(action))
@@ -106,18 +106,25 @@ class ToolCalls:
         link = result.get("link")
         action.link = link if isinstance(link, str) and link.startswith(("https://", "http://")) else ""
         # Workspace text is data, never instructions: wrap it so the model can tell.
-        action.result = json.dumps({"untrusted_data": result}, ensure_ascii=False, default=str)
+        action.result = untrusted(result)
 
     @staticmethod
-    def _failed(action: Action, message: str) -> None:
+    def _failed(action: Action, error: ToolError) -> None:
         action.status = Action.Status.FAILED
-        action.error = message
+        action.error = str(error)
+        action.result = _found(error)
+
+
+def _found(error: ToolError) -> str:
+    """The workspace text a failure comes with, wrapped like any tool result's."""
+    return untrusted(error.found) if error.found else ""
 
 
 def tool_result(action: Action) -> dict:
     if action.status == Action.Status.DONE:
         return {"type": "tool_result", "tool_use_id": action.tool_use_id, "content": action.result}
-    return {"type": "tool_result", "tool_use_id": action.tool_use_id, "content": action.error or "Failed.", "is_error": True}
+    content = "\n".join(part for part in (action.error or "Failed.", action.result) if part)
+    return {"type": "tool_result", "tool_use_id": action.tool_use_id, "content": content, "is_error": True}
 
 
 def describe(action: Action) -> str:

@@ -45,8 +45,8 @@ def calendar_id(ctx, calendar: str) -> str:
     for entry in entries:
         if entry.get("summaryOverride", entry["summary"]).casefold() == calendar.casefold():
             return entry["id"]
-    names = ", ".join(e.get("summaryOverride", e["summary"]) for e in entries)
-    raise ToolError(f"No calendar named {calendar!r}. Calendars: {names}")
+    names = [e.get("summaryOverride", e["summary"]) for e in entries]
+    raise ToolError(f"No calendar named {calendar!r}; the person's calendars follow.", found={"calendars": names})
 
 
 def _calendars(ctx) -> list[dict]:

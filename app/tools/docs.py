@@ -85,8 +85,8 @@ def _find_tab(doc: dict, wanted: str) -> dict:
         properties = tab["tabProperties"]
         if wanted == properties.get("tabId") or wanted.casefold() == properties.get("title", "").casefold():
             return tab
-    titles = ", ".join(repr(tab["tabProperties"].get("title", "")) for tab in tabs)
-    raise ToolError(f"{doc.get('title', '')!r} has no tab {wanted!r}; its tabs are {titles}.")
+    titles = [tab["tabProperties"].get("title", "") for tab in tabs]
+    raise ToolError(f"The document has no tab {wanted!r}; its tabs follow.", found={"tabs": titles})
 
 
 def _aim_at_tab(requests: list[dict], tab_id: str) -> None:

@@ -102,7 +102,7 @@ def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=2
         data = google_api.execute(files.get_media(fileId=meta["id"], supportsAllDrives=True))
         return {**head, **file_text.text_of(data, kind, max_chars)}
     elif meta["mimeType"] == FOLDER:
-        raise ToolError(f"{meta['name']} is a folder: use drive_search with folder={meta['id']!r}.")
+        raise ToolError(f"That is a folder: use drive_search with folder={meta['id']!r}.")
     else:
         return {**head, "note": "Not a text, PDF or Word file; share its link instead of reading it."}
     return {**head, **clip(data.decode("utf-8", "replace"), max_chars)}
@@ -226,7 +226,7 @@ def find_folder(ctx: Context, folder: str) -> dict:
             raise
         raise ToolError(f"Drive has no folder named {folder!r}; find it with drive_search type='folder'.") from None
     if meta["mimeType"] != FOLDER:
-        raise ToolError(f"{meta['name']!r} is a file, not a folder.")
+        raise ToolError(f"{folder!r} is a file, not a folder.")
     return meta
 
 

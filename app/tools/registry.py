@@ -23,7 +23,17 @@ TEXT_LIMIT = 8000  # characters of body text handed to the model per item
 
 
 class ToolError(Exception):
-    """A failure the model and the person should read: short and actionable."""
+    """A failure the model and the person should read: short and actionable.
+
+    `found`: workspace text that helps correct the call, e.g. the names of the
+    person's calendars. It reaches the model wrapped as untrusted data, never
+    inside the message: anyone who can share a calendar or a document with the
+    person chooses its name.
+    """
+
+    def __init__(self, message: str, found: dict | None = None):
+        super().__init__(message)
+        self.found = found or {}
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,11 @@ def list_id(service, name_or_id: str | None) -> str:
     for entry in lists:
         if _matches(entry, name_or_id):
             return entry["id"]
-    raise ToolError(f"No task list {name_or_id!r}. Lists: {', '.join(e['title'] for e in lists)}")
+    raise _no_list(name_or_id, lists)
+
+
+def _no_list(name: str, lists: list[dict]) -> ToolError:
+    return ToolError(f"No task list {name!r}; the person's lists follow.", found={"task_lists": [e["title"] for e in lists]})
 
 
 def _matches(entry: dict, name: str) -> bool:
@@ -55,9 +59,10 @@ def tasks_list(
 ) -> dict:
     """Your task lists with their open tasks (and completed ones if asked)."""
     service = ctx.service("tasks")
-    lists = [e for e in task_lists(service) if not task_list or _matches(e, task_list)]
+    every = task_lists(service)
+    lists = [e for e in every if not task_list or _matches(e, task_list)]
     if not lists:
-        raise ToolError(f"No task list {task_list!r}.")
+        raise _no_list(task_list, every)
     pages = _all_pages(service, [e["id"] for e in lists], include_completed)
     out = []
     for entry, (tasks, more) in zip(lists, pages):
