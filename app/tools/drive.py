@@ -20,7 +20,8 @@ FOLDER = "application/vnd.google-apps.folder"
 DOC = "application/vnd.google-apps.document"
 SHEET = "application/vnd.google-apps.spreadsheet"
 SLIDES = "application/vnd.google-apps.presentation"
-SHORT_TYPES = {FOLDER: "folder", DOC: "doc", SHEET: "sheet", SLIDES: "slides", "application/pdf": "pdf", "text/plain": "text"}
+SHORT_TYPES = {FOLDER: "folder", DOC: "doc", SHEET: "sheet", SLIDES: "slides", "application/pdf": "pdf", "text/plain": "text",
+               file_text.WORD: "word", file_text.EXCEL: "excel", file_text.POWERPOINT: "powerpoint"}
 TYPE_TERMS = {
     "doc": f"mimeType = '{DOC}'",
     "sheet": f"mimeType = '{SHEET}'",
@@ -86,7 +87,7 @@ def drive_search(
 
 @tool("read", progress="Reading a Drive file")
 def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=200, le=30000)] = 8000) -> dict:
-    """Read a file's text: Docs as Markdown, Sheets as CSV, PDF and Word files' text, text files as they are."""
+    """Read a file's text: Docs as Markdown, Sheets as CSV, PDF, Word, Excel and PowerPoint files' text, text files as they are."""
     files = ctx.service("drive").files()
     meta = google_api.execute(files.get(fileId=file_id(file), fields="id,name,mimeType,size,webViewLink", supportsAllDrives=True))
     head = {"name": meta["name"], "type": _short_type(meta["mimeType"]), "link": meta.get("webViewLink", "")}
@@ -96,7 +97,7 @@ def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=2
             head["note"] = "CSV of the first sheet only; other sheets of this spreadsheet are not shown."
     elif file_text.is_text(kind := file_text.file_type(meta["mimeType"], meta["name"])):
         return {**head, **_read_start(files, meta, max_chars)}
-    elif kind in (file_text.PDF, file_text.WORD):
+    elif kind in file_text.DOWNLOADED:
         if int(meta.get("size") or 0) > file_text.MAX_BYTES:
             return {**head, "note": "This file is too large to read here; share its link instead."}
         data = google_api.execute(files.get_media(fileId=meta["id"], supportsAllDrives=True))
@@ -104,7 +105,7 @@ def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=2
     elif meta["mimeType"] == FOLDER:
         raise ToolError(f"That is a folder: use drive_search with folder={meta['id']!r}.")
     else:
-        return {**head, "note": "Not a text, PDF or Word file; share its link instead of reading it."}
+        return {**head, "note": "Not a text, PDF or Office file; share its link instead of reading it."}
     return {**head, **clip(data.decode("utf-8", "replace"), max_chars)}
 
 

@@ -1,11 +1,12 @@
-"""The text inside a file or an attachment, for the model to read: plain text, HTML, PDF and Word.
+"""The text inside a file or an attachment, for the model to read: plain text, HTML, PDF, Word,
+Excel and PowerPoint.
 
 PDFs are read with pypdf, page by page, stopping once there is enough text. A
 scanned PDF has no text to read, and the model is told so rather than handed
 an empty string it could take for an empty document. Anyone can mail a PDF
 built to make a parser work for hours, so reading is bounded: pypdf's budget
 per page's content, a time limit, and a process of its own that is killed when
-a page outlasts that (app.tools.reader_process). Word documents are read there too.
+a page outlasts that (app.tools.reader_process). Office files are read there too.
 
 Error messages never name the file: a sender chooses its name, and errors
 reach the model outside the untrusted-data wrapper results get.
@@ -22,10 +23,13 @@ log = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"  # .docx
+EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # .xlsx
+POWERPOINT = "application/vnd.openxmlformats-officedocument.presentationml.presentation"  # .pptx
+DOWNLOADED = (PDF, WORD, EXCEL, POWERPOINT)  # read from the whole file, in the reading process
 MAX_BYTES = 25 * 1024 * 1024  # Gmail's limit for sending; larger files are not downloaded to be read
 PDF_MAX_PAGES = 300  # pages read at most, however little text they hold
 PDF_PAGE_BUDGET = 200_000  # pypdf's parsing work per page (its default, 2 million, lets one page take 15 s)
-READ_SECONDS = 10.0  # PDF pages are read until then; what was read so far is the answer
+READ_SECONDS = 10.0  # pages are read until then; what was read so far is the answer
 KILL_GRACE = 5.0  # then a page (or a Word file) still being read gets this long before the reader is killed
 HTML_MAX_BYTES = 1024 * 1024  # converting HTML to text takes about 1.3 s a megabyte
 TEXT_APPLICATIONS = ("application/json", "application/xml", "application/javascript", "application/csv")
@@ -50,7 +54,7 @@ def is_text(mime_type: str) -> bool:
 
 
 def readable(mime_type: str) -> bool:
-    return is_text(mime_type) or mime_type in (PDF, WORD)
+    return is_text(mime_type) or mime_type in DOWNLOADED
 
 
 def text_of(data: bytes, mime_type: str, max_chars: int, charset: str | None = None) -> dict:
@@ -59,6 +63,8 @@ def text_of(data: bytes, mime_type: str, max_chars: int, charset: str | None = N
         return pdf_text(data, max_chars)
     if mime_type == WORD:
         return word_text(data, max_chars)
+    if mime_type in (EXCEL, POWERPOINT):
+        return office_text(data, mime_type, max_chars)
     if mime_type == "text/html":
         return html_text(data, max_chars, charset)
     return plain_text(data, max_chars, charset)
@@ -120,33 +126,57 @@ def word_text(data: bytes, max_chars: int) -> dict:
     return clip(pages.texts[0], max_chars)
 
 
+def office_text(data: bytes, mime_type: str, max_chars: int) -> dict:
+    """An Excel workbook's sheets or a PowerPoint deck's slides."""
+    unit, what = (("sheet", "Excel workbook") if mime_type == EXCEL else ("slide", "PowerPoint file"))
+    pages = _in_reader_process("xlsx" if mime_type == EXCEL else "pptx", data, max_chars=max_chars, max_pages=PDF_MAX_PAGES)
+    if pages.total is None:
+        raise ToolError(f"This file could not be read as an {what} (it may be damaged)." if not pages.killed else
+                        f"This {what} is too costly to open (time or memory); it cannot be read here.")
+    if pages.killed:
+        log.warning("Stopped reading an %s on %s %d of %d: too costly to read", what, unit, len(pages.texts) + 1, pages.total)
+    out = _paged_answer(pages, max_chars, unit)
+    if out.get("truncated"):
+        out.pop("total_chars", None)  # a sheet is read only as far as max_chars: the rest is not counted
+    return out
+
+
 def _in_reader_process(kind: str, data: bytes, **limits) -> "reader_process.Pages":
     pages = reader_process.read(kind, data, seconds=READ_SECONDS, grace=KILL_GRACE, **limits)
     if not pages.started:
         log.error("The file reading process did not start (see its error above)")
-        raise ToolError("PDF and Word files cannot be read just now; the error was logged.")
+        raise ToolError("PDF and Office files cannot be read just now; the error was logged.")
     return pages
 
 
 def _pdf_answer(pages: "reader_process.Pages", max_chars: int) -> dict:
+    out = _paged_answer(pages, max_chars, "page")
+    read, total = len(pages.texts), pages.total
+    if read and not any(pages.texts) and None not in pages.texts:
+        where = "This PDF holds" if read == total else f"The first {read} pages of this PDF hold"
+        out["note"] = " ".join(filter(None, (out.get("note"), f"{where} no text (a scan or images, probably); it cannot be read here.")))
+    return out
+
+
+def _paged_answer(pages: "reader_process.Pages", max_chars: int, unit: str) -> dict:
+    """The text of the pages read, how many there are, and notes on any not read and why."""
     read, total = len(pages.texts), pages.total
     text = "\n\n".join(page for page in pages.texts if page)
     unreadable = [number for number, page in enumerate(pages.texts, 1) if page is None]
-    out = {**clip(text, max_chars), "pages": total}
+    out = {**clip(text, max_chars), f"{unit}s": total}
     notes = []
-    if read < total:
+    if read < total or pages.cut_short:
         out.pop("total_chars", None)  # of the pages read only: it would understate the document
-        out.update(truncated=True, pages_read=read)
+        out.update({"truncated": True, f"{unit}s_read": read})
     if pages.killed:
-        notes.append(f"Reading stopped on page {read + 1}, too costly to read (time or memory); asking again will not help.")
+        notes.append(f"Reading stopped on {unit} {read + 1}, too costly to read (time or memory); asking again will not help.")
+    elif pages.cut_short:
+        notes.append(f"Reading stopped part way through {unit} {read} at the time limit; asking for more will not help.")
     elif pages.timed_out:
-        notes.append(f"Reading stopped after page {read} at the time limit; asking for more will not help.")
+        notes.append(f"Reading stopped after {unit} {read} at the time limit; asking for more will not help.")
     if unreadable:
         more = f" and {len(unreadable) - 20} more" if len(unreadable) > 20 else ""
-        notes.append(f"Pages that could not be read: {', '.join(map(str, unreadable[:20]))}{more}.")
-    elif not text and read:
-        where = "This PDF holds" if read == total else f"The first {read} pages of this PDF hold"
-        notes.append(f"{where} no text (a scan or images, probably); it cannot be read here.")
+        notes.append(f"{unit.capitalize()}s that could not be read: {', '.join(map(str, unreadable[:20]))}{more}.")
     if notes:
         out["note"] = " ".join(notes)
     return out

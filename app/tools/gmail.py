@@ -127,13 +127,13 @@ def gmail_read(ctx: Context, message_id: str | None = None, thread_id: str | Non
 def gmail_read_attachment(
     ctx: Context, message_id: str, attachment_id: str, max_chars: Annotated[int, Field(ge=200, le=30000)] = 8000
 ) -> dict:
-    """Read the text of an email attachment: PDF, Word (.docx), text, CSV, HTML (ids from gmail_read)."""
+    """Read the text of an email attachment: PDF, Word, Excel, PowerPoint (.docx .xlsx .pptx), text, CSV, HTML (ids from gmail_read)."""
     gmail = ctx.service("gmail")
     part = _mail_part(gmail, message_id, attachment_id)
     kind = file_text.file_type(part.get("mimeType", ""), part["filename"])
     head = {"name": part["filename"], "type": kind}
     if not file_text.readable(kind):
-        return {**head, "note": "Not a text, PDF or Word file; it cannot be read here. It can be saved to Drive or forwarded."}
+        return {**head, "note": "Not a text, PDF or Office file; it cannot be read here. It can be saved to Drive or forwarded."}
     if part.get("body", {}).get("size", 0) > file_text.MAX_BYTES:
         return {**head, "note": "Too large to read here; it can be saved to Drive or forwarded."}
     data = _part_data(gmail, message_id, part)

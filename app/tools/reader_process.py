@@ -1,17 +1,19 @@
-"""PDFs and Word documents read as text in a child process that is killed when its time is up.
+"""PDFs and Office files read as text in a child process that is killed when its time is up.
 
-pypdf and python-docx are pure Python over untrusted files. A PDF built to be
-costly (a form drawn thousands of times, a huge font map, a string that
-inflates to megabytes) keeps pypdf busy on a single page for minutes, whatever
-limits it is given; a Word file is a zip that can inflate to gigabytes. In the
-server they would hold its GIL and memory. So files are read in a process of
-their own, forked from a server process that has the readers loaded. It sends
-each page's text as it goes and stops by itself at the time limit; if a page
+pypdf, python-docx, openpyxl and python-pptx are pure Python over untrusted
+files. A PDF built to be costly (a form drawn thousands of times, a huge font
+map, a string that inflates to megabytes) keeps pypdf busy on a single page for
+minutes, whatever limits it is given; an Office file is a zip that can inflate
+to gigabytes. In the server they would hold its GIL and memory. So files are
+read in a process of their own, forked from a server process that has the
+readers loaded. It sends each page's text (a PDF's pages, a workbook's sheets,
+a deck's slides) as it goes and stops by itself at the time limit; if a page
 keeps it past that, it is killed, and the answer holds the pages read by then.
 Its memory is capped too.
 
 Only the readers and the standard library are imported here: the child needs no more.
 """
+import functools
 import io
 import multiprocessing
 import resource
@@ -19,7 +21,10 @@ import time
 from dataclasses import dataclass, field
 
 import docx
+import openpyxl
+import pptx
 from docx.table import Table
+from pptx.shapes.group import GroupShape
 from pypdf import PdfReader, apply_configuration
 
 MEMORY = 1024 * 1024 * 1024  # bytes of address space for the reading process
@@ -35,14 +40,15 @@ class Pages:
     locked: bool = False  # encrypted with a password other than the empty one
     started: bool = False  # the reading process came up (it cannot where __main__ cannot be imported again)
     killed: bool = False  # a page was still being read when the time was up, or the reader ran out of memory
-    timed_out: bool = False  # reading stopped between pages at the time limit
+    timed_out: bool = False  # reading stopped at the time limit
+    cut_short: bool = False  # ... in the middle of the last page sent (a long sheet)
 
 
 def read(kind: str, data: bytes, *, max_chars: int, max_pages: int = 1, page_budget: int = 0, seconds: float,
          grace: float) -> Pages:
-    """The text of a "pdf" or "docx": the first pages until max_chars, max_pages or `seconds` (checked
-    between pages) is reached; the reading process is killed `grace` seconds after that. A Word
-    document is one page."""
+    """The text of a "pdf", "docx", "xlsx" or "pptx": the first pages until max_chars, max_pages or
+    `seconds` (checked between pages) is reached; the reading process is killed `grace` seconds after
+    that. A Word document is one page, a workbook's sheets and a deck's slides are its pages."""
     receive, send = _context.Pipe(duplex=False)
     reader = _context.Process(target=_read_pages, args=(kind, data, max_chars, max_pages, page_budget, seconds, send),
                               daemon=True)
@@ -62,7 +68,7 @@ def read(kind: str, data: bytes, *, max_chars: int, max_pages: int = 1, page_bud
             elif message == "page":
                 pages.texts.append(value)
             elif message == "done":
-                pages.timed_out = value == "time"
+                pages.timed_out, pages.cut_short = value in ("time", "cut"), value == "cut"
             if message in ("done", "locked", "damaged"):
                 return pages
         pages.killed = True
@@ -80,38 +86,112 @@ def read(kind: str, data: bytes, *, max_chars: int, max_pages: int = 1, page_bud
 def _read_pages(kind: str, data: bytes, max_chars: int, max_pages: int, page_budget: int, seconds: float, out) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
     out.send(("started", None))
+    until = time.monotonic() + seconds
     if kind == "docx":
         _read_docx(data, max_chars, out)
+    elif kind == "pdf":
+        with apply_configuration(stream_parsing_work_maximum_count=page_budget):
+            _send_pages(_pdf_pages, data, max_chars, max_pages, until, out)
     else:
-        _read_pdf(data, max_chars, max_pages, page_budget, time.monotonic() + seconds, out)
+        _send_pages(_sheets if kind == "xlsx" else _slides, data, max_chars, max_pages, until, out)
 
 
-def _read_pdf(data: bytes, max_chars: int, max_pages: int, page_budget: int, until: float, out) -> None:
+def _send_pages(open_pages, data: bytes, max_chars: int, max_pages: int, until: float, out) -> None:
+    """Send the text of each page `open_pages(file, until)` gives (their number, then a reader of
+    each page's text) until there is enough text, pages or time."""
     try:
-        pdf = PdfReader(io.BytesIO(data))
-        if pdf.is_encrypted and not pdf.decrypt(""):  # many PDFs are encrypted with an empty password
-            out.send(("locked", None))
-            return
-        total = len(pdf.pages)
-    except Exception:  # pypdf on a damaged or unusual file can fail in many ways
+        total, pages = open_pages(io.BytesIO(data), until)
+    except Locked:
+        out.send(("locked", None))
+        return
+    except Exception:  # readers of a damaged or unusual file can fail in many ways
         out.send(("damaged", None))
         return
     out.send(("opened", total))
     length, stopped = 0, None
-    with apply_configuration(stream_parsing_work_maximum_count=page_budget):
-        for number in range(min(total, max_pages)):
-            if length > max_chars:
-                break
-            if number and time.monotonic() > until:
-                stopped = "time"
-                break
-            try:
-                text = (pdf.pages[number].extract_text() or "").strip()
-            except Exception:  # one bad page must not lose the others
-                text = None
-            out.send(("page", text))
-            length += len(text or "")
+    for number, page in enumerate(pages):
+        if length > max_chars or number >= max_pages:
+            break
+        if number and time.monotonic() > until:
+            stopped = "time"
+            break
+        try:
+            text = page(max_chars - length).strip()
+        except TimeUp as cut:
+            out.send(("page", cut.text.strip()))
+            stopped = "cut"
+            break
+        except Exception:  # one bad page must not lose the others
+            text = None
+        out.send(("page", text))
+        length += len(text or "")
     out.send(("done", stopped))
+
+
+class Locked(Exception):
+    """Encrypted with a password other than the empty one."""
+
+
+class TimeUp(Exception):
+    """The time limit came while a page was read: `text` is what was read of it."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+
+def _pdf_pages(file, until: float):
+    pdf = PdfReader(file)
+    if pdf.is_encrypted and not pdf.decrypt(""):  # many PDFs are encrypted with an empty password
+        raise Locked
+    return len(pdf.pages), (lambda _, page=page: page.extract_text() or "" for page in pdf.pages)
+
+
+def _sheets(file, until: float):
+    """A workbook's sheets as rows of cells joined by |, under the sheet's name; the values a
+    spreadsheet program last computed, not its formulas."""
+    book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    return len(book.worksheets), (functools.partial(_sheet_text, sheet, until) for sheet in book.worksheets)
+
+
+def _sheet_text(sheet, until: float, max_chars: int) -> str:
+    lines, length = [f"## {sheet.title}"], 0
+    # A sheet may claim a million rows, formatted and empty: rows are read only while time and text remain.
+    for number, row in enumerate(sheet.iter_rows(values_only=True)):
+        if length > max_chars:
+            break
+        if number % 1000 == 999 and time.monotonic() > until:
+            raise TimeUp("\n".join(lines))
+        cells = ["" if value is None else str(value) for value in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            lines.append(" | ".join(cells))
+            length += len(lines[-1])
+    return "\n".join(lines)
+
+
+def _slides(file, until: float):
+    """A deck's slides: the text of their shapes, tables as rows joined by |, and the speaker notes."""
+    slides = list(pptx.Presentation(file).slides)
+    return len(slides), (functools.partial(_slide_text, number, slide) for number, slide in enumerate(slides, 1))
+
+
+def _slide_text(number: int, slide, max_chars: int) -> str:
+    lines = [f"## Slide {number}", *_shape_lines(slide.shapes)]
+    if slide.has_notes_slide and (notes := slide.notes_slide.notes_text_frame.text.strip()):
+        lines.append(f"Notes: {notes}")
+    return "\n".join(lines)
+
+
+def _shape_lines(shapes):
+    for shape in shapes:
+        if isinstance(shape, GroupShape):
+            yield from _shape_lines(shape.shapes)
+        elif shape.has_text_frame and shape.text_frame.text.strip():
+            yield shape.text_frame.text.strip()
+        elif getattr(shape, "has_table", False) and shape.has_table:
+            yield from (" | ".join(cell.text.strip() for cell in row.cells) for row in shape.table.rows)
 
 
 def _read_docx(data: bytes, max_chars: int, out) -> None:
