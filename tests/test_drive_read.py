@@ -10,11 +10,21 @@ def read(ctx, **args):
     return invoke("drive_read", ctx, args)
 
 
-def test_a_sheet_reads_as_csv(ctx):
+def test_a_spreadsheet_is_read_with_every_sheet(ctx):
     sheet = read(ctx, file="1Q3BudgetSheet")
-    assert sheet["type"] == "sheet"
-    assert sheet["text"].splitlines() == ["Item,Owner,Amount (EUR)", "Cloud hosting,Bob,12600", "Hiring,Alice,48000", "Marketing events,Søren,9500", "Total,,70100"]
-    assert "first sheet only" in sheet["note"]  # Drive exports a spreadsheet's first sheet as CSV
+    assert (sheet["type"], sheet["sheets"]) == ("sheet", 2)
+    assert sheet["text"].splitlines() == [
+        "## Sheet1", "Item | Owner | Amount (EUR)", "Cloud hosting | Bob | 12600", "Hiring | Alice | 48000",
+        "Marketing events | Søren | 9500", "Total |  | 70100", "",
+        "## Forecast", "Quarter | Amount (EUR)", "Q4 | 74000", "Q1 2027 | 69500",
+    ]
+
+
+def test_a_spreadsheet_too_large_to_export_whole_is_read_as_its_first_sheet(ctx, sandbox):
+    sandbox.fault("/drive/v3/files/1Q3BudgetSheet/export", status=403, reason="exportSizeLimitExceeded")
+    sheet = read(ctx, file="1Q3BudgetSheet")
+    assert sheet["text"].splitlines()[:2] == ["Item,Owner,Amount (EUR)", "Cloud hosting,Bob,12600"]
+    assert sheet["note"] == "Too large to read whole: the first sheet only, as CSV."
 
 
 def test_a_google_doc_reads_as_markdown(ctx):

@@ -2,6 +2,7 @@
 import io
 import urllib.request
 
+import openpyxl
 import pytest
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseUpload
@@ -103,6 +104,9 @@ def test_docs_export_as_markdown_text_and_html_and_sheets_as_csv(files):
     csv = files.export(fileId="1Q3BudgetSheet", mimeType="text/csv").execute().decode()
     assert csv.splitlines()[:2] == ["Item,Owner,Amount (EUR)", "Cloud hosting,Bob,12600"]
     assert files.export(fileId="1Q3BudgetSheet", mimeType="application/pdf").execute().startswith(b"%PDF-")
+    xlsx = files.export(fileId="1Q3BudgetSheet", mimeType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").execute()
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    assert book.sheetnames == ["Sheet1", "Forecast"] and book["Sheet1"]["C2"].value == 12600
 
 
 def test_unsupported_exports_and_downloads_of_google_files_are_refused(files):

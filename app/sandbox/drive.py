@@ -91,7 +91,8 @@ class State:
             # The doc's other tabs, after its first (which is all the API shows without includeTabsContent).
             file["tabs"] = [(tab["title"], Document.from_blocks(tab.get("content", []))) for tab in spec.get("tabs", [])]
         elif mime_type == SHEET:
-            file["rows"] = spec.get("rows", [])
+            file["rows"] = spec.get("rows", [])  # the first sheet, the one a CSV export holds
+            file["more_sheets"] = [(title, rows) for title, rows in spec.get("more_sheets", {}).items()]
         elif mime_type != FOLDER:
             file["content"] = base64.b64decode(spec["base64"]) if "base64" in spec else spec.get("text", "").encode()
         for grant in spec.get("permissions", []):
@@ -437,7 +438,7 @@ def copy_file(state: State, request, file_id):
         parent=parent["id"],
         drive_id=source["driveId"],
     )
-    for key in ("document", "tabs", "rows", "content"):
+    for key in ("document", "tabs", "rows", "more_sheets", "content"):
         if key in source:
             copied[key] = copy.deepcopy(source[key])
     return apply_fields(state.metadata(copied), request.arg("fields"), FILE_DEFAULT_FIELDS)

@@ -6,6 +6,8 @@ are kept by the Drive state.
 import csv
 import io
 
+import openpyxl
+
 from app.sandbox import partial_response
 from app.sandbox.routing import ApiError
 
@@ -13,6 +15,7 @@ FOLDER = "application/vnd.google-apps.folder"
 DOC = "application/vnd.google-apps.document"
 SHEET = "application/vnd.google-apps.spreadsheet"
 PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOC_EXPORTS = {"text/plain": "text", "text/markdown": "markdown", "text/x-markdown": "markdown", "text/html": "html"}
 
 
@@ -22,6 +25,8 @@ def export(file: dict, mime_type: str) -> bytes:
         return file["document"].export(DOC_EXPORTS[mime_type]).encode()
     if file["mimeType"] == SHEET and mime_type == "text/csv":
         return rows_to_csv(file["rows"]).encode()
+    if file["mimeType"] == SHEET and mime_type == XLSX:
+        return sheets_to_xlsx([("Sheet1", file["rows"]), *file.get("more_sheets", [])])
     if file["mimeType"] in (DOC, SHEET) and mime_type == PDF:
         return text_to_pdf(export(file, "text/plain" if file["mimeType"] == DOC else "text/csv").decode())
     if file["mimeType"] not in (DOC, SHEET):
@@ -33,6 +38,28 @@ def rows_to_csv(rows: list[list]) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue()
+
+
+def sheets_to_xlsx(sheets: list[tuple[str, list[list]]]) -> bytes:
+    """An Excel workbook of the sheets, numbers as numbers, as Drive exports a spreadsheet."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append([_number_or_text(value) for value in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _number_or_text(value):
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except (TypeError, ValueError):
+            pass
+    return value or None
 
 
 def csv_to_rows(data: bytes) -> list[list[str]]:

@@ -29,7 +29,7 @@ TYPE_TERMS = {
     "pdf": "mimeType = 'application/pdf'",
     "image": "mimeType contains 'image/'",
 }
-EXPORTS = {DOC: "text/markdown", SHEET: "text/csv", SLIDES: "text/plain"}
+EXPORTS = {DOC: "text/markdown", SLIDES: "text/plain"}
 UPLOAD_TYPES = {"sheet": "text/csv", "text": "text/plain", "markdown": "text/markdown", "csv": "text/csv"}
 ALL_DRIVES = {"corpora": "allDrives", "includeItemsFromAllDrives": True, "supportsAllDrives": True}
 COUNT_LIMIT = 1000  # how far a folder's items (or the shared drives) are counted: "1000+" past it
@@ -87,14 +87,14 @@ def drive_search(
 
 @tool("read", progress="Reading a Drive file")
 def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=200, le=30000)] = 8000) -> dict:
-    """Read a file's text: Docs as Markdown, Sheets as CSV, PDF, Word, Excel and PowerPoint files' text, text files as they are."""
+    """Read a file's text: Docs as Markdown, Sheets sheet by sheet, PDF, Word, Excel and PowerPoint files' text, text files as they are."""
     files = ctx.service("drive").files()
     meta = google_api.execute(files.get(fileId=file_id(file), fields="id,name,mimeType,size,webViewLink", supportsAllDrives=True))
     head = {"name": meta["name"], "type": _short_type(meta["mimeType"]), "link": meta.get("webViewLink", "")}
+    if meta["mimeType"] == SHEET:
+        return {**head, **_spreadsheet_text(files, meta["id"], max_chars)}
     if meta["mimeType"] in EXPORTS:
         data = google_api.execute(files.export(fileId=meta["id"], mimeType=EXPORTS[meta["mimeType"]]))
-        if meta["mimeType"] == SHEET:  # Drive's CSV export holds one sheet: say so rather than read as all
-            head["note"] = "CSV of the first sheet only; other sheets of this spreadsheet are not shown."
     elif file_text.is_text(kind := file_text.file_type(meta["mimeType"], meta["name"])):
         return {**head, **_read_start(files, meta, max_chars)}
     elif kind in file_text.DOWNLOADED:
@@ -312,6 +312,18 @@ def _summary(file: dict, drive_names: dict) -> dict:
 
 def _short_type(mime_type: str) -> str:
     return SHORT_TYPES.get(mime_type, mime_type)
+
+
+def _spreadsheet_text(files, file_id: str, max_chars: int) -> dict:
+    """Every sheet, from an Excel export; a CSV export holds only the first sheet."""
+    try:
+        data = google_api.execute(files.export(fileId=file_id, mimeType=file_text.EXCEL))
+    except HttpError as error:
+        if google_api.error_details(error)[0] != "exportSizeLimitExceeded":  # Drive exports up to 10 MB
+            raise
+        data = google_api.execute(files.export(fileId=file_id, mimeType="text/csv"))
+        return {**file_text.plain_text(data, max_chars), "note": "Too large to read whole: the first sheet only, as CSV."}
+    return file_text.office_text(data, file_text.EXCEL, max_chars)
 
 
 def _read_start(files, meta: dict, max_chars: int) -> dict:
