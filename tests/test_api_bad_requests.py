@@ -1,4 +1,6 @@
 """Every bad request gets a small JSON error naming what is wrong; none gives a 500."""
+import uuid
+
 import pytest
 
 from tests.agent_fixtures import Person, sends
@@ -171,3 +173,27 @@ def test_two_tasks_sent_at_once_to_one_conversation_run_one_and_refuse_the_other
     assert list(Run.objects.filter(conversation_id=conversation_id).values_list("task", flat=True)) == [
         "First task", "Other tab"]
     assert fake_claude.calls == 1
+
+
+@pytest.mark.parametrize("rival", ["same run id", "task in the conversation"])
+def test_a_rival_request_recording_its_run_first_gets_this_one_a_409(alice, fake_claude, monkeypatch, rival):
+    """Two requests pass the checks at once; the database lets one run in, and the other is told why."""
+    from app.agent import leases, service
+    from app.models import Conversation, Run
+
+    conversation = Conversation.objects.create(session_key=alice.client.session.session_key, title="Busy")
+    run_id = uuid.uuid4().hex
+    prompt = service._task_prompt
+
+    async def rival_records_first(*args, **kwargs):
+        await Run.objects.acreate(id=run_id if rival == "same run id" else uuid.uuid4().hex, conversation=conversation,
+                                  task="Rival", status=Run.Status.RUNNING, messages=[], owner=leases.OWNER)
+        return await prompt(*args, **kwargs)
+
+    monkeypatch.setattr(service, "_task_prompt", rival_records_first)
+
+    answer = alice.post({"task": "Mine", "conversation_id": conversation.id, "run_id": run_id})
+
+    field = "run_id" if rival == "same run id" else "conversation_id"
+    assert answer.status_code == 409 and answer.json()["error"].startswith(field)
+    assert Run.objects.filter(task="Mine").count() == 0 and fake_claude.calls == 0
