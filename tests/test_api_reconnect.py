@@ -1,14 +1,20 @@
 """A grant Google no longer accepts (invalid_grant) sends the person back to Connect Google."""
+import pytest
+
 from app import connection
 from tests.agent_script import tool_results
 from tests.api_connect import connect
 from tests.fake_claude import text, tool_use
 
 
-def test_revoked_grant_ends_in_a_reconnect_prompt_not_an_error_page(alice, google, fake_claude):
+@pytest.mark.parametrize("call", [
+    tool_use("calendar_list_events", {"max_results": 3}),
+    tool_use("drive_share", {"file": "1Q3BudgetSheet", "email": "bob@acme.example"}),  # refused while its card is made
+])
+def test_revoked_grant_ends_in_a_reconnect_prompt_not_an_error_page(alice, google, fake_claude, call):
     refresh_token = connect(alice, google)
     google.call("POST", "/revoke?token=" + refresh_token)  # e.g. the person removed access in their Google account
-    fake_claude.reply(tool_use("calendar_list_events", {"max_results": 3}))
+    fake_claude.reply(call)
     fake_claude.respond_with(lambda req: [text(tool_results(req)[0]["content"])])
 
     body = alice.ask("What is on my calendar?")

@@ -1,5 +1,8 @@
 """Excel workbooks and PowerPoint decks read as text, from Gmail attachments and from Drive."""
+import datetime
 import io
+import re
+import zipfile
 
 import openpyxl
 import pptx
@@ -7,7 +10,7 @@ import pytest
 from googleapiclient.http import MediaIoBaseUpload
 from pptx.util import Inches
 
-from app.tools import file_text, invoke
+from app.tools import file_text, invoke, reader_process
 from app.tools.registry import ToolError
 from tests.test_file_text import mail_with
 
@@ -82,7 +85,7 @@ def test_a_long_sheet_is_read_only_as_far_as_asked(ctx):
     read = read_attachment(ctx, "ledger.xlsx", ledger, max_chars=500)
 
     assert read["truncated"] and len(read["text"]) == 500 and read["text"].startswith("## Ledger\n2026-00000 | 0\n")
-    assert "total_chars" not in read  # only the start was read: the whole is not known
+    assert (read["sheets"], read["sheets_read"]) == (2, 1) and "total_chars" not in read
 
 
 def test_a_sheet_still_being_read_at_the_time_limit_gives_what_was_read_and_says_so(ctx, monkeypatch):
@@ -99,3 +102,64 @@ def test_a_sheet_still_being_read_at_the_time_limit_gives_what_was_read_and_says
 def test_a_damaged_office_file_gives_a_clear_error(ctx, name, what):
     with pytest.raises(ToolError, match=f"could not be read as an? {what}"):
         read_attachment(ctx, name, b"PK\x03\x04 not really a zip")
+
+
+def test_cells_read_as_they_are_shown_percentages_prices_and_dates(ctx):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Q3"
+    sheet.append(["Growth", 0.125, "Price", 4200, "Due", datetime.datetime(2026, 10, 1), "Loss", -1200])
+    for cell, number_format in zip(sheet[1][1::2], ["0.0%", '"€"#,##0.00', "yyyy-mm-dd", "#,##0;(#,##0)"]):
+        cell.number_format = number_format
+    out = io.BytesIO()
+    book.save(out)
+
+    read = read_attachment(ctx, "q3.xlsx", out.getvalue())
+
+    assert read["text"] == "## Q3\nGrowth | 12.5% | Price | €4,200.00 | Due | 2026-10-01 | Loss | (1,200)"
+
+
+def test_a_sheet_declaring_a_wrong_size_is_read_whole(ctx):
+    """Some programs write the size of a sheet wrong; the cells are what count."""
+    data = workbook(Data=[("r1c1", "r1c2"), ("r2c1", "r2c2"), ("r3c1", "r3c2")])
+    files = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as rewritten:
+        for item in files.infolist():
+            content = files.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', content)
+            rewritten.writestr(item, content)
+
+    read = read_attachment(ctx, "data.xlsx", out.getvalue())
+
+    assert read["text"] == "## Data\nr1c1 | r1c2\nr2c1 | r2c2\nr3c1 | r3c2"
+
+
+def test_grouped_text_is_read_and_a_notes_page_without_notes_loses_nothing(ctx):
+    presentation = pptx.Presentation()
+    slide = presentation.slides.add_slide(presentation.slide_layouts[6])  # blank
+    group = slide.shapes.add_group_shape()
+    group.shapes.add_textbox(Inches(1), Inches(1), Inches(4), Inches(1)).text_frame.text = "Inside a group"
+    notes = slide.notes_slide
+    body = notes.notes_placeholder
+    body._element.getparent().remove(body._element)  # as some programs save a notes page
+    out = io.BytesIO()
+    presentation.save(out)
+
+    read = read_attachment(ctx, "deck.pptx", out.getvalue())
+
+    assert read["text"] == "## Slide 1\nInside a group" and "note" not in read
+
+
+@pytest.mark.parametrize("name", ["budget.xlsx", "deck.pptx", "contract.docx"])
+def test_an_office_file_protected_by_a_password_says_so(ctx, name):
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)  # what Office saves an encrypted file as
+    with pytest.raises(ToolError, match="is protected by a password"):
+        read_attachment(ctx, name, ole)
+
+
+def test_a_slide_holding_megabytes_reaches_the_server_only_as_far_as_asked():
+    data = deck({"title": "Huge", "text": "x" * 2_000_000})
+    pages = reader_process.read("pptx", data, max_chars=200, max_pages=10, seconds=10, grace=5)
+    assert len(pages.texts) == 1 and len(pages.texts[0]) == 201  # one more: there was more

@@ -61,6 +61,7 @@ class ToolCalls:
             )
         except ToolError as exc:
             # Unknown tool or malformed input: the model reads why and can correct itself.
+            self.reconnect_required |= isinstance(exc, ReconnectRequired)
             return await Action.objects.acreate(**fields, effect="", status=Action.Status.FAILED, error=str(exc),
                                                 result=_found(exc), finished=timezone.now())
         status = Action.Status.PENDING if needs_approval(review.effect) else Action.Status.APPROVED

@@ -318,12 +318,15 @@ def _spreadsheet_text(files, file_id: str, max_chars: int) -> dict:
     """Every sheet, from an Excel export; a CSV export holds only the first sheet."""
     try:
         data = google_api.execute(files.export(fileId=file_id, mimeType=file_text.EXCEL))
+        return file_text.office_text(data, file_text.EXCEL, max_chars)
     except HttpError as error:
         if google_api.error_details(error)[0] != "exportSizeLimitExceeded":  # Drive exports up to 10 MB
             raise
-        data = google_api.execute(files.export(fileId=file_id, mimeType="text/csv"))
-        return {**file_text.plain_text(data, max_chars), "note": "Too large to read whole: the first sheet only, as CSV."}
-    return file_text.office_text(data, file_text.EXCEL, max_chars)
+        why = "Too large to read whole"
+    except file_text.ReaderUnavailable:
+        why = "Only part can be read just now"
+    data = google_api.execute(files.export(fileId=file_id, mimeType="text/csv"))
+    return {**file_text.plain_text(data, max_chars), "note": f"{why}: the first sheet only, as CSV."}
 
 
 def _read_start(files, meta: dict, max_chars: int) -> dict:

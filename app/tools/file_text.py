@@ -103,14 +103,13 @@ def _meta_charset(data: bytes) -> str | None:
     return text_codec(match[1].decode("ascii")) if match else None
 
 
+class ReaderUnavailable(ToolError):
+    """The file reading process could not be started."""
+
+
 def pdf_text(data: bytes, max_chars: int) -> dict:
     pages = _in_reader_process("pdf", data, max_chars=max_chars, max_pages=PDF_MAX_PAGES, page_budget=PDF_PAGE_BUDGET)
-    if pages.locked:
-        raise ToolError("This PDF is protected by a password, so its text cannot be read.")
-    if pages.total is None and not pages.killed:
-        raise ToolError("This file could not be read as a PDF (it may be damaged).")
-    if pages.total is None:
-        raise ToolError("This PDF is too costly to open (time or memory); it cannot be read here.")
+    _raise_if_unopened(pages, "a PDF")
     if pages.killed:
         log.warning("Stopped reading a PDF on page %d of %d: too costly to read", len(pages.texts) + 1, pages.total)
     return _pdf_answer(pages, max_chars)
@@ -118,9 +117,7 @@ def pdf_text(data: bytes, max_chars: int) -> dict:
 
 def word_text(data: bytes, max_chars: int) -> dict:
     pages = _in_reader_process("docx", data, max_chars=max_chars)
-    if pages.total is None:
-        raise ToolError("This file could not be read as a Word document (it may be damaged)." if not pages.killed else
-                        "This Word document is too costly to open (time or memory); it cannot be read here.")
+    _raise_if_unopened(pages, "a Word document")
     if pages.killed or not pages.texts or pages.texts[0] is None:
         raise ToolError("This Word document could not be read to the end (time, memory or damage).")
     return clip(pages.texts[0], max_chars)
@@ -128,16 +125,16 @@ def word_text(data: bytes, max_chars: int) -> dict:
 
 def office_text(data: bytes, mime_type: str, max_chars: int) -> dict:
     """An Excel workbook's sheets or a PowerPoint deck's slides."""
-    unit, what = (("sheet", "Excel workbook") if mime_type == EXCEL else ("slide", "PowerPoint file"))
+    unit, what = ("sheet", "an Excel workbook") if mime_type == EXCEL else ("slide", "a PowerPoint file")
     pages = _in_reader_process("xlsx" if mime_type == EXCEL else "pptx", data, max_chars=max_chars, max_pages=PDF_MAX_PAGES)
-    if pages.total is None:
-        raise ToolError(f"This file could not be read as an {what} (it may be damaged)." if not pages.killed else
-                        f"This {what} is too costly to open (time or memory); it cannot be read here.")
+    _raise_if_unopened(pages, what)
     if pages.killed:
-        log.warning("Stopped reading an %s on %s %d of %d: too costly to read", what, unit, len(pages.texts) + 1, pages.total)
+        log.warning("Stopped reading %s on %s %d of %d: too costly to read", what, unit, len(pages.texts) + 1, pages.total)
     out = _paged_answer(pages, max_chars, unit)
     if out.get("truncated"):
         out.pop("total_chars", None)  # a sheet is read only as far as max_chars: the rest is not counted
+    if not pages.total:
+        out["note"] = f"This file holds no {unit}s to read."
     return out
 
 
@@ -145,8 +142,21 @@ def _in_reader_process(kind: str, data: bytes, **limits) -> "reader_process.Page
     pages = reader_process.read(kind, data, seconds=READ_SECONDS, grace=KILL_GRACE, **limits)
     if not pages.started:
         log.error("The file reading process did not start (see its error above)")
-        raise ToolError("PDF and Office files cannot be read just now; the error was logged.")
+        raise ReaderUnavailable("PDF and Office files cannot be read just now; the error was logged.")
     return pages
+
+
+def _raise_if_unopened(pages: "reader_process.Pages", what: str) -> None:
+    """Why the file could not be opened, if it could not; `what`: "a PDF", "an Excel workbook"."""
+    kind = what.split(" ", 1)[1]
+    if pages.locked:
+        # An Office file protected by a password is not a zip, nor is one in the older formats (.doc, .xls).
+        older = "" if kind == "PDF" else " (or saved in an older format)"
+        raise ToolError(f"This {kind} is protected by a password{older}, so its text cannot be read.")
+    if pages.total is None and not pages.killed:
+        raise ToolError(f"This file could not be read as {what} (it may be damaged).")
+    if pages.total is None:
+        raise ToolError(f"This {kind} is too costly to open (time or memory); it cannot be read here.")
 
 
 def _pdf_answer(pages: "reader_process.Pages", max_chars: int) -> dict:

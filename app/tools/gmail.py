@@ -165,13 +165,14 @@ def _prepare_outgoing(needs_recipient: bool):
 
     def prepare(ctx: Context, args: dict) -> tuple[dict, dict]:
         gmail = ctx.service("gmail")
-        args, preview = dict(args), {}
+        args, preview, from_headers = dict(args), {}, []
         if args["reply_to_message_id"]:
             parent = _parent(gmail, args["reply_to_message_id"])
-            args["to"] = args["to"] or _reply_recipients(ctx, gmail, parent.head, args["reply_all"])
+            if not args["to"]:
+                args["to"] = from_headers = _reply_recipients(ctx, gmail, parent.head, args["reply_all"])
             args["subject"] = parent.subject
             preview["reply_to"] = {"subject": parent.head.get("subject", ""), "from": parent.head.get("from", "")}
-        _check_recipients(args, needs_recipient)
+        _check_recipients(args, needs_recipient, from_headers)
         if args["attachments"]:
             preview["attachments"] = [_attachment_label(ctx, gmail, AttachmentRef(**ref)) for ref in args["attachments"]]
         return args, preview
@@ -242,12 +243,15 @@ def _compose(ctx: Context, gmail, args: dict, needs_recipient: bool) -> tuple[by
     return message.as_bytes(), thread, str(message["Subject"]), args["to"] + args["cc"] + args["bcc"]
 
 
-def _check_recipients(args: dict, needs_recipient: bool) -> None:
+def _check_recipients(args: dict, needs_recipient: bool, from_headers: list[str] = ()) -> None:
     everyone = args["to"] + args["cc"] + args["bcc"]
     if needs_recipient and not everyone:
         raise ToolError("Say who the email is for (to).")
     wrong = mime.not_an_address(everyone)
     if wrong is not None:
+        if wrong in from_headers:  # the original's sender wrote it: data, never part of the message
+            raise ToolError("The original's sender is not an email address (it follows); say whom to reply to.",
+                            found={"recipient": wrong})
         raise ToolError(f"'{wrong}' is not an email address — use contacts_search to find it.")
 
 

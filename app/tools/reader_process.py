@@ -27,7 +27,11 @@ from docx.table import Table
 from pptx.shapes.group import GroupShape
 from pypdf import PdfReader, apply_configuration
 
+from app.tools.cell_values import displayed
+
 MEMORY = 1024 * 1024 * 1024  # bytes of address space for the reading process
+# Office files are zips; one protected by a password is an OLE container instead (as are .doc, .xls, .ppt).
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 STARTUP_SECONDS = 30  # for the first read of a process, which starts the fork server
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload([__name__])
@@ -87,7 +91,9 @@ def _read_pages(kind: str, data: bytes, max_chars: int, max_pages: int, page_bud
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
     out.send(("started", None))
     until = time.monotonic() + seconds
-    if kind == "docx":
+    if kind != "pdf" and data.startswith(OLE_SIGNATURE):
+        out.send(("locked", None))
+    elif kind == "docx":
         _read_docx(data, max_chars, out)
     elif kind == "pdf":
         with apply_configuration(stream_parsing_work_maximum_count=page_budget):
@@ -109,16 +115,19 @@ def _send_pages(open_pages, data: bytes, max_chars: int, max_pages: int, until: 
         return
     out.send(("opened", total))
     length, stopped = 0, None
-    for number, page in enumerate(pages):
-        if length > max_chars or number >= max_pages:
+    for number in range(min(total, max_pages)):
+        if length > max_chars:
             break
         if number and time.monotonic() > until:
             stopped = "time"
             break
+        # A page is cut to what is still wanted here, not in the server: one slide or one row can
+        # hold megabytes, which must not cross into the server's memory.
+        wanted = max_chars - length + 1  # one more character tells the server there was more
         try:
-            text = page(max_chars - length).strip()
+            text = next(pages)(wanted).strip()[:wanted]
         except TimeUp as cut:
-            out.send(("page", cut.text.strip()))
+            out.send(("page", cut.text.strip()[:wanted]))
             stopped = "cut"
             break
         except Exception:  # one bad page must not lose the others
@@ -149,20 +158,23 @@ def _pdf_pages(file, until: float):
 
 def _sheets(file, until: float):
     """A workbook's sheets as rows of cells joined by |, under the sheet's name; the values a
-    spreadsheet program last computed, not its formulas."""
+    spreadsheet program last computed (not its formulas), shown in each cell's number format."""
     book = openpyxl.load_workbook(file, read_only=True, data_only=True)
     return len(book.worksheets), (functools.partial(_sheet_text, sheet, until) for sheet in book.worksheets)
 
 
 def _sheet_text(sheet, until: float, max_chars: int) -> str:
     lines, length = [f"## {sheet.title}"], 0
-    # A sheet may claim a million rows, formatted and empty: rows are read only while time and text remain.
-    for number, row in enumerate(sheet.iter_rows(values_only=True)):
+    # The size a sheet declares may be wrong: too small, read-only mode would drop the cells outside
+    # it; a million rows by 16,384 columns, it would pad every row. The cells themselves say.
+    sheet.reset_dimensions()
+    # A sheet may hold a million rows, formatted and empty: rows are read only while time and text remain.
+    for number, row in enumerate(sheet.iter_rows()):
         if length > max_chars:
             break
         if number % 1000 == 999 and time.monotonic() > until:
             raise TimeUp("\n".join(lines))
-        cells = ["" if value is None else str(value) for value in row]
+        cells = [displayed(cell.value, cell.number_format) for cell in row]
         while cells and not cells[-1]:
             cells.pop()
         if cells:
@@ -179,19 +191,23 @@ def _slides(file, until: float):
 
 def _slide_text(number: int, slide, max_chars: int) -> str:
     lines = [f"## Slide {number}", *_shape_lines(slide.shapes)]
-    if slide.has_notes_slide and (notes := slide.notes_slide.notes_text_frame.text.strip()):
-        lines.append(f"Notes: {notes}")
+    notes = slide.notes_slide.notes_text_frame if slide.has_notes_slide else None  # None: a notes page without notes
+    if notes is not None and notes.text.strip():
+        lines.append(f"Notes: {notes.text.strip()}")
     return "\n".join(lines)
 
 
 def _shape_lines(shapes):
     for shape in shapes:
-        if isinstance(shape, GroupShape):
-            yield from _shape_lines(shape.shapes)
-        elif shape.has_text_frame and shape.text_frame.text.strip():
-            yield shape.text_frame.text.strip()
-        elif getattr(shape, "has_table", False) and shape.has_table:
-            yield from (" | ".join(cell.text.strip() for cell in row.cells) for row in shape.table.rows)
+        try:
+            if isinstance(shape, GroupShape):
+                yield from _shape_lines(shape.shapes)
+            elif shape.has_text_frame and shape.text_frame.text.strip():
+                yield shape.text_frame.text.strip()
+            elif getattr(shape, "has_table", False) and shape.has_table:
+                yield from (" | ".join(cell.text.strip() for cell in row.cells) for row in shape.table.rows)
+        except Exception:  # one odd shape must not lose the rest of the slide
+            continue
 
 
 def _read_docx(data: bytes, max_chars: int, out) -> None:
@@ -208,11 +224,12 @@ def _read_docx(data: bytes, max_chars: int, out) -> None:
             if length > max_chars:
                 break
             if isinstance(block, Table):
-                lines.extend(" | ".join(cell.text.strip() for cell in row.cells) for row in block.rows)
+                added = [" | ".join(cell.text.strip() for cell in row.cells) for row in block.rows]
             else:
-                lines.append(_heading_mark(block) + block.text)
-            length += len(lines[-1]) if lines else 0
-        out.send(("page", "\n".join(lines).strip()))
+                added = [_heading_mark(block) + block.text]
+            lines += added
+            length += sum(len(line) + 1 for line in added)
+        out.send(("page", "\n".join(lines).strip()[: max_chars + 1]))  # one more: the server sees there was more
     except Exception:
         out.send(("page", None))
     out.send(("done", None))
