@@ -126,3 +126,47 @@ def test_text_is_appended_to_the_tab_named_and_only_there(sandbox):
     with pytest.raises(ToolError, match="has no tab 'Costs'") as missing:
         invoke("docs_append", ctx, {"document": "1TabbedDoc", "tab": "Costs", "markdown": "x"})
     assert missing.value.found == {"tabs": ["Tab 1", "Budget"]}
+
+
+TABLE_MARKDOWN = """Figures for **Q3**:
+
+| Item | Owner | EUR |
+|------|-------|----:|
+| Cloud 🚀 | *Bob* | 12 600 |
+| Hiring | [Alice](https://people.example/alice) | 48 000 |
+
+Totals follow."""
+
+
+def table_runs(document: dict) -> list[list[list[dict]]]:
+    """The text runs of each cell of the document's one table."""
+    [table] = [c["table"] for c in document["body"]["content"] if "table" in c]
+    return [[[e["textRun"] for e in cell["content"][0]["paragraph"]["elements"]] for cell in row["tableCells"]]
+            for row in table["tableRows"]]
+
+
+def test_a_markdown_table_becomes_a_docs_table_with_its_header_in_bold(ctx):
+    made = invoke("docs_create", ctx, {"name": "Q3 figures", "markdown": TABLE_MARKDOWN})
+
+    rows = table_runs(docs(ctx, made["id"]))
+
+    assert [["".join(r["content"] for r in cell).rstrip("\n") for cell in row] for row in rows] == [
+        ["Item", "Owner", "EUR"], ["Cloud 🚀", "Bob", "12 600"], ["Hiring", "Alice", "48 000"]]
+    assert all(cell[0]["textStyle"].get("bold") for cell in rows[0]) and not rows[1][0][0]["textStyle"].get("bold")
+    assert rows[1][1][0]["textStyle"].get("italic") and rows[2][1][0]["textStyle"]["link"]["url"] == "https://people.example/alice"
+    assert invoke("docs_read", ctx, {"document": made["id"]})["text"] == (
+        "Figures for **Q3**:\n\n| **Item** | **Owner** | **EUR** |\n| --- | --- | --- |\n"
+        "| Cloud 🚀 | *Bob* | 12 600 |\n| Hiring | [Alice](https://people.example/alice) | 48 000 |\n\nTotals follow.\n")
+
+
+def test_a_table_appended_after_a_list_item_leaves_plain_text_after_it(ctx):
+    invoke("docs_append", ctx, {"document": "1Q3PlanningNotesDoc", "markdown": "- Decided\n\n| Owner | Due |\n|---|---|\n| Bob | Friday |"})
+
+    content = docs(ctx, "1Q3PlanningNotesDoc")["body"]["content"]
+
+    at = next(i for i, element in enumerate(content) if "table" in element)
+    before, after = content[at - 1]["paragraph"], content[at + 1]["paragraph"]
+    assert before["elements"][0]["textRun"]["content"] == "Decided\n" and "bullet" in before
+    assert "bullet" not in after and after["paragraphStyle"]["namedStyleType"] == "NORMAL_TEXT"
+    assert invoke("docs_read", ctx, {"document": "1Q3PlanningNotesDoc"})["text"].endswith(
+        "- Decided\n\n| **Owner** | **Due** |\n| --- | --- |\n| Bob | Friday |\n")

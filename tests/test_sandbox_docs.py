@@ -136,3 +136,20 @@ def test_without_include_tabs_content_only_the_first_tab_shows_as_in_google_docs
     assert "body" not in tabbed
     assert [t["tabProperties"]["title"] for t in tabbed["tabs"]] == ["Tab 1", "Budget"]
     assert "Second tab" in json.dumps(tabbed["tabs"][1]["documentTab"]["body"])
+
+
+def test_a_table_is_indexed_as_google_documents_it_and_deleted_only_whole(documents):
+    doc = documents.create(body={"title": "Grid"}).execute()["documentId"]
+    edit(documents, doc, {"insertTable": {"rows": 2, "columns": 2, "location": {"index": 1}}})
+
+    [table] = [c for c in documents.get(documentId=doc).execute()["body"]["content"] if "table" in c]
+
+    s = table["startIndex"]  # after the paragraph break Docs puts before a table
+    assert s == 2 and table["endIndex"] == s + 12
+    cells = [(c["startIndex"], c["content"][0]["startIndex"]) for row in table["table"]["tableRows"] for c in row["tableCells"]]
+    assert cells == [(s + 2, s + 3), (s + 4, s + 5), (s + 7, s + 8), (s + 9, s + 10)]
+    with pytest.raises(HttpError) as refused:
+        edit(documents, doc, {"deleteContentRange": {"range": {"startIndex": s + 3, "endIndex": s + 8}}})
+    assert refused.value.status_code == 400
+    edit(documents, doc, {"deleteContentRange": {"range": {"startIndex": s, "endIndex": s + 12}}})
+    assert not any("table" in c for c in documents.get(documentId=doc).execute()["body"]["content"])

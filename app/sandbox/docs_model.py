@@ -6,6 +6,12 @@ style (namedStyleType, bullet). That makes inserts and deletes trivially
 correct; the Docs JSON with its runs is rebuilt on every read. API indices are
 UTF-16 code units counted from 1 (index 0 is the section break), so an emoji
 counts twice.
+
+A table is kept the same way: where Docs gives its start, each row's and each
+cell's start and its end one index each, the body holds a marker character
+(from the Private Use Area, which inserted text can never hold), and each cell
+holds paragraphs. A 2x2 table of empty cells is then 12 indices long, as Docs
+counts it.
 """
 import copy
 import html
@@ -19,6 +25,8 @@ TEXT_FIELDS = ("bold", "italic", "underline", "strikethrough", "link")
 STRIPPED_ON_INSERT = re.compile("[\x00-\x08\x0c-\x1f\ue000-\uf8ff]")
 ORDERED_GLYPHS = ("DECIMAL", "ALPHA", "ROMAN")
 UNORDERED_GLYPHS = ("\u25cf", "\u25cb", "\u25a0")  # ● ○ ■
+TABLE, ROW, CELL, TABLE_END = "\ue000", "\ue001", "\ue002", "\ue003"
+MARKERS = (TABLE, ROW, CELL, TABLE_END)
 SECTION_BREAK = {
     "endIndex": 1,
     "sectionBreak": {"sectionStyle": {"columnSeparatorStyle": "NONE", "contentDirection": "LEFT_TO_RIGHT", "sectionType": "CONTINUOUS"}},
@@ -127,9 +135,14 @@ class Document:
 
     def _paragraph_start(self, closing: int) -> int:
         position = closing
-        while position > 0 and self.chars[position - 1] != "\n":
+        while position > 0 and self.chars[position - 1] != "\n" and self.chars[position - 1] not in MARKERS:
             position -= 1
         return position
+
+    def _in_paragraph(self, position: int, what: str) -> None:
+        """Text and tables go inside a paragraph, never onto a table's own indices."""
+        if position < len(self.chars) and self.chars[position] in MARKERS:
+            raise ApiError(400, f"Invalid {what}: the index must be inside a paragraph, not on a table's start, row or cell.")
 
     # --- edits (documents.batchUpdate) ----------------------------------------
     def apply(self, request: dict) -> dict:
@@ -142,18 +155,23 @@ class Document:
         self.revision += 1
         return handler(spec) or {}
 
-    def _insertText(self, spec: dict):
+    def _insertion_point(self, spec: dict, what: str) -> int:
+        """The list position a location (or endOfSegmentLocation) names; it must be inside a paragraph."""
         if "endOfSegmentLocation" in spec:
-            position = len(self.chars) - 1
-        else:
-            index = spec.get("location", {}).get("index")
-            if index is None or index >= self.end_index():
-                raise ApiError(400, f"Invalid insertText: index {index} must be less than the end index of the segment, {self.end_index()}.")
-            position = self._position(index, "insertText")
+            return len(self.chars) - 1
+        index = spec.get("location", {}).get("index")
+        if index is None or index >= self.end_index():
+            raise ApiError(400, f"Invalid {what}: index {index} must be less than the end index of the segment, {self.end_index()}.")
+        position = self._position(index, what)
+        self._in_paragraph(position, what)
+        return position
+
+    def _insertText(self, spec: dict):
+        position = self._insertion_point(spec, "insertText")
         if not spec.get("text"):
             raise ApiError(400, "Invalid insertText: Insert text requests must specify text to insert.")
         paragraph = self.paras[self._paragraphs(position, position)[0]]
-        inherited = self.styles[position - 1] if position and self.chars[position - 1] != "\n" else {}
+        inherited = self.styles[position - 1] if position and self.chars[position - 1] not in ("\n", *MARKERS) else {}
         for offset, char in enumerate(STRIPPED_ON_INSERT.sub("", spec["text"])):
             self.chars.insert(position + offset, char)
             self.styles.insert(position + offset, dict(inherited))
@@ -163,7 +181,40 @@ class Document:
         start, end = self._range(spec.get("range", {}), "deleteContentRange")
         if end >= len(self.chars):
             raise ApiError(400, "Invalid deleteContentRange: the range cannot include the newline character at the end of the segment.")
+        self._whole_tables_only(start, end)
         del self.chars[start:end], self.styles[start:end], self.paras[start:end]
+
+    def _whole_tables_only(self, start: int, end: int) -> None:
+        """A deletion takes whole tables or stays inside cells; it keeps each cell's last newline
+        and the newline before a table, as Docs does."""
+        depth = 0
+        for position in range(start, end):
+            char = self.chars[position]
+            depth += (char == TABLE) - (char == TABLE_END)
+            if depth < 0 or (depth == 0 and char in (ROW, CELL)):
+                raise ApiError(400, "Invalid deleteContentRange: the range cannot delete part of a table.")
+            if char == "\n" and self.chars[position + 1] in MARKERS and not position + 1 < end:
+                raise ApiError(400, "Invalid deleteContentRange: the range cannot delete the newline of a cell or before a table.")
+        if depth:
+            raise ApiError(400, "Invalid deleteContentRange: the range cannot delete part of a table.")
+
+    def _insertTable(self, spec: dict):
+        rows, columns = spec.get("rows", 0), spec.get("columns", 0)
+        if not (isinstance(rows, int) and isinstance(columns, int) and 1 <= rows and 1 <= columns <= 20):
+            raise ApiError(400, "Invalid insertTable: a table has at least one row and one to 20 columns.")
+        position = self._insertion_point(spec, "insertTable")
+        # Docs ends the paragraph there with a newline, then puts the table.
+        before = copy.deepcopy(self.paras[self._paragraphs(position, position)[0]])
+        cells = [("\n", before), (TABLE, None)]
+        for _ in range(rows):
+            cells.append((ROW, None))
+            for _ in range(columns):
+                cells += [(CELL, None), ("\n", {"namedStyleType": "NORMAL_TEXT"})]
+        cells.append((TABLE_END, None))
+        for offset, (char, para) in enumerate(cells):
+            self.chars.insert(position + offset, char)
+            self.styles.insert(position + offset, {})
+            self.paras.insert(position + offset, para)
 
     def _updateTextStyle(self, spec: dict):
         start, end = self._span(spec.get("range", {}), "updateTextStyle")
@@ -202,24 +253,52 @@ class Document:
             self.paras[closing].pop("bullet", None)
 
     # --- reading ---------------------------------------------------------------
-    def paragraphs(self):
-        """(text style runs, paragraph style, UTF-16 start) per paragraph; runs are [text, style]."""
-        index, runs = 1, []
-        start = 1
-        for char, style, para in zip(self.chars, self.styles, self.paras):
-            if runs and runs[-1][1] == style:
+    def elements(self) -> list:
+        """The body's structure: ("paragraph", runs, para, start) with runs of [text, style], and
+        ("table", start, end, rows) with rows of cells, each cell a list of paragraphs."""
+        root, stack, index, runs, start = [], [], 1, [], 1
+        for position, (char, style, para) in enumerate(zip(self.chars, self.styles, self.paras)):
+            here = stack[-1] if stack else root
+            if char == TABLE:
+                table = ["table", index, None, []]
+                here.append(table)
+                stack.append(table)
+            elif char == ROW:
+                stack[-1][3].append([])
+            elif char == CELL:
+                stack[-1][3][-1].append([])
+                stack.append(stack[-1][3][-1][-1])
+            elif char == TABLE_END:
+                table = stack.pop()
+                table[2] = index + 1
+            elif runs and runs[-1][1] == style:
                 runs[-1][0] += char
             else:
                 runs.append([char, style])
             index += units(char)
-            if char == "\n":
-                yield runs, para, start
+            if char in (ROW, CELL, TABLE, TABLE_END):
                 runs, start = [], index
+            elif char == "\n":
+                here.append(("paragraph", runs, para, start))
+                runs, start = [], index
+                if position + 1 < len(self.chars) and self.chars[position + 1] in (ROW, CELL, TABLE_END):
+                    stack.pop()  # that was the cell's last paragraph
+        return root
+
+    def paragraphs(self):
+        """(text style runs, paragraph style, UTF-16 start) per paragraph, table cells' included."""
+        def walk(elements):
+            for element in elements:
+                if element[0] == "paragraph":
+                    yield element[1:]
+                else:
+                    for row in element[3]:
+                        for cell in row:
+                            yield from walk(cell)
+        yield from walk(self.elements())
 
     def to_json(self, document_id: str, title: str) -> dict:
-        content = [copy.deepcopy(SECTION_BREAK)]
-        for runs, para, start in self.paragraphs():
-            content.append(_paragraph_json(runs, para, start))
+        content = [copy.deepcopy(SECTION_BREAK)] + [_element_json(element) for element in self.elements()]
         return {
             "documentId": document_id,
             "title": title,
@@ -236,17 +315,34 @@ class Document:
     def export(self, fmt: str) -> str:
         """The body as "text", "markdown" or "html", like Drive's export of a Google Doc."""
         out, counters, previous = [], {}, None
-        for runs, para, _ in self.paragraphs():
-            runs[-1] = [runs[-1][0].rstrip("\n"), runs[-1][1]]
-            bullet = bool(para.get("bullet"))
+        for element in self.elements():
+            bullet = element[0] == "paragraph" and bool(element[2].get("bullet"))
             if previous is not None and fmt != "html":
                 # Markdown needs a blank line between blocks, but not between items of one list.
                 out.append("\n" if fmt == "text" or (bullet and previous) else "\n\n")
-            out.append(_export_paragraph(runs, para, self.lists, counters, fmt))
+            if element[0] == "table":
+                out.append(self._export_table(element[3], counters, fmt))
+            else:
+                out.append(self._export_paragraph(element, counters, fmt))
             previous = bullet
         if fmt == "html":
             return "<!doctype html><html><body>" + "".join(out) + "</body></html>"
         return "".join(out) + "\n"
+
+    def _export_paragraph(self, element, counters: dict, fmt: str) -> str:
+        _, runs, para, _ = element
+        runs = runs[:-1] + [[runs[-1][0].rstrip("\n"), runs[-1][1]]]
+        return _export_paragraph(runs, para, self.lists, counters, fmt)
+
+    def _export_table(self, rows: list, counters: dict, fmt: str) -> str:
+        cells = [[" ".join(self._export_paragraph(p, counters, fmt) for p in cell if p[0] == "paragraph").strip()
+                  for cell in row] for row in rows]
+        if fmt == "html":
+            return "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in cells) + "</table>"
+        if fmt == "text":
+            return "\n".join("\t".join(row) for row in cells)
+        lines = ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]
+        return "\n".join(lines[:1] + ["|" + " --- |" * len(cells[0])] + lines[1:])
 
 
 
@@ -262,6 +358,31 @@ def _seed_style(spec: dict) -> dict:
     if spec.get("link"):
         style["link"] = {"url": spec["link"]}
     return style
+
+
+def _element_json(element) -> dict:
+    if element[0] == "paragraph":
+        return _paragraph_json(*element[1:])
+    _, start, end, rows = element
+    table_rows = []
+    for row in rows:
+        cells = [{"startIndex": _first_index(cell) - 1, "endIndex": _end_index(cell),
+                  "content": [_element_json(e) for e in cell], "tableCellStyle": {"rowSpan": 1, "columnSpan": 1}} for cell in row]
+        table_rows.append({"startIndex": cells[0]["startIndex"] - 1, "endIndex": cells[-1]["endIndex"], "tableCells": cells})
+    return {"startIndex": start, "endIndex": end,
+            "table": {"rows": len(rows), "columns": len(rows[0]) if rows else 0, "tableRows": table_rows}}
+
+
+def _first_index(elements: list) -> int:
+    first = elements[0]
+    return first[3] if first[0] == "paragraph" else first[1]
+
+
+def _end_index(elements: list) -> int:
+    last = elements[-1]
+    if last[0] == "table":
+        return last[2]
+    return last[3] + sum(units(text) for text, _ in last[1])
 
 
 def _paragraph_json(runs, para, start) -> dict:

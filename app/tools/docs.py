@@ -16,7 +16,7 @@ from app.tools.registry import ToolError, clip, tool
 
 @tool("write", progress="Creating the Google Doc {name!r}")
 def docs_create(ctx: Context, name: str, markdown: str = "") -> dict:
-    """Create a Google Doc from Markdown (headings, lists, bold, italic, links)."""
+    """Create a Google Doc from Markdown (headings, lists, tables, bold, italic, links)."""
     created = create_doc(ctx, name, markdown, [])
     link = created.get("webViewLink", "")
     return {"id": created["id"], "name": name, "link": link, "summary": f"Created the Google Doc {name!r}."}

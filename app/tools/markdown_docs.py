@@ -1,19 +1,23 @@
 """Markdown to Google Docs edits, and a Google Doc's structure back to Markdown.
 
 Writing: markdown-it parses the Markdown into blocks (paragraphs, headings,
-list items) with styled spans; one insertText puts all the text in, then
-style and bullet requests format it. Docs counts indices in UTF-16 code units,
-so every offset is converted (an emoji is two units).
+list items, tables) with styled spans. Each run of text blocks is one
+insertText, then style and bullet requests format it; a table is an
+insertTable, then its cells' text, last cell first so that the indices of
+the cells before stay as Docs documents them for an empty table. Each part is
+written where the one before it ended. Docs counts indices in UTF-16 code
+units, so every offset is converted (an emoji is two units).
 
 Reading: documents.get's paragraphs become headings, nested lists (ordered
 when the list's glyph is a number or letter), bold, italic and links.
 """
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
-PARSER = MarkdownIt("commonmark").enable("strikethrough")
+PARSER = MarkdownIt("commonmark").enable(["strikethrough", "table"])
 INLINE_STYLES = {"strong": "bold", "em": "italic", "s": "strikethrough"}
 CLEARED_FIELDS = "bold,italic,strikethrough,link"
 NUMBERED_GLYPHS = {"DECIMAL", "ZERO_DECIMAL", "ALPHA", "UPPER_ALPHA", "ROMAN", "UPPER_ROMAN"}
@@ -36,13 +40,25 @@ class Block:
     list_number: int | None = None  # which top-level list the item belongs to
     ordered: bool = False
     spans: list = field(default_factory=list)  # (start, end, {"bold": True, "link": url, ...})
+    rows: list["list[Block]"] | None = None  # a table: its rows of cells, the header first
 
 
 def parse_blocks(markdown: str) -> list[Block]:
-    blocks, lists, heading = [], [], None
+    blocks, lists, heading, table = [], [], None, None
     list_count = 0
     for token in PARSER.parse(markdown):
-        if token.type in ("bullet_list_open", "ordered_list_open"):
+        if token.type == "table_open":
+            table = Block(rows=[])
+            blocks.append(table)
+        elif token.type == "table_close":
+            table = None
+        elif token.type == "tr_open":
+            table.rows.append([])
+        elif token.type == "inline" and table is not None:
+            cell = Block()
+            _add_inline(cell, token.children or [])
+            table.rows[-1].append(cell)
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
             if not lists:
                 list_count += 1
             lists.append(token.type == "ordered_list_open")
@@ -90,9 +106,20 @@ def markdown_requests(markdown: str, at: int, new_paragraph: bool = False) -> li
     new_paragraph: start with a paragraph break (appending after existing text).
     Inserted text inherits the style around it, so the range is reset first.
     """
-    blocks = parse_blocks(DROPPED_BY_DOCS.sub("", markdown))
+    requests, first = [], True
+    for table, blocks in itertools.groupby(parse_blocks(DROPPED_BY_DOCS.sub("", markdown)), lambda b: b.rows is not None):
+        for part in ([[block] for block in blocks] if table else [list(blocks)]):
+            written, length = (_table_requests(part[0], at) if table else
+                               _text_requests(part, at, new_paragraph and first))
+            # A table starts a paragraph of its own: Docs breaks the one it is put in.
+            requests, at, first = requests + written, at + length, first and not written
+    return requests
+
+
+def _text_requests(blocks: list[Block], at: int, new_paragraph: bool) -> tuple[list[dict], int]:
+    """The requests for a run of text blocks, and how long the text they write is."""
     if not any(block.text for block in blocks):
-        return []  # Docs rejects inserting no text
+        return [], 0  # Docs rejects inserting no text
     text = ("\n" if new_paragraph else "") + "\n".join(b.text for b in blocks)
     index = _utf16_offsets(text, at)
     starts, position = [], 1 if new_paragraph else 0
@@ -113,7 +140,35 @@ def markdown_requests(markdown: str, at: int, new_paragraph: bool = False) -> li
             requests.append({"updateParagraphStyle": {"range": _range(index[start], index[end]), "paragraphStyle": style, "fields": "namedStyleType"}})
         for span_start, span_end, style in block.spans:
             requests.append(_text_style(index[start + span_start], index[start + span_end], style))
-    return requests + _bullet_requests(blocks, starts, index)
+    # Making a paragraph a list item takes its leading tabs (its nesting level) out of the text.
+    tabs = sum(len(b.text) - len(b.text.lstrip("\t")) for b in blocks if b.list_number is not None)
+    return requests + _bullet_requests(blocks, starts, index), index[len(text)] - at - tabs
+
+
+def _table_requests(table: Block, at: int) -> tuple[list[dict], int]:
+    """The requests for a table put at `at`, and how long it is with the paragraph break before it.
+
+    Docs puts an empty table at `at` + 1; a cell's paragraph is then where its documentation says,
+    for a table of R rows by C columns: 3 + r * (2C + 1) + 2c after that. Cells are filled last first.
+    """
+    columns = max(len(row) for row in table.rows)
+    requests = [{"insertTable": {"rows": len(table.rows), "columns": columns, "location": {"index": at}}}]
+    length = 1 + 2 + len(table.rows) * (2 * columns + 1)
+    for r, row in reversed(list(enumerate(table.rows))):
+        for c, cell in reversed(list(enumerate(row))):
+            if not cell.text:
+                continue
+            index = _utf16_offsets(cell.text, at + 1 + 3 + r * (2 * columns + 1) + 2 * c)
+            requests.append({"insertText": {"location": {"index": index[0]}, "text": cell.text}})
+            spans = [(0, len(cell.text), {"bold": True})] if r == 0 else []  # the header row
+            requests += [_text_style(index[s], index[e], style) for s, e, style in spans + cell.spans]
+            length += index[-1] - index[0]
+    # The paragraph after the table is the rest of the one it was put in, a heading or a list item
+    # perhaps: plain text, as in the Markdown.
+    after = _range(at + length, at + length + 1)
+    requests += [{"updateParagraphStyle": {"range": after, "paragraphStyle": {"namedStyleType": "NORMAL_TEXT"}, "fields": "namedStyleType"}},
+                 {"deleteParagraphBullets": {"range": after}}]
+    return requests, length
 
 
 def _bullet_requests(blocks, starts, index) -> list[dict]:
@@ -168,8 +223,10 @@ def document_to_markdown(document: dict) -> str:
 def _element_markdown(element: dict, lists: dict, counters: dict) -> tuple[str | None, str]:
     """The element's Markdown (None to skip it) and the id of the list it is an item of."""
     if "table" in element:
-        rows = element["table"].get("tableRows", [])
-        return "\n".join("| " + " | ".join(_cell_text(c) for c in row.get("tableCells", [])) + " |" for row in rows), ""
+        rows = ["| " + " | ".join(_cell_text(c) for c in row.get("tableCells", [])) + " |"
+                for row in element["table"].get("tableRows", [])]
+        columns = element["table"].get("columns") or 1
+        return "\n".join(rows[:1] + ["|" + " --- |" * columns] + rows[1:]), ""  # a Markdown table: a rule under the first row
     paragraph = element.get("paragraph")
     if paragraph is None:
         return None, ""
