@@ -3,6 +3,7 @@ import pytest
 
 from app.tools import invoke
 from app.tools.context import Context
+from app.tools.markdown_docs import document_to_markdown, markdown_requests
 from app.tools.registry import ToolError
 
 MARKDOWN = """# Launch plan 🚀
@@ -170,3 +171,46 @@ def test_a_table_appended_after_a_list_item_leaves_plain_text_after_it(ctx):
     assert "bullet" not in after and after["paragraphStyle"]["namedStyleType"] == "NORMAL_TEXT"
     assert invoke("docs_read", ctx, {"document": "1Q3PlanningNotesDoc"})["text"].endswith(
         "- Decided\n\n| **Owner** | **Due** |\n| --- | --- |\n| Bob | Friday |\n")
+
+
+def test_a_tabbed_code_line_inside_a_list_does_not_shift_a_table_after_it(ctx):
+    markdown = "- item\n\n  ```\n  \tindented\n  ```\n- next\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nAfter."
+
+    made = invoke("docs_create", ctx, {"name": "Notes", "markdown": markdown})
+
+    text = invoke("docs_read", ctx, {"document": made["id"]})["text"]
+    assert text.endswith("| **a** | **b** |\n| --- | --- |\n| 1 | 2 |\n\nAfter.\n")
+
+
+def test_a_table_wider_than_docs_allows_is_written_as_lines_of_cells(ctx):
+    header, values = [f"c{n}" for n in range(21)], [str(n) for n in range(21)]
+    markdown = "| " + " | ".join(header) + " |\n|" + "---|" * 21 + "\n| " + " | ".join(values) + " |"
+
+    made = invoke("docs_create", ctx, {"name": "Wide", "markdown": markdown})
+
+    text = invoke("docs_read", ctx, {"document": made["id"]})["text"]
+    assert text == "**" + " | ".join(header) + "**\n\n" + " | ".join(values) + "\n"
+
+
+def test_escapes_for_characters_docs_drops_do_not_shift_what_follows(ctx):
+    made = invoke("docs_create", ctx, {"name": "Odd", "markdown": "x &#xE000; **y** &#12; z\n\n| a |\n|---|\n| 1 |"})
+
+    text = invoke("docs_read", ctx, {"document": made["id"]})["text"]
+    assert text == "x  **y**  z\n\n| **a** |\n| --- |\n| 1 |\n"
+
+
+def test_taking_bullets_off_also_resets_the_indent_docs_leaves_in_their_place():
+    requests = markdown_requests("| a |\n|---|\n| 1 |\n\nAfter.", 10, new_paragraph=True)
+    for number, request in enumerate(requests):
+        if "deleteParagraphBullets" in request:
+            reset = requests[number + 1]["updateParagraphStyle"]
+            assert reset["range"] == request["deleteParagraphBullets"]["range"] and "indentStart" in reset["fields"]
+
+
+def test_a_table_whose_first_row_is_short_still_reads_as_a_markdown_table():
+    cell = lambda text: {"content": [{"paragraph": {"elements": [{"textRun": {"content": text + "\n"}}]}}]}  # noqa: E731
+    table = {"columns": 3, "tableRows": [{"tableCells": [cell("a"), cell("b")]}, {"tableCells": [cell("1"), cell("2"), cell("3")]}]}
+
+    text = document_to_markdown({"body": {"content": [{"table": table}]}})
+
+    assert text == "| a | b |  |\n| --- | --- | --- |\n| 1 | 2 | 3 |\n"

@@ -1,8 +1,10 @@
 """The sandbox's Docs v1, exercised through google-api-python-client."""
+import io
 import json
 
 import pytest
 from googleapiclient.errors import HttpError
+from googleapiclient.http import MediaIoBaseUpload
 
 from app.tools.context import Context
 
@@ -153,3 +155,24 @@ def test_a_table_is_indexed_as_google_documents_it_and_deleted_only_whole(docume
     assert refused.value.status_code == 400
     edit(documents, doc, {"deleteContentRange": {"range": {"startIndex": s, "endIndex": s + 12}}})
     assert not any("table" in c for c in documents.get(documentId=doc).execute()["body"]["content"])
+
+
+def test_styling_a_whole_table_leaves_the_paragraph_after_it_alone(documents):
+    doc = documents.create(body={"title": "Grid"}).execute()["documentId"]
+    edit(documents, doc, {"insertText": {"text": "After", "location": {"index": 1}}},
+         {"insertTable": {"rows": 1, "columns": 1, "location": {"index": 1}}})
+    [table] = [c for c in documents.get(documentId=doc).execute()["body"]["content"] if "table" in c]
+
+    edit(documents, doc, {"updateParagraphStyle": {"range": {"startIndex": table["startIndex"], "endIndex": table["endIndex"]},
+                                                   "paragraphStyle": {"namedStyleType": "HEADING_2"}, "fields": "namedStyleType"}})
+
+    after = paragraphs(documents.get(documentId=doc).execute())[-1]
+    assert text_of(after) == "After\n" and after["paragraphStyle"]["namedStyleType"] == "NORMAL_TEXT"
+
+
+def test_an_upload_holding_private_use_characters_is_imported_without_them(ctx, documents):
+    upload = MediaIoBaseUpload(io.BytesIO("a\ue000b\ue003c\n".encode()), mimetype="text/plain")
+    made = ctx.service("drive").files().create(body={"name": "Odd", "mimeType": "application/vnd.google-apps.document"},
+                                               media_body=upload, fields="id").execute()
+
+    assert [text_of(p) for p in paragraphs(documents.get(documentId=made["id"]).execute())] == ["abc\n"]

@@ -75,7 +75,7 @@ class Document:
         runs = block["text"] if isinstance(block["text"], list) else [[block["text"]]]
         for run in runs:
             style = _seed_style(run[1] if len(run) > 1 else {})
-            for char in run[0]:
+            for char in STRIPPED_ON_INSERT.sub("", run[0]):  # as Docs would; table markers are among them
                 self.chars.append(char)
                 self.styles.append(dict(style))
                 self.paras.append(None)
@@ -129,7 +129,10 @@ class Document:
         for position in range(start, len(self.chars)):
             if self.chars[position] == "\n":
                 closing.append(position)
-                if position + 1 >= end:
+                following = position + 1  # where the next paragraph's text starts, past any table markers
+                while following < len(self.chars) and self.chars[following] in MARKERS:
+                    following += 1
+                if following >= end:
                     break
         return closing
 
@@ -284,18 +287,6 @@ class Document:
                 if position + 1 < len(self.chars) and self.chars[position + 1] in (ROW, CELL, TABLE_END):
                     stack.pop()  # that was the cell's last paragraph
         return root
-
-    def paragraphs(self):
-        """(text style runs, paragraph style, UTF-16 start) per paragraph, table cells' included."""
-        def walk(elements):
-            for element in elements:
-                if element[0] == "paragraph":
-                    yield element[1:]
-                else:
-                    for row in element[3]:
-                        for cell in row:
-                            yield from walk(cell)
-        yield from walk(self.elements())
 
     def to_json(self, document_id: str, title: str) -> dict:
         content = [copy.deepcopy(SECTION_BREAK)] + [_element_json(element) for element in self.elements()]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 
 PARSER = MarkdownIt("commonmark").enable(["strikethrough", "table"])
+MAX_COLUMNS = 20  # Docs' limit for a table; a wider one is written as lines of cells
 INLINE_STYLES = {"strong": "bold", "em": "italic", "s": "strikethrough"}
 CLEARED_FIELDS = "bold,italic,strikethrough,link"
 NUMBERED_GLYPHS = {"DECIMAL", "ZERO_DECIMAL", "ALPHA", "UPPER_ALPHA", "ROMAN", "UPPER_ROMAN"}
@@ -51,6 +52,8 @@ def parse_blocks(markdown: str) -> list[Block]:
             table = Block(rows=[])
             blocks.append(table)
         elif token.type == "table_close":
+            if max(len(row) for row in table.rows) > MAX_COLUMNS:
+                blocks[-1:] = [_cells_as_line(row, bold=number == 0) for number, row in enumerate(table.rows)]
             table = None
         elif token.type == "tr_open":
             table.rows.append([])
@@ -75,8 +78,21 @@ def parse_blocks(markdown: str) -> list[Block]:
                 blocks.append(block)  # a bare "#" or an empty "-" item is nothing to show
             heading = None
         elif token.type in ("fence", "code_block", "html_block"):
-            blocks.extend(Block(text=line) for line in token.content.rstrip("\n").split("\n"))
+            blocks.extend(Block(text=DROPPED_BY_DOCS.sub("", line)) for line in token.content.rstrip("\n").split("\n"))
     return blocks
+
+
+def _cells_as_line(cells: list[Block], bold: bool) -> Block:
+    line = Block()
+    for cell in cells:
+        if line.text:
+            line.text += " | "
+        offset = len(line.text)
+        line.spans += [(offset + start, offset + end, style) for start, end, style in cell.spans]
+        line.text += cell.text
+    if bold and line.text:
+        line.spans.insert(0, (0, len(line.text), {"bold": True}))
+    return line
 
 
 def _add_inline(block: Block, children) -> None:
@@ -94,7 +110,8 @@ def _add_inline(block: Block, children) -> None:
         elif kind in ("softbreak", "hardbreak"):
             block.text += " "
         else:
-            text = child.content if kind != "image" else (child.content or "image")
+            # Markdown escapes (&#12;) can name characters Docs drops: they must not count.
+            text = DROPPED_BY_DOCS.sub("", child.content if kind != "image" else (child.content or "image"))
             if text and active:
                 block.spans.append((len(block.text), len(block.text) + len(text), dict(active)))
             block.text += text
@@ -129,8 +146,7 @@ def _text_requests(blocks: list[Block], at: int, new_paragraph: bool) -> tuple[l
     whole = _range(index[1 if new_paragraph else 0], index[len(text)])
     requests = [
         {"insertText": {"location": {"index": at}, "text": text}},
-        {"updateParagraphStyle": {"range": whole, "paragraphStyle": {"namedStyleType": "NORMAL_TEXT"}, "fields": "namedStyleType"}},
-        {"deleteParagraphBullets": {"range": whole}},
+        *_plain_paragraphs(whole),
         {"updateTextStyle": {"range": whole, "textStyle": {}, "fields": CLEARED_FIELDS}},
     ]
     for block, start in zip(blocks, starts):
@@ -140,9 +156,26 @@ def _text_requests(blocks: list[Block], at: int, new_paragraph: bool) -> tuple[l
             requests.append({"updateParagraphStyle": {"range": _range(index[start], index[end]), "paragraphStyle": style, "fields": "namedStyleType"}})
         for span_start, span_end, style in block.spans:
             requests.append(_text_style(index[start + span_start], index[start + span_end], style))
-    # Making a paragraph a list item takes its leading tabs (its nesting level) out of the text.
-    tabs = sum(len(b.text) - len(b.text.lstrip("\t")) for b in blocks if b.list_number is not None)
-    return requests + _bullet_requests(blocks, starts, index), index[len(text)] - at - tabs
+    return requests + _bullet_requests(blocks, starts, index), index[len(text)] - at - _tabs_taken(blocks)
+
+
+def _tabs_taken(blocks: list[Block]) -> int:
+    """The leading tabs that making lists takes out of the text: those of every paragraph from a list's
+    first item to its last (its nesting level), code lines inside an item's range included."""
+    ranges: dict[int, list[int]] = {}
+    for number, block in enumerate(blocks):
+        if block.list_number is not None:
+            ranges.setdefault(block.list_number, [number, number])[1] = number
+    inside = {number for first, last in ranges.values() for number in range(first, last + 1)}
+    return sum(len(blocks[n].text) - len(blocks[n].text.lstrip("\t")) for n in inside)
+
+
+def _plain_paragraphs(where: dict) -> list[dict]:
+    """Requests that make the paragraphs in range plain text: no heading, no bullet, and no indent,
+    which Docs adds when it takes a bullet off to keep the item's level."""
+    fields = "namedStyleType,indentStart,indentFirstLine"
+    return [{"deleteParagraphBullets": {"range": where}},
+            {"updateParagraphStyle": {"range": where, "paragraphStyle": {"namedStyleType": "NORMAL_TEXT"}, "fields": fields}}]
 
 
 def _table_requests(table: Block, at: int) -> tuple[list[dict], int]:
@@ -159,16 +192,14 @@ def _table_requests(table: Block, at: int) -> tuple[list[dict], int]:
             if not cell.text:
                 continue
             index = _utf16_offsets(cell.text, at + 1 + 3 + r * (2 * columns + 1) + 2 * c)
-            requests.append({"insertText": {"location": {"index": index[0]}, "text": cell.text}})
+            requests += [{"insertText": {"location": {"index": index[0]}, "text": cell.text}},
+                         {"updateTextStyle": {"range": _range(index[0], index[-1]), "textStyle": {}, "fields": CLEARED_FIELDS}}]
             spans = [(0, len(cell.text), {"bold": True})] if r == 0 else []  # the header row
             requests += [_text_style(index[s], index[e], style) for s, e, style in spans + cell.spans]
             length += index[-1] - index[0]
     # The paragraph after the table is the rest of the one it was put in, a heading or a list item
     # perhaps: plain text, as in the Markdown.
-    after = _range(at + length, at + length + 1)
-    requests += [{"updateParagraphStyle": {"range": after, "paragraphStyle": {"namedStyleType": "NORMAL_TEXT"}, "fields": "namedStyleType"}},
-                 {"deleteParagraphBullets": {"range": after}}]
-    return requests, length
+    return requests + _plain_paragraphs(_range(at + length, at + length + 1)), length
 
 
 def _bullet_requests(blocks, starts, index) -> list[dict]:
@@ -223,10 +254,10 @@ def document_to_markdown(document: dict) -> str:
 def _element_markdown(element: dict, lists: dict, counters: dict) -> tuple[str | None, str]:
     """The element's Markdown (None to skip it) and the id of the list it is an item of."""
     if "table" in element:
-        rows = ["| " + " | ".join(_cell_text(c) for c in row.get("tableCells", [])) + " |"
-                for row in element["table"].get("tableRows", [])]
-        columns = element["table"].get("columns") or 1
-        return "\n".join(rows[:1] + ["|" + " --- |" * columns] + rows[1:]), ""  # a Markdown table: a rule under the first row
+        cells = [[_cell_text(c) for c in row.get("tableCells", [])] for row in element["table"].get("tableRows", [])]
+        width = max([element["table"].get("columns") or 0] + [len(row) for row in cells])
+        rows = ["| " + " | ".join(row + [""] * (width - len(row))) + " |" for row in cells]
+        return "\n".join(rows[:1] + ["|" + " --- |" * width] + rows[1:]), ""  # a Markdown table: a rule under the first row
     paragraph = element.get("paragraph")
     if paragraph is None:
         return None, ""
