@@ -47,6 +47,9 @@ def payload(message: Message, part_id: str = "", metadata_headers: list[str] | N
         "filename": message.get_filename() or "",
         "headers": headers,
     }
+    if message.get_content_type() == "message/rfc822":  # an attached email: one attachment, its bytes whole
+        node["body"] = {"attachmentId": attachment_id(part_id), "size": len(_bytes(message))}
+        return node
     if message.is_multipart():
         node["body"] = {"size": 0}
         prefix = f"{part_id}." if part_id else ""
@@ -67,12 +70,18 @@ def attachment_id(part_id: str) -> str:
 def attachment_bytes(message: Message, wanted: str) -> bytes | None:
     for part_id, part in walk_leaves(message):
         if attachment_id(part_id) == wanted:
-            return part.get_payload(decode=True) or b""
+            return _bytes(part)
     return None
 
 
+def _bytes(part: Message) -> bytes:
+    if part.get_content_type() == "message/rfc822":
+        return part.get_payload(0).as_bytes()
+    return part.get_payload(decode=True) or b""
+
+
 def walk_leaves(message: Message, part_id: str = ""):
-    if not message.is_multipart():
+    if not message.is_multipart() or message.get_content_type() == "message/rfc822":
         yield part_id, message
         return
     prefix = f"{part_id}." if part_id else ""

@@ -1,5 +1,5 @@
 """The text inside a file or an attachment, for the model to read: plain text, HTML, PDF, Word,
-Excel and PowerPoint.
+Excel, PowerPoint, and emails attached to emails (.eml).
 
 PDFs are read with pypdf, page by page, stopping once there is enough text. A
 scanned PDF has no text to read, and the model is told so rather than handed
@@ -11,6 +11,8 @@ a page outlasts that (app.tools.reader_process). Office files are read there too
 Error messages never name the file: a sender chooses its name, and errors
 reach the model outside the untrusted-data wrapper results get.
 """
+import email
+import email.policy
 import logging
 import mimetypes
 import re
@@ -25,7 +27,9 @@ PDF = "application/pdf"
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"  # .docx
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # .xlsx
 POWERPOINT = "application/vnd.openxmlformats-officedocument.presentationml.presentation"  # .pptx
-DOWNLOADED = (PDF, WORD, EXCEL, POWERPOINT)  # read from the whole file, in the reading process
+EMAIL = "message/rfc822"  # .eml: an email forwarded as an attachment
+DOWNLOADED = (PDF, WORD, EXCEL, POWERPOINT, EMAIL)  # read from the whole file (all but emails in the reading process)
+EMAIL_HEADERS = ("From", "To", "Cc", "Date", "Subject")
 MAX_BYTES = 25 * 1024 * 1024  # Gmail's limit for sending; larger files are not downloaded to be read
 PDF_MAX_PAGES = 300  # pages read at most, however little text they hold
 PDF_PAGE_BUDGET = 200_000  # pypdf's parsing work per page (its default, 2 million, lets one page take 15 s)
@@ -65,6 +69,8 @@ def text_of(data: bytes, mime_type: str, max_chars: int, charset: str | None = N
         return word_text(data, max_chars)
     if mime_type in (EXCEL, POWERPOINT):
         return office_text(data, mime_type, max_chars)
+    if mime_type == EMAIL:
+        return email_text(data, max_chars)
     if mime_type == "text/html":
         return html_text(data, max_chars, charset)
     return plain_text(data, max_chars, charset)
@@ -95,6 +101,28 @@ def html_text(data: bytes, max_chars: int, charset: str | None = None) -> dict:
         head = head[:head.rfind(b"<!--")]  # nor a comment left open
     text = html_to_text(decode(head, charset, complete=False))
     return {"text": text[:max_chars], "truncated": True, "total_bytes": len(data)}
+
+
+def email_text(data: bytes, max_chars: int) -> dict:
+    """An attached email: its headers, its body as text, and the names of its own attachments."""
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    head = "".join(f"{name}: {value}\n" for name in EMAIL_HEADERS if (value := _header(message, name)))
+    body = message.get_body(("plain", "html"))
+    text = ""
+    if body is not None:
+        raw, charset = body.get_payload(decode=True) or b"", body.get_content_charset()
+        read = html_text if body.get_content_type() == "text/html" else plain_text
+        text = read(raw, max(max_chars - len(head), 0), charset)["text"]
+    out = clip(f"{head}\n{text}".strip(), max_chars)
+    files = [part.get_filename() for part in message.iter_attachments() if part.get_filename()]
+    return {**out, "attachments": files} if files else out
+
+
+def _header(message, name: str) -> str:
+    try:
+        return str(message[name] or "")
+    except Exception:  # the email package can fail on a header malformed enough; the others still count
+        return ""
 
 
 def _meta_charset(data: bytes) -> str | None:

@@ -127,7 +127,7 @@ def gmail_read(ctx: Context, message_id: str | None = None, thread_id: str | Non
 def gmail_read_attachment(
     ctx: Context, message_id: str, attachment_id: str, max_chars: Annotated[int, Field(ge=200, le=30000)] = 8000
 ) -> dict:
-    """Read the text of an email attachment: PDF, Word, Excel, PowerPoint (.docx .xlsx .pptx), text, CSV, HTML (ids from gmail_read)."""
+    """Read the text of an email attachment: PDF, Word, Excel, PowerPoint (.docx .xlsx .pptx), text, CSV, HTML, an attached email (.eml) (ids from gmail_read)."""
     gmail = ctx.service("gmail")
     part = _mail_part(gmail, message_id, attachment_id)
     kind = file_text.file_type(part.get("mimeType", ""), part["filename"])
@@ -461,8 +461,10 @@ def gmail_save_attachment(
     """Save an email attachment to Drive (optionally into a folder); returns the new file."""
     file = _mail_file(ctx.service("gmail"), message_id, attachment_id)
     # Drive advises resumable uploads over 5 MB: a chunk that fails is sent again, not the whole file.
+    # An email (.eml) goes that way too: the client library wraps a one-request upload in MIME, which
+    # cannot hold an email's 8-bit text as a message part.
     media = _ChunksAsBytes(io.BytesIO(file.data), mimetype=file.mime_type, chunksize=UPLOAD_CHUNK,
-                           resumable=len(file.data) > RESUMABLE_ABOVE)
+                           resumable=len(file.data) > RESUMABLE_ABOVE or file.mime_type == file_text.EMAIL)
     body = {"name": file.filename, **({"parents": [folder_id(ctx, folder)]} if folder else {})}
     created = google_api.execute(
         ctx.service("drive").files().create(body=body, media_body=media, fields="id,name,webViewLink", supportsAllDrives=True)

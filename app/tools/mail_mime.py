@@ -140,7 +140,8 @@ def mailboxes(value: str) -> list[str]:
 
 def leaves(payload: dict):
     parts = payload.get("parts")
-    if not parts:
+    if not parts or (payload.get("mimeType") == "message/rfc822" and payload.get("body", {}).get("attachmentId")):
+        # An attached email with an attachment id is one file, whatever Gmail shows of its parts.
         yield payload
         return
     for part in parts:
