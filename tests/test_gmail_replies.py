@@ -66,9 +66,17 @@ def test_reply_under_another_subject_still_lands_in_the_thread(ctx, sandbox):
     assert sandbox_message(sandbox, sent["id"])["Subject"] == "Re: Q3 report"
 
 
-def test_reply_all_reaches_everyone_but_me(ctx, sandbox):
+def test_reply_all_reaches_everyone_but_me_and_keeps_cc_as_cc(ctx, sandbox):
     sent = invoke("gmail_send", ctx, {"reply_to_message_id": q3_latest(ctx)["id"], "reply_all": True, "body": "Thanks both."})
-    assert sandbox_message(sandbox, sent["id"])["To"] == "Alice Chen <alice@acme.example>, Bob Stone <bob@acme.example>"
+    sent = sandbox_message(sandbox, sent["id"])
+    assert (sent["To"], sent["Cc"]) == ("Alice Chen <alice@acme.example>", "Bob Stone <bob@acme.example>")
+
+
+def test_reply_all_adding_someone_still_reaches_everyone_once(ctx, sandbox):
+    sent = invoke("gmail_send", ctx, {"reply_to_message_id": q3_latest(ctx)["id"], "reply_all": True, "body": "Looping in Dana.",
+                                      "to": ["dana@acme.example"], "cc": ["BOB@acme.example"]})
+    sent = sandbox_message(sandbox, sent["id"])
+    assert (sent["To"], sent["Cc"]) == ("dana@acme.example, Alice Chen <alice@acme.example>", "BOB@acme.example")
 
 
 def test_a_draft_may_wait_without_recipients(ctx, sandbox):

@@ -46,7 +46,7 @@ def test_reply_all_draft_lists_everyone_but_me_on_the_card(ctx):
 
     card = review(ctx, "gmail_create_draft", {"reply_to_message_id": alice["id"], "reply_all": True, "body": "+1"})
 
-    assert card.args["to"] == ["Alice Chen <alice@acme.example>", "Bob Stone <bob@acme.example>"]
+    assert (card.args["to"], card.args["cc"]) == (["Alice Chen <alice@acme.example>"], ["Bob Stone <bob@acme.example>"])
 
 
 def test_card_names_attachments_from_drive_and_from_mail(ctx):

@@ -168,8 +168,7 @@ def _prepare_outgoing(needs_recipient: bool):
         args, preview, from_headers = dict(args), {}, []
         if args["reply_to_message_id"]:
             parent = _parent(gmail, args["reply_to_message_id"])
-            if not args["to"]:
-                args["to"] = from_headers = _reply_recipients(ctx, gmail, parent.head, args["reply_all"])
+            args, from_headers = _reply_addressing(ctx, gmail, parent, args)
             args["subject"] = parent.subject
             preview["reply_to"] = {"subject": parent.head.get("subject", ""), "from": parent.head.get("from", "")}
         _check_recipients(args, needs_recipient, from_headers)
@@ -225,8 +224,8 @@ def _upload(raw: bytes) -> MediaIoBaseUpload:
 def _compose(ctx: Context, gmail, args: dict, needs_recipient: bool) -> tuple[bytes, dict, str, list[str]]:
     """The raw message, its thread (for replies), subject and recipients."""
     parent = _parent(gmail, args["reply_to_message_id"]) if args["reply_to_message_id"] else None
-    if parent and not args["to"]:  # not reviewed beforehand (a direct call): work the recipients out now
-        args = {**args, "to": _reply_recipients(ctx, gmail, parent.head, args["reply_all"])}
+    if parent:  # reviewed beforehand, this changes nothing; a direct call has its recipients worked out now
+        args = _reply_addressing(ctx, gmail, parent, args)[0]
     _check_recipients(args, needs_recipient)
     message = mime.build_message(
         to=args["to"],
@@ -275,18 +274,39 @@ def _parent(gmail, message_id: str) -> Parent:
     return Parent(parent["threadId"], head, mime.ReplyTo(head.get("message-id", ""), head.get("references", "")))
 
 
-def _reply_recipients(ctx: Context, gmail, head: dict, reply_all: bool) -> list[str]:
-    """Reply-To, else the sender (answering one's own message: its recipients); all of them for reply-all."""
-    me = _my_address(ctx, gmail).lower()
-    mine = me in (a.lower() for a in mime.emails(head.get("from", "")))
+def _reply_addressing(ctx: Context, gmail, parent: "Parent", args: dict) -> tuple[dict, list[str]]:
+    """A reply's To and Cc: those the model gave, and for a reply naming no one, or a reply-all, those
+    the original names, as Gmail would (its Cc stays Cc); and which came from the original's headers."""
+    if args["to"] and not args["reply_all"]:
+        return args, []
+    to, cc = _reply_recipients(ctx, gmail, parent.head, args["reply_all"])
+    merged_to = _unique(args["to"] + to)
+    return {**args, "to": merged_to, "cc": _unique(args["cc"] + cc, besides=merged_to)}, to + cc
+
+
+def _reply_recipients(ctx: Context, gmail, head: dict, reply_all: bool) -> tuple[list[str], list[str]]:
+    """To: Reply-To, else the sender (answering one's own message: its recipients); for reply-all, also
+    the original's other recipients, its Cc as Cc. Never me."""
+    me = _my_address(ctx, gmail)
+    mine = me.lower() in (a.lower() for a in mime.emails(head.get("from", "")))
     first = head.get("to", "") if mine else head.get("reply-to") or head.get("from", "")
-    everyone = mime.mailboxes(first) + (mime.mailboxes(head.get("to", "")) + mime.mailboxes(head.get("cc", "")) if reply_all else [])
-    unique = {}
-    for mailbox in everyone:
-        address = mime.emails(mailbox)[0].lower()
-        if address != me:
-            unique.setdefault(address, mailbox)
-    return list(unique.values())
+    to = mime.mailboxes(first) + (mime.mailboxes(head.get("to", "")) if reply_all else [])
+    cc = mime.mailboxes(head.get("cc", "")) if reply_all else []
+    to = _unique(to, besides=[me])
+    return to, _unique(cc, besides=[me, *to])
+
+
+def _unique(mailboxes: list[str], besides: list[str] = ()) -> list[str]:
+    """Each address once (the first way it was written), and none of those `besides`."""
+    def address(mailbox: str) -> str:
+        return (mime.emails(mailbox) or [mailbox])[0].lower()
+
+    taken, out = {address(m) for m in besides}, []
+    for mailbox in mailboxes:
+        if address(mailbox) not in taken:
+            taken.add(address(mailbox))
+            out.append(mailbox)
+    return out
 
 
 def _my_address(ctx: Context, gmail) -> str:
