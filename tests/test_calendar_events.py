@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.tools import invoke
+from app.tools import invoke, review
 from app.tools.registry import ToolError
 
 
@@ -144,13 +144,27 @@ def test_adding_a_guest_invites_only_that_change_and_keeps_others(ctx, sandbox):
     assert sandbox.state()["calendar"]["notifications"][-1]["sendUpdates"] == "all"
 
 
-def test_silent_edit_notifies_nobody(ctx, sandbox):
+def test_moving_a_meeting_emails_its_guests_unless_told_not_to(ctx, sandbox):
     created = invoke("calendar_create_event", ctx, {"title": "Review", "start": "2030-03-05T15:00", "attendees": ["alice@acme.example"]})
+    event_id = created["event"]["id"]
 
-    invoke("calendar_update_event", ctx, {"event_id": created["event"]["id"], "title": "Q3 review"})
+    card = review("calendar_update_event", ctx, {"event_id": event_id, "start": "2030-03-05T16:00"})
+    moved = invoke("calendar_update_event", ctx, {"event_id": event_id, "start": "2030-03-05T16:00"})
 
-    assert stored_event(sandbox, created["event"]["id"])["summary"] == "Q3 review"
+    assert card.args["notify"] is True and card.effect == "outbound"
+    assert sandbox.state()["calendar"]["notifications"][-1]["notified"] == ["alice@acme.example"]
+    assert moved["summary"].endswith("Guests were notified.")
+    invoke("calendar_update_event", ctx, {"event_id": event_id, "title": "Q3 review", "notify": False})
+    assert stored_event(sandbox, event_id)["summary"] == "Q3 review"
     assert sandbox.state()["calendar"]["notifications"][-1]["notified"] == []
+
+
+def test_an_event_without_guests_emails_no_one(ctx):
+    created = invoke("calendar_create_event", ctx, {"title": "Focus", "start": "2030-03-05T09:00"})
+
+    card = review("calendar_update_event", ctx, {"event_id": created["event"]["id"], "start": "2030-03-05T10:00"})
+
+    assert card.args["notify"] is False
 
 
 def test_delete_cancels_the_event(ctx, sandbox):

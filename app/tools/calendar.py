@@ -13,7 +13,7 @@ from pydantic import Field
 
 from app import google_api
 from app.tools import free_time
-from app.tools.calendar_review import reaches_others, show_event
+from app.tools.calendar_review import guests_emailed, reaches_others, show_event, show_update
 from app.tools.calendar_shape import calendar_id, compact, instant, when, zone_shown, zone_warning
 from app.tools.registry import ToolError, tool
 from app.tools.timezone import UNKNOWN_ZONE, as_moment, known_timezone, later, parse_when, show, user_timezone, zone
@@ -148,7 +148,7 @@ def calendar_create_event(
     return {"event": event, "link": event["link"], "summary": f"Created {title!r} at {event['start']}{guests}.", **zone_warning(ctx)}
 
 
-@tool("write", escalate=reaches_others, prepare=show_event, progress="Updating the event")
+@tool("write", escalate=reaches_others, prepare=show_update, progress="Updating the event")
 def calendar_update_event(
     ctx,
     event_id: str,
@@ -161,7 +161,7 @@ def calendar_update_event(
     add_attendees: list[str] = [],
     remove_attendees: list[str] = [],
     meet: Annotated[bool | None, Field(description="true adds a Meet link")] = None,
-    notify: Annotated[bool | None, Field(description="email guests; default: only if guests change")] = None,
+    notify: Annotated[bool | None, Field(description="email guests; default: yes if it has guests")] = None,
     calendar: str = "primary",
 ) -> dict:
     """Change an event's fields or guests; an occurrence's id changes just that occurrence."""
@@ -176,7 +176,7 @@ def calendar_update_event(
         body["conferenceData"] = {"createRequest": {"requestId": uuid.uuid4().hex, "conferenceSolutionKey": {"type": "hangoutsMeet"}}}
     if not body:
         raise ToolError("Nothing to change: give at least one field.")
-    notify = bool(add_attendees or remove_attendees) if notify is None else notify
+    notify = guests_emailed(event, notify, bool(add_attendees or remove_attendees))
     request = service.events().patch(calendarId=cal, eventId=event_id, body=body, conferenceDataVersion=1, sendUpdates="all" if notify else "none")
     updated = compact(google_api.execute(request), user_timezone(ctx))
     told = " Guests were notified." if notify and updated.get("guests") else ""

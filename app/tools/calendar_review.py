@@ -19,6 +19,21 @@ def show_event(ctx, args: dict) -> tuple[dict, dict]:
     return args, preview_of(ctx, args, fetch_event(ctx, args))
 
 
+def show_update(ctx, args: dict) -> tuple[dict, dict]:
+    """show_event, and whether the guests will be emailed, settled so that the card says so."""
+    event = fetch_event(ctx, args)
+    notify = guests_emailed(event, args["notify"], bool(args["add_attendees"] or args["remove_attendees"]))
+    return {**args, "notify": notify}, preview_of(ctx, args, event)
+
+
+def guests_emailed(event: dict, notify: bool | None, guests_change: bool) -> bool:
+    """Unless the model said: guests are emailed about a change to an event they are invited to, as
+    Google Calendar proposes, so a meeting never moves without the people in it being told."""
+    if notify is not None:
+        return notify
+    return guests_change or any(not guest.get("self") for guest in event.get("attendees", []))
+
+
 def preview_of(ctx, args: dict, event: dict) -> dict:
     shown = compact(event, user_timezone(ctx))
     preview = {"event": shown["title"], "when": f"{when(shown)} ({user_timezone(ctx)})"}

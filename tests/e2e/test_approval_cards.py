@@ -61,3 +61,12 @@ def test_reply_card_shows_the_real_recipients_and_the_attachments_names(page, cl
     expect(card).to_contain_text("“Q3 report” from Alice Chen")
     expect(card).to_contain_text("Q3 budget")
     expect(card).not_to_contain_text("1Q3BudgetSheet")
+
+
+def test_moving_a_meeting_says_on_its_card_that_the_guests_will_be_emailed(page, claude, sandbox):
+    review = next(e for events in sandbox.state()["calendar"]["events"].values() for e in events if e["summary"] == "Design review")
+
+    card = cards_for(page, claude, tool_use("calendar_update_event", {"event_id": review["id"], "start": "2026-12-10T16:00:00"})).first
+
+    expect(card).to_contain_text("Design review")
+    expect(card.locator("dt:has-text('Email the guests') + dd")).to_have_text("yes")

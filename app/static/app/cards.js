@@ -76,7 +76,8 @@ function eventCard(title) {
         ["Where", input.location],
         ["Details", input.description],
         ["Google Meet", input.meet && "add a Meet link"],
-        ["Email the guests", yesNo(input.notify)],
+        // Said whenever there are guests to email, yes or no: a moved meeting must not surprise anyone.
+        ["Email the guests", preview.guests || input.attendees?.length || input.add_attendees?.length ? yesNo(input.notify) : undefined],
       ]),
     };
   };
