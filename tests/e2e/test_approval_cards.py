@@ -70,3 +70,15 @@ def test_moving_a_meeting_says_on_its_card_that_the_guests_will_be_emailed(page,
 
     expect(card).to_contain_text("Design review")
     expect(card.locator("dt:has-text('Email the guests') + dd")).to_have_text("yes")
+
+
+def test_all_day_and_repeating_events_say_so_on_their_cards(page, claude):
+    offsite = {"title": "Offsite", "start": "2030-03-04", "end": "2030-03-06", "attendees": ["alice@acme.example"]}
+    sync = {"title": "Team sync", "start": "2030-03-04T10:00", "recurrence": "FREQ=WEEKLY;BYDAY=MO;COUNT=5",
+            "attendees": ["alice@acme.example"]}
+
+    cards = cards_for(page, claude, tool_use("calendar_create_event", offsite), tool_use("calendar_create_event", sync))
+
+    expect(cards.nth(0).locator("dt:has-text('Ends') + dd")).to_have_text("all day, through Tuesday, March 5, 2030")
+    expect(cards.nth(1).locator("dt:has-text('Repeats') + dd")).to_have_text("every week, on MO, 5 times")
+    expect(cards.nth(1).locator("dt:has-text('Ends') + dd")).to_have_text("60 minutes later")

@@ -55,12 +55,43 @@ function fileRows(preview, fallback) {
   ];
 }
 
+const isDate = (value) => /^\d{4}-\d\d-\d\d$/.test(String(value ?? ""));
+
+// An all-day event's end date is the day after its last: the card names the last day.
+function lastDay(end) {
+  const day = new Date(`${end}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() - 1);
+  return formatTime(day.toISOString().slice(0, 10));
+}
+
+function endText(input) {
+  if (isDate(input.start)) return input.end ? `all day, through ${lastDay(input.end)}` : "all day";
+  if (input.end) return formatTime(input.end, input.time_zone);
+  if (input.start && input.event_id) return "keeps its length";
+  return input.start ? `${input.minutes || 60} minutes later` : "";
+}
+
+// An RRULE as words, e.g. "weekly on MO, WE, 10 times"; the rule itself when it says more than that.
+function repeatText(rule) {
+  if (!rule) return "";
+  const parts = Object.fromEntries(String(rule).replace(/^RRULE:/, "").split(";").map((part) => part.split("=")));
+  const every = { DAILY: "day", WEEKLY: "week", MONTHLY: "month", YEARLY: "year" }[parts.FREQ];
+  const known = new Set(["FREQ", "INTERVAL", "BYDAY", "COUNT", "UNTIL"]);
+  if (!every || Object.keys(parts).some((key) => !known.has(key))) return String(rule);
+  const interval = Number(parts.INTERVAL || 1);
+  return [
+    interval > 1 ? `every ${interval} ${every}s` : `every ${every}`,
+    parts.BYDAY && `on ${parts.BYDAY.split(",").join(", ")}`,
+    parts.COUNT && `${parts.COUNT} times`,
+    parts.UNTIL && `until ${formatTime(parts.UNTIL.slice(0, 4) + "-" + parts.UNTIL.slice(4, 6) + "-" + parts.UNTIL.slice(6, 8))}`,
+  ].filter(Boolean).join(", ");
+}
+
 // Times without an offset are local to the event's zone, or to the person's
 // calendar when the model gave none; the card says which.
 function eventCard(title) {
   return (input, { preview = {} }) => {
     const zone = input.time_zone;
-    const duration = input.start && !input.end && !input.event_id ? `${input.minutes || 60} minutes later` : "";
     return {
       title,
       content: fields([
@@ -68,8 +99,9 @@ function eventCard(title) {
         ["New title", input.event_id ? input.title : undefined],
         ["Title", input.event_id ? undefined : input.title],
         ["Starts", formatTime(input.start, zone)],
-        ["Ends", input.end ? formatTime(input.end, zone) : duration],
-        ["Time zone", zone || (input.start ? "your calendar's time zone" : "")],
+        ["Ends", endText(input)],
+        ["Repeats", repeatText(input.recurrence)],
+        ["Time zone", isDate(input.start) ? "" : zone || (input.start ? "your calendar's time zone" : "")],
         ["Guests", listText(input.attendees)],
         ["Add guests", listText(input.add_attendees)],
         ["Remove guests", listText(input.remove_attendees)],
