@@ -18,7 +18,7 @@ import mimetypes
 import re
 
 from app.tools import reader_process
-from app.tools.mail_mime import decode, html_to_text, text_codec
+from app.tools.mail_mime import decode, header_text, html_to_text, text_codec
 from app.tools.registry import ToolError, clip
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ def html_text(data: bytes, max_chars: int, charset: str | None = None) -> dict:
 def email_text(data: bytes, max_chars: int) -> dict:
     """An attached email: its headers, its body as text, and the names of its own attachments."""
     message = email.message_from_bytes(data, policy=email.policy.default)
-    head = "".join(f"{name}: {value}\n" for name in EMAIL_HEADERS if (value := _header(message, name)))
+    head = "".join(f"{name}: {value}\n" for name in EMAIL_HEADERS if (value := header_text(message, name)))
     body = message.get_body(("plain", "html"))
     text = ""
     if body is not None:
@@ -116,13 +116,6 @@ def email_text(data: bytes, max_chars: int) -> dict:
     out = clip(f"{head}\n{text}".strip(), max_chars)
     files = [part.get_filename() for part in message.iter_attachments() if part.get_filename()]
     return {**out, "attachments": files} if files else out
-
-
-def _header(message, name: str) -> str:
-    try:
-        return str(message[name] or "")
-    except Exception:  # the email package can fail on a header malformed enough; the others still count
-        return ""
 
 
 def _meta_charset(data: bytes) -> str | None:

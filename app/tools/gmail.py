@@ -1,4 +1,4 @@
-"""Gmail tools: search, read, send, draft, label, trash and save attachments to Drive.
+"""Gmail tools: search, read, send, forward, draft, label, trash and save attachments to Drive.
 
 Reads go through one list call per 500 ids and one batch per 50 messages,
 never a request per message. The batch asks for format=full trimmed by
@@ -18,7 +18,7 @@ from googleapiclient.http import MediaIoBaseUpload
 from pydantic import BaseModel, Field
 
 from app import google_api
-from app.tools import file_text
+from app.tools import file_text, mail_forward
 from app.tools import mail_mime as mime
 from app.tools.context import Context
 from app.tools.drive import folder_id, outbound_if_folder_shared, preview_folder
@@ -209,6 +209,47 @@ def gmail_create_draft(ctx: Context, **message) -> dict:
         "thread": saved["threadId"],
         "link": _thread_link(ctx, saved["threadId"]),
         "summary": f"Saved a draft “{subject}” to {', '.join(recipients) or 'no one yet'}.",
+    }
+
+
+def _show_forward(ctx: Context, args: dict) -> tuple[dict, dict]:
+    """The card names what goes out besides the note: the original, by subject and sender, and its files."""
+    _check_recipients(args, needs_recipient=True)
+    forwarded = _forward_of(ctx.service("gmail"), args)
+    preview = {"forwarding": forwarded.original, "subject": forwarded.subject}
+    if forwarded.files:
+        preview["attachments"] = [{"name": f.filename, "type": f.mime_type} for f in forwarded.files]
+    return args, preview
+
+
+def _forward_of(gmail, args: dict) -> mail_forward.Forward:
+    raw = google_api.execute(gmail.users().messages().get(userId="me", id=args["message_id"], format="raw"))["raw"]
+    return mail_forward.forward(mime.unb64url(raw), args["note"], args["attachments"])
+
+
+@tool("outbound", prepare=_show_forward, progress="Forwarding an email")
+def gmail_forward(
+    ctx: Context,
+    message_id: str,
+    to: list[str],
+    cc: list[str] = [],
+    bcc: list[str] = [],
+    note: Annotated[str, Field(description="your words above it")] = "",
+    attachments: Annotated[bool, Field(description="forward its files too")] = True,
+) -> dict:
+    """Forward an email as Gmail does: your note, then the original with its files."""
+    args = {"message_id": message_id, "to": to, "cc": cc, "bcc": bcc, "note": note, "attachments": attachments}
+    _check_recipients(args, needs_recipient=True)
+    gmail = ctx.service("gmail")
+    forwarded = _forward_of(gmail, args)
+    message = mime.build_message(to=to, cc=cc, bcc=bcc, subject=forwarded.subject, body=forwarded.body,
+                                 html=forwarded.html, files=forwarded.files)
+    sent = google_api.execute(gmail.users().messages().send(userId="me", media_body=_upload(message.as_bytes())))
+    return {
+        "id": sent["id"],
+        "thread": sent["threadId"],
+        "link": _thread_link(ctx, sent["threadId"]),
+        "summary": f"Forwarded “{forwarded.original['subject']}” to {', '.join(to + cc + bcc)}.",
     }
 
 

@@ -17,7 +17,9 @@ from email.utils import getaddresses
 
 import html2text
 
-REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd)\s*:\s*)+", re.IGNORECASE)
+# "Re:" and "Fwd:" as mail programs write them in other languages too (German, Nordic, Dutch, French,
+# Spanish, Italian, Polish, Turkish, Chinese); Chinese uses a full-width colon.
+REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|vs|fw|fwd|wg|antw|tr|rv|r|odp|ynt|回复|回覆|答复|转发|轉寄)\s*[:：]\s*)+", re.IGNORECASE)
 # Every part in 7 bits (quoted-printable or base64 for other text): a message goes to Gmail as
 # a multipart upload, which google-api-python-client can only build from ASCII.
 SEVEN_BIT = SMTP.clone(cte_type="7bit")
@@ -109,6 +111,14 @@ def _charset_of(file: FileData) -> dict:
 def reply_subject(subject: str) -> str:
     """One "Re:" however many the thread has collected ("Re: AW: Re: x" -> "Re: x")."""
     return "Re: " + REPLY_PREFIX.sub("", subject or "").strip()
+
+
+def header_text(message, name: str) -> str:
+    """A header of a parsed message (email package) as text, "" when absent or beyond decoding."""
+    try:
+        return str(message[name] or "")
+    except Exception:  # the email package can fail on a header malformed enough; the others still count
+        return ""
 
 
 def not_an_address(entries: list[str]) -> str | None:

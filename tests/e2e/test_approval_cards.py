@@ -82,3 +82,15 @@ def test_all_day_and_repeating_events_say_so_on_their_cards(page, claude):
     expect(cards.nth(0).locator("dt:has-text('Ends') + dd")).to_have_text("all day, through Tuesday, March 5, 2030")
     expect(cards.nth(1).locator("dt:has-text('Repeats') + dd")).to_have_text("every week, on MO, 5 times")
     expect(cards.nth(1).locator("dt:has-text('Ends') + dd")).to_have_text("60 minutes later")
+
+
+def test_forward_card_names_the_original_its_files_and_shows_the_note(page, claude, sandbox):
+    q3 = next(m for m in sandbox.state()["gmail"]["messages"] if m["Subject"].endswith("Q3 report") and m.get("filenames"))
+    forward = {"message_id": q3["id"], "to": ["dana@partner.example"], "note": "FYI, see page 2."}
+
+    card = cards_for(page, claude, tool_use("gmail_forward", forward)).first
+
+    expect(card).to_contain_text("Forward this email?")
+    expect(card.locator("dt:has-text('Forwarding') + dd")).to_contain_text(f"“{q3['Subject']}” from Alice Chen")
+    expect(card.locator("dt:has-text('Attachments') + dd")).to_contain_text(q3["filenames"][0])
+    expect(card.locator("pre")).to_have_text("FYI, see page 2.")

@@ -35,6 +35,24 @@ function emailCard(title) {
   });
 }
 
+// What is forwarded comes from the original itself, by the server: the card names it and its files.
+function forwardCard(input, { preview = {} }) {
+  return {
+    title: "Forward this email?",
+    content: [
+      fields([
+        ["To", listText(input.to)],
+        ["Cc", listText(input.cc)],
+        ["Bcc", listText(input.bcc)],
+        ["Subject", preview.subject],
+        ["Forwarding", preview.forwarding ? mailText(preview.forwarding) : `email ${input.message_id}`],
+        ["Attachments", input.attachments === false ? "none" : preview.attachments && preview.attachments.map(fileText).join(", ")],
+      ]),
+      el("pre", { className: "email-body", "aria-label": "Your note" }, String(input.note ?? "")),
+    ],
+  };
+}
+
 // The event as it is now (for a change or a deletion), named rather than by id.
 function eventRows(preview) {
   return [
@@ -155,6 +173,7 @@ function genericCard(input, action) {
 const CARDS = {
   gmail_send: emailCard("Send this email?"),
   gmail_create_draft: emailCard("Save this draft?"),
+  gmail_forward: forwardCard,
   calendar_create_event: eventCard("Create this event?"),
   calendar_update_event: eventCard("Change this event?"),
   drive_share: shareCard,
