@@ -60,7 +60,7 @@ def test_weekly_recurring_event_is_expanded_when_listed(ctx):
 
     starts = [e["start"] for e in listed["events"]]
     assert starts == ["2030-03-04T18:30+01:00", "2030-03-07T18:30+01:00", "2030-03-11T18:30+01:00", "2030-03-14T18:30+01:00", "2030-03-18T18:30+01:00"]
-    assert all(e["recurring"] for e in listed["events"])
+    assert len({e["series_id"] for e in listed["events"]}) == 1 and len({e["id"] for e in listed["events"]}) == 5
 
 
 def test_short_pages_from_google_are_followed_up_to_the_limit(ctx, sandbox):
@@ -87,7 +87,7 @@ def test_demo_team_sync_repeats_every_monday(ctx):
     listed = invoke("calendar_list_events", ctx, {"query": "Team sync", "start": "2030-03-01", "end": "2030-03-31"})
 
     assert [e["start"] for e in listed["events"]] == [f"2030-03-{day:02d}T10:00+01:00" for day in (4, 11, 18, 25)]
-    assert all(e["recurring"] and e["meet"].startswith("https://meet.google.com/") for e in listed["events"])
+    assert all(e["series_id"] and e["meet"].startswith("https://meet.google.com/") for e in listed["events"])
 
 
 def test_meet_link_is_created_and_returned(ctx, sandbox):
@@ -209,3 +209,22 @@ def test_unknown_calendar_name_lists_the_calendars_there_are(ctx):
     with pytest.raises(ToolError, match="No calendar named 'Holidays'") as missing:
         invoke("calendar_list_events", ctx, {"calendar": "Holidays"})
     assert "Acme team" in missing.value.found["calendars"] and "Acme team" not in str(missing.value)
+
+
+def test_a_whole_series_is_moved_or_cancelled_by_its_series_id_and_one_occurrence_by_its_own(ctx):
+    invoke("calendar_create_event", ctx, {"title": "Piano", "start": "2030-03-04T18:30", "recurrence": "FREQ=WEEKLY;BYDAY=MO;COUNT=4"})
+    window = {"start": "2030-03-01", "end": "2030-03-31", "query": "piano"}
+    first, *_ = invoke("calendar_list_events", ctx, window)["events"]
+
+    invoke("calendar_delete_event", ctx, {"event_id": first["id"]})
+    assert [e["start"][:10] for e in invoke("calendar_list_events", ctx, window)["events"]] == ["2030-03-11", "2030-03-18", "2030-03-25"]
+
+    moved = invoke("calendar_update_event", ctx, {"event_id": first["series_id"], "title": "Piano lesson"})
+    assert moved["event"]["repeats"] == "FREQ=WEEKLY;BYDAY=MO;COUNT=4"
+    assert {e["title"] for e in invoke("calendar_list_events", ctx, {**window, "query": "lesson"})["events"]} == {"Piano lesson"}
+
+    card = review("calendar_delete_event", ctx, {"event_id": first["series_id"]})
+    deleted = invoke("calendar_delete_event", ctx, {"event_id": first["series_id"]})
+    assert card.preview["repeats"] == "FREQ=WEEKLY;BYDAY=MO;COUNT=4"
+    assert deleted["summary"] == "Deleted every occurrence of 'Piano lesson'."
+    assert invoke("calendar_list_events", ctx, window)["events"] == []

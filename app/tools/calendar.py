@@ -164,7 +164,7 @@ def calendar_update_event(
     notify: Annotated[bool | None, Field(description="email guests; default: yes if it has guests")] = None,
     calendar: str = "primary",
 ) -> dict:
-    """Change an event's fields or guests; an occurrence's id changes just that occurrence."""
+    """Change an event's fields or guests: an occurrence's id changes that one, its series_id all."""
     service, cal = ctx.service("calendar"), calendar_id(ctx, calendar)
     event = google_api.execute(service.events().get(calendarId=cal, eventId=event_id))
     body = {k: v for k, v in (("summary", title), ("location", location), ("description", description)) if v is not None}
@@ -180,7 +180,8 @@ def calendar_update_event(
     request = service.events().patch(calendarId=cal, eventId=event_id, body=body, conferenceDataVersion=1, sendUpdates="all" if notify else "none")
     updated = compact(google_api.execute(request), user_timezone(ctx))
     told = " Guests were notified." if notify and updated.get("guests") else ""
-    summary = f"Updated {updated['title']!r} ({', '.join(sorted(body))}).{told}"
+    series = " in every occurrence" if updated.get("repeats") else ""
+    summary = f"Updated {updated['title']!r}{series} ({', '.join(sorted(body))}).{told}"
     return {"event": updated, "link": updated["link"], "summary": summary, **zone_warning(ctx)}
 
 
@@ -225,9 +226,10 @@ def calendar_delete_event(
     notify: Annotated[bool, Field(description="email guests the cancellation")] = True,
     calendar: str = "primary",
 ) -> dict:
-    """Delete (cancel) an event; an occurrence's id cancels just that occurrence."""
+    """Delete (cancel) an event: an occurrence's id cancels that one, its series_id all."""
     service, cal = ctx.service("calendar"), calendar_id(ctx, calendar)
     event = compact(google_api.execute(service.events().get(calendarId=cal, eventId=event_id)), user_timezone(ctx))
     google_api.execute(service.events().delete(calendarId=cal, eventId=event_id, sendUpdates="all" if notify else "none"))
     told = " Guests were notified." if notify and event.get("guests") else ""
-    return {"event": event, "summary": f"Deleted {event['title']!r} ({when(event)}).{told}"}
+    what = f"every occurrence of {event['title']!r}" if event.get("repeats") else f"{event['title']!r} ({when(event)})"
+    return {"event": event, "summary": f"Deleted {what}.{told}"}

@@ -25,8 +25,11 @@ def compact(event: dict, tz_name: str) -> dict:
         out["guests"] = {a["email"]: a.get("responseStatus", "needsAction") for a in event["attendees"] if not a.get("self")}
     if event.get("hangoutLink"):
         out["meet"] = event["hangoutLink"]
-    if event.get("recurringEventId") or event.get("recurrence"):
-        out["recurring"] = True
+    # An occurrence names its series, so that a change can be made to all of them at once.
+    if event.get("recurringEventId"):
+        out["series_id"] = event["recurringEventId"]
+    if event.get("recurrence"):
+        out["repeats"] = " ".join(rule.removeprefix("RRULE:") for rule in event["recurrence"])
     if event.get("status") == "cancelled":
         out["cancelled"] = True
     out["link"] = event.get("htmlLink")

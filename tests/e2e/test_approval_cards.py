@@ -94,3 +94,12 @@ def test_forward_card_names_the_original_its_files_and_shows_the_note(page, clau
     expect(card.locator("dt:has-text('Forwarding') + dd")).to_contain_text(f"“{q3['Subject']}” from Alice Chen")
     expect(card.locator("dt:has-text('Attachments') + dd")).to_contain_text(q3["filenames"][0])
     expect(card.locator("pre")).to_have_text("FYI, see page 2.")
+
+
+def test_cancelling_a_whole_series_says_every_occurrence_goes(page, claude, sandbox):
+    sync = next(e for events in sandbox.state()["calendar"]["events"].values() for e in events if e["summary"] == "Team sync")
+
+    card = cards_for(page, claude, tool_use("calendar_delete_event", {"event_id": sync["id"]})).first
+
+    expect(card.locator("dt:has-text('Repeats') + dd")).to_have_text("every week, on MO: every occurrence")
+    expect(card.locator("dt:has-text('Email the guests') + dd")).to_have_text("yes")

@@ -58,6 +58,7 @@ function eventRows(preview) {
   return [
     ["Event", preview.event],
     ["Now", preview.when],
+    ["Repeats", preview.repeats && `${repeatText(preview.repeats)}: every occurrence`],
     ["Current guests", listText(preview.guests)],
     ["Calendar", preview.calendar],
   ];
