@@ -17,6 +17,7 @@ EXPECTED = {
     "calendar_find_free_time": "read",
     "calendar_create_event": "write",
     "calendar_update_event": "write",
+    "calendar_respond": "outbound",
     "calendar_delete_event": "destructive",
     "drive_search": "read",
     "drive_read": "read",

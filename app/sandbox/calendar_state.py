@@ -33,7 +33,10 @@ class State:
         today = datetime.now(ct.zone(self.settings["timezone"])).date()
         for spec in seed.get("events", []):
             body, calendar_id = seed_event(spec, today, self.settings["timezone"])
-            self.insert(calendar_id, body, conference=True, send_updates="none")
+            # An invitation: someone else organizes it (the API itself never lets a caller say so).
+            organizer = body.pop("organizer", None)
+            self.insert(calendar_id, body, conference=True, send_updates="none",
+                        organizer={"email": organizer} if organizer else None)
         self.busy = {email: [seed_slot(s, today, self.settings["timezone"]) for s in slots] for email, slots in seed.get("busy", {}).items()}
 
     def dump(self) -> dict:
@@ -67,7 +70,8 @@ class State:
                 "selected": True, "defaultReminders": [], **calendar}
 
     # --- events ------------------------------------------------------------------
-    def insert(self, calendar_id: str, body: dict, conference: bool, send_updates: str | None) -> dict:
+    def insert(self, calendar_id: str, body: dict, conference: bool, send_updates: str | None,
+               organizer: dict | None = None) -> dict:
         calendar = self.calendar(calendar_id)
         event_id = body.get("id") or uuid.uuid4().hex[:26]
         if event_id in self.events[calendar["id"]]:
@@ -78,7 +82,7 @@ class State:
             **{k: v for k, v in body.items() if k not in SERVER_FIELDS},
             "kind": "calendar#event", "id": event_id, "status": body.get("status", "confirmed"),
             "htmlLink": self.sandbox.link("event", event_id), "created": stamp, "updated": stamp,
-            "creator": me, "organizer": me, "iCalUID": f"{event_id}@google.com", "sequence": 0,
+            "creator": organizer or me, "organizer": organizer or me, "iCalUID": f"{event_id}@google.com", "sequence": 0,
             "reminders": body.get("reminders", {"useDefault": True}), "eventType": "default",
         }
         self.normalize(calendar, event, conference)
@@ -101,7 +105,8 @@ class State:
                 if "dateTime" in event[edge] and not event[edge].get("timeZone"):
                     # A series repeats in a zone's wall-clock time; an offset alone names none.
                     raise ApiError(400, f"Missing time zone definition for {edge} time.", "required")
-        event["attendees"] = [self.attendee(a) for a in event.get("attendees") or []] or None
+        mine = event["organizer"]["email"].lower() == self.primary.lower()
+        event["attendees"] = [self.attendee(a, mine) for a in event.get("attendees") or []] or None
         if event["attendees"] is None:
             del event["attendees"]
         self.conference(event, conference)
@@ -119,12 +124,15 @@ class State:
         instant = ct.parse_instant(edge["dateTime"], tz_name or calendar_tz)
         return {"dateTime": ct.format_instant(instant, tz_name or calendar_tz), **({"timeZone": tz_name} if tz_name else {})}
 
-    def attendee(self, attendee: dict) -> dict:
+    def attendee(self, attendee: dict, mine: bool) -> dict:
+        """`mine`: the account organizes the event (an organizer has accepted their own event)."""
         if not attendee.get("email"):
             raise ApiError(400, "Missing attendee email.", "required")
         out = {"responseStatus": "needsAction", **attendee}
         if out["email"].lower() == self.primary.lower():
-            out.update({"self": True, "organizer": True, "responseStatus": attendee.get("responseStatus", "accepted")})
+            out.update({"self": True, "responseStatus": attendee.get("responseStatus", "accepted" if mine else "needsAction")})
+            if mine:
+                out["organizer"] = True
         return out
 
     def conference(self, event: dict, enabled: bool) -> None:
@@ -168,10 +176,28 @@ class State:
         updated = {**(body if replace else patched(event, body)), **kept}
         updated["attendees"] = [{**before.get(a.get("email"), {}), **a} for a in updated.get("attendees") or []]
         updated.update({"sequence": event.get("sequence", 0) + 1, "updated": utc_stamp(), "status": body.get("status", event["status"])})
+        guest = event["organizer"]["email"].lower() != self.primary.lower()
+        if guest:
+            self._only_my_answer(event, updated)
         self.normalize(calendar, updated, conference)
         self.events[calendar["id"]][updated["id"]] = updated
-        self.record(updated, "updated", send_updates, set(before) - {a["email"] for a in updated.get("attendees", [])})
+        if guest:  # a guest's answer goes to the organizer
+            self.notifications.append({"eventId": event["id"], "summary": event.get("summary", ""), "action": "responded",
+                                       "sendUpdates": send_updates or "none",
+                                       "notified": [event["organizer"]["email"]] if send_updates in ("all", "externalOnly") else []})
+        else:
+            self.record(updated, "updated", send_updates, set(before) - {a["email"] for a in updated.get("attendees", [])})
         return updated
+
+    @staticmethod
+    def _only_my_answer(event: dict, updated: dict) -> None:
+        """A guest changes only their own answer (and its comment) on someone else's event."""
+        def without_my_answer(version):
+            attendees = [{k: v for k, v in a.items() if not (a.get("self") and k in ("responseStatus", "comment"))}
+                         for a in version.get("attendees", [])]
+            return {**{k: v for k, v in version.items() if k not in ("attendees", "sequence", "updated", "etag")}, "attendees": attendees}
+        if without_my_answer(event) != without_my_answer(updated):
+            raise ApiError(403, "You need to have writer access to this calendar.", "requiredAccessLevel")
 
     def cancel(self, calendar_id: str, event_id: str, send_updates) -> None:
         calendar = self.calendar(calendar_id)

@@ -7,7 +7,7 @@ zone with their offset, next to the zone's name. Lengths are real time: a
 """
 import uuid
 from datetime import date, datetime, time, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -217,6 +217,29 @@ def _guests(event: dict, add: list[str], remove: list[str]) -> list[dict]:
     kept = [a for a in event.get("attendees", []) if a["email"].casefold() not in dropped]
     present = {a["email"].casefold() for a in kept}
     return kept + [{"email": email} for email in add if email.casefold() not in present]
+
+
+@tool("outbound", prepare=show_event, progress="Answering the invitation")
+def calendar_respond(
+    ctx,
+    event_id: str,
+    response: Literal["accepted", "declined", "tentative"],
+    comment: Annotated[str | None, Field(description="a note to the organizer")] = None,
+    calendar: str = "primary",
+) -> dict:
+    """Answer an invitation (the organizer is told): an occurrence's id answers that one, its series_id all."""
+    service, cal = ctx.service("calendar"), calendar_id(ctx, calendar)
+    event = google_api.execute(service.events().get(calendarId=cal, eventId=event_id))
+    if not any(a.get("self") for a in event.get("attendees", [])):
+        raise ToolError("You are not among this event's guests, so there is no invitation to answer.")
+    answer = {"responseStatus": response, **({"comment": comment} if comment else {})}
+    # Google takes the whole guest list and lets a guest change only their own answer in it.
+    attendees = [{**a, **answer} if a.get("self") else a for a in event["attendees"]]
+    request = service.events().patch(calendarId=cal, eventId=event_id, body={"attendees": attendees}, sendUpdates="all")
+    answered = compact(google_api.execute(request), user_timezone(ctx))
+    verb = {"accepted": "Accepted", "declined": "Declined", "tentative": "Said maybe to"}[response]
+    told = f" {answered['organizer']} was told." if answered.get("organizer") else ""
+    return {"event": answered, "link": answered["link"], "summary": f"{verb} {answered['title']!r} ({when(answered)}).{told}"}
 
 
 @tool("destructive", prepare=show_event, progress="Deleting the event")

@@ -39,6 +39,8 @@ def preview_of(ctx, args: dict, event: dict) -> dict:
     preview = {"event": shown["title"], "when": f"{when(shown)} ({user_timezone(ctx)})"}
     if shown.get("guests"):
         preview["guests"] = sorted(shown["guests"])
+    if shown.get("organizer"):
+        preview["organizer"] = shown["organizer"]
     if shown.get("repeats"):
         preview["repeats"] = shown["repeats"]  # the series: a change reaches every occurrence
     if not is_primary(args["calendar"]):

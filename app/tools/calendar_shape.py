@@ -23,6 +23,11 @@ def compact(event: dict, tz_name: str) -> dict:
         clip_into(out, "description", event["description"], 500)
     if event.get("attendees"):
         out["guests"] = {a["email"]: a.get("responseStatus", "needsAction") for a in event["attendees"] if not a.get("self")}
+    organizer = event.get("organizer", {})
+    if organizer and not organizer.get("self"):  # an invitation: someone else's event, answered or not
+        out["organizer"] = organizer.get("email", "")
+        out["my_response"] = next((a.get("responseStatus", "needsAction") for a in event.get("attendees", []) if a.get("self")),
+                                  "needsAction")
     if event.get("hangoutLink"):
         out["meet"] = event["hangoutLink"]
     # An occurrence names its series, so that a change can be made to all of them at once.

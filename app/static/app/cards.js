@@ -177,6 +177,15 @@ const CARDS = {
   gmail_forward: forwardCard,
   calendar_create_event: eventCard("Create this event?"),
   calendar_update_event: eventCard("Change this event?"),
+  calendar_respond: (i, { preview: p = {} }) => ({
+    title: "Answer this invitation?",
+    content: fields([
+      ...(p.event ? eventRows(p) : [["Event", i.event_id]]),
+      ["Answer", { accepted: "yes, I'll attend", declined: "no, I won't attend", tentative: "maybe" }[i.response] || i.response],
+      ["Note to the organizer", i.comment],
+      ["Who is told", p.organizer ? `the organizer, ${p.organizer}` : "the organizer"],
+    ]),
+  }),
   drive_share: shareCard,
   gmail_trash: deletionCard("Move these emails to the trash?", trashedMails),
   drive_delete: deletionCard("Move this file to the trash?", (i, p) => fileRows(p, i.file)),
