@@ -3,6 +3,7 @@ import pytest
 
 from app.tools import invoke, review
 from app.tools.context import Context
+from app.tools.calendar_review import guests_emailed
 from app.tools.registry import ToolError
 
 KICKOFF = {"summary": "Vendor kickoff", "organizer": "maria.garcia@globex.example", "day": 3, "start": "10:00",
@@ -49,3 +50,14 @@ def test_only_a_guest_can_answer(ctx, invited):
 def test_a_guest_cannot_change_someone_elses_event(ctx, invited):
     with pytest.raises(ToolError, match="refused"):
         invoke("calendar_update_event", ctx, {"event_id": invited["Vendor kickoff"]["id"], "title": "Mine now", "notify": False})
+
+
+def test_a_guest_changing_someone_elses_event_is_not_said_to_email_anyone(ctx, invited):
+    card = review("calendar_update_event", ctx, {"event_id": invited["Vendor kickoff"]["id"], "location": "Room 2"})
+    assert card.args["notify"] is False
+
+
+def test_a_room_is_not_a_guest_to_email():
+    room_only = {"organizer": {"self": True}, "attendees": [{"email": "alex@acme.example", "self": True},
+                                                             {"email": "everest@resource.calendar.google.com", "resource": True}]}
+    assert guests_emailed(room_only, None, guests_change=False) is False

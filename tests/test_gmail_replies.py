@@ -1,5 +1,5 @@
 """Replies stay in their conversation, as in Gmail's own Reply button."""
-from app.tools import invoke
+from app.tools import invoke, review
 from tests.gmail_helpers import sandbox_message
 
 
@@ -102,3 +102,9 @@ def test_a_reply_in_other_scripts_goes_out_in_its_thread(ctx, sandbox):
 
     assert sent["thread"] == original["thread"]
     assert invoke("gmail_read", ctx, {"message_id": sent["id"]})["messages"][0]["body"]["text"] == "À demain ✓ — 明日また"
+
+
+def test_reply_all_sends_no_blind_copy_to_someone_it_already_reaches(ctx):
+    card = review("gmail_send", ctx, {"reply_to_message_id": q3_latest(ctx)["id"], "reply_all": True, "body": "Thanks.",
+                                      "bcc": ["bob@acme.example", "carol@partner.example"]})
+    assert card.args["bcc"] == ["carol@partner.example"]

@@ -27,11 +27,15 @@ def show_update(ctx, args: dict) -> tuple[dict, dict]:
 
 
 def guests_emailed(event: dict, notify: bool | None, guests_change: bool) -> bool:
-    """Unless the model said: guests are emailed about a change to an event they are invited to, as
-    Google Calendar proposes, so a meeting never moves without the people in it being told."""
+    """Unless the model said: guests are emailed about a change to an event the person organizes, as
+    Google Calendar proposes, so a meeting never moves without the people in it being told. Rooms
+    are not people; and a guest's edits of someone else's event email no one."""
     if notify is not None:
         return notify
-    return guests_change or any(not guest.get("self") for guest in event.get("attendees", []))
+    organizer = event.get("organizer")
+    if organizer and not organizer.get("self"):  # Google marks the person's own events so
+        return False
+    return guests_change or any(not (guest.get("self") or guest.get("resource")) for guest in event.get("attendees", []))
 
 
 def preview_of(ctx, args: dict, event: dict) -> dict:

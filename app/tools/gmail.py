@@ -322,7 +322,9 @@ def _reply_addressing(ctx: Context, gmail, parent: "Parent", args: dict) -> tupl
         return args, []
     to, cc = _reply_recipients(ctx, gmail, parent.head, args["reply_all"])
     merged_to = _unique(args["to"] + to)
-    return {**args, "to": merged_to, "cc": _unique(args["cc"] + cc, besides=merged_to)}, to + cc
+    merged_cc = _unique(args["cc"] + cc, besides=merged_to)
+    bcc = _unique(args["bcc"], besides=merged_to + merged_cc)  # no one gets the reply twice
+    return {**args, "to": merged_to, "cc": merged_cc, "bcc": bcc}, to + cc
 
 
 def _reply_recipients(ctx: Context, gmail, head: dict, reply_all: bool) -> tuple[list[str], list[str]]:

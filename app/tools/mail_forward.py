@@ -15,7 +15,7 @@ from app.tools.mail_mime import FileData, decode, header_text
 FORWARD_LINE = "---------- Forwarded message ---------"
 HEADERS = ("From", "Date", "Subject", "To", "Cc")
 BODY = re.compile(r"<body[^>]*>(.*)</body>", re.IGNORECASE | re.DOTALL)
-FORWARD_PREFIX = re.compile(r"^\s*((fw|fwd|wg|tr|rv|i|转发|轉寄)\s*[:：]\s*)+", re.IGNORECASE)
+FORWARD_PREFIX = re.compile(r"^\s*((fw|fwd)\s*:\s*)+", re.IGNORECASE)
 
 
 @dataclass

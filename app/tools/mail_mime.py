@@ -17,9 +17,7 @@ from email.utils import getaddresses
 
 import html2text
 
-# "Re:" and "Fwd:" as mail programs write them in other languages too (German, Nordic, Dutch, French,
-# Spanish, Italian, Polish, Turkish, Chinese); Chinese uses a full-width colon.
-REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|vs|fw|fwd|wg|antw|tr|rv|r|odp|ynt|回复|回覆|答复|转发|轉寄)\s*[:：]\s*)+", re.IGNORECASE)
+REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd)\s*:\s*)+", re.IGNORECASE)
 # Every part in 7 bits (quoted-printable or base64 for other text): a message goes to Gmail as
 # a multipart upload, which google-api-python-client can only build from ASCII.
 SEVEN_BIT = SMTP.clone(cte_type="7bit")

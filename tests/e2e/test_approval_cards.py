@@ -103,3 +103,15 @@ def test_cancelling_a_whole_series_says_every_occurrence_goes(page, claude, sand
 
     expect(card.locator("dt:has-text('Repeats') + dd")).to_have_text("every week, on MO: every occurrence")
     expect(card.locator("dt:has-text('Email the guests') + dd")).to_have_text("yes")
+
+
+def test_a_card_with_odd_input_still_shows_and_so_do_the_ones_after_it(page, claude):
+    odd = {"title": "Offsite", "start": "2030-03-04", "end": "next Tuesday", "attendees": ["alice@acme.example"],
+           "recurrence": "FREQ=WEEKLY;INTERVAL=0"}
+    mail = {"to": ["bob@acme.example"], "subject": "Hi", "body": "Hello"}
+
+    cards = cards_for(page, claude, tool_use("calendar_create_event", odd), tool_use("gmail_send", mail))
+
+    expect(cards.nth(0).locator("dt:has-text('Ends') + dd")).to_have_text("next Tuesday")
+    expect(cards.nth(0).locator("dt:has-text('Repeats') + dd")).to_have_text("FREQ=WEEKLY;INTERVAL=0")
+    expect(cards.nth(1)).to_contain_text("Send this email?")

@@ -79,14 +79,16 @@ const isDate = (value) => /^\d{4}-\d\d-\d\d$/.test(String(value ?? ""));
 // An all-day event's end date is the day after its last: the card names the last day.
 function lastDay(end) {
   const day = new Date(`${end}T00:00:00Z`);
+  if (!isDate(end) || Number.isNaN(day.getTime())) return formatTime(end);
   day.setUTCDate(day.getUTCDate() - 1);
   return formatTime(day.toISOString().slice(0, 10));
 }
 
 function endText(input) {
-  if (isDate(input.start)) return input.end ? `all day, through ${lastDay(input.end)}` : "all day";
+  if (isDate(input.end)) return `all day, through ${lastDay(input.end)}`;
   if (input.end) return formatTime(input.end, input.time_zone);
   if (input.start && input.event_id) return "keeps its length";
+  if (isDate(input.start)) return "all day";
   return input.start ? `${input.minutes || 60} minutes later` : "";
 }
 
@@ -95,8 +97,13 @@ function repeatText(rule) {
   if (!rule) return "";
   const parts = Object.fromEntries(String(rule).replace(/^RRULE:/, "").split(";").map((part) => part.split("=")));
   const every = { DAILY: "day", WEEKLY: "week", MONTHLY: "month", YEARLY: "year" }[parts.FREQ];
-  const known = new Set(["FREQ", "INTERVAL", "BYDAY", "COUNT", "UNTIL"]);
-  if (!every || Object.keys(parts).some((key) => !known.has(key))) return String(rule);
+  const valid = {
+    FREQ: () => every, INTERVAL: (v) => /^[1-9]\d*$/.test(v), COUNT: (v) => /^[1-9]\d*$/.test(v),
+    BYDAY: (v) => /^([+-]?\d*(MO|TU|WE|TH|FR|SA|SU))(,[+-]?\d*(MO|TU|WE|TH|FR|SA|SU))*$/.test(v),
+    UNTIL: (v) => /^\d{8}(T\d{6}Z?)?$/.test(v),
+  };
+  // Anything else, or a value that does not parse: the rule as written, never a wrong reading of it.
+  if (Object.entries(parts).some(([key, value]) => !valid[key]?.(value))) return String(rule);
   const interval = Number(parts.INTERVAL || 1);
   return [
     interval > 1 ? `every ${interval} ${every}s` : `every ${every}`,
@@ -206,11 +213,20 @@ const CARDS = {
   ]),
 };
 
+// A card that cannot be drawn from its input still asks, showing the input as it is: it must never
+// keep the person from deciding on this action or on the ones after it.
+function cardContent(action) {
+  try {
+    return (CARDS[action.tool] || genericCard)(action.input || {}, action);
+  } catch {
+    return genericCard(action.input || {}, action);
+  }
+}
+
 // onDecide(action, decision, reason, card) returns a promise; the buttons stay
 // disabled until it settles so a double click cannot act twice.
 export function approvalCard(action, onDecide) {
-  const build = CARDS[action.tool] || genericCard;
-  const { title, content } = build(action.input || {}, action);
+  const { title, content } = cardContent(action);
   const reasonId = `reason-${action.id}`;
   const reason = el("input", { id: reasonId, type: "text", maxlength: 500, autocomplete: "off" });
   const approve = el("button", { type: "button", className: "primary" }, "Approve");
