@@ -21,7 +21,12 @@ def sent_message(ctx, message_id: str):
 
 
 def original_files(ctx, message_id: str) -> dict:
-    return {part.get_filename(): part.get_payload(decode=True) for part in sent_message(ctx, message_id).iter_attachments()}
+    return {part.get_filename(): part.get_payload(decode=True) for part in sent_message(ctx, message_id).walk() if part.get_filename()}
+
+
+def all_of(message, content_type: str) -> str:
+    """Every part of that type, in order: the note's, then the original's."""
+    return "".join(part.get_content() for part in message.walk() if part.get_content_type() == content_type)
 
 
 def test_a_forward_carries_the_original_and_its_files_under_the_note(ctx):
@@ -30,7 +35,7 @@ def test_a_forward_carries_the_original_and_its_files_under_the_note(ctx):
     sent = invoke("gmail_forward", ctx, {"message_id": original["id"], "to": ["dana@partner.example"], "note": "FYI, see page 2."})
 
     message = sent_message(ctx, sent["id"])
-    text = message.get_body(("plain",)).get_content()
+    text = all_of(message, "text/plain")
     assert message["Subject"] == "Fwd: " + original["subject"] and message["To"] == "dana@partner.example"
     assert text.startswith("FYI, see page 2.") and FORWARD_LINE in text and f"From: {original['from']}" in text
     assert original_files(ctx, sent["id"]) == original_files(ctx, original["id"]) != {}
@@ -58,9 +63,8 @@ def test_an_html_email_is_forwarded_as_html_in_its_own_charset(ctx):
     sent = invoke("gmail_forward", ctx, {"message_id": original["id"], "to": ["bob@acme.example"], "attachments": False})
 
     message = sent_message(ctx, sent["id"])
-    markup = message.get_body(("html",)).get_content()
-    assert "<p>Preis: <b>4 200 €</b></p>" in markup and "<head>" not in markup
-    assert "4 200 €" in message.get_body(("plain",)).get_content()
+    assert "<p>Preis: <b>4 200 €</b></p>" in all_of(message, "text/html")
+    assert all(part.get_content_charset() in (None, "iso-8859-15", "utf-8") for part in message.walk())
 
 
 def test_files_stay_behind_when_the_person_says_so(ctx):
@@ -81,3 +85,73 @@ def test_a_forward_needs_real_addresses(ctx):
 ])
 def test_a_forward_has_one_fwd_in_front_of_the_original_subject(subject, forwarded):
     assert forward_subject(subject) == forwarded
+
+
+def insert(ctx, message: EmailMessage | bytes) -> str:
+    data = message if isinstance(message, bytes) else message.as_bytes()
+    body = {"raw": base64.urlsafe_b64encode(data).decode(), "labelIds": ["INBOX"]}
+    return ctx.service("gmail").users().messages().insert(userId="me", body=body).execute()["id"]
+
+
+def newsletter() -> EmailMessage:
+    """mixed > [alternative > [text, related > [html, logo]], pdf]: an inline logo and a file."""
+    mail = EmailMessage(policy=SMTP)
+    mail["From"], mail["To"], mail["Subject"] = "news@vendor.example", "alex@acme.example", "Price list"
+    mail.set_content("Prices attached.")
+    mail.add_alternative('<p>Prices attached.</p><img src="cid:logo1">', subtype="html")
+    mail.get_payload()[1].add_related(b"\x89PNG fake", maintype="image", subtype="png", cid="<logo1>")
+    mail.add_attachment(b"%PDF-1.4 prices", maintype="application", subtype="pdf", filename="prices.pdf")
+    return mail
+
+
+def test_inline_images_stay_with_the_html_even_when_files_stay_behind(ctx):
+    sent = invoke("gmail_forward", ctx, {"message_id": insert(ctx, newsletter()), "to": ["bob@acme.example"], "attachments": False})
+
+    message = sent_message(ctx, sent["id"])
+    [logo] = [part for part in message.walk() if part.get_content_type() == "image/png"]
+    assert logo["Content-ID"] == "<logo1>" and 'src="cid:logo1"' in all_of(message, "text/html")
+    assert original_files(ctx, sent["id"]) == {}
+
+
+def test_files_nested_anywhere_are_forwarded_and_listed_on_the_card(ctx):
+    inner = EmailMessage(policy=SMTP)
+    inner.set_content("Two files.")
+    for name in ("a.pdf", "b.pdf"):
+        inner.add_attachment(name.encode(), maintype="application", subtype="pdf", filename=name)
+    outer = newsletter()
+    outer.attach(inner)  # a multipart/mixed inside the mixed one, as some programs send
+    message_id = insert(ctx, outer)
+
+    card = review("gmail_forward", ctx, {"message_id": message_id, "to": ["bob@acme.example"]})
+    sent = invoke("gmail_forward", ctx, {"message_id": message_id, "to": ["bob@acme.example"]})
+
+    assert [f["name"] for f in card.preview["attachments"]] == ["prices.pdf", "a.pdf", "b.pdf"]
+    assert original_files(ctx, sent["id"]) == {"prices.pdf": b"%PDF-1.4 prices", "a.pdf": b"a.pdf", "b.pdf": b"b.pdf"}
+
+
+def test_a_scan_that_is_only_a_file_is_forwarded_with_it(ctx):
+    scan = (b"From: scanner@acme.example\r\nTo: alex@acme.example\r\nSubject: Scan\r\nMIME-Version: 1.0\r\n"
+            b"Content-Type: application/pdf; name=\"scan.pdf\"\r\nContent-Disposition: attachment; filename=\"scan.pdf\"\r\n"
+            b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.encodebytes(b"%PDF-1.4 scan"))
+
+    sent = invoke("gmail_forward", ctx, {"message_id": insert(ctx, scan), "to": ["bob@acme.example"]})
+
+    assert original_files(ctx, sent["id"]) == {"scan.pdf": b"%PDF-1.4 scan"}
+
+
+def test_an_original_sent_in_eight_bits_is_forwarded_intact(ctx):
+    raw = ("From: Zoë <zoe@partner.example>\r\nTo: alex@acme.example\r\nSubject: Café\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nRéunion à 10 h — ok ✅\r\n").encode()
+
+    sent = invoke("gmail_forward", ctx, {"message_id": insert(ctx, raw), "to": ["bob@acme.example"], "note": "Voilà"})
+
+    text = all_of(sent_message(ctx, sent["id"]), "text/plain")
+    assert text.startswith("Voilà") and "Réunion à 10 h — ok ✅" in text
+
+
+def test_a_forward_too_large_to_send_is_refused_before_approval(ctx, monkeypatch):
+    from app.tools import gmail
+    monkeypatch.setattr(gmail, "MAX_MESSAGE_BYTES", 1000)
+
+    with pytest.raises(ToolError, match="attachments: false"):
+        review("gmail_forward", ctx, {"message_id": q3_mail(ctx)["id"], "to": ["dana@partner.example"]})

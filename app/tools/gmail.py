@@ -213,18 +213,24 @@ def gmail_create_draft(ctx: Context, **message) -> dict:
 
 
 def _show_forward(ctx: Context, args: dict) -> tuple[dict, dict]:
-    """The card names what goes out besides the note: the original, by subject and sender, and its files."""
-    _check_recipients(args, needs_recipient=True)
-    forwarded = _forward_of(ctx.service("gmail"), args)
+    """The card names what goes out besides the note: the original, by subject and sender, and its files.
+    One too large to send is refused now, not after the person approved it."""
+    forwarded, raw = _forward_of(ctx.service("gmail"), args)
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise ToolError(f"Forwarded with its files, the email would be {len(raw) / 2**20:.0f} MB; Gmail sends up to "
+                        "35 MB. Forward it without them (attachments: false) and share them from Drive.")
     preview = {"forwarding": forwarded.original, "subject": forwarded.subject}
     if forwarded.files:
-        preview["attachments"] = [{"name": f.filename, "type": f.mime_type} for f in forwarded.files]
+        preview["attachments"] = forwarded.files
     return args, preview
 
 
-def _forward_of(gmail, args: dict) -> mail_forward.Forward:
-    raw = google_api.execute(gmail.users().messages().get(userId="me", id=args["message_id"], format="raw"))["raw"]
-    return mail_forward.forward(mime.unb64url(raw), args["note"], args["attachments"])
+def _forward_of(gmail, args: dict) -> tuple[mail_forward.Forward, bytes]:
+    """The forward of the original, and the email that sends it."""
+    _check_recipients(args, needs_recipient=True)
+    original = google_api.execute(gmail.users().messages().get(userId="me", id=args["message_id"], format="raw"))["raw"]
+    forwarded = mail_forward.forward(mime.unb64url(original), args["note"], args["attachments"])
+    return forwarded, mail_forward.message(forwarded, args["to"], args["cc"], args["bcc"]).as_bytes()
 
 
 @tool("outbound", prepare=_show_forward, progress="Forwarding an email")
@@ -239,12 +245,9 @@ def gmail_forward(
 ) -> dict:
     """Forward an email as Gmail does: your note, then the original with its files."""
     args = {"message_id": message_id, "to": to, "cc": cc, "bcc": bcc, "note": note, "attachments": attachments}
-    _check_recipients(args, needs_recipient=True)
     gmail = ctx.service("gmail")
-    forwarded = _forward_of(gmail, args)
-    message = mime.build_message(to=to, cc=cc, bcc=bcc, subject=forwarded.subject, body=forwarded.body,
-                                 html=forwarded.html, files=forwarded.files)
-    sent = google_api.execute(gmail.users().messages().send(userId="me", media_body=_upload(message.as_bytes())))
+    forwarded, raw = _forward_of(gmail, args)
+    sent = google_api.execute(gmail.users().messages().send(userId="me", media_body=_upload(raw)))
     return {
         "id": sent["id"],
         "thread": sent["threadId"],

@@ -1,29 +1,33 @@
-"""What forwarding an email sends, as Gmail forwards: the person's note, then the original under a
-"Forwarded message" header block, in HTML when the original has HTML, and its attachments.
+"""What forwarding an email sends, as mail programs forward: the person's note and a "Forwarded
+message" header block, then the original's own content as it came, and nothing retyped.
 
-The original is taken from its raw bytes (format=raw) and parsed by the `email` package, so
-nothing of it passes through the model: not its text, not its formatting, not its files.
+The original is taken from its raw bytes (format=raw) and parsed by the `email` package. Its
+content (every part under its top-level headers: text, HTML, inline images with their
+Content-IDs, files, however nested) becomes the second part of a multipart/mixed message, so
+no layout can lose a part or its charset, and nothing of it passes through the model. Without
+its files, the parts that are attachments are left out; inline images stay.
 """
 import html
 import re
 from dataclasses import dataclass
-from email import message_from_bytes
+from email import encoders, message_from_bytes
+from email.message import EmailMessage
 from email.policy import default
 
-from app.tools.mail_mime import FileData, decode, header_text
+from app.tools.mail_mime import SEVEN_BIT, header_text
 
 FORWARD_LINE = "---------- Forwarded message ---------"
 HEADERS = ("From", "Date", "Subject", "To", "Cc")
-BODY = re.compile(r"<body[^>]*>(.*)</body>", re.IGNORECASE | re.DOTALL)
 FORWARD_PREFIX = re.compile(r"^\s*((fw|fwd)\s*:\s*)+", re.IGNORECASE)
 
 
 @dataclass
 class Forward:
     subject: str
-    body: str
-    html: bool
-    files: list[FileData]
+    intro_text: str
+    intro_html: str
+    content: EmailMessage | None  # the original's content; None when nothing of it is left to send
+    files: list[dict]  # {"name", "type"} of the attachments that go with it, for the approval card
     original: dict  # the original's From and Subject, for the approval card
 
 
@@ -31,18 +35,34 @@ def forward(raw: bytes, note: str, with_files: bool) -> Forward:
     original = message_from_bytes(raw, policy=default)
     head = [(name, value) for name in HEADERS if (value := header_text(original, name))]
     subject = dict(head).get("Subject", "")
-    files = [_file(part) for part in original.iter_attachments()] if with_files else []
-    html_part = original.get_body(("html",))
-    if html_part is not None:
-        block = "<br>".join(html.escape(f"{name}: {value}") for name, value in head)
-        body = (f"<div>{html.escape(note).replace(chr(10), '<br>')}</div><br>"
-                f"<div>{FORWARD_LINE}<br>{block}</div><br>{_inner_html(_text(html_part))}")
-    else:
-        text_part = original.get_body(("plain",))
-        text = _text(text_part) if text_part is not None else ""
-        body = "\n".join([note, "", FORWARD_LINE, *(f"{name}: {value}" for name, value in head), "", text]).lstrip("\n")
-    return Forward(forward_subject(subject), body, html_part is not None, files,
+    files = [part for part in _leaves(original) if _is_file(part)]
+    content = _content_of(raw)
+    if not with_files and not _without_files(content):
+        content = None
+    if content is not None:
+        _seven_bit(content)
+    block = [FORWARD_LINE, *(f"{name}: {value}" for name, value in head)]
+    intro_text = "\n".join([note, "", *block]).lstrip("\n") + "\n"
+    intro_html = (f"<div>{html.escape(note).replace(chr(10), '<br>')}</div><br>" if note else "") + \
+        "<div>" + "<br>".join(html.escape(line) for line in block) + "</div>"
+    return Forward(forward_subject(subject), intro_text, intro_html, content,
+                   [{"name": part.get_filename() or "(no name)", "type": part.get_content_type()} for part in files] if with_files else [],
                    {"subject": subject, "from": dict(head).get("From", "")})
+
+
+def message(forwarded: Forward, to: list[str], cc: list[str], bcc: list[str]) -> EmailMessage:
+    """The email that goes out: the note and header block (text and HTML), then the original's content."""
+    out = EmailMessage(policy=SEVEN_BIT)
+    for name, addresses in (("To", to), ("Cc", cc), ("Bcc", bcc)):
+        if addresses:
+            out[name] = ", ".join(addresses)
+    out["Subject"] = forwarded.subject
+    out.set_content(forwarded.intro_text)
+    out.add_alternative(forwarded.intro_html, subtype="html")
+    if forwarded.content is not None:
+        out.make_mixed()
+        out.attach(forwarded.content)
+    return out
 
 
 def forward_subject(subject: str) -> str:
@@ -50,19 +70,46 @@ def forward_subject(subject: str) -> str:
     return "Fwd: " + FORWARD_PREFIX.sub("", subject or "").strip()
 
 
-def _text(part) -> str:
-    return decode(part.get_payload(decode=True) or b"", part.get_content_charset())
-
-
-def _inner_html(markup: str) -> str:
-    """The original's HTML without its own <html> and <head>: it goes inside this message's body."""
-    match = BODY.search(markup)
-    return match.group(1) if match else markup
-
-
-def _file(part) -> FileData:
-    if part.get_content_type() == "message/rfc822":  # an email attached to the original: sent on whole
-        data = part.get_payload(0).as_bytes()
+def _leaves(part):
+    """The parts that hold content, an attached email counting as one (its own parts go with it)."""
+    if part.is_multipart() and part.get_content_type() != "message/rfc822":
+        for child in part.get_payload():
+            yield from _leaves(child)
     else:
-        data = part.get_payload(decode=True) or b""
-    return FileData(part.get_filename() or "attachment", part.get_content_type(), data)
+        yield part
+
+
+def _is_file(part) -> bool:
+    """A file the original carries, as mail programs list them: not its text, nor an image shown in it."""
+    return part.is_attachment() or (bool(part.get_filename()) and part.get_content_disposition() != "inline")
+
+
+def _content_of(raw: bytes) -> EmailMessage:
+    """The original without its envelope (From, To, Received...): its Content- headers and parts."""
+    content = message_from_bytes(raw, policy=default)
+    for name in {key.lower() for key in content.keys()}:
+        if not name.startswith("content-"):
+            del content[name]
+    return content
+
+
+def _without_files(part) -> bool:
+    """Leave the file parts out of `part`; whether anything of it is left."""
+    if part.is_multipart() and part.get_content_type() != "message/rfc822":
+        part.set_payload([child for child in part.get_payload() if _without_files(child)])
+        return bool(part.get_payload())
+    return not _is_file(part)
+
+
+def _seven_bit(content) -> None:
+    """Re-encode parts sent in 8 bits as base64: the message goes to Gmail as a multipart upload,
+    which google-api-python-client can only build from ASCII."""
+    for part in _leaves(content):
+        if part.get_content_type() == "message/rfc822":
+            _seven_bit(part.get_payload(0))
+            continue
+        if part.get("Content-Transfer-Encoding", "7bit").lower() in ("8bit", "binary"):
+            data = part.get_payload(decode=True) or b""
+            del part["Content-Transfer-Encoding"]
+            part.set_payload(data)
+            encoders.encode_base64(part)
