@@ -7,6 +7,9 @@ from app.tools import invoke
 from tests.gmail_helpers import raw_in_charset, sandbox_message
 
 
+SIGNATURE = "\n\n-- \nAlex Martin\nOperations lead, Acme Corp\n+33 1 23 45 67 89"  # the demo account's Gmail signature, under every mail it sends
+
+
 def read_raw(ctx, message_id):
     raw = ctx.service("gmail").users().messages().get(userId="me", id=message_id, format="raw").execute()["raw"]
     return base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
@@ -22,7 +25,7 @@ def test_non_ascii_subject_and_name_survive_the_round_trip(ctx):
     parsed = message_from_bytes(raw, policy=default)
     assert parsed["Subject"] == subject
     assert parsed["To"].addresses[0].display_name == "Jürgen Müller"
-    assert parsed.get_content().strip() == "Grüße, ça va? 日本語"
+    assert parsed.get_content().replace("\r\n", "\n").strip() == "Grüße, ça va? 日本語" + SIGNATURE
 
 
 def test_non_ascii_attachment_name_is_kept(ctx, sandbox):
@@ -74,4 +77,4 @@ def test_mail_labelled_wrongly_is_read_as_its_bytes_were_meant(ctx):
 
 def test_search_snippets_read_as_plain_text(ctx):
     invoke("gmail_send", ctx, {"to": ["bob@acme.example"], "subject": "Terms", "body": 'Tom & Jerry\'s "deal"'})
-    assert invoke("gmail_search", ctx, {"query": "subject:terms"})["messages"][0]["snippet"] == 'Tom & Jerry\'s "deal"'
+    assert invoke("gmail_search", ctx, {"query": "subject:terms"})["messages"][0]["snippet"].startswith('Tom & Jerry\'s "deal"')

@@ -1,4 +1,8 @@
 """Replies stay in their conversation, as in Gmail's own Reply button."""
+import base64
+from email import message_from_bytes
+from email.policy import default
+
 from app.tools import invoke, review
 from tests.gmail_helpers import sandbox_message
 
@@ -101,10 +105,36 @@ def test_a_reply_in_other_scripts_goes_out_in_its_thread(ctx, sandbox):
     sent = invoke("gmail_send", ctx, {"reply_to_message_id": original["id"], "body": "À demain ✓ — 明日また"})
 
     assert sent["thread"] == original["thread"]
-    assert invoke("gmail_read", ctx, {"message_id": sent["id"]})["messages"][0]["body"]["text"] == "À demain ✓ — 明日また"
+    assert invoke("gmail_read", ctx, {"message_id": sent["id"]})["messages"][0]["body"]["text"].startswith("À demain ✓ — 明日また\n\n-- \n")
 
 
 def test_reply_all_sends_no_blind_copy_to_someone_it_already_reaches(ctx):
     card = review("gmail_send", ctx, {"reply_to_message_id": q3_latest(ctx)["id"], "reply_all": True, "body": "Thanks.",
                                       "bcc": ["bob@acme.example", "carol@partner.example"]})
     assert card.args["bcc"] == ["carol@partner.example"]
+
+
+def test_sent_mail_carries_the_gmail_signature_and_its_card_shows_it(ctx):
+    mail = {"to": ["bob@acme.example"], "subject": "Lunch", "body": "Free at noon?"}
+
+    card = review("gmail_send", ctx, mail)
+    plain = invoke("gmail_send", ctx, mail)
+    rich = invoke("gmail_send", ctx, {**mail, "body": "<p>Free at <b>noon</b>?</p>", "html": True})
+
+    assert card.preview["signature"] == "Alex Martin\nOperations lead, Acme Corp\n+33 1 23 45 67 89"
+    assert invoke("gmail_read", ctx, {"message_id": plain["id"]})["messages"][0]["body"]["text"] == (
+        "Free at noon?\n\n-- \nAlex Martin\nOperations lead, Acme Corp\n+33 1 23 45 67 89")
+    raw = ctx.service("gmail").users().messages().get(userId="me", id=rich["id"], format="raw").execute()["raw"]
+    html = message_from_bytes(base64.urlsafe_b64decode(raw), policy=default).get_body(("html",)).get_content()
+    assert '<div class="gmail_signature">-- <br><div>Alex Martin<br>Operations lead' in html
+
+
+def test_a_reply_all_to_mail_sent_to_my_alias_does_not_go_to_me(ctx):
+    mail = (b"From: Bob Stone <bob@acme.example>\r\nTo: alex.martin@acme.example\r\nCc: carol@partner.example\r\n"
+            b"Subject: Offsite\r\n\r\nWho is coming?\r\n")
+    body = {"raw": base64.urlsafe_b64encode(mail).decode(), "labelIds": ["INBOX"]}
+    message_id = ctx.service("gmail").users().messages().insert(userId="me", body=body).execute()["id"]
+
+    card = review("gmail_send", ctx, {"reply_to_message_id": message_id, "reply_all": True, "body": "Me!"})
+
+    assert (card.args["to"], card.args["cc"]) == (["Bob Stone <bob@acme.example>"], ["carol@partner.example"])

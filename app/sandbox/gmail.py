@@ -113,6 +113,13 @@ class State:
         for name in seed.get("labels", []):
             self.create_label({"name": name})
         self._load_messages(seed.get("messages", []))
+        # The addresses mail goes out from: the account's own (with its signature), then its aliases.
+        account = sandbox.account
+        self.send_as = [{"sendAsEmail": account["email"], "displayName": account["name"], "replyToAddress": "",
+                         "signature": seed.get("signature", ""), "isPrimary": True, "isDefault": True,
+                         "treatAsAlias": False, "verificationStatus": "accepted"}]
+        self.send_as += [{"displayName": account["name"], "replyToAddress": "", "signature": "", "isDefault": False,
+                          "treatAsAlias": True, "verificationStatus": "accepted", **alias} for alias in seed.get("aliases", [])]
 
     # --- seed ------------------------------------------------------------------
     def _load_messages(self, entries: list[dict]) -> None:
@@ -355,6 +362,12 @@ def get_profile(state, request, user):
         "threadsTotal": len(state.thread_ids()),
         "historyId": str(state.history),
     }
+
+
+@router.get(U + r"/settings/sendAs", scopes=READ)
+def list_send_as(state, request, user):
+    _me(state, user)
+    return {"sendAs": state.send_as}
 
 
 @router.get(U + r"/messages", scopes=READ)

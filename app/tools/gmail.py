@@ -172,6 +172,7 @@ def _prepare_outgoing(needs_recipient: bool):
             args["subject"] = parent.subject
             preview["reply_to"] = {"subject": parent.head.get("subject", ""), "from": parent.head.get("from", "")}
         _check_recipients(args, needs_recipient, from_headers)
+        _show_signature(ctx, gmail, preview)
         if args["attachments"]:
             preview["attachments"] = [_attachment_label(ctx, gmail, AttachmentRef(**ref)) for ref in args["attachments"]]
         return args, preview
@@ -215,21 +216,22 @@ def gmail_create_draft(ctx: Context, **message) -> dict:
 def _show_forward(ctx: Context, args: dict) -> tuple[dict, dict]:
     """The card names what goes out besides the note: the original, by subject and sender, and its files.
     One too large to send is refused now, not after the person approved it."""
-    forwarded, raw = _forward_of(ctx.service("gmail"), args)
+    forwarded, raw = _forward_of(ctx, ctx.service("gmail"), args)
     if len(raw) > MAX_MESSAGE_BYTES:
         raise ToolError(f"Forwarded with its files, the email would be {len(raw) / 2**20:.0f} MB; Gmail sends up to "
                         "35 MB. Forward it without them (attachments: false) and share them from Drive.")
     preview = {"forwarding": forwarded.original, "subject": forwarded.subject}
     if forwarded.files:
         preview["attachments"] = forwarded.files
+    _show_signature(ctx, ctx.service("gmail"), preview)
     return args, preview
 
 
-def _forward_of(gmail, args: dict) -> tuple[mail_forward.Forward, bytes]:
+def _forward_of(ctx: Context, gmail, args: dict) -> tuple[mail_forward.Forward, bytes]:
     """The forward of the original, and the email that sends it."""
     _check_recipients(args, needs_recipient=True)
     original = google_api.execute(gmail.users().messages().get(userId="me", id=args["message_id"], format="raw"))["raw"]
-    forwarded = mail_forward.forward(mime.unb64url(original), args["note"], args["attachments"])
+    forwarded = mail_forward.forward(mime.unb64url(original), args["note"], args["attachments"], _signature(ctx, gmail))
     return forwarded, mail_forward.message(forwarded, args["to"], args["cc"], args["bcc"]).as_bytes()
 
 
@@ -246,7 +248,7 @@ def gmail_forward(
     """Forward an email as Gmail does: your note, then the original with its files."""
     args = {"message_id": message_id, "to": to, "cc": cc, "bcc": bcc, "note": note, "attachments": attachments}
     gmail = ctx.service("gmail")
-    forwarded, raw = _forward_of(gmail, args)
+    forwarded, raw = _forward_of(ctx, gmail, args)
     sent = google_api.execute(gmail.users().messages().send(userId="me", media_body=_upload(raw)))
     return {
         "id": sent["id"],
@@ -277,7 +279,7 @@ def _compose(ctx: Context, gmail, args: dict, needs_recipient: bool) -> tuple[by
         bcc=args["bcc"],
         # Gmail keeps a reply in its thread only under the thread's subject.
         subject=parent.subject if parent else args["subject"],
-        body=args["body"],
+        body=mime.with_signature(args["body"], args["html"], _signature(ctx, gmail)),
         html=args["html"],
         files=[_fetch_file(ctx, gmail, AttachmentRef(**ref)) for ref in args["attachments"]],
         reply=parent and parent.reply,
@@ -333,13 +335,13 @@ def _reply_addressing(ctx: Context, gmail, parent: "Parent", args: dict) -> tupl
 def _reply_recipients(ctx: Context, gmail, head: dict, reply_all: bool) -> tuple[list[str], list[str]]:
     """To: Reply-To, else the sender (answering one's own message: its recipients); for reply-all, also
     the original's other recipients, its Cc as Cc. Never me."""
-    me = _my_address(ctx, gmail)
-    mine = me.lower() in (a.lower() for a in mime.emails(head.get("from", "")))
+    me = _my_addresses(ctx, gmail)
+    mine = any(a.lower() in me for a in mime.emails(head.get("from", "")))
     first = head.get("to", "") if mine else head.get("reply-to") or head.get("from", "")
     to = mime.mailboxes(first) + (mime.mailboxes(head.get("to", "")) if reply_all else [])
     cc = mime.mailboxes(head.get("cc", "")) if reply_all else []
-    to = _unique(to, besides=[me])
-    return to, _unique(cc, besides=[me, *to])
+    to = _unique(to, besides=sorted(me))
+    return to, _unique(cc, besides=[*sorted(me), *to])
 
 
 def _unique(mailboxes: list[str], besides: list[str] = ()) -> list[str]:
@@ -355,10 +357,27 @@ def _unique(mailboxes: list[str], besides: list[str] = ()) -> list[str]:
     return out
 
 
-def _my_address(ctx: Context, gmail) -> str:
-    if "gmail_address" not in ctx.cache:
-        ctx.cache["gmail_address"] = google_api.execute(gmail.users().getProfile(userId="me"))["emailAddress"]
-    return ctx.cache["gmail_address"]
+def _send_as(ctx: Context, gmail) -> list[dict]:
+    """The addresses the person sends from: their own and their aliases, each with its signature."""
+    if "send_as" not in ctx.cache:
+        ctx.cache["send_as"] = google_api.execute(gmail.users().settings().sendAs().list(userId="me")).get("sendAs", [])
+    return ctx.cache["send_as"]
+
+
+def _my_addresses(ctx: Context, gmail) -> set[str]:
+    """Every address that is the person's, so that a reply never goes to them under an alias."""
+    return {entry["sendAsEmail"].lower() for entry in _send_as(ctx, gmail)}
+
+
+def _show_signature(ctx: Context, gmail, preview: dict) -> None:
+    """The card shows the signature that goes under the body: all that is sent is seen."""
+    if signature := _signature(ctx, gmail):
+        preview["signature"] = mime.signature_text(signature)
+
+
+def _signature(ctx: Context, gmail) -> str:
+    """The signature (HTML) Gmail adds to mail from the default address, as its compose window does."""
+    return next((e.get("signature", "") for e in _send_as(ctx, gmail) if e.get("isDefault")), "")
 
 
 def _attachment_label(ctx: Context, gmail, ref: AttachmentRef) -> dict:

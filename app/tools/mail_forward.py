@@ -14,7 +14,7 @@ from email import encoders, message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
 
-from app.tools.mail_mime import SEVEN_BIT, header_text
+from app.tools.mail_mime import SEVEN_BIT, header_text, with_signature
 
 FORWARD_LINE = "---------- Forwarded message ---------"
 HEADERS = ("From", "Date", "Subject", "To", "Cc")
@@ -31,7 +31,8 @@ class Forward:
     original: dict  # the original's From and Subject, for the approval card
 
 
-def forward(raw: bytes, note: str, with_files: bool) -> Forward:
+def forward(raw: bytes, note: str, with_files: bool, signature: str = "") -> Forward:
+    """`signature`: the sender's (HTML), under the note as Gmail puts it."""
     original = message_from_bytes(raw, policy=default)
     head = [(name, value) for name in HEADERS if (value := header_text(original, name))]
     subject = dict(head).get("Subject", "")
@@ -42,8 +43,9 @@ def forward(raw: bytes, note: str, with_files: bool) -> Forward:
     if content is not None:
         _seven_bit(content)
     block = [FORWARD_LINE, *(f"{name}: {value}" for name, value in head)]
-    intro_text = "\n".join([note, "", *block]).lstrip("\n") + "\n"
-    intro_html = (f"<div>{html.escape(note).replace(chr(10), '<br>')}</div><br>" if note else "") + \
+    intro_text = "\n".join([with_signature(note, False, signature), "", *block]).lstrip("\n") + "\n"
+    note_html = with_signature(html.escape(note).replace("\n", "<br>"), True, signature)
+    intro_html = (f"<div>{note_html}</div><br>" if note_html else "") + \
         "<div>" + "<br>".join(html.escape(line) for line in block) + "</div>"
     return Forward(forward_subject(subject), intro_text, intro_html, content,
                    [{"name": part.get_filename() or "(no name)", "type": part.get_content_type()} for part in files] if with_files else [],

@@ -106,6 +106,20 @@ def _charset_of(file: FileData) -> dict:
     return {"charset": "utf-8"}
 
 
+def with_signature(body: str, html: bool, signature: str) -> str:
+    """The body with the sender's signature (Gmail keeps it as HTML) under the "-- " line mail programs use."""
+    if not signature:
+        return body
+    if html:
+        return f'{body}<br><div class="gmail_signature">-- <br>{signature}</div>'
+    return f"{body}\n\n-- \n{signature_text(signature)}"
+
+
+def signature_text(signature: str) -> str:
+    """A signature as plain lines (html2text ends a line broken by <br> with two spaces)."""
+    return "\n".join(line.rstrip() for line in html_to_text(signature).splitlines())
+
+
 def reply_subject(subject: str) -> str:
     """One "Re:" however many the thread has collected ("Re: AW: Re: x" -> "Re: x")."""
     return "Re: " + REPLY_PREFIX.sub("", subject or "").strip()

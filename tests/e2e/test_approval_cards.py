@@ -61,6 +61,7 @@ def test_reply_card_shows_the_real_recipients_and_the_attachments_names(page, cl
     expect(card).to_contain_text("“Q3 report” from Alice Chen")
     expect(card).to_contain_text("Q3 budget")
     expect(card).not_to_contain_text("1Q3BudgetSheet")
+    expect(card.locator("pre[aria-label='Signature']")).to_have_text("-- \nAlex Martin\nOperations lead, Acme Corp\n+33 1 23 45 67 89")
 
 
 def test_moving_a_meeting_says_on_its_card_that_the_guests_will_be_emailed(page, claude, sandbox):
@@ -93,7 +94,8 @@ def test_forward_card_names_the_original_its_files_and_shows_the_note(page, clau
     expect(card).to_contain_text("Forward this email?")
     expect(card.locator("dt:has-text('Forwarding') + dd")).to_contain_text(f"“{q3['Subject']}” from Alice Chen")
     expect(card.locator("dt:has-text('Attachments') + dd")).to_contain_text(q3["filenames"][0])
-    expect(card.locator("pre")).to_have_text("FYI, see page 2.")
+    expect(card.locator("pre[aria-label='Your note']")).to_have_text("FYI, see page 2.")
+    expect(card.locator("pre[aria-label='Signature']")).to_contain_text("Alex Martin")
 
 
 def test_cancelling_a_whole_series_says_every_occurrence_goes(page, claude, sandbox):

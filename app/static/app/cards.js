@@ -31,8 +31,14 @@ function emailCard(title) {
         ["Format", input.html && "HTML (shown below as its source)"],
       ]),
       el("pre", { className: "email-body", "aria-label": "Email body" }, String(input.body ?? "")),
+      signatureBlock(preview),
     ],
   });
+}
+
+// Gmail's signature goes under the body, so the card shows it there too.
+function signatureBlock(preview) {
+  return preview.signature ? el("pre", { className: "email-signature", "aria-label": "Signature" }, `-- \n${preview.signature}`) : null;
 }
 
 // What is forwarded comes from the original itself, by the server: the card names it and its files.
@@ -49,6 +55,7 @@ function forwardCard(input, { preview = {} }) {
         ["Attachments", input.attachments === false ? "none" : preview.attachments && preview.attachments.map(fileText).join(", ")],
       ]),
       el("pre", { className: "email-body", "aria-label": "Your note" }, String(input.note ?? "")),
+      signatureBlock(preview),
     ],
   };
 }
