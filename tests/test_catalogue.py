@@ -9,6 +9,7 @@ EXPECTED = {
     "gmail_read_attachment": "read",
     "gmail_send": "outbound",
     "gmail_forward": "outbound",
+    "gmail_send_draft": "outbound",
     "gmail_create_draft": "write",
     "gmail_modify": "write",
     "gmail_trash": "destructive",

@@ -95,7 +95,8 @@ def _holds(term: Term, item: Searchable, tz: str) -> bool:
     if op == "is":
         return _is(value, item.labels)
     if op == "in":
-        return value == "anywhere" or _label_named(value, item)
+        # Gmail's own name for the DRAFT label in searches is "drafts" (in:drafts).
+        return value == "anywhere" or _label_named("draft" if value == "drafts" else value, item)
     if op == "label":
         return _label_named(value, item)
     if op == "category":

@@ -1,4 +1,4 @@
-"""Gmail tools: search, read, send, forward, draft, label, trash and save attachments to Drive.
+"""Gmail tools: search, read, send, forward, draft (and send a draft), label, trash, save attachments to Drive.
 
 Reads go through one list call per 500 ids and one batch per 50 messages,
 never a request per message. The batch asks for format=full trimmed by
@@ -255,6 +255,56 @@ def gmail_forward(
         "thread": sent["threadId"],
         "link": _thread_link(ctx, sent["threadId"]),
         "summary": f"Forwarded “{forwarded.original['subject']}” to {', '.join(to + cc + bcc)}.",
+    }
+
+
+def _show_draft(ctx: Context, args: dict) -> tuple[dict, dict]:
+    """The card shows the draft as it stands in Gmail now (the person may have edited it there), and
+    the send is bound to that version: a draft changed after approval is not sent."""
+    draft = _draft(ctx.service("gmail"), args["draft_id"])
+    payload, head = draft["message"]["payload"], mime.headers(draft["message"]["payload"])
+    preview = {key: head.get(key, "") for key in ("to", "cc", "bcc", "subject")}
+    preview.update(body=mime.body_text(payload), attachments=[{"name": f["name"], "type": f["type"]} for f in mime.attachments(payload)])
+    if not (preview["to"] or preview["cc"] or preview["bcc"]):
+        raise ToolError("This draft has no recipients yet: say who it is for, then save it again.")
+    return {**args, "draft_id": draft["id"], "version": draft["message"]["id"]}, preview
+
+
+def _draft(gmail, draft_or_message_id: str) -> dict:
+    """A draft by its id, or by the id of its message (what searching Gmail finds)."""
+    drafts = gmail.users().drafts()
+    try:
+        return google_api.execute(drafts.get(userId="me", id=draft_or_message_id, format="full"))
+    except HttpError as error:
+        if error.status_code not in (400, 404):
+            raise
+    listed, _ = google_api.listing(lambda token, size: drafts.list(userId="me", maxResults=min(size, LIST_PAGE), pageToken=token),
+                                   "drafts", 1000)
+    found = next((d for d in listed if d["message"]["id"] == draft_or_message_id), None)
+    if found is None:
+        raise ToolError("No draft has that id; search with in:drafts for the draft's message id.")
+    return google_api.execute(drafts.get(userId="me", id=found["id"], format="full"))
+
+
+@tool("outbound", prepare=_show_draft, progress="Sending a draft")
+def gmail_send_draft(
+    ctx: Context,
+    draft_id: Annotated[str, Field(description="a draft's id, or its message id")],
+    version: Annotated[str | None, Field(description="set on approval; leave out")] = None,
+) -> dict:
+    """Send a saved draft as it stands in Gmail, the person's own edits included."""
+    gmail = ctx.service("gmail")
+    draft = _draft(gmail, draft_id)
+    if version and draft["message"]["id"] != version:
+        raise ToolError("The draft changed after it was approved; it was not sent. Ask again to see it as it is now.")
+    sent = google_api.execute(gmail.users().drafts().send(userId="me", body={"id": draft["id"]}))
+    head = mime.headers(draft["message"]["payload"])
+    recipients = ", ".join(filter(None, (head.get("to"), head.get("cc"), head.get("bcc"))))
+    return {
+        "id": sent["id"],
+        "thread": sent["threadId"],
+        "link": _thread_link(ctx, sent["threadId"]),
+        "summary": f"Sent the draft “{head.get('subject', '')}” to {recipients}.",
     }
 
 

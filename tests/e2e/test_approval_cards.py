@@ -117,3 +117,14 @@ def test_a_card_with_odd_input_still_shows_and_so_do_the_ones_after_it(page, cla
     expect(cards.nth(0).locator("dt:has-text('Ends') + dd")).to_have_text("next Tuesday")
     expect(cards.nth(0).locator("dt:has-text('Repeats') + dd")).to_have_text("FREQ=WEEKLY;INTERVAL=0")
     expect(cards.nth(1)).to_contain_text("Send this email?")
+
+
+def test_send_draft_card_shows_the_draft_as_saved(page, claude, ctx):
+    from app.tools import invoke
+    draft = invoke("gmail_create_draft", ctx, {"to": ["bob@acme.example"], "subject": "Offsite", "body": "Lyon on the 9th?"})
+
+    card = cards_for(page, claude, tool_use("gmail_send_draft", {"draft_id": draft["draft_id"]})).first
+
+    expect(card).to_contain_text("Send this draft?")
+    expect(card.locator("dt:has-text('To') + dd")).to_have_text("bob@acme.example")
+    expect(card.locator(".email-body")).to_contain_text("Lyon on the 9th?")

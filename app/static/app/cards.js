@@ -36,6 +36,23 @@ function emailCard(title) {
   });
 }
 
+// A saved draft is shown as it stands in Gmail now: that version, and only it, is sent.
+function draftCard(input, { preview = {} }) {
+  return {
+    title: "Send this draft?",
+    content: [
+      fields([
+        ["To", preview.to],
+        ["Cc", preview.cc],
+        ["Bcc", preview.bcc],
+        ["Subject", preview.subject || "(no subject)"],
+        ["Attachments", preview.attachments?.length ? preview.attachments.map(fileText).join(", ") : ""],
+      ]),
+      el("pre", { className: "email-body", "aria-label": "Email body" }, String(preview.body ?? "")),
+    ],
+  };
+}
+
 // Gmail's signature goes under the body, so the card shows it there too.
 function signatureBlock(preview) {
   return preview.signature ? el("pre", { className: "email-signature", "aria-label": "Signature" }, `-- \n${preview.signature}`) : null;
@@ -189,6 +206,7 @@ const CARDS = {
   gmail_send: emailCard("Send this email?"),
   gmail_create_draft: emailCard("Save this draft?"),
   gmail_forward: forwardCard,
+  gmail_send_draft: draftCard,
   calendar_create_event: eventCard("Create this event?"),
   calendar_update_event: eventCard("Change this event?"),
   calendar_respond: (i, { preview: p = {} }) => ({
