@@ -31,6 +31,8 @@ EXPECTED = {
     "tasks_list": "read",
     "tasks_add": "write",
     "tasks_complete": "write",
+    "tasks_update": "write",
+    "tasks_delete": "destructive",
     "contacts_search": "read",
 }
 BUDGET = 16_000  # characters of tool definitions sent to Claude, about 4,000 tokens

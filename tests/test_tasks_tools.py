@@ -1,7 +1,7 @@
 """Reading, adding and completing tasks, checked in the sandbox's task lists."""
 import pytest
 
-from app.tools import invoke
+from app.tools import invoke, review
 from app.tools.context import Context
 from app.tools.registry import ToolError
 
@@ -92,3 +92,29 @@ def test_long_notes_are_cut_with_a_marker(ctx):
     added = invoke("tasks_add", ctx, {"title": "Read the brief", "notes": "details " * 100})
 
     assert len(added["task"]["notes"]) == 500 and added["task"]["notes_truncated"] is True
+
+
+def test_a_task_is_renamed_given_a_new_date_and_reopened(ctx, sandbox):
+    task = next(t for t in invoke("tasks_list", ctx, {"task_list": "Q3"})["lists"][0]["tasks"] if t["title"] == "Draft Q3 report narrative")
+    invoke("tasks_complete", ctx, {"task_id": task["id"]})
+
+    updated = invoke("tasks_update", ctx, {"task_id": task["id"], "title": "Finish Q3 narrative", "due": "2030-03-08", "done": False})
+
+    stored = sandbox_tasks(sandbox, "Q3")["Finish Q3 narrative"]
+    assert stored["status"] == "needsAction" and not stored.get("completed") and stored["due"].startswith("2030-03-08")
+    assert updated["summary"] == "Updated 'Finish Q3 narrative' (due, status, title)."
+
+
+def test_deleting_a_task_names_it_on_the_card_and_removes_it(ctx, sandbox):
+    task = next(t for t in invoke("tasks_list", ctx, {"task_list": "Q3"})["lists"][0]["tasks"] if t["title"] == "Draft Q3 report narrative")
+
+    card = review("tasks_delete", ctx, {"task_id": task["id"]})
+    invoke("tasks_delete", ctx, {"task_id": task["id"]})
+
+    assert card.effect == "destructive" and card.preview == {"title": "Draft Q3 report narrative", "list": "Q3"}
+    assert "Draft Q3 report narrative" not in [t["title"] for t in invoke("tasks_list", ctx, {"task_list": "Q3"})["lists"][0]["tasks"]]
+
+
+def test_an_update_that_changes_nothing_says_so(ctx):
+    with pytest.raises(ToolError, match="Nothing to change"):
+        invoke("tasks_update", ctx, {"task_id": "anything"})

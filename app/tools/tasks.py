@@ -131,6 +131,49 @@ def tasks_complete(ctx, task_id: str, task_list: Annotated[str | None, Field(des
     return {"task": task, "link": task["link"], "summary": f"Marked {task['title']!r} done."}
 
 
+@tool("write", progress="Updating a task")
+def tasks_update(
+    ctx,
+    task_id: str,
+    title: str | None = None,
+    notes: str | None = None,
+    due: Annotated[date | None, Field(description="YYYY-MM-DD")] = None,
+    done: Annotated[bool | None, Field(description="false reopens it")] = None,
+    task_list: Annotated[str | None, Field(description="default: search all")] = None,
+) -> dict:
+    """Change a task: its title, notes or due date; mark it done or reopen it."""
+    body = {key: value for key, value in (("title", title), ("notes", notes)) if value is not None}
+    if due is not None:
+        body["due"] = f"{due.isoformat()}T00:00:00.000Z"
+    if done is not None:
+        body["status"] = "completed" if done else "needsAction"
+    if not body:
+        raise ToolError("Nothing to change: give at least one field.")
+    service = ctx.service("tasks")
+    target = list_id(service, task_list) if task_list else find_list(service, task_id)
+    task = compact(google_api.execute(service.tasks().patch(tasklist=target, task=task_id, body=body)), target)
+    return {"task": task, "link": task["link"], "summary": f"Updated {task['title']!r} ({', '.join(sorted(body))})."}
+
+
+def _name_task(ctx, args: dict) -> tuple[dict, dict]:
+    """The card names the task to delete, and its list."""
+    service = ctx.service("tasks")
+    target = list_id(service, args["task_list"]) if args["task_list"] else find_list(service, args["task_id"])
+    task = google_api.execute(service.tasks().get(tasklist=target, task=args["task_id"]))
+    titles = {entry["id"]: entry["title"] for entry in task_lists(service)}
+    return args, {"title": task.get("title", ""), "list": titles.get(target, "")}
+
+
+@tool("destructive", prepare=_name_task, progress="Deleting a task")
+def tasks_delete(ctx, task_id: str, task_list: Annotated[str | None, Field(description="default: search all")] = None) -> dict:
+    """Delete a task."""
+    service = ctx.service("tasks")
+    target = list_id(service, task_list) if task_list else find_list(service, task_id)
+    task = google_api.execute(service.tasks().get(tasklist=target, task=task_id))
+    google_api.execute(service.tasks().delete(tasklist=target, task=task_id))
+    return {"summary": f"Deleted the task {task.get('title', '')!r}."}
+
+
 def find_list(service, task_id: str) -> str:
     """The list holding a task: one batched lookup across all lists."""
     lists = task_lists(service)

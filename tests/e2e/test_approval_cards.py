@@ -128,3 +128,14 @@ def test_send_draft_card_shows_the_draft_as_saved(page, claude, ctx):
     expect(card).to_contain_text("Send this draft?")
     expect(card.locator("dt:has-text('To') + dd")).to_have_text("bob@acme.example")
     expect(card.locator(".email-body")).to_contain_text("Lyon on the 9th?")
+
+
+def test_task_deletion_card_names_the_task_and_its_list(page, claude, ctx):
+    from app.tools import invoke
+    task = next(t for t in invoke("tasks_list", ctx, {"task_list": "Q3"})["lists"][0]["tasks"] if t["title"] == "Draft Q3 report narrative")
+
+    card = cards_for(page, claude, tool_use("tasks_delete", {"task_id": task["id"]})).first
+
+    expect(card).to_contain_text("Delete this task?")
+    expect(card.locator("dt:has-text('Task') + dd")).to_have_text("Draft Q3 report narrative")
+    expect(card.locator("dt:has-text('List') + dd")).to_have_text("Q3")

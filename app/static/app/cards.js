@@ -221,6 +221,7 @@ const CARDS = {
   drive_share: shareCard,
   gmail_trash: deletionCard("Move these emails to the trash?", trashedMails),
   drive_delete: deletionCard("Move this file to the trash?", (i, p) => fileRows(p, i.file)),
+  tasks_delete: deletionCard("Delete this task?", (i, p) => [["Task", p.title || i.task_id], ["List", p.list]]),
   calendar_delete_event: deletionCard("Delete this event?", (i, p) => [
     ...(p.event ? eventRows(p) : [["Event", i.event_id], ["Calendar", i.calendar]]),
     ["Email the guests", yesNo(i.notify ?? true)],
