@@ -24,6 +24,7 @@ EXPECTED = {
     "drive_read": "read",
     "drive_create_file": "write",
     "drive_share": "outbound",
+    "drive_move": "write",
     "drive_delete": "destructive",
     "docs_create": "write",
     "docs_read": "read",

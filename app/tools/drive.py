@@ -131,6 +131,42 @@ def drive_create_file(
     return {**_summary(created, {}), "summary": f"Created {_short_type(created['mimeType'])} {name!r}{where}."}
 
 
+def _preview_move(ctx: Context, args: dict) -> tuple[dict, dict]:
+    """The card names the file and, for a move, the folder and who would newly see the file there."""
+    if not args["folder"] and not args["name"]:
+        raise ToolError("Nothing to change: give a folder to move it to, or a new name.")
+    preview = file_preview(ctx, args["file"])
+    if args["folder"]:
+        args, there = preview_folder(ctx, args)
+        preview.update(folder=there["folder"], newly_seen_by=[p for p in there["shared_with"] if p not in preview["shared_with"]])
+    return args, preview
+
+
+def _seen_by_more(ctx: Context, args: dict, preview: dict):
+    # A file moved into a folder others can see is shown to them: that reaches other people.
+    return "outbound" if preview.get("newly_seen_by") else None
+
+
+@tool("write", escalate=_seen_by_more, prepare=_preview_move, progress="Moving or renaming a Drive file")
+def drive_move(
+    ctx: Context,
+    file: FileRef,
+    folder: Annotated[str | None, Field(description="folder name or id")] = None,
+    name: Annotated[str | None, Field(description="new name")] = None,
+) -> dict:
+    """Move a file to another folder, rename it, or both."""
+    files = ctx.service("drive").files()
+    meta = google_api.execute(files.get(fileId=file_id(file), fields="id,name,parents", supportsAllDrives=True))
+    target = find_folder(ctx, folder) if folder else None
+    moves = {"addParents": target["id"], "removeParents": ",".join(meta.get("parents", []))} if target else {}
+    moved = google_api.execute(files.update(fileId=meta["id"], body={"name": name} if name else {}, supportsAllDrives=True,
+                                            fields="id,name,webViewLink", **moves))
+    where = f" to {target['name']!r}" if target else ""
+    renamed = f" as {moved['name']!r}" if name else ""
+    return {"file": {"id": moved["id"], "name": moved["name"], "link": moved.get("webViewLink", "")},
+            "link": moved.get("webViewLink", ""), "summary": f"Moved {meta['name']!r}{where}{renamed}."}
+
+
 @tool("outbound", prepare=_preview_file, progress="Sharing a Drive file with {email}")
 def drive_share(
     ctx: Context,

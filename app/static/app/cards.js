@@ -233,6 +233,12 @@ const CARDS = {
     ["Seen by", p.folder && audienceText(p)],
     ["Content", i.content && el("pre", { className: "email-body" }, i.content)],
   ]),
+  drive_move: sharedWriteCard("Move this file?", (i, p) => [
+    ...fileRows(p, i.file),
+    ["To folder", p.folder || i.folder],
+    ["Newly seen by", listText(p.newly_seen_by)],
+    ["New name", i.name],
+  ]),
   docs_append: sharedWriteCard("Add to this document?", (i, p) => [
     ...fileRows(p, i.document),
     ["Text to add", el("pre", { className: "email-body" }, String(i.markdown ?? ""))],
