@@ -66,3 +66,12 @@ def test_a_draft_without_recipients_is_not_sent(ctx):
     draft = invoke("gmail_create_draft", ctx, {"subject": "Ideas", "body": "later"})
     with pytest.raises(ToolError, match="no recipients"):
         review("gmail_send_draft", ctx, {"draft_id": draft["draft_id"]})
+
+
+def test_an_html_draft_is_shown_as_its_source_images_and_links_included(ctx):
+    body = '<p>Hi</p><img src="https://tracker.example/p.gif?d=1">'
+    draft = invoke("gmail_create_draft", ctx, {"to": ["bob@acme.example"], "subject": "Hi", "body": body, "html": True})
+
+    card = review("gmail_send_draft", ctx, {"draft_id": draft["draft_id"]})
+
+    assert card.preview["html"] is True and 'src="https://tracker.example/p.gif?d=1"' in card.preview["body"]

@@ -264,7 +264,10 @@ def _show_draft(ctx: Context, args: dict) -> tuple[dict, dict]:
     draft = _draft(ctx.service("gmail"), args["draft_id"])
     payload, head = draft["message"]["payload"], mime.headers(draft["message"]["payload"])
     preview = {key: head.get(key, "") for key in ("to", "cc", "bcc", "subject")}
-    preview.update(body=mime.body_text(payload), attachments=[{"name": f["name"], "type": f["type"]} for f in mime.attachments(payload)])
+    markup = mime.html_source(payload)
+    # An HTML draft is shown as its source, as gmail_send's card shows HTML: images and links included.
+    preview.update(body=markup or mime.body_text(payload), html=bool(markup),
+                   attachments=[{"name": f["name"], "type": f["type"]} for f in mime.attachments(payload)])
     if not (preview["to"] or preview["cc"] or preview["bcc"]):
         raise ToolError("This draft has no recipients yet: say who it is for, then save it again.")
     return {**args, "draft_id": draft["id"], "version": draft["message"]["id"]}, preview
@@ -278,11 +281,12 @@ def _draft(gmail, draft_or_message_id: str) -> dict:
     except HttpError as error:
         if error.status_code not in (400, 404):
             raise
-    listed, _ = google_api.listing(lambda token, size: drafts.list(userId="me", maxResults=min(size, LIST_PAGE), pageToken=token),
-                                   "drafts", 1000)
+    listed, _ = google_api.listing(lambda token, size: drafts.list(
+        userId="me", maxResults=min(size, LIST_PAGE), pageToken=token, fields="nextPageToken,drafts(id,message/id)"), "drafts", 100_000)
     found = next((d for d in listed if d["message"]["id"] == draft_or_message_id), None)
     if found is None:
-        raise ToolError("No draft has that id; search with in:drafts for the draft's message id.")
+        raise ToolError("No draft has that id: it may have been sent or deleted already. Search with in:drafts "
+                        "for the drafts there are.")
     return google_api.execute(drafts.get(userId="me", id=found["id"], format="full"))
 
 
@@ -415,8 +419,10 @@ def _send_as(ctx: Context, gmail) -> list[dict]:
 
 
 def _my_addresses(ctx: Context, gmail) -> set[str]:
-    """Every address that is the person's, so that a reply never goes to them under an alias."""
-    return {entry["sendAsEmail"].lower() for entry in _send_as(ctx, gmail)}
+    """The person's own addresses, so that a reply never goes to them under an alias. A shared address
+    they may send from (support@, not treated as an alias) is someone else, as Gmail's reply has it."""
+    return {entry["sendAsEmail"].lower() for entry in _send_as(ctx, gmail)
+            if entry.get("isPrimary") or (entry.get("treatAsAlias") and entry.get("verificationStatus") != "pending")}
 
 
 def _show_signature(ctx: Context, gmail, preview: dict) -> None:
@@ -426,8 +432,10 @@ def _show_signature(ctx: Context, gmail, preview: dict) -> None:
 
 
 def _signature(ctx: Context, gmail) -> str:
-    """The signature (HTML) Gmail adds to mail from the default address, as its compose window does."""
-    return next((e.get("signature", "") for e in _send_as(ctx, gmail) if e.get("isDefault")), "")
+    """The signature (HTML) Gmail adds to mail from the default address, as its compose window does;
+    none when it holds no text (Gmail keeps an emptied one as <div><br></div>)."""
+    signature = next((e.get("signature", "") for e in _send_as(ctx, gmail) if e.get("isDefault")), "")
+    return signature if mime.signature_text(signature).strip() else ""
 
 
 def _attachment_label(ctx: Context, gmail, ref: AttachmentRef) -> dict:

@@ -22,6 +22,7 @@ REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd)\s*:\s*)+", re.IGNORECASE)
 # a multipart upload, which google-api-python-client can only build from ASCII.
 SEVEN_BIT = SMTP.clone(cte_type="7bit")
 EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 
 
 @dataclass
@@ -116,8 +117,15 @@ def with_signature(body: str, html: bool, signature: str) -> str:
 
 
 def signature_text(signature: str) -> str:
-    """A signature as plain lines (html2text ends a line broken by <br> with two spaces)."""
-    return "\n".join(line.rstrip() for line in html_to_text(signature).splitlines())
+    """A signature as the plain lines a reader sees: no Markdown (no **, no escapes), a link as
+    "text <url>" (the URL alone when it is the text), images left out."""
+    converter = html2text.HTML2Text()
+    converter.body_width, converter.ignore_images, converter.ignore_emphasis = 0, True, True
+    text = converter.handle(signature or "")
+    text = MARKDOWN_LINK.sub(lambda m: m[2].removeprefix("mailto:") if m[1] in (m[2], m[2].removeprefix("mailto:"))
+                             else f"{m[1]} <{m[2].removeprefix('mailto:')}>", text)
+    text = re.sub(r"<(https?://[^>]+)>", r"\1", re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", text))
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
 def reply_subject(subject: str) -> str:
@@ -181,6 +189,15 @@ def body_text(payload: dict) -> str:
     if "text/plain" in found:
         return found["text/plain"].strip()
     return html_to_text(found.get("text/html", ""))
+
+
+def html_source(payload: dict) -> str:
+    """The HTML a message would show (its text/html part, not a file), as written; "" when it has none."""
+    for part in leaves(payload):
+        data = part.get("body", {}).get("data")
+        if data and not part.get("filename") and part.get("mimeType") == "text/html":
+            return decode(unb64url(data), declared_charset(part))
+    return ""
 
 
 def declared_charset(part: dict) -> str | None:

@@ -47,6 +47,7 @@ function draftCard(input, { preview = {} }) {
         ["Bcc", preview.bcc],
         ["Subject", preview.subject || "(no subject)"],
         ["Attachments", preview.attachments?.length ? preview.attachments.map(fileText).join(", ") : ""],
+        ["Format", preview.html && "HTML (shown below as its source)"],
       ]),
       el("pre", { className: "email-body", "aria-label": "Email body" }, String(preview.body ?? "")),
     ],

@@ -1,0 +1,46 @@
+"""The Gmail signature: under every mail, as plain lines in text, never an empty "-- "; and whose
+addresses are the person's own when replying."""
+import base64
+
+import pytest
+
+from app.tools import invoke, review
+from app.tools.context import Context
+from app.tools.mail_mime import signature_text
+
+ACCOUNT = {"email": "alex@acme.example", "name": "Alex Martin", "timezone": "Europe/Paris"}
+
+
+def workspace(sandbox, **gmail) -> Context:
+    sandbox.reset({"account": ACCOUNT, "gmail": gmail})
+    return Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+
+
+@pytest.mark.parametrize("markup, text", [
+    ("<div>Alex Martin<br>Ops lead</div>", "Alex Martin\nOps lead"),
+    ('<b>Alex</b> - Ops<br><a href="https://acme.example">Acme</a>', "Alex - Ops\nAcme https://acme.example"),
+    ('<a href="mailto:alex@acme.example">alex@acme.example</a><img src="logo.png">', "alex@acme.example"),
+])
+def test_a_signature_reads_as_plain_lines_without_markdown(markup, text):
+    assert signature_text(markup) == text
+
+
+def test_an_emptied_signature_adds_nothing(sandbox):
+    ctx = workspace(sandbox, signature="<div><br></div>")
+
+    card = review("gmail_send", ctx, {"to": ["bob@acme.example"], "subject": "Hi", "body": "Hello"})
+    sent = invoke("gmail_send", ctx, {"to": ["bob@acme.example"], "subject": "Hi", "body": "Hello"})
+
+    assert "signature" not in card.preview
+    assert invoke("gmail_read", ctx, {"message_id": sent["id"]})["messages"][0]["body"]["text"] == "Hello"
+
+
+def test_a_shared_address_the_person_may_send_from_is_still_someone_to_reply_to(sandbox):
+    ctx = workspace(sandbox, aliases=[{"sendAsEmail": "support@acme.example", "treatAsAlias": False}])
+    mail = b"From: support@acme.example\r\nTo: alex@acme.example\r\nSubject: Ticket 42\r\n\r\nPlease check.\r\n"
+    body = {"raw": base64.urlsafe_b64encode(mail).decode(), "labelIds": ["INBOX"]}
+    message_id = ctx.service("gmail").users().messages().insert(userId="me", body=body).execute()["id"]
+
+    card = review("gmail_send", ctx, {"reply_to_message_id": message_id, "body": "Done."})
+
+    assert card.args["to"] == ["support@acme.example"]
