@@ -147,12 +147,15 @@ def tasks_update(
         body["due"] = f"{due.isoformat()}T00:00:00.000Z"
     if done is not None:
         body["status"] = "completed" if done else "needsAction"
+        if not done:
+            body["completed"] = None  # Google keeps a completion date until it is cleared
     if not body:
         raise ToolError("Nothing to change: give at least one field.")
     service = ctx.service("tasks")
     target = list_id(service, task_list) if task_list else find_list(service, task_id)
     task = compact(google_api.execute(service.tasks().patch(tasklist=target, task=task_id, body=body)), target)
-    return {"task": task, "link": task["link"], "summary": f"Updated {task['title']!r} ({', '.join(sorted(body))})."}
+    changed = sorted(key for key in body if key != "completed")
+    return {"task": task, "link": task["link"], "summary": f"Updated {task['title']!r} ({', '.join(changed)})."}
 
 
 def _name_task(ctx, args: dict) -> tuple[dict, dict]:
