@@ -44,3 +44,16 @@ def test_a_shared_address_the_person_may_send_from_is_still_someone_to_reply_to(
     card = review("gmail_send", ctx, {"reply_to_message_id": message_id, "body": "Done."})
 
     assert card.args["to"] == ["support@acme.example"]
+
+
+def test_mail_goes_out_from_the_default_address_whose_signature_it_carries_and_the_card_says_so(sandbox):
+    ctx = workspace(sandbox, aliases=[{"sendAsEmail": "ops@acme.example", "displayName": "Acme Ops", "isDefault": True,
+                                       "signature": "<div>Acme Ops team</div>"}])
+    mail = {"to": ["bob@acme.example"], "subject": "Rota", "body": "Here it is."}
+
+    card = review("gmail_send", ctx, mail)
+    sent = invoke("gmail_send", ctx, mail)
+
+    read = invoke("gmail_read", ctx, {"message_id": sent["id"]})["messages"][0]
+    assert card.preview["from"] == read["from"] == "Acme Ops <ops@acme.example>"
+    assert read["body"]["text"].endswith("-- \nAcme Ops team")

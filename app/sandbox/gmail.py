@@ -116,7 +116,8 @@ class State:
         # The addresses mail goes out from: the account's own (with its signature), then its aliases.
         account = sandbox.account
         self.send_as = [{"sendAsEmail": account["email"], "displayName": account["name"], "replyToAddress": "",
-                         "signature": seed.get("signature", ""), "isPrimary": True, "isDefault": True,
+                         "signature": seed.get("signature", ""), "isPrimary": True,
+                         "isDefault": not any(alias.get("isDefault") for alias in seed.get("aliases", [])),
                          "treatAsAlias": False, "verificationStatus": "accepted"}]
         self.send_as += [{"displayName": account["name"], "replyToAddress": "", "signature": "", "isDefault": False,
                           "treatAsAlias": True, "verificationStatus": "accepted", **alias} for alias in seed.get("aliases", [])]
@@ -293,7 +294,8 @@ class State:
         if refused:
             raise ApiError(400, refused, "invalidArgument")
         domain = self.sandbox.account["email"].rpartition("@")[2]
-        return self.add(mime.complete_outgoing(raw, self.sandbox.account, domain), ["SENT"], thread_id)
+        senders = {entry["sendAsEmail"].lower() for entry in self.send_as}
+        return self.add(mime.complete_outgoing(raw, self.sandbox.account, domain, senders), ["SENT"], thread_id)
 
     # --- state for tests and the viewer ----------------------------------------
     def dump(self) -> dict:

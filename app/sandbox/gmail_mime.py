@@ -160,11 +160,14 @@ def check_recipients(message: Message) -> str | None:
     return None
 
 
-def complete_outgoing(raw: bytes, account: dict, domain: str) -> bytes:
-    """What Gmail does to a message it sends: From is the account; Date and Message-ID if missing."""
+def complete_outgoing(raw: bytes, account: dict, domain: str, senders: set[str] = frozenset()) -> bytes:
+    """What Gmail does to a message it sends: From is the account unless it names one of the
+    account's send-as addresses (`senders`, lower case); Date and Message-ID if missing."""
     message = parse(raw)
-    del message["From"]
-    message["From"] = f'{account["name"]} <{account["email"]}>'
+    addresses = message["From"].addresses if message["From"] else ()
+    if not (addresses and addresses[0].addr_spec.lower() in senders):
+        del message["From"]
+        message["From"] = f'{account["name"]} <{account["email"]}>'
     if not message["Date"]:
         message["Date"] = format_datetime(datetime.now().astimezone())
     if not message["Message-ID"]:

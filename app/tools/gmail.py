@@ -10,6 +10,7 @@ import html
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from email.headerregistry import Address
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -172,7 +173,7 @@ def _prepare_outgoing(needs_recipient: bool):
             args["subject"] = parent.subject
             preview["reply_to"] = {"subject": parent.head.get("subject", ""), "from": parent.head.get("from", "")}
         _check_recipients(args, needs_recipient, from_headers)
-        _show_signature(ctx, gmail, preview)
+        _show_sender(ctx, gmail, preview)
         if args["attachments"]:
             preview["attachments"] = [_attachment_label(ctx, gmail, AttachmentRef(**ref)) for ref in args["attachments"]]
         return args, preview
@@ -223,7 +224,7 @@ def _show_forward(ctx: Context, args: dict) -> tuple[dict, dict]:
     preview = {"forwarding": forwarded.original, "subject": forwarded.subject}
     if forwarded.files:
         preview["attachments"] = forwarded.files
-    _show_signature(ctx, ctx.service("gmail"), preview)
+    _show_sender(ctx, ctx.service("gmail"), preview)
     return args, preview
 
 
@@ -232,7 +233,7 @@ def _forward_of(ctx: Context, gmail, args: dict) -> tuple[mail_forward.Forward, 
     _check_recipients(args, needs_recipient=True)
     original = google_api.execute(gmail.users().messages().get(userId="me", id=args["message_id"], format="raw"))["raw"]
     forwarded = mail_forward.forward(mime.unb64url(original), args["note"], args["attachments"], _signature(ctx, gmail))
-    return forwarded, mail_forward.message(forwarded, args["to"], args["cc"], args["bcc"]).as_bytes()
+    return forwarded, mail_forward.message(forwarded, args["to"], args["cc"], args["bcc"], _sender(ctx, gmail)).as_bytes()
 
 
 @tool("outbound", prepare=_show_forward, progress="Forwarding an email")
@@ -263,7 +264,7 @@ def _show_draft(ctx: Context, args: dict) -> tuple[dict, dict]:
     the send is bound to that version: a draft changed after approval is not sent."""
     draft = _draft(ctx.service("gmail"), args["draft_id"])
     payload, head = draft["message"]["payload"], mime.headers(draft["message"]["payload"])
-    preview = {key: head.get(key, "") for key in ("to", "cc", "bcc", "subject")}
+    preview = {key: head.get(key, "") for key in ("from", "to", "cc", "bcc", "subject")}
     markup = mime.html_source(payload)
     # An HTML draft is shown as its source, as gmail_send's card shows HTML: images and links included.
     preview.update(body=markup or mime.body_text(payload), html=bool(markup),
@@ -334,6 +335,7 @@ def _compose(ctx: Context, gmail, args: dict, needs_recipient: bool) -> tuple[by
         # Gmail keeps a reply in its thread only under the thread's subject.
         subject=parent.subject if parent else args["subject"],
         body=mime.with_signature(args["body"], args["html"], _signature(ctx, gmail)),
+        sender=_sender(ctx, gmail),
         html=args["html"],
         files=[_fetch_file(ctx, gmail, AttachmentRef(**ref)) for ref in args["attachments"]],
         reply=parent and parent.reply,
@@ -425,10 +427,18 @@ def _my_addresses(ctx: Context, gmail) -> set[str]:
             if entry.get("isPrimary") or (entry.get("treatAsAlias") and entry.get("verificationStatus") != "pending")}
 
 
-def _show_signature(ctx: Context, gmail, preview: dict) -> None:
-    """The card shows the signature that goes under the body: all that is sent is seen."""
+def _show_sender(ctx: Context, gmail, preview: dict) -> None:
+    """The card shows who the mail is from and the signature that goes under its body: all that is sent is seen."""
+    if sender := _sender(ctx, gmail):
+        preview["from"] = sender
     if signature := _signature(ctx, gmail):
         preview["signature"] = mime.signature_text(signature)
+
+
+def _sender(ctx: Context, gmail) -> str:
+    """The From of mail the person sends: their default send-as address, the one whose signature it carries."""
+    entry = next((e for e in _send_as(ctx, gmail) if e.get("isDefault")), None)
+    return str(Address(display_name=entry.get("displayName", ""), addr_spec=entry["sendAsEmail"])) if entry else ""
 
 
 def _signature(ctx: Context, gmail) -> str:

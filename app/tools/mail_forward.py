@@ -52,9 +52,11 @@ def forward(raw: bytes, note: str, with_files: bool, signature: str = "") -> For
                    {"subject": subject, "from": dict(head).get("From", "")})
 
 
-def message(forwarded: Forward, to: list[str], cc: list[str], bcc: list[str]) -> EmailMessage:
+def message(forwarded: Forward, to: list[str], cc: list[str], bcc: list[str], sender: str = "") -> EmailMessage:
     """The email that goes out: the note and header block (text and HTML), then the original's content."""
     out = EmailMessage(policy=SEVEN_BIT)
+    if sender:
+        out["From"] = sender
     for name, addresses in (("To", to), ("Cc", cc), ("Bcc", bcc)):
         if addresses:
             out[name] = ", ".join(addresses)

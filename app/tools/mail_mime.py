@@ -58,9 +58,12 @@ def unb64url(text: str) -> bytes:
 # --- outgoing ------------------------------------------------------------------
 def build_message(
     *, to: list[str], cc: list[str], bcc: list[str], subject: str, body: str, html: bool,
-    files: list[FileData], reply: ReplyTo | None = None,
+    files: list[FileData], reply: ReplyTo | None = None, sender: str = "",
 ) -> EmailMessage:
+    """`sender`: the From address; Gmail sends from its default when none is given."""
     message = EmailMessage(policy=SEVEN_BIT)
+    if sender:
+        message["From"] = sender
     for name, addresses in (("To", to), ("Cc", cc), ("Bcc", bcc)):
         if addresses:
             message[name] = ", ".join(addresses)

@@ -40,7 +40,7 @@ def test_progress_then_approval_card_then_sent_with_link(page, claude, ctx):
 
     card = approval_card(page)
     expect(card).to_contain_text("Send this email?")
-    expect(card.locator("dd").first).to_have_text("Bob Stone <bob@acme.example>")
+    expect(card.locator("dt:has-text('To') + dd")).to_have_text("Bob Stone <bob@acme.example>")
     expect(card).to_contain_text("dana.kim@acme.example")
     expect(card).to_contain_text("This week's digest")
     expect(card.locator(".email-body")).to_have_text(EMAIL["body"])

@@ -21,6 +21,7 @@ function emailCard(title) {
     title,
     content: [
       fields([
+        ["From", preview.from],
         ["To", listText(input.to) || (input.reply_to_message_id ? "the sender of the original" : "")],
         ["Cc", listText(input.cc)],
         ["Bcc", listText(input.bcc)],
@@ -42,6 +43,7 @@ function draftCard(input, { preview = {} }) {
     title: "Send this draft?",
     content: [
       fields([
+        ["From", preview.from],
         ["To", preview.to],
         ["Cc", preview.cc],
         ["Bcc", preview.bcc],
@@ -65,6 +67,7 @@ function forwardCard(input, { preview = {} }) {
     title: "Forward this email?",
     content: [
       fields([
+        ["From", preview.from],
         ["To", listText(input.to)],
         ["Cc", listText(input.cc)],
         ["Bcc", listText(input.bcc)],
