@@ -201,10 +201,11 @@ def test_escapes_for_characters_docs_drops_do_not_shift_what_follows(ctx):
 
 def test_taking_bullets_off_also_resets_the_indent_docs_leaves_in_their_place():
     requests = markdown_requests("| a |\n|---|\n| 1 |\n\nAfter.", 10, new_paragraph=True)
-    for number, request in enumerate(requests):
-        if "deleteParagraphBullets" in request:
-            reset = requests[number + 1]["updateParagraphStyle"]
-            assert reset["range"] == request["deleteParagraphBullets"]["range"] and "indentStart" in reset["fields"]
+    taken_off = [number for number, request in enumerate(requests) if "deleteParagraphBullets" in request]
+    assert len(taken_off) == 2  # the paragraph after the table, and the text after it
+    for number in taken_off:
+        reset = requests[number + 1]["updateParagraphStyle"]
+        assert reset["range"] == requests[number]["deleteParagraphBullets"]["range"] and "indentStart" in reset["fields"]
 
 
 def test_a_table_whose_first_row_is_short_still_reads_as_a_markdown_table():

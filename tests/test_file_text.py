@@ -303,7 +303,7 @@ def test_a_pdf_stopped_by_the_time_limit_says_so(ctx, monkeypatch):
 
 
 def test_a_pdf_reader_that_cannot_start_gives_an_error_not_a_wrong_answer(ctx, monkeypatch):
-    monkeypatch.setattr(reader_process, "_read_pages", sys.exit)  # the reading process ends before it starts reading
+    monkeypatch.setattr(reader_process, "_in_child", sys.exit)  # the reading process ends before it starts reading
     with pytest.raises(ToolError, match="PDF and Office files cannot be read just now"):
         invoke("drive_read", ctx, {"file": INVOICE})
 

@@ -14,7 +14,7 @@ from email import encoders, message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
 
-from app.tools.mail_mime import SEVEN_BIT, header_text, with_signature
+from app.tools.mail_mime import addressed, header_text, with_signature
 
 FORWARD_LINE = "---------- Forwarded message ---------"
 HEADERS = ("From", "Date", "Subject", "To", "Cc")
@@ -54,13 +54,7 @@ def forward(raw: bytes, note: str, with_files: bool, signature: str = "") -> For
 
 def message(forwarded: Forward, to: list[str], cc: list[str], bcc: list[str], sender: str = "") -> EmailMessage:
     """The email that goes out: the note and header block (text and HTML), then the original's content."""
-    out = EmailMessage(policy=SEVEN_BIT)
-    if sender:
-        out["From"] = sender
-    for name, addresses in (("To", to), ("Cc", cc), ("Bcc", bcc)):
-        if addresses:
-            out[name] = ", ".join(addresses)
-    out["Subject"] = forwarded.subject
+    out = addressed(sender=sender, to=to, cc=cc, bcc=bcc, subject=forwarded.subject)
     out.set_content(forwarded.intro_text)
     out.add_alternative(forwarded.intro_html, subtype="html")
     if forwarded.content is not None:

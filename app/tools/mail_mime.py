@@ -61,13 +61,7 @@ def build_message(
     files: list[FileData], reply: ReplyTo | None = None, sender: str = "",
 ) -> EmailMessage:
     """`sender`: the From address; Gmail sends from its default when none is given."""
-    message = EmailMessage(policy=SEVEN_BIT)
-    if sender:
-        message["From"] = sender
-    for name, addresses in (("To", to), ("Cc", cc), ("Bcc", bcc)):
-        if addresses:
-            message[name] = ", ".join(addresses)
-    message["Subject"] = subject
+    message = addressed(sender=sender, to=to, cc=cc, bcc=bcc, subject=subject)
     if reply and reply.message_id:
         message["In-Reply-To"] = reply.message_id
         message["References"] = " ".join(filter(None, [reply.references, reply.message_id]))
@@ -85,6 +79,18 @@ def build_message(
         message.add_attachment(
             file.data, maintype=maintype, subtype=subtype or "octet-stream", filename=file.filename, params=_charset_of(file)
         )
+    return message
+
+
+def addressed(*, sender: str, to: list[str], cc: list[str], bcc: list[str], subject: str) -> EmailMessage:
+    """An outgoing message with its From (if given), recipients and subject, its content still to come."""
+    message = EmailMessage(policy=SEVEN_BIT)
+    if sender:
+        message["From"] = sender
+    for name, addresses in (("To", to), ("Cc", cc), ("Bcc", bcc)):
+        if addresses:
+            message[name] = ", ".join(addresses)
+    message["Subject"] = subject
     return message
 
 

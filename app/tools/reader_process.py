@@ -5,36 +5,19 @@ files. A PDF built to be costly (a form drawn thousands of times, a huge font
 map, a string that inflates to megabytes) keeps pypdf busy on a single page for
 minutes, whatever limits it is given; an Office file is a zip that can inflate
 to gigabytes. In the server they would hold its GIL and memory. So files are
-read in a process of their own, forked from a server process that has the
-readers loaded. It sends each page's text (a PDF's pages, a workbook's sheets,
-a deck's slides) as it goes and stops by itself at the time limit; if a page
-keeps it past that, it is killed, and the answer holds the pages read by then.
-Its memory is capped too.
-
-Only the readers and the standard library are imported here: the child needs no more.
+read in a process of their own, forked from a fork server that has the readers
+(app.tools.file_readers) loaded; the server never imports them. The child sends
+each page's text (a PDF's pages, a workbook's sheets, a deck's slides) as it
+goes and stops by itself at the time limit; if a page keeps it past that, it is
+killed, and the answer holds the pages read by then. Its memory is capped too.
 """
-import functools
-import io
 import multiprocessing
-import resource
 import time
 from dataclasses import dataclass, field
 
-import docx
-import openpyxl
-import pptx
-from docx.table import Table
-from pptx.shapes.group import GroupShape
-from pypdf import PdfReader, apply_configuration
-
-from app.tools.cell_values import displayed
-
-MEMORY = 1024 * 1024 * 1024  # bytes of address space for the reading process
-# Office files are zips; one protected by a password is an OLE container instead (as are .doc, .xls, .ppt).
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 STARTUP_SECONDS = 30  # for the first read of a process, which starts the fork server
 _context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload([__name__])
+_context.set_forkserver_preload(["app.tools.file_readers"])
 
 
 @dataclass
@@ -54,7 +37,7 @@ def read(kind: str, data: bytes, *, max_chars: int, max_pages: int = 1, page_bud
     `seconds` (checked between pages) is reached; the reading process is killed `grace` seconds after
     that. A Word document is one page, a workbook's sheets and a deck's slides are its pages."""
     receive, send = _context.Pipe(duplex=False)
-    reader = _context.Process(target=_read_pages, args=(kind, data, max_chars, max_pages, page_budget, seconds, send),
+    reader = _context.Process(target=_in_child, args=(kind, data, max_chars, max_pages, page_budget, seconds, send),
                               daemon=True)
     reader.start()
     send.close()
@@ -87,155 +70,8 @@ def read(kind: str, data: bytes, *, max_chars: int, max_pages: int = 1, page_bud
         receive.close()
 
 
-def _read_pages(kind: str, data: bytes, max_chars: int, max_pages: int, page_budget: int, seconds: float, out) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
-    out.send(("started", None))
-    until = time.monotonic() + seconds
-    if kind != "pdf" and data.startswith(OLE_SIGNATURE):
-        out.send(("locked", None))
-    elif kind == "docx":
-        _read_docx(data, max_chars, out)
-    elif kind == "pdf":
-        with apply_configuration(stream_parsing_work_maximum_count=page_budget):
-            _send_pages(_pdf_pages, data, max_chars, max_pages, until, out)
-    else:
-        _send_pages(_sheets if kind == "xlsx" else _slides, data, max_chars, max_pages, until, out)
+def _in_child(*args) -> None:
+    # Already imported in the fork server (its preload), so this costs the child nothing.
+    from app.tools import file_readers
 
-
-def _send_pages(open_pages, data: bytes, max_chars: int, max_pages: int, until: float, out) -> None:
-    """Send the text of each page `open_pages(file, until)` gives (their number, then a reader of
-    each page's text) until there is enough text, pages or time."""
-    try:
-        total, pages = open_pages(io.BytesIO(data), until)
-    except Locked:
-        out.send(("locked", None))
-        return
-    except Exception:  # readers of a damaged or unusual file can fail in many ways
-        out.send(("damaged", None))
-        return
-    out.send(("opened", total))
-    length, stopped = 0, None
-    for number in range(min(total, max_pages)):
-        if length > max_chars:
-            break
-        if number and time.monotonic() > until:
-            stopped = "time"
-            break
-        # A page is cut to what is still wanted here, not in the server: one slide or one row can
-        # hold megabytes, which must not cross into the server's memory.
-        wanted = max_chars - length + 1  # one more character tells the server there was more
-        try:
-            text = next(pages)(wanted).strip()[:wanted]
-        except TimeUp as cut:
-            out.send(("page", cut.text.strip()[:wanted]))
-            stopped = "cut"
-            break
-        except Exception:  # one bad page must not lose the others
-            text = None
-        out.send(("page", text))
-        length += len(text or "")
-    out.send(("done", stopped))
-
-
-class Locked(Exception):
-    """Encrypted with a password other than the empty one."""
-
-
-class TimeUp(Exception):
-    """The time limit came while a page was read: `text` is what was read of it."""
-
-    def __init__(self, text: str):
-        super().__init__()
-        self.text = text
-
-
-def _pdf_pages(file, until: float):
-    pdf = PdfReader(file)
-    if pdf.is_encrypted and not pdf.decrypt(""):  # many PDFs are encrypted with an empty password
-        raise Locked
-    return len(pdf.pages), (lambda _, page=page: page.extract_text() or "" for page in pdf.pages)
-
-
-def _sheets(file, until: float):
-    """A workbook's sheets as rows of cells joined by |, under the sheet's name; the values a
-    spreadsheet program last computed (not its formulas), shown in each cell's number format."""
-    book = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    return len(book.worksheets), (functools.partial(_sheet_text, sheet, until) for sheet in book.worksheets)
-
-
-def _sheet_text(sheet, until: float, max_chars: int) -> str:
-    lines, length = [f"## {sheet.title}"], 0
-    # The size a sheet declares may be wrong: too small, read-only mode would drop the cells outside
-    # it; a million rows by 16,384 columns, it would pad every row. The cells themselves say.
-    sheet.reset_dimensions()
-    # A sheet may hold a million rows, formatted and empty: rows are read only while time and text remain.
-    for number, row in enumerate(sheet.iter_rows()):
-        if length > max_chars:
-            break
-        if number % 1000 == 999 and time.monotonic() > until:
-            raise TimeUp("\n".join(lines))
-        cells = [displayed(cell.value, cell.number_format) for cell in row]
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:
-            lines.append(" | ".join(cells))
-            length += len(lines[-1])
-    return "\n".join(lines)
-
-
-def _slides(file, until: float):
-    """A deck's slides: the text of their shapes, tables as rows joined by |, and the speaker notes."""
-    slides = list(pptx.Presentation(file).slides)
-    return len(slides), (functools.partial(_slide_text, number, slide) for number, slide in enumerate(slides, 1))
-
-
-def _slide_text(number: int, slide, max_chars: int) -> str:
-    lines = [f"## Slide {number}", *_shape_lines(slide.shapes)]
-    notes = slide.notes_slide.notes_text_frame if slide.has_notes_slide else None  # None: a notes page without notes
-    if notes is not None and notes.text.strip():
-        lines.append(f"Notes: {notes.text.strip()}")
-    return "\n".join(lines)
-
-
-def _shape_lines(shapes):
-    for shape in shapes:
-        try:
-            if isinstance(shape, GroupShape):
-                yield from _shape_lines(shape.shapes)
-            elif shape.has_text_frame and shape.text_frame.text.strip():
-                yield shape.text_frame.text.strip()
-            elif getattr(shape, "has_table", False) and shape.has_table:
-                yield from (" | ".join(cell.text.strip() for cell in row.cells) for row in shape.table.rows)
-        except Exception:  # one odd shape must not lose the rest of the slide
-            continue
-
-
-def _read_docx(data: bytes, max_chars: int, out) -> None:
-    """Paragraphs and tables in document order, as Markdown-ish text: headings with #, cells with |."""
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception:  # not a Word document, or a damaged one
-        out.send(("damaged", None))
-        return
-    out.send(("opened", 1))
-    lines, length = [], 0
-    try:
-        for block in document.iter_inner_content():
-            if length > max_chars:
-                break
-            if isinstance(block, Table):
-                added = [" | ".join(cell.text.strip() for cell in row.cells) for row in block.rows]
-            else:
-                added = [_heading_mark(block) + block.text]
-            lines += added
-            length += sum(len(line) + 1 for line in added)
-        out.send(("page", "\n".join(lines).strip()[: max_chars + 1]))  # one more: the server sees there was more
-    except Exception:
-        out.send(("page", None))
-    out.send(("done", None))
-
-
-def _heading_mark(paragraph) -> str:
-    style = (paragraph.style.name if paragraph.style is not None else "") or ""
-    level = style.removeprefix("Heading ").strip()
-    return "#" * int(level) + " " if style.startswith("Heading ") and level.isdigit() else ""
+    file_readers.read_pages(*args)

@@ -37,16 +37,18 @@ function emailCard(title) {
   });
 }
 
+// Who a mail is from and goes to, each a list or a header's text.
+function addressRows(from, to, cc, bcc) {
+  return [["From", from], ["To", listText(to)], ["Cc", listText(cc)], ["Bcc", listText(bcc)]];
+}
+
 // A saved draft is shown as it stands in Gmail now: that version, and only it, is sent.
 function draftCard(input, { preview = {} }) {
   return {
     title: "Send this draft?",
     content: [
       fields([
-        ["From", preview.from],
-        ["To", preview.to],
-        ["Cc", preview.cc],
-        ["Bcc", preview.bcc],
+        ...addressRows(preview.from, preview.to, preview.cc, preview.bcc),
         ["Subject", preview.subject || "(no subject)"],
         ["Attachments", preview.attachments?.length ? preview.attachments.map(fileText).join(", ") : ""],
         ["Format", preview.html && "HTML (shown below as its source)"],
@@ -67,10 +69,7 @@ function forwardCard(input, { preview = {} }) {
     title: "Forward this email?",
     content: [
       fields([
-        ["From", preview.from],
-        ["To", listText(input.to)],
-        ["Cc", listText(input.cc)],
-        ["Bcc", listText(input.bcc)],
+        ...addressRows(preview.from, input.to, input.cc, input.bcc),
         ["Subject", preview.subject],
         ["Forwarding", preview.forwarding ? mailText(preview.forwarding) : `email ${input.message_id}`],
         ["Attachments", input.attachments === false ? "none" : preview.attachments && preview.attachments.map(fileText).join(", ")],
