@@ -9,7 +9,7 @@ from tests.fake_claude import text, tool_use
 
 @pytest.mark.parametrize("call", [
     tool_use("calendar_list_events", {"max_results": 3}),
-    tool_use("drive_share", {"file": "1Q3BudgetSheet", "email": "bob@acme.example"}),  # refused while its card is made
+    tool_use("drive_share", {"file": "1Q3BudgetSheet", "people": ["bob@acme.example"]}),  # refused while its card is made
 ])
 def test_revoked_grant_ends_in_a_reconnect_prompt_not_an_error_page(alice, google, fake_claude, call):
     refresh_token = connect(alice, google)

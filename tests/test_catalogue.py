@@ -26,6 +26,7 @@ EXPECTED = {
     "drive_share": "outbound",
     "drive_move": "write",
     "drive_delete": "destructive",
+    "drive_unshare": "destructive",
     "docs_create": "write",
     "docs_read": "read",
     "docs_append": "write",

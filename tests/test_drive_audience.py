@@ -13,8 +13,12 @@ def review(ctx, tool_name, **args):
 
 
 def share(ctx, file_id, email=None):
-    body = {"type": "user", "role": "reader", "emailAddress": email} if email else {"type": "anyone", "role": "reader"}
-    ctx.service("drive").permissions().create(fileId=file_id, body=body, sendNotificationEmail=False).execute()
+    permissions = ctx.service("drive").permissions()
+    if email:
+        body = {"type": "user", "role": "reader", "emailAddress": email}
+        permissions.create(fileId=file_id, body=body, sendNotificationEmail=False).execute()
+    else:
+        permissions.create(fileId=file_id, body={"type": "anyone", "role": "reader"}).execute()
 
 
 def test_appending_to_a_private_doc_is_a_plain_write_naming_the_doc(ctx):

@@ -97,7 +97,7 @@ def test_a_file_is_moved_and_renamed_and_its_card_says_who_newly_sees_it(ctx, sa
 
 
 def test_moving_a_private_file_into_a_shared_folder_asks_first_and_names_who_will_see_it(ctx):
-    invoke("drive_share", ctx, {"file": "1ProjectsFolder", "email": "carol@partner.example"})
+    invoke("drive_share", ctx, {"file": "1ProjectsFolder", "people": ["carol@partner.example"]})
     note = invoke("drive_create_file", ctx, {"name": "Salaries", "content": "private"})
 
     card = review("drive_move", ctx, {"file": note["id"], "folder": "Projects"})

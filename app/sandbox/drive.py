@@ -151,8 +151,12 @@ class State:
                     continue
                 seen.add(permission["id"])
                 # A folder's owner may edit what is put in it, but owns only the folder.
-                inherited = holder is not file and permission["role"] == "owner"
-                out.append({**permission, "role": "writer"} if inherited else permission)
+                inherited = holder is not file
+                role = "writer" if inherited and permission["role"] == "owner" else permission["role"]
+                details = {"permissionType": "file", "role": role, "inherited": inherited}
+                if inherited and file["driveId"]:  # Drive names the source only in shared drives
+                    details["inheritedFrom"] = holder["id"]
+                out.append({**permission, "role": role, "permissionDetails": [details]})
         return out
 
     def ancestors(self, file: dict) -> list[dict]:
@@ -476,10 +480,15 @@ def create_permission(state: State, request, file_id):
         raise ApiError(400, "A permission needs a valid role and a type of user, group or anyone.", "invalid")
     if role == "owner" and not request.bool_arg("transferOwnership"):
         raise ApiError(403, "The transferOwnership parameter must be enabled when the permission role is 'owner'.", "forbidden")
+    if kind == "anyone" and request.arg("sendNotificationEmail") is not None:
+        # "Not allowed for other requests" than those sharing with users or groups, as Drive documents it.
+        raise ApiError(400, "sendNotificationEmail is only allowed when sharing with users or groups.", "invalidSharingRequest")
     email = spec.get("emailAddress") if kind != "anyone" else "anyone"
     if not email or (kind != "anyone" and "@" not in email):
         raise ApiError(400, "The permission's emailAddress is missing or invalid.", "invalid")
     granted = state.permission(email, role)
+    if kind == "anyone":
+        granted["allowFileDiscovery"] = bool(spec.get("allowFileDiscovery", False))
     file["permissions"] = [p for p in file["permissions"] if p["id"] != granted["id"]] + [granted]
     if kind != "anyone" and request.bool_arg("sendNotificationEmail", True):
         state.notifications.append(
@@ -492,6 +501,8 @@ def create_permission(state: State, request, file_id):
 def delete_permission(state: State, request, file_id, permission_id):
     file = state.find(request, file_id)
     match = [p for p in file["permissions"] if p["id"] == permission_id]
+    if not match and any(p["id"] == permission_id for p in state.effective_permissions(file)):
+        raise ApiError(403, "The permission is inherited from a folder; remove it there.", "cannotModifyInheritedPermission")
     if not match:
         raise ApiError(404, f"Permission not found: {permission_id}.", "notFound")
     if match[0]["role"] == "owner":

@@ -1,4 +1,4 @@
-"""The action catalogue: one module per service, all registered in TOOLS.
+"""The action catalogue: a module per service (or a few), all registered in TOOLS.
 
 Later connectors (Microsoft 365, Slack, Jira) are added to this table.
 """
@@ -11,21 +11,23 @@ from googleapiclient.errors import HttpError
 
 RECONNECT = "Google no longer accepts this connection. Reconnect Google to continue."
 
-SERVICE_MODULES = {
-    "gmail": "app.tools.gmail",
-    "calendar": "app.tools.calendar",
-    "drive": "app.tools.drive",
-    "docs": "app.tools.docs",
-    "tasks": "app.tools.tasks",
-    "contacts": "app.tools.contacts",
-}
+# The modules that register tools, a service's tools in one module or a few (drive_sharing).
+TOOL_MODULES = (
+    "app.tools.gmail",
+    "app.tools.calendar",
+    "app.tools.drive",
+    "app.tools.drive_sharing",
+    "app.tools.docs",
+    "app.tools.tasks",
+    "app.tools.contacts",
+)
 
 
 def load_catalogue() -> dict:
     """Import every service module (registering its tools) and return the registry."""
     from app.tools.registry import TOOLS
 
-    for dotted in SERVICE_MODULES.values():
+    for dotted in TOOL_MODULES:
         importlib.import_module(dotted)
     return TOOLS
 

@@ -1,4 +1,4 @@
-"""Drive tools: search (shared drives included), read, create, share and trash files."""
+"""Drive tools: search (shared drives included), read, create, move and trash files; sharing is in drive_sharing."""
 import io
 import logging
 import re
@@ -165,23 +165,6 @@ def drive_move(
     renamed = f" as {moved['name']!r}" if name else ""
     return {"file": {"id": moved["id"], "name": moved["name"], "link": moved.get("webViewLink", "")},
             "link": moved.get("webViewLink", ""), "summary": f"Moved {meta['name']!r}{where}{renamed}."}
-
-
-@tool("outbound", prepare=_preview_file, progress="Sharing a Drive file with {email}")
-def drive_share(
-    ctx: Context,
-    file: FileRef,
-    email: str,
-    role: Literal["reader", "commenter", "writer"] = "reader",
-    message: Annotated[str | None, Field(description="note in the notification email")] = None,
-) -> dict:
-    """Share a file with a person (they get an email from Google)."""
-    drive = ctx.service("drive")
-    meta = google_api.execute(drive.files().get(fileId=file_id(file), fields="id,name,webViewLink", supportsAllDrives=True))
-    body = {"type": "user", "role": role, "emailAddress": email}
-    note = {"emailMessage": message} if message else {}
-    google_api.execute(drive.permissions().create(fileId=meta["id"], body=body, supportsAllDrives=True, **note))
-    return {"link": meta.get("webViewLink", ""), "summary": f"Shared {meta['name']!r} with {email} as {role}."}
 
 
 @tool("destructive", prepare=_preview_file, progress="Moving a Drive file to the trash")

@@ -124,7 +124,9 @@ def tool(effect: Effect, *, escalate=None, prepare=None, progress: str = ""):
 
 
 def compact_schema(model: type[BaseModel]) -> dict:
-    """The JSON schema without titles and null-unions: the model needs neither, and they cost tokens."""
+    """The JSON schema without titles, null-unions and empty defaults (None, [], "", false): the
+    model needs none of them (a field left out of "required" is already one it may omit, and
+    omitting it means nothing, none or off), and they cost tokens."""
     return _compact(model.model_json_schema())
 
 
@@ -137,7 +139,7 @@ def _compact(node):
     for key, value in node.items():
         if key == "title":
             continue
-        if key == "default" and value is None:
+        if key == "default" and _empty(value):
             continue
         out[key] = _compact(value) if key != "properties" else {k: _compact(v) for k, v in value.items()}
     variants = out.get("anyOf")
@@ -146,6 +148,10 @@ def _compact(node):
         del out["anyOf"]
         out = {**other, **out}
     return out
+
+
+def _empty(default) -> bool:
+    return default is None or default is False or default == [] or default == ""
 
 
 def format_validation_error(exc: ValidationError) -> str:

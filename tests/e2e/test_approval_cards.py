@@ -35,7 +35,7 @@ def mail_id(sandbox, subject: str) -> str:
 def test_share_and_deletion_cards_name_the_files_and_mails_not_their_ids(page, claude, sandbox):
     cards = cards_for(
         page, claude,
-        tool_use("drive_share", {"file": "1FinanceFolder", "email": "carol@partner.example", "role": "writer"}),
+        tool_use("drive_share", {"file": "1FinanceFolder", "people": ["carol@partner.example"], "role": "writer", "link": True}),
         tool_use("drive_delete", {"file": "1OldDraftDoc"}),
         tool_use("gmail_trash", {"message_ids": [mail_id(sandbox, "Q3 report")]}),
     )
@@ -45,6 +45,8 @@ def test_share_and_deletion_cards_name_the_files_and_mails_not_their_ids(page, c
     expect(share).to_contain_text("items, which go with it")
     expect(share).to_contain_text("carol@partner.example")
     expect(share).to_contain_text("writer")
+    expect(share.locator("dt", has_text="Anyone with the link")).to_have_count(1)
+    expect(share).to_contain_text("yes, they can open it")
     expect(delete).to_contain_text("Move this file to the trash?")
     expect(delete).to_contain_text("“Old Q2 draft”")
     expect(delete).not_to_contain_text("1OldDraftDoc")
@@ -140,3 +142,14 @@ def test_task_deletion_card_names_the_task_and_its_list(page, claude, ctx):
     expect(card).to_contain_text("Delete this task?")
     expect(card.locator("dt:has-text('Task') + dd")).to_have_text("Draft Q3 report narrative")
     expect(card.locator("dt:has-text('List') + dd")).to_have_text("Q3")
+
+
+def test_unshare_card_names_the_file_and_whose_access_ends(page, claude, sandbox, ctx):
+    permissions = ctx.service("drive").permissions()
+    for body in ({"type": "user", "role": "reader", "emailAddress": "bob@acme.example"}, {"type": "anyone", "role": "reader"}):
+        permissions.create(fileId="1Q3PlanningNotesDoc", body=body).execute()
+    card = cards_for(page, claude, tool_use("drive_unshare", {"file": "1Q3PlanningNotesDoc", "people": ["bob@acme.example"],
+                                                              "link": True})).first
+    expect(card).to_contain_text("Stop sharing this file?")
+    expect(card).to_contain_text("“Q3 planning notes”")
+    expect(card.locator("dd", has_text="bob@acme.example, anyone with the link")).to_have_count(2)  # seen by now; no longer for

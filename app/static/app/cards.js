@@ -169,13 +169,27 @@ function eventCard(title) {
 }
 
 function shareCard(input, { preview = {} }) {
+  const people = Array.isArray(input.people) ? input.people : [];
   return {
     title: "Share this file?",
     content: fields([
       ...fileRows(preview, input.file),
-      ["With", input.email],
+      ["With", listText(people)],
+      ["Anyone with the link", input.link ? "yes, they can open it" : undefined],
       ["Role", input.role || "reader"],
+      ["Email them", people.length ? yesNo(input.notify ?? true) : undefined],
       ["Note", input.message],
+    ]),
+  };
+}
+
+function unshareCard(input, { preview = {} }) {
+  const people = Array.isArray(input.people) ? input.people : [];
+  return {
+    title: "Stop sharing this file?",
+    content: fields([
+      ...fileRows(preview, input.file),
+      ["No longer for", listText(preview.removing || [...people, ...(input.link ? ["anyone with the link"] : [])])],
     ]),
   };
 }
@@ -222,6 +236,7 @@ const CARDS = {
     ]),
   }),
   drive_share: shareCard,
+  drive_unshare: unshareCard,
   gmail_trash: deletionCard("Move these emails to the trash?", trashedMails),
   drive_delete: deletionCard("Move this file to the trash?", (i, p) => fileRows(p, i.file)),
   tasks_delete: deletionCard("Delete this task?", (i, p) => [["Task", p.title || i.task_id], ["List", p.list]]),
