@@ -57,3 +57,59 @@ def test_mail_goes_out_from_the_default_address_whose_signature_it_carries_and_t
     read = invoke("gmail_read", ctx, {"message_id": sent["id"]})["messages"][0]
     assert card.preview["from"] == read["from"] == "Acme Ops <ops@acme.example>"
     assert read["body"]["text"].endswith("-- \nAcme Ops team")
+
+
+SALES = {"sendAsEmail": "sales@acme.example", "displayName": "Acme Sales", "treatAsAlias": True, "signature": "<div>Acme Sales desk</div>"}
+
+
+def delivered(ctx, mail: bytes) -> str:
+    body = {"raw": base64.urlsafe_b64encode(mail).decode(), "labelIds": ["INBOX"]}
+    return ctx.service("gmail").users().messages().insert(userId="me", body=body).execute()["id"]
+
+
+def sent_message(ctx, sent: dict) -> dict:
+    return invoke("gmail_read", ctx, {"message_id": sent["id"]})["messages"][0]
+
+
+def test_a_reply_goes_out_from_the_address_the_mail_was_sent_to_with_its_signature(sandbox):
+    ctx = workspace(sandbox, signature="<div>Alex</div>", aliases=[SALES])
+    message_id = delivered(ctx, b"From: Bob <bob@client.example>\r\nTo: sales@acme.example\r\nSubject: Quote\r\n\r\nPrices?\r\n")
+    reply = {"reply_to_message_id": message_id, "body": "Attached."}
+
+    card = review("gmail_send", ctx, reply)
+    read = sent_message(ctx, invoke("gmail_send", ctx, reply))
+
+    assert card.preview["from"] == read["from"] == "Acme Sales <sales@acme.example>"
+    assert card.preview["signature"] == "Acme Sales desk"
+    assert read["body"]["text"].endswith("-- \nAcme Sales desk")
+
+
+def test_a_follow_up_to_ones_own_mail_goes_out_from_the_address_it_was_sent_from(sandbox):
+    ctx = workspace(sandbox, aliases=[SALES])
+    offer = delivered(ctx, b"From: Acme Sales <sales@acme.example>\r\nTo: bob@client.example\r\nSubject: Offer\r\n\r\nOur offer.\r\n")
+
+    card = review("gmail_send", ctx, {"reply_to_message_id": offer, "body": "Any news?"})
+
+    assert card.preview["from"] == "Acme Sales <sales@acme.example>"
+    assert card.args["to"] == ["bob@client.example"]
+
+
+def test_a_forward_goes_out_from_the_address_the_original_was_sent_to(sandbox):
+    ctx = workspace(sandbox, aliases=[SALES])
+    message_id = delivered(ctx, b"From: bob@client.example\r\nTo: team@acme.example\r\nCc: sales@acme.example\r\n"
+                                b"Subject: Order\r\n\r\nTen units.\r\n")
+    forward = {"message_id": message_id, "to": ["carol@acme.example"], "note": "For you."}
+
+    card = review("gmail_forward", ctx, forward)
+    read = sent_message(ctx, invoke("gmail_forward", ctx, forward))
+
+    assert card.preview["from"] == read["from"] == "Acme Sales <sales@acme.example>"
+
+
+def test_an_address_gmail_has_not_verified_is_never_sent_from(sandbox):
+    ctx = workspace(sandbox, aliases=[{**SALES, "verificationStatus": "pending"}])
+    message_id = delivered(ctx, b"From: bob@client.example\r\nTo: sales@acme.example\r\nSubject: Quote\r\n\r\nPrices?\r\n")
+
+    card = review("gmail_send", ctx, {"reply_to_message_id": message_id, "body": "Attached."})
+
+    assert card.preview["from"] == "Alex Martin <alex@acme.example>"

@@ -166,14 +166,14 @@ def _prepare_outgoing(needs_recipient: bool):
 
     def prepare(ctx: Context, args: dict) -> tuple[dict, dict]:
         gmail = ctx.service("gmail")
-        args, preview, from_headers = dict(args), {}, []
+        args, preview, from_headers, parent = dict(args), {}, [], None
         if args["reply_to_message_id"]:
             parent = _parent(gmail, args["reply_to_message_id"])
             args, from_headers = _reply_addressing(ctx, gmail, parent, args)
             args["subject"] = parent.subject
             preview["reply_to"] = {"subject": parent.head.get("subject", ""), "from": parent.head.get("from", "")}
         _check_recipients(args, needs_recipient, from_headers)
-        _show_sender(ctx, gmail, preview)
+        _show_sender(_identity(ctx, gmail, parent and parent.head), preview)
         if args["attachments"]:
             preview["attachments"] = [_attachment_label(ctx, gmail, AttachmentRef(**ref)) for ref in args["attachments"]]
         return args, preview
@@ -217,23 +217,26 @@ def gmail_create_draft(ctx: Context, **message) -> dict:
 def _show_forward(ctx: Context, args: dict) -> tuple[dict, dict]:
     """The card names what goes out besides the note: the original, by subject and sender, and its files.
     One too large to send is refused now, not after the person approved it."""
-    forwarded, raw = _forward_of(ctx, ctx.service("gmail"), args)
+    forwarded, raw, identity = _forward_of(ctx, ctx.service("gmail"), args)
     if len(raw) > MAX_MESSAGE_BYTES:
         raise ToolError(f"Forwarded with its files, the email would be {len(raw) / 2**20:.0f} MB; Gmail sends up to "
                         "35 MB. Forward it without them (attachments: false) and share them from Drive.")
     preview = {"forwarding": forwarded.original, "subject": forwarded.subject}
     if forwarded.files:
         preview["attachments"] = forwarded.files
-    _show_sender(ctx, ctx.service("gmail"), preview)
+    _show_sender(identity, preview)
     return args, preview
 
 
-def _forward_of(ctx: Context, gmail, args: dict) -> tuple[mail_forward.Forward, bytes]:
-    """The forward of the original, and the email that sends it."""
+def _forward_of(ctx: Context, gmail, args: dict) -> tuple[mail_forward.Forward, bytes, dict]:
+    """The forward of the original, the email that sends it, and the send-as address it goes out from."""
     _check_recipients(args, needs_recipient=True)
     original = google_api.execute(gmail.users().messages().get(userId="me", id=args["message_id"], format="raw"))["raw"]
-    forwarded = mail_forward.forward(mime.unb64url(original), args["note"], args["attachments"], _signature(ctx, gmail))
-    return forwarded, mail_forward.message(forwarded, args["to"], args["cc"], args["bcc"], _sender(ctx, gmail)).as_bytes()
+    raw = mime.unb64url(original)
+    identity = _identity(ctx, gmail, mime.raw_headers(raw))
+    forwarded = mail_forward.forward(raw, args["note"], args["attachments"], _signature(identity))
+    out = mail_forward.message(forwarded, args["to"], args["cc"], args["bcc"], _sender(identity))
+    return forwarded, out.as_bytes(), identity
 
 
 @tool("outbound", prepare=_show_forward, progress="Forwarding an email")
@@ -249,7 +252,7 @@ def gmail_forward(
     """Forward an email as Gmail does: your note, then the original with its files."""
     args = {"message_id": message_id, "to": to, "cc": cc, "bcc": bcc, "note": note, "attachments": attachments}
     gmail = ctx.service("gmail")
-    forwarded, raw = _forward_of(ctx, gmail, args)
+    forwarded, raw, _ = _forward_of(ctx, gmail, args)
     sent = google_api.execute(gmail.users().messages().send(userId="me", media_body=_upload(raw)))
     return {
         "id": sent["id"],
@@ -328,14 +331,15 @@ def _compose(ctx: Context, gmail, args: dict, needs_recipient: bool) -> tuple[by
     if parent:  # reviewed beforehand, this changes nothing; a direct call has its recipients worked out now
         args = _reply_addressing(ctx, gmail, parent, args)[0]
     _check_recipients(args, needs_recipient)
+    identity = _identity(ctx, gmail, parent and parent.head)
     message = mime.build_message(
         to=args["to"],
         cc=args["cc"],
         bcc=args["bcc"],
         # Gmail keeps a reply in its thread only under the thread's subject.
         subject=parent.subject if parent else args["subject"],
-        body=mime.with_signature(args["body"], args["html"], _signature(ctx, gmail)),
-        sender=_sender(ctx, gmail),
+        body=mime.with_signature(args["body"], args["html"], _signature(identity)),
+        sender=_sender(identity),
         html=args["html"],
         files=[_fetch_file(ctx, gmail, AttachmentRef(**ref)) for ref in args["attachments"]],
         reply=parent and parent.reply,
@@ -427,24 +431,39 @@ def _my_addresses(ctx: Context, gmail) -> set[str]:
             if entry.get("isPrimary") or (entry.get("treatAsAlias") and entry.get("verificationStatus") != "pending")}
 
 
-def _show_sender(ctx: Context, gmail, preview: dict) -> None:
+def _identity(ctx: Context, gmail, original: dict | None = None) -> dict:
+    """The send-as address mail goes out from, with its signature ({} when Gmail names none).
+
+    Answering or forwarding mail (`original`: its lower-cased headers), it is the person's own
+    address that mail came from or was sent to, as Gmail replies by default ("reply from the
+    same address the message was sent to"); otherwise their default address.
+    """
+    usable = [e for e in _send_as(ctx, gmail) if e.get("verificationStatus") != "pending"]
+    if original:
+        by_address = {e["sendAsEmail"].lower(): e for e in usable}
+        for field in ("from", "to", "cc"):
+            for address in mime.emails(original.get(field, "")):
+                if address.lower() in by_address:
+                    return by_address[address.lower()]
+    return next((e for e in usable if e.get("isDefault")), {})
+
+
+def _show_sender(identity: dict, preview: dict) -> None:
     """The card shows who the mail is from and the signature that goes under its body: all that is sent is seen."""
-    if sender := _sender(ctx, gmail):
+    if sender := _sender(identity):
         preview["from"] = sender
-    if signature := _signature(ctx, gmail):
+    if signature := _signature(identity):
         preview["signature"] = mime.signature_text(signature)
 
 
-def _sender(ctx: Context, gmail) -> str:
-    """The From of mail the person sends: their default send-as address, the one whose signature it carries."""
-    entry = next((e for e in _send_as(ctx, gmail) if e.get("isDefault")), None)
-    return str(Address(display_name=entry.get("displayName", ""), addr_spec=entry["sendAsEmail"])) if entry else ""
+def _sender(identity: dict) -> str:
+    return str(Address(display_name=identity.get("displayName", ""), addr_spec=identity["sendAsEmail"])) if identity else ""
 
 
-def _signature(ctx: Context, gmail) -> str:
-    """The signature (HTML) Gmail adds to mail from the default address, as its compose window does;
+def _signature(identity: dict) -> str:
+    """The signature (HTML) Gmail adds to mail from that address, as its compose window does;
     none when it holds no text (Gmail keeps an emptied one as <div><br></div>)."""
-    signature = next((e.get("signature", "") for e in _send_as(ctx, gmail) if e.get("isDefault")), "")
+    signature = identity.get("signature", "")
     return signature if mime.signature_text(signature).strip() else ""
 
 

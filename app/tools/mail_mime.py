@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from email import message_from_bytes
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.parser import BytesHeaderParser
+from email.policy import SMTP, default
 from email.utils import getaddresses
 
 import html2text
@@ -166,6 +167,12 @@ def headers(payload: dict) -> dict:
     for header in payload.get("headers", []):
         out.setdefault(header["name"].lower(), header["value"])
     return out
+
+
+def raw_headers(raw: bytes, names: tuple[str, ...] = ("From", "To", "Cc")) -> dict:
+    """Some headers of a raw message by lower-cased name, read without parsing its body."""
+    head = BytesHeaderParser(policy=default).parsebytes(raw)
+    return {name.lower(): header_text(head, name) for name in names}
 
 
 def emails(value: str) -> list[str]:
