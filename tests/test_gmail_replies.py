@@ -138,3 +138,58 @@ def test_a_reply_all_to_mail_sent_to_my_alias_does_not_go_to_me(ctx):
     card = review("gmail_send", ctx, {"reply_to_message_id": message_id, "reply_all": True, "body": "Me!"})
 
     assert (card.args["to"], card.args["cc"]) == (["Bob Stone <bob@acme.example>"], ["carol@partner.example"])
+
+
+def sent_parts(ctx, message_id: str):
+    raw = ctx.service("gmail").users().messages().get(userId="me", id=message_id, format="raw").execute()["raw"]
+    message = message_from_bytes(base64.urlsafe_b64decode(raw), policy=default)
+    html = message.get_body(("html",))
+    return message.get_body(("plain",)).get_content(), html.get_content() if html else None
+
+
+def delivered(ctx, mail: bytes) -> str:
+    body = {"raw": base64.urlsafe_b64encode(mail).decode(), "labelIds": ["INBOX"]}
+    return ctx.service("gmail").users().messages().insert(userId="me", body=body).execute()["id"]
+
+
+def test_a_reply_quotes_the_original_under_it_dated_in_the_persons_time_zone(ctx):
+    message_id = delivered(ctx, "From: Søren Holm <soren@acme.example>\r\nTo: alex@acme.example\r\nSubject: Budget\r\n"
+                                "Date: Mon, 14 Sep 2026 07:30:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+                                "Numbers attached.\r\n\r\nSøren\r\n".encode())
+    reply = {"reply_to_message_id": message_id, "body": "Thanks, looks right."}
+
+    card = review("gmail_send", ctx, reply)
+    text, _ = sent_parts(ctx, invoke("gmail_send", ctx, reply)["id"])
+
+    attribution = "On Mon, 14 Sep 2026 at 09:30, Søren Holm <soren@acme.example> wrote:"  # 07:30 UTC in Paris
+    assert card.preview["quoted"] == attribution
+    text = text.replace("\r\n", "\n")
+    assert text.startswith("Thanks, looks right.\n\n-- \nAlex Martin")  # the reply and its signature, then the quote
+    assert text.endswith(f"\n\n{attribution}\n> Numbers attached.\n>\n> Søren\n")
+
+
+def test_an_html_reply_quotes_the_original_html_in_a_block_mail_programs_fold_away(ctx):
+    original = (
+        "From: robin@partner.example\r\nTo: alex@acme.example\r\nSubject: Plan\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: text/html; charset=utf-8\r\n\r\n"
+        '<html><head><style>p{color:red}</style></head><body><p>The <b>plan</b></p><img src="cid:logo@x"></body></html>\r\n'
+    ).encode()
+    message_id = delivered(ctx, original)
+
+    sent = invoke("gmail_send", ctx, {"reply_to_message_id": message_id, "body": "<p>Agreed.</p>", "html": True})
+    text, markup = sent_parts(ctx, sent["id"])
+
+    assert markup.startswith("<p>Agreed.</p>")
+    assert '<div class="gmail_quote"><div dir="ltr" class="gmail_attr">robin@partner.example wrote:<br></div>' in markup
+    assert '<blockquote class="gmail_quote"' in markup and "<p>The <b>plan</b></p></blockquote>" in markup
+    assert "<style>" not in markup and "cid:" not in markup  # no wrapper, no image the reply does not carry
+    assert text.replace("\r\n", "\n").endswith("robin@partner.example wrote:  \n\n\n> The **plan**\n")
+
+
+def test_a_plain_original_is_quoted_in_an_html_reply_as_escaped_lines(ctx):
+    message_id = delivered(ctx, b"From: robin@partner.example\r\nTo: alex@acme.example\r\nSubject: Sizes\r\n\r\n"
+                                b"a < b\r\nc & d\r\n")
+
+    sent = invoke("gmail_send", ctx, {"reply_to_message_id": message_id, "body": "<p>Noted.</p>", "html": True})
+
+    assert "a &lt; b<br>c &amp; d</blockquote>" in sent_parts(ctx, sent["id"])[1]

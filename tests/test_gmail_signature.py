@@ -81,7 +81,7 @@ def test_a_reply_goes_out_from_the_address_the_mail_was_sent_to_with_its_signatu
 
     assert card.preview["from"] == read["from"] == "Acme Sales <sales@acme.example>"
     assert card.preview["signature"] == "Acme Sales desk"
-    assert read["body"]["text"].endswith("-- \nAcme Sales desk")
+    assert read["body"]["text"].startswith("Attached.\n\n-- \nAcme Sales desk\n\n")  # the quoted original follows
 
 
 def test_a_follow_up_to_ones_own_mail_goes_out_from_the_address_it_was_sent_from(sandbox):

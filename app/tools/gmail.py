@@ -19,7 +19,7 @@ from googleapiclient.http import MediaIoBaseUpload
 from pydantic import BaseModel, Field
 
 from app import google_api
-from app.tools import file_text, mail_forward
+from app.tools import file_text, mail_forward, mail_quote
 from app.tools import mail_mime as mime
 from app.tools.context import Context
 from app.tools.drive import folder_id, outbound_if_folder_shared, preview_folder
@@ -172,6 +172,7 @@ def _prepare_outgoing(needs_recipient: bool):
             args, from_headers = _reply_addressing(ctx, gmail, parent, args)
             args["subject"] = parent.subject
             preview["reply_to"] = {"subject": parent.head.get("subject", ""), "from": parent.head.get("from", "")}
+            preview["quoted"] = _quote(ctx, parent).attribution  # the original follows the reply, quoted
         _check_recipients(args, needs_recipient, from_headers)
         _show_sender(_identity(ctx, gmail, parent and parent.head), preview)
         if args["attachments"]:
@@ -332,13 +333,17 @@ def _compose(ctx: Context, gmail, args: dict, needs_recipient: bool) -> tuple[by
         args = _reply_addressing(ctx, gmail, parent, args)[0]
     _check_recipients(args, needs_recipient)
     identity = _identity(ctx, gmail, parent and parent.head)
+    body = mime.with_signature(args["body"], args["html"], _signature(identity))
+    if parent:
+        quote = _quote(ctx, parent)
+        body = mail_quote.under_html(body, quote) if args["html"] else mail_quote.under_text(body, quote)
     message = mime.build_message(
         to=args["to"],
         cc=args["cc"],
         bcc=args["bcc"],
         # Gmail keeps a reply in its thread only under the thread's subject.
         subject=parent.subject if parent else args["subject"],
-        body=mime.with_signature(args["body"], args["html"], _signature(identity)),
+        body=body,
         sender=_sender(identity),
         html=args["html"],
         files=[_fetch_file(ctx, gmail, AttachmentRef(**ref)) for ref in args["attachments"]],
@@ -367,6 +372,7 @@ class Parent:
     thread_id: str
     head: dict  # lower-cased header names
     reply: mime.ReplyTo
+    payload: dict  # format=full, for the quote
 
     @property
     def subject(self) -> str:
@@ -374,10 +380,13 @@ class Parent:
 
 
 def _parent(gmail, message_id: str) -> Parent:
-    wanted = ["From", "To", "Cc", "Reply-To", "Subject", "Message-ID", "References"]
-    parent = google_api.execute(gmail.users().messages().get(userId="me", id=message_id, format="metadata", metadataHeaders=wanted))
+    parent = google_api.execute(gmail.users().messages().get(userId="me", id=message_id, format="full", fields="threadId,payload"))
     head = mime.headers(parent["payload"])
-    return Parent(parent["threadId"], head, mime.ReplyTo(head.get("message-id", ""), head.get("references", "")))
+    return Parent(parent["threadId"], head, mime.ReplyTo(head.get("message-id", ""), head.get("references", "")), parent["payload"])
+
+
+def _quote(ctx: Context, parent: Parent) -> mail_quote.Quote:
+    return mail_quote.quote_of(parent.payload, parent.head, user_timezone(ctx))
 
 
 def _reply_addressing(ctx: Context, gmail, parent: "Parent", args: dict) -> tuple[dict, list[str]]:

@@ -65,6 +65,7 @@ def test_reply_card_shows_the_real_recipients_and_the_attachments_names(page, cl
     expect(card).not_to_contain_text("1Q3BudgetSheet")
     expect(card.locator("pre[aria-label='Signature']")).to_have_text("-- \nAlex Martin\nOperations lead, Acme Corp\n+33 1 23 45 67 89")
     expect(card.locator("dt:has-text('From') + dd")).to_have_text("Alex Martin <alex@acme.example>")
+    expect(card.locator("dt:has-text('Quotes') + dd")).to_contain_text("Alice Chen <alice@acme.example> wrote:")
 
 
 def test_moving_a_meeting_says_on_its_card_that_the_guests_will_be_emailed(page, claude, sandbox):

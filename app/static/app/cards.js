@@ -30,6 +30,7 @@ function emailCard(title) {
           : input.reply_to_message_id && `email ${input.reply_to_message_id}, in its thread`],
         ["Attachments", preview.attachments ? preview.attachments.map(fileText).join(", ") : listText(input.attachments)],
         ["Format", input.html && "HTML (shown below as its source)"],
+        ["Quotes", preview.quoted && `the original under the signature, after “${preview.quoted}”`],
       ]),
       el("pre", { className: "email-body", "aria-label": "Email body" }, String(input.body ?? "")),
       signatureBlock(preview),
