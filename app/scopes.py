@@ -12,8 +12,9 @@ CALENDAR_READ = G + "calendar.readonly"  # time zone setting, free/busy, other c
 TASKS = G + "tasks"
 CONTACTS_READ = G + "contacts.readonly"
 OTHER_CONTACTS_READ = G + "contacts.other.readonly"  # people you mailed but never saved
+DIRECTORY_READ = G + "directory.readonly"  # colleagues in a Workspace organisation's directory
 
-REQUESTED = [GMAIL, DRIVE, CALENDAR_EVENTS, CALENDAR_READ, TASKS, CONTACTS_READ, OTHER_CONTACTS_READ]
+REQUESTED = [GMAIL, DRIVE, CALENDAR_EVENTS, CALENDAR_READ, TASKS, CONTACTS_READ, OTHER_CONTACTS_READ, DIRECTORY_READ]
 
 SERVICE_SCOPES = {
     "gmail": [GMAIL],
@@ -21,7 +22,7 @@ SERVICE_SCOPES = {
     "docs": [DRIVE],
     "calendar": [CALENDAR_EVENTS, CALENDAR_READ],
     "tasks": [TASKS],
-    "contacts": [CONTACTS_READ, OTHER_CONTACTS_READ],
+    "contacts": [CONTACTS_READ, OTHER_CONTACTS_READ],  # the directory is optional: a personal account has none
 }
 
 SERVICE_LABELS = {

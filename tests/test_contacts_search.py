@@ -1,5 +1,5 @@
 """Finding people's addresses among saved and other contacts."""
-from app.scopes import OTHER_CONTACTS_READ, REQUESTED
+from app.scopes import DIRECTORY_READ, OTHER_CONTACTS_READ, REQUESTED
 from app.tools import invoke
 from app.tools.contacts import compact
 from app.tools.context import Context
@@ -66,3 +66,43 @@ def test_without_other_contacts_scope_saved_contacts_still_answer(sandbox):
 
     assert "Alice Chen" in names(found) and "note" in found
     assert not any(p.get("other_contact") for p in found["people"])
+
+
+def test_a_colleague_who_is_not_a_contact_is_found_in_the_organisations_directory(ctx):
+    found = invoke("contacts_search", ctx, {"query": "hannah"})
+    assert found["people"] == [{"name": "Hannah Becker", "emails": ["hannah.becker@acme.example"],
+                                "org": "Acme, People operations", "directory": True}]
+
+
+def test_someone_both_saved_and_in_the_directory_is_listed_once_as_the_contact(ctx):
+    found = invoke("contacts_search", ctx, {"query": "alice chen"})
+    assert [(p["name"], p.get("directory", False)) for p in found["people"]] == [("Alice Chen", False)]
+
+
+def test_the_directory_is_searched_in_the_same_request_as_the_contacts(ctx, sandbox):
+    invoke("contacts_search", ctx, {"query": "alice"})
+    sandbox.clear_log()
+
+    invoke("contacts_search", ctx, {"query": "yusuf"})
+
+    assert [r["path"] for r in sandbox.http_requests()] == ["/batch"]
+    assert [r["path"] for r in sandbox.log()].count("/v1/people:searchDirectoryPeople") == 1
+
+
+def test_a_personal_account_without_a_directory_finds_its_contacts_without_a_note(sandbox):
+    seed = {"account": {"email": "sam@gmail.example", "name": "Sam", "timezone": "UTC"},
+            "people": {"contacts": [{"name": "Robin Lee", "emails": ["robin@partner.example"]}]}}
+    sandbox.reset(seed)
+    ctx = Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+
+    found = invoke("contacts_search", ctx, {"query": "robin"})
+
+    assert names(found) == ["Robin Lee"] and "note" not in found
+
+
+def test_without_directory_access_contacts_answer_and_the_note_says_what_was_not_searched(sandbox):
+    ctx = Context(credentials=sandbox.credentials([s for s in REQUESTED if s != DIRECTORY_READ]), api_root=sandbox.url)
+
+    found = invoke("contacts_search", ctx, {"query": "hannah"})
+
+    assert found == {"people": [], "note": "your organisation's directory was not searched (access not granted)"}

@@ -4,7 +4,9 @@ Seed section "people":
     {"contacts": [{"name": "Alice Chen", "given": "Alice", "family": "Chen",   # given/family optional
                    "emails": ["alice@acme.example"], "phones": ["+33 6 12 34 56 78"],
                    "organization": "Acme", "title": "Finance lead", "id": "c1"}],
-     "otherContacts": [{"name": "...", "emails": ["..."]}]}              # people mailed but never saved
+     "otherContacts": [{"name": "...", "emails": ["..."]}],             # people mailed but never saved
+     "directory": [{"name": "...", "emails": ["..."], "organization": "...", "title": "..."}]}
+                                            # the organisation's people; without it the account is a personal one
 Search matches like Google's: every query word must be the start of a word
 of a name, an email address (split at @ . _ -) or an organization, ignoring
 case and accents, so "chlo" finds Chloé and "acme" finds alice@acme.example.
@@ -14,12 +16,14 @@ records it ("warmUps": the methods warmed) so tests can see clients send it.
 import unicodedata
 
 from app.sandbox.routing import ApiError, Router
-from app.scopes import CONTACTS_READ, G, OTHER_CONTACTS_READ
+from app.scopes import CONTACTS_READ, DIRECTORY_READ, G, OTHER_CONTACTS_READ
 
 router = Router("people")
 
 CONTACTS = (CONTACTS_READ, G + "contacts")
 OTHER = (OTHER_CONTACTS_READ,)
+DIRECTORY = (DIRECTORY_READ, G + "directory")
+DIRECTORY_SOURCES = {"DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE", "DIRECTORY_SOURCE_TYPE_DOMAIN_CONTACT"}
 OTHER_FIELDS = {"emailAddresses", "metadata", "names", "phoneNumbers", "photos"}
 
 
@@ -28,12 +32,13 @@ def fold(text: str) -> str:
 
 
 def person(spec: dict, kind: str, index: int) -> dict:
-    """A People API person from a seed entry; kind is "people" or "otherContacts"."""
+    """A People API person from a seed entry; kind is "people", "otherContacts" or "directory"."""
     contact_id = spec.get("id") or f"c{4000 + index}"
-    source = {"primary": True, "source": {"type": "CONTACT" if kind == "people" else "OTHER_CONTACT", "id": contact_id}}
+    source_type = {"people": "CONTACT", "otherContacts": "OTHER_CONTACT", "directory": "DOMAIN_PROFILE"}[kind]
+    source = {"primary": True, "source": {"type": source_type, "id": contact_id}}
     given, _, family = spec["name"].partition(" ")
     out = {
-        "resourceName": f"{kind}/{contact_id}",
+        "resourceName": f"{'people' if kind == 'directory' else kind}/{contact_id}",
         "etag": f"%{contact_id}",
         "names": [{"metadata": source, "displayName": spec["name"], "givenName": spec.get("given", given),
                    "familyName": spec.get("family", family), "unstructuredName": spec["name"]}],
@@ -75,10 +80,12 @@ class State:
         self.sandbox = sandbox
         self.contacts = [person(spec, "people", i) for i, spec in enumerate(seed.get("contacts", []))]
         self.other = [person(spec, "otherContacts", i) for i, spec in enumerate(seed.get("otherContacts", []))]
+        directory = seed.get("directory")
+        self.directory = None if directory is None else [person(spec, "directory", i) for i, spec in enumerate(directory)]
         self.warm_ups: list[str] = []
 
     def dump(self) -> dict:
-        return {"contacts": self.contacts, "otherContacts": self.other, "warmUps": self.warm_ups}
+        return {"contacts": self.contacts, "otherContacts": self.other, "directory": self.directory, "warmUps": self.warm_ups}
 
     def view(self, kind: str, item_id: str) -> dict | None:
         if kind != "person":
@@ -113,6 +120,20 @@ def search_contacts(state, request):
 @router.get(r"/v1/otherContacts:search", scopes=OTHER)
 def search_other_contacts(state, request):
     return state.search(state.other, request, OTHER_FIELDS)
+
+
+@router.get(r"/v1/people:searchDirectoryPeople", scopes=DIRECTORY)
+def search_directory(state, request):
+    if state.directory is None:
+        raise ApiError(400, "Must be a G Suite domain user.", "failedPrecondition")
+    sources = set(request.args("sources"))
+    if not sources or not sources <= DIRECTORY_SOURCES:
+        raise ApiError(400, "Request must specify at least one valid directory source.", "invalidArgument")
+    query, mask = request.arg("query", ""), request.arg("readMask", "")
+    masked({}, mask)
+    found = [masked(e, mask) for e in state.directory if query.strip() and matches(e, query)]
+    page, next_token = request.page(found, "pageSize", 100, 500)
+    return {"people": page, "totalSize": len(found), **({"nextPageToken": next_token} if next_token else {})}
 
 
 @router.get(r"/v1/otherContacts", scopes=OTHER)

@@ -1,10 +1,12 @@
-"""Contacts tool: find people's addresses among saved and "other" contacts.
+"""Contacts tool: find people's addresses among saved contacts, the organisation's directory and
+"other" contacts.
 
-Both searches go in one batch. "Other contacts" (people the user mailed but
-never saved) need their own scope; without it saved contacts still answer.
-Google answers searches from a cache it refreshes on an empty query, so the
-first search of a run sends that warm-up first, in a batch of its own
-(parts of one batch may run in any order).
+All three searches go in one batch. "Other contacts" (people the user mailed but never saved)
+and the directory (colleagues in a Workspace organisation) need scopes of their own; without
+them, or for a personal account, which has no directory, saved contacts still answer. Google
+answers contact searches from a cache it refreshes on an empty query, so the first search of
+a run sends that warm-up first, in a batch of its own (parts of one batch may run in any
+order); the directory needs none.
 """
 from typing import Annotated
 
@@ -15,12 +17,11 @@ from app import google_api
 from app.tools.registry import tool
 
 
+DIRECTORY_SOURCES = ["DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE", "DIRECTORY_SOURCE_TYPE_DOMAIN_CONTACT"]
+
+
 def compact(ctx, person: dict, saved: bool) -> dict:
-    names = person.get("names", [])
-    out = {"name": names[0]["displayName"] if names else "", "emails": [e["value"] for e in person.get("emailAddresses", [])]}
-    organization = (person.get("organizations") or [{}])[0]
-    if organization.get("name"):
-        out["org"] = organization["name"] + (f", {organization['title']}" if organization.get("title") else "")
+    out = _basics(person)
     if not saved:
         out["other_contact"] = True
     person_id = person["resourceName"].split("/")[-1]
@@ -35,25 +36,55 @@ def _searches(service, query: str, size: int) -> list:
     ]
 
 
+def _directory_search(service, query: str, size: int):
+    return service.people().searchDirectoryPeople(query=query, readMask="names,emailAddresses,organizations",
+                                                  sources=DIRECTORY_SOURCES, pageSize=size)
+
+
 @tool("read", progress="Searching contacts for {query!r}")
 def contacts_search(
     ctx,
     query: Annotated[str, Field(description="name, part of a name, or email", min_length=1)],
     max_results: Annotated[int, Field(ge=1, le=30)] = 10,
 ) -> dict:
-    """Find people (saved and other contacts) and their email addresses."""
+    """Find people (contacts, your organisation's directory) and their email addresses."""
     service = ctx.service("people")
     if not ctx.cache.get("contacts warmed up"):
         google_api.execute_batch(service, _searches(service, "", 1))  # errors show in the real search below
         ctx.cache["contacts warmed up"] = True
-    saved, other = google_api.execute_batch(service, _searches(service, query, max_results))
+    saved, other, directory = google_api.execute_batch(
+        service, [*_searches(service, query, max_results), _directory_search(service, query, max_results)])
     if isinstance(saved, HttpError):
         raise saved
-    people = [compact(ctx, r["person"], True) for r in saved.get("results", [])]
-    out = {}
-    if isinstance(other, HttpError):
-        out["note"] = "other contacts were not searched (access not granted)"
+    people, notes = [compact(ctx, r["person"], True) for r in saved.get("results", [])], []
+    if isinstance(directory, HttpError):
+        # A personal account has no directory (400): nothing to say. A refused scope is worth a note.
+        if directory.status_code == 403:
+            notes.append("your organisation's directory was not searched (access not granted)")
     else:
-        known = {e for p in people for e in p["emails"]}
-        people += [compact(ctx, r["person"], False) for r in other.get("results", []) if not known & {e["value"] for e in r["person"].get("emailAddresses", [])}]
-    return {"people": people[:max_results], **out}
+        people += _new([colleague(p) for p in directory.get("people", [])], people)
+    if isinstance(other, HttpError):
+        notes.append("other contacts were not searched (access not granted)")
+    else:
+        people += _new([compact(ctx, r["person"], False) for r in other.get("results", [])], people)
+    return {"people": people[:max_results], **({"note": "; ".join(notes)} if notes else {})}
+
+
+def colleague(person: dict) -> dict:
+    """A person of the directory: no Contacts link, since they may not be among the person's contacts."""
+    return {**_basics(person), "directory": True}
+
+
+def _basics(person: dict) -> dict:
+    names = person.get("names", [])
+    out = {"name": names[0]["displayName"] if names else "", "emails": [e["value"] for e in person.get("emailAddresses", [])]}
+    organization = (person.get("organizations") or [{}])[0]
+    if organization.get("name"):
+        out["org"] = organization["name"] + (f", {organization['title']}" if organization.get("title") else "")
+    return out
+
+
+def _new(found: list[dict], people: list[dict]) -> list[dict]:
+    """Those of `found` who share no address with `people` (saved contacts come first)."""
+    known = {e.lower() for p in people for e in p["emails"]}
+    return [p for p in found if not known & {e.lower() for e in p["emails"]}]
