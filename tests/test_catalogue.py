@@ -30,6 +30,7 @@ EXPECTED = {
     "docs_create": "write",
     "docs_read": "read",
     "docs_append": "write",
+    "docs_replace": "write",
     "tasks_list": "read",
     "tasks_add": "write",
     "tasks_complete": "write",
@@ -37,7 +38,7 @@ EXPECTED = {
     "tasks_delete": "destructive",
     "contacts_search": "read",
 }
-BUDGET = 16_000  # characters of tool definitions sent to Claude, about 4,000 tokens
+BUDGET = 17_000  # characters of tool definitions sent to Claude, about 4,250 tokens (a cached prefix; each tool must earn its place)
 
 
 def test_catalogue_has_every_tool_with_its_declared_effect():

@@ -68,6 +68,17 @@ def _tab(drafts: list, edit: dict):
     return drafts[int(index)][1]
 
 
+def _replace_in_tabs(drafts: list, edit: dict) -> dict:
+    spec = dict(edit["replaceAllText"])
+    wanted = (spec.pop("tabsCriteria", None) or {}).get("tabIds")
+    tab_ids = [f"t.{index}" for index in range(len(drafts))]
+    if wanted and not set(wanted) <= set(tab_ids):
+        raise ApiError(400, f"The tab {sorted(set(wanted) - set(tab_ids))[0]!r} was not found.")
+    changed = sum(document.apply({"replaceAllText": spec})["replaceAllText"]["occurrencesChanged"]
+                  for tab_id, (_, document) in zip(tab_ids, drafts) if not wanted or tab_id in wanted)
+    return {"replaceAllText": {"occurrencesChanged": changed}}
+
+
 def _tab_content(document) -> dict:
     whole = document.to_json("", "")
     return {key: whole[key] for key in TAB_CONTENT}
@@ -92,6 +103,9 @@ def batch_update(state: State, request, document_id):
     replies = []
     for position, edit in enumerate(body.get("requests", [])):
         try:
+            if "replaceAllText" in edit:  # every tab unless tabsCriteria names some, as Docs does
+                replies.append(_replace_in_tabs(drafts, edit))
+                continue
             replies.append(_tab(drafts, edit).apply(edit))
         except ApiError as error:
             raise ApiError(400, f"Invalid requests[{position}]: {error.message}", "badRequest") from None

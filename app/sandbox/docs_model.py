@@ -180,6 +180,28 @@ class Document:
             self.styles.insert(position + offset, dict(inherited))
             self.paras.insert(position + offset, copy.deepcopy(paragraph) if char == "\n" else None)
 
+    def _replaceAllText(self, spec: dict):
+        """Every match within one paragraph (a match never spans a paragraph's end or a table
+        marker), case-insensitive unless matchCase; the new text takes the first matched
+        character's style, as Docs gives it."""
+        contains = spec.get("containsText") or {}
+        find, replacement = contains.get("text") or "", STRIPPED_ON_INSERT.sub("", spec.get("replaceText") or "")
+        if not find:
+            raise ApiError(400, "Invalid replaceAllText: containsText.text must not be empty.")
+        fold = (lambda text: text) if contains.get("matchCase") else _lower
+        wanted, text, position, changed = fold(find), "".join(self.chars), 0, 0
+        while (start := fold(text).find(wanted, position)) >= 0:
+            end = start + len(find)
+            if any(char == "\n" or char in MARKERS for char in text[start:end]):
+                position = start + 1
+                continue
+            style = dict(self.styles[start])
+            self.chars[start:end] = list(replacement)
+            self.styles[start:end] = [dict(style) for _ in replacement]
+            self.paras[start:end] = [None] * len(replacement)
+            text, position, changed = "".join(self.chars), start + len(replacement), changed + 1
+        return {"replaceAllText": {"occurrencesChanged": changed}}
+
     def _deleteContentRange(self, spec: dict):
         start, end = self._range(spec.get("range", {}), "deleteContentRange")
         if end >= len(self.chars):
@@ -335,6 +357,11 @@ class Document:
         lines = ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]
         return "\n".join(lines[:1] + ["|" + " --- |" * len(cells[0])] + lines[1:])
 
+
+
+def _lower(text: str) -> str:
+    """Lower case one character for one ("İ" lowers to two), so that indices still match."""
+    return "".join(low if len(low := char.lower()) == 1 else char for char in text)
 
 
 def _fields(spec: dict, known: tuple) -> list[str]:

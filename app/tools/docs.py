@@ -79,6 +79,59 @@ def docs_append(
     return {"link": doc_link(ctx, doc["documentId"]), "summary": f"Added {len(markdown)} characters to {title!r}{where}."}
 
 
+def _check_find(find: str) -> None:
+    if "\n" in find or "\r" in find:
+        raise ToolError("find: give the text of one paragraph at a time, without line breaks.")
+
+
+def _preview_replace(ctx: Context, args: dict) -> tuple[dict, dict]:
+    """The card says how many places change; text that is not there is said before approval."""
+    _check_find(args["find"])
+    preview = file_preview(ctx, args["document"])
+    doc = google_api.execute(ctx.service("docs").documents().get(documentId=file_id(args["document"]), includeTabsContent=True))
+    tabs = list(_every_tab(doc.get("tabs", []))) or [{"documentTab": doc}]
+    fold = (lambda text: text) if args["match_case"] else lower
+    occurrences = sum(fold(text).count(fold(args["find"]))
+                      for tab in tabs for text in _paragraph_texts(tab["documentTab"].get("body", {}).get("content", [])))
+    if not occurrences:
+        raise ToolError(f"The document does not contain {args['find']!r}; read it for the exact wording.")
+    return args, {**preview, "occurrences": occurrences}
+
+
+@tool("write", escalate=_outbound_if_others_read, prepare=_preview_replace, progress="Editing a Google Doc")
+def docs_replace(
+    ctx: Context, document: FileRef,
+    find: Annotated[str, Field(min_length=1)], replace: str, match_case: bool = False,
+) -> dict:
+    """Replace a text everywhere in a Google Doc (every tab), keeping its formatting."""
+    _check_find(find)
+    documents = ctx.service("docs").documents()
+    doc = google_api.execute(documents.get(documentId=file_id(document), fields="documentId,title"))
+    edit = {"replaceAllText": {"containsText": {"text": find, "matchCase": match_case}, "replaceText": replace}}
+    reply = google_api.execute(documents.batchUpdate(documentId=doc["documentId"], body={"requests": [edit]}))
+    changed = reply.get("replies", [{}])[0].get("replaceAllText", {}).get("occurrencesChanged", 0)
+    if not changed:
+        raise ToolError(f"{doc.get('title', '')!r} no longer contains {find!r}; nothing was changed.")
+    places = "1 place" if changed == 1 else f"{changed} places"
+    return {"link": doc_link(ctx, doc["documentId"]),
+            "summary": f"Replaced {find!r} with {replace!r} in {doc.get('title', '')!r} ({places})."}
+
+
+def _paragraph_texts(content: list[dict]):
+    """The text of each paragraph, those in table cells included: a match never spans two."""
+    for element in content:
+        if "paragraph" in element:
+            yield "".join(run.get("textRun", {}).get("content", "") for run in element["paragraph"].get("elements", []))
+        for row in element.get("table", {}).get("tableRows", []):
+            for cell in row.get("tableCells", []):
+                yield from _paragraph_texts(cell.get("content", []))
+
+
+def lower(text: str) -> str:
+    """Lower case one character for one, as Docs matches without matchCase."""
+    return "".join(low if len(low := char.lower()) == 1 else char for char in text)
+
+
 def _find_tab(doc: dict, wanted: str) -> dict:
     tabs = list(_every_tab(doc.get("tabs", [])))
     for tab in tabs:

@@ -154,3 +154,13 @@ def test_unshare_card_names_the_file_and_whose_access_ends(page, claude, sandbox
     expect(card).to_contain_text("Stop sharing this file?")
     expect(card).to_contain_text("“Q3 planning notes”")
     expect(card.locator("dd", has_text="bob@acme.example, anyone with the link")).to_have_count(2)  # seen by now; no longer for
+
+
+def test_changing_a_shared_doc_shows_the_wording_before_and_after_and_how_many_places(page, claude):
+    card = cards_for(page, claude, tool_use("docs_replace", {"document": "1VendorShortlistDoc", "find": "Globex",
+                                                             "replace": "Globex Corp"})).first
+    expect(card).to_contain_text("Change this document?")
+    expect(card).to_contain_text("“Vendor shortlist”")
+    expect(card.locator("dt:has-text('Replace') + dd")).to_have_text("Globex")
+    expect(card.locator("dt:has-text('With') + dd")).to_have_text("Globex Corp")
+    expect(card.locator("dt:has-text('Places') + dd")).to_have_text("1, any case")

@@ -258,6 +258,12 @@ const CARDS = {
     ["Newly seen by", listText(p.newly_seen_by)],
     ["New name", i.name],
   ]),
+  docs_replace: sharedWriteCard("Change this document?", (i, p) => [
+    ...fileRows(p, i.document),
+    ["Replace", el("pre", { className: "email-body" }, String(i.find ?? ""))],
+    ["With", el("pre", { className: "email-body" }, String(i.replace ?? ""))],
+    ["Places", p.occurrences !== undefined && `${p.occurrences}${i.match_case ? ", matching case" : ", any case"}`],
+  ]),
   docs_append: sharedWriteCard("Add to this document?", (i, p) => [
     ...fileRows(p, i.document),
     ["Text to add", el("pre", { className: "email-body" }, String(i.markdown ?? ""))],
