@@ -20,7 +20,7 @@ from googleapiclient.discovery_cache import get_static_doc
 from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest
 
-VERSIONS = {"gmail": "v1", "drive": "v3", "calendar": "v3", "docs": "v1", "tasks": "v1", "people": "v1"}
+VERSIONS = {"gmail": "v1", "drive": "v3", "calendar": "v3", "docs": "v1", "sheets": "v4", "tasks": "v1", "people": "v1"}
 BATCH_LIMIT = 50  # Gmail's advice; larger batches get rate limited
 RETRYABLE = {429, 500, 502, 503, 504}
 RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}  # Gmail answers some rate limits with 403

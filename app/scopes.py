@@ -6,7 +6,7 @@ the callback uses this to tell a person which service a reduced grant breaks.
 G = "https://www.googleapis.com/auth/"
 
 GMAIL = G + "gmail.modify"  # read, label, draft, send and trash; never permanent delete
-DRIVE = G + "drive"  # search all files incl. shared drives, save, share; also covers the Docs API
+DRIVE = G + "drive"  # search all files incl. shared drives, save, share; also covers the Docs and Sheets APIs
 CALENDAR_EVENTS = G + "calendar.events"  # create, change and delete events
 CALENDAR_READ = G + "calendar.readonly"  # time zone setting, free/busy, other calendars
 TASKS = G + "tasks"
@@ -20,6 +20,7 @@ SERVICE_SCOPES = {
     "gmail": [GMAIL],
     "drive": [DRIVE],
     "docs": [DRIVE],
+    "sheets": [DRIVE],
     "calendar": [CALENDAR_EVENTS, CALENDAR_READ],
     "tasks": [TASKS],
     "contacts": [CONTACTS_READ, OTHER_CONTACTS_READ],  # the directory is optional: a personal account has none
@@ -29,6 +30,7 @@ SERVICE_LABELS = {
     "gmail": "Gmail",
     "drive": "Drive",
     "docs": "Docs",
+    "sheets": "Sheets",
     "calendar": "Calendar",
     "tasks": "Tasks",
     "contacts": "Contacts",

@@ -13,7 +13,7 @@ def test_prompt_holds_task_time_zone_and_connected_services(alice, fake_claude):
     prompt = first_prompt(fake_claude.requests[0])
     assert "What is on today?" in prompt
     assert "Europe/Paris" in prompt  # the demo account's Calendar setting
-    assert "Gmail, Drive, Docs, Calendar, Tasks, Contacts" in prompt
+    assert "Gmail, Drive, Docs, Sheets, Calendar, Tasks, Contacts" in prompt
     assert "gmail.modify" in prompt
 
 

@@ -31,6 +31,7 @@ EXPECTED = {
     "docs_read": "read",
     "docs_append": "write",
     "docs_replace": "write",
+    "sheets_append": "write",
     "tasks_list": "read",
     "tasks_add": "write",
     "tasks_complete": "write",

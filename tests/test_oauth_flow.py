@@ -100,7 +100,7 @@ def test_reduced_grant_names_the_services_that_will_not_work(google, browser):
     google.call("POST", "/_sandbox/consent", {"decline": ["https://www.googleapis.com/auth/drive", "https://www.googleapis.com/auth/tasks"]})
     status = connect(browser)
     assert status["connected"] is True
-    assert status["missing_services"] == ["drive", "docs", "tasks"]
+    assert status["missing_services"] == ["drive", "docs", "sheets", "tasks"]
 
 
 def test_logout_revokes_the_grant_at_google(google, browser):

@@ -18,6 +18,7 @@ SERVICES = {
     "gmail": "app.sandbox.gmail",
     "drive": "app.sandbox.drive",
     "docs": "app.sandbox.docs",
+    "sheets": "app.sandbox.sheets",
     "calendar": "app.sandbox.calendar",
     "tasks": "app.sandbox.tasks",
     "people": "app.sandbox.people",

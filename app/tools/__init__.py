@@ -18,6 +18,7 @@ TOOL_MODULES = (
     "app.tools.drive",
     "app.tools.drive_sharing",
     "app.tools.docs",
+    "app.tools.sheets",
     "app.tools.tasks",
     "app.tools.contacts",
 )

@@ -164,3 +164,13 @@ def test_changing_a_shared_doc_shows_the_wording_before_and_after_and_how_many_p
     expect(card.locator("dt:has-text('Replace') + dd")).to_have_text("Globex")
     expect(card.locator("dt:has-text('With') + dd")).to_have_text("Globex Corp")
     expect(card.locator("dt:has-text('Places') + dd")).to_have_text("1, any case")
+
+
+def test_rows_with_a_formula_show_cell_by_cell_and_say_why_they_ask(page, claude):
+    rows = [["Travel", "Søren", 2300], ["Total", "", "=SUM(C2:C6)"]]
+    card = cards_for(page, claude, tool_use("sheets_append", {"spreadsheet": "1Q3BudgetSheet", "rows": rows})).first
+    expect(card).to_contain_text("Add these rows?")
+    expect(card.locator("dt:has-text('Sheet') + dd")).to_have_text("Sheet1")
+    expect(card.locator("table.cells tr")).to_have_count(2)
+    expect(card.locator("table.cells tr").first.locator("td")).to_have_text(["Travel", "Søren", "2300"])
+    expect(card.locator("dt:has-text('Formulas') + dd")).to_contain_text("=SUM(C2:C6)")

@@ -209,6 +209,13 @@ function trashedMails(input, preview) {
 }
 
 // A write that reaches others (a shared folder or document) asks first; the card says who sees it.
+// Rows for a sheet, cell by cell as they will be typed in.
+function rowsTable(rows) {
+  if (!Array.isArray(rows)) return listText(rows);
+  const line = (row) => el("tr", {}, (Array.isArray(row) ? row : [row]).map((cell) => el("td", {}, String(cell ?? ""))));
+  return el("table", { className: "cells" }, el("tbody", {}, rows.map(line)));
+}
+
 function sharedWriteCard(title, rows) {
   return (input, { preview = {} }) => ({ title, content: fields(rows(input, preview)) });
 }
@@ -257,6 +264,12 @@ const CARDS = {
     ["To folder", p.folder || i.folder],
     ["Newly seen by", listText(p.newly_seen_by)],
     ["New name", i.name],
+  ]),
+  sheets_append: sharedWriteCard("Add these rows?", (i, p) => [
+    ...fileRows(p, i.spreadsheet),
+    ["Sheet", p.sheet || i.sheet || "the first"],
+    ["Rows", rowsTable(i.rows)],
+    ["Formulas", p.formulas?.length && `${listText(p.formulas)} (a formula can fetch from the web, so this asks first)`],
   ]),
   docs_replace: sharedWriteCard("Change this document?", (i, p) => [
     ...fileRows(p, i.document),

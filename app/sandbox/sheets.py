@@ -1,0 +1,106 @@
+"""Sandbox emulation of the Sheets API v4: a spreadsheet's sheets, and appending rows.
+
+Spreadsheets are Drive files (see the drive section): the first sheet's rows are
+file["rows"], the others file["more_sheets"] as (title, rows). The first sheet is
+called "Sheet1", as in a new Google Sheet. Appended values are kept as given
+(a formula as its text), as a CSV or Excel export of the file then shows them.
+
+    GET  /v4/spreadsheets/{id}                       properties and sheets (fields honoured)
+    POST /v4/spreadsheets/{id}/values/{range}:append valueInputOption RAW or USER_ENTERED;
+                                                     rows go under the sheet's last row
+"""
+from urllib.parse import unquote
+
+from app.sandbox.drive_media import SHEET, apply_fields
+from app.sandbox.routing import ApiError, Router
+from app.scopes import DRIVE, G
+
+router = Router("sheets")
+
+READ = (G + "spreadsheets", G + "spreadsheets.readonly", DRIVE, G + "drive.readonly", G + "drive.file")
+WRITE = (G + "spreadsheets", DRIVE, G + "drive.file")
+SPREADSHEET = r"/v4/spreadsheets/(?P<spreadsheet_id>[\w-]+)"
+FIRST_SHEET = "Sheet1"
+
+
+class State:
+    def __init__(self, sandbox, seed: dict):
+        self.sandbox = sandbox
+
+    def file(self, spreadsheet_id: str) -> dict:
+        file = self.sandbox.state["drive"].files.get(spreadsheet_id)
+        if file is None or file["trashed"] or file["mimeType"] != SHEET:
+            raise ApiError(404, "Requested entity was not found.", "notFound")
+        return file
+
+    def dump(self) -> dict:
+        return {}  # spreadsheets are Drive files: see the drive section
+
+
+def sheets(file: dict) -> list[tuple[str, list]]:
+    return [(FIRST_SHEET, file["rows"]), *file.get("more_sheets", [])]
+
+
+@router.get(SPREADSHEET, scopes=READ)
+def get_spreadsheet(state: State, request, spreadsheet_id):
+    file = state.file(spreadsheet_id)
+    body = {
+        "spreadsheetId": file["id"],
+        "properties": {"title": file["name"], "locale": "en_US", "timeZone": state.sandbox.account["timezone"]},
+        "sheets": [{"properties": {"sheetId": index, "title": title, "index": index, "sheetType": "GRID",
+                                   "gridProperties": {"rowCount": max(1000, len(rows)), "columnCount": 26}}}
+                   for index, (title, rows) in enumerate(sheets(file))],
+        "spreadsheetUrl": state.sandbox.link("file", file["id"]),
+    }
+    return apply_fields(body, request.arg("fields"), "*")
+
+
+@router.post(SPREADSHEET + r"/values/(?P<cells>[^/]+):append", scopes=WRITE)
+def append_values(state: State, request, spreadsheet_id, cells):
+    file = state.file(spreadsheet_id)
+    if request.arg("valueInputOption") not in ("RAW", "USER_ENTERED"):
+        raise ApiError(400, "Invalid valueInputOption: must be RAW or USER_ENTERED.", "badRequest")
+    a1 = unquote(cells)
+    title = _sheet_title(a1)
+    rows = next((rows for name, rows in sheets(file) if name == title), None)
+    if rows is None:
+        raise ApiError(400, f"Unable to parse range: {a1}", "badRequest")
+    values = request.json().get("values") or []
+    if not all(isinstance(row, list) for row in values):
+        raise ApiError(400, "Invalid values: each row must be a list.", "badRequest")
+    table = f"{_quoted(title)}!A1:{_column(max((len(r) for r in rows), default=1))}{len(rows)}" if rows else None
+    first = len(rows) + 1
+    rows.extend([["" if cell is None else _text(cell) for cell in row] for row in values])
+    state.sandbox.state["drive"].touch(file)
+    width = max((len(row) for row in values), default=0)
+    updates = {"spreadsheetId": file["id"], "updatedRange": f"{_quoted(title)}!A{first}:{_column(width)}{len(rows)}",
+               "updatedRows": len(values), "updatedColumns": width, "updatedCells": sum(len(row) for row in values)}
+    return {"spreadsheetId": file["id"], **({"tableRange": table} if table else {}), "updates": updates}
+
+
+def _sheet_title(a1: str) -> str:
+    """The sheet an A1 range names: "Sheet1", "Sheet1!A:C", "'Q3 costs'!A1" ('' inside quotes is ')."""
+    name = a1.rsplit("!", 1)[0] if "!" in a1 else a1
+    if len(name) >= 2 and name[0] == name[-1] == "'":
+        return name[1:-1].replace("''", "'")
+    return name
+
+
+def _quoted(title: str) -> str:
+    return title if title.replace("_", "").isalnum() else "'" + title.replace("'", "''") + "'"
+
+
+def _column(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters or "A"
+
+
+def _text(cell) -> str:
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)

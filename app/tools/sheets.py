@@ -1,0 +1,80 @@
+"""Sheets tool: add rows to a Google Sheet. Reading one is drive_read's (every sheet, as shown).
+
+Cells are entered as if typed in the sheet (USER_ENTERED), so 12.5, 2026-12-06 and 45 € keep
+their meaning as numbers, dates and amounts. A formula is entered too, but asks first: one such
+as IMPORTDATA or IMAGE fetches a web address when the sheet opens, and could carry the sheet's
+data out of the workspace, unseen, if an instruction planted in an email wrote it.
+"""
+from typing import Annotated
+
+from pydantic import Field
+
+from app import google_api
+from app.tools.context import Context
+from app.tools.drive import FileRef, file_id, file_preview
+from app.tools.registry import ToolError, tool
+
+MAX_ROWS = 500
+Cell = str | float
+
+
+def _sheet(ctx: Context, spreadsheet: str, wanted: str | None) -> tuple[dict, dict]:
+    """The spreadsheet and the sheet of it by title (any case), by default its first."""
+    fields = "spreadsheetId,properties(title),spreadsheetUrl,sheets(properties(sheetId,title))"
+    book = google_api.execute(ctx.service("sheets").spreadsheets().get(spreadsheetId=file_id(spreadsheet), fields=fields))
+    sheets = [sheet["properties"] for sheet in book.get("sheets", [])]
+    if not sheets:
+        raise ToolError("This spreadsheet has no sheet to add rows to.")
+    if wanted is None:
+        return book, sheets[0]
+    found = next((s for s in sheets if s["title"] == wanted), None) or \
+        next((s for s in sheets if s["title"].casefold() == wanted.casefold()), None)
+    if found is None:
+        raise ToolError(f"The spreadsheet has no sheet {wanted!r}; its sheets follow.", found={"sheets": [s["title"] for s in sheets]})
+    return book, found
+
+
+def _preview_rows(ctx: Context, args: dict) -> tuple[dict, dict]:
+    """The rows go to exactly the sheet the card names, even if another takes its name meanwhile."""
+    _, sheet = _sheet(ctx, args["spreadsheet"], args["sheet"])
+    preview = {**file_preview(ctx, args["spreadsheet"]), "sheet": sheet["title"]}
+    if _formulas(args["rows"]):
+        preview["formulas"] = _formulas(args["rows"])
+    return {**args, "sheet": sheet["title"]}, preview
+
+
+def _outbound_if_others_or_formulas(ctx: Context, args: dict, preview: dict):
+    # Rows in a sheet others read reach them; a formula may fetch from the web (see above).
+    return "outbound" if preview.get("shared_with") or preview.get("formulas") else None
+
+
+@tool("write", escalate=_outbound_if_others_or_formulas, prepare=_preview_rows, progress="Adding rows to a Google Sheet")
+def sheets_append(
+    ctx: Context,
+    spreadsheet: FileRef,
+    rows: Annotated[list[list[Cell]], Field(min_length=1, max_length=MAX_ROWS, description="cells as typed in the sheet")],
+    sheet: Annotated[str | None, Field(description="sheet name; default the first")] = None,
+) -> dict:
+    """Add rows under the last row of a Google Sheet."""
+    book, target = _sheet(ctx, spreadsheet, sheet)
+    values = ctx.service("sheets").spreadsheets().values()
+    # The sheet alone as the range: Sheets finds its table and adds the rows under it.
+    appended = google_api.execute(values.append(
+        spreadsheetId=book["spreadsheetId"], range=_a1(target["title"]), valueInputOption="USER_ENTERED",
+        insertDataOption="INSERT_ROWS", body={"values": rows},
+    ))
+    where = appended.get("updates", {}).get("updatedRange", target["title"])
+    count = f"{len(rows)} row" + ("s" if len(rows) != 1 else "")
+    link = ctx.link("file", book["spreadsheetId"],
+                    f"https://docs.google.com/spreadsheets/d/{book['spreadsheetId']}/edit#gid={target['sheetId']}")
+    return {"link": link, "range": where,
+            "summary": f"Added {count} to {book['properties']['title']!r} ({where})."}
+
+
+def _a1(title: str) -> str:
+    """A sheet's title as an A1 range: quoted, with ' doubled, as Sheets reads any title."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def _formulas(rows: list[list[Cell]]) -> list[str]:
+    return [cell for row in rows for cell in row if isinstance(cell, str) and cell.lstrip().startswith("=")]

