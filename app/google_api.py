@@ -8,6 +8,7 @@ the batch endpoint too, which `client_options={"api_endpoint": ...}` does not.
 import functools
 import json
 import random
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -24,6 +25,7 @@ VERSIONS = {"gmail": "v1", "drive": "v3", "calendar": "v3", "docs": "v1", "sheet
 BATCH_LIMIT = 50  # Gmail's advice; larger batches get rate limited
 RETRYABLE = {429, 500, 502, 503, 504}
 RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}  # Gmail answers some rate limits with 403
+IDLE_SECONDS = 30  # a kept connection idle longer is reopened: servers close idle connections after a while
 
 # Google calls block a thread each, for as long as Google takes; sized for many concurrent runs.
 # Never the threads Django's synchronous code shares (app.sync_threads), which must stay quick.
@@ -45,14 +47,41 @@ def discovery_document(name: str, root_url: str | None) -> dict:
 
 
 def build_service(name: str, credentials, root_url: str | None = None):
-    """A client for one person: the process's shared client, with every request bound to their credentials.
+    """A client for one person: the process's shared client, with every request bound to their credentials."""
+    return Bound(_shared_client(name, root_url), google_auth_httplib2.AuthorizedHttp(credentials, http=_KEPT))
 
-    Each call gets its own httplib2 connection, as httplib2 connections must not be shared across threads.
+
+class _KeptConnections:
+    """The connections of the thread a request runs on, kept open between requests.
+
+    A new connection for every request would cost Google's TLS handshake (round trips, and
+    milliseconds of CPU) each time. An httplib2.Http must not be shared across threads, so each
+    thread has its own, looked up when a request is made (a client may be built on one thread
+    and used on another). It holds no credentials: AuthorizedHttp adds each person's to their
+    requests. A connection the server closed while idle is reopened by httplib2.
     """
-    transport = httplib2.Http(timeout=30)
-    # In resumable uploads 308 means "resume incomplete", not a redirect (as googleapiclient's build_http sets).
-    transport.redirect_codes = transport.redirect_codes - {308}
-    return Bound(_shared_client(name, root_url), google_auth_httplib2.AuthorizedHttp(credentials, http=transport))
+
+    def __getattr__(self, name: str):
+        return getattr(_thread_http(), name)
+
+
+def _thread_http() -> httplib2.Http:
+    """This thread's Http. Connections idle longer than IDLE_SECONDS are closed first rather than
+    reused: a server may have dropped them meanwhile, and a request on such a connection can fail
+    in ways httplib2 does not retry."""
+    http, now = getattr(_threads, "http", None), time.monotonic()
+    if http is None:
+        http = _threads.http = httplib2.Http(timeout=30)
+        # In resumable uploads 308 means "resume incomplete", not a redirect (as googleapiclient's build_http sets).
+        http.redirect_codes = http.redirect_codes - {308}
+    elif now - _threads.used > IDLE_SECONDS:
+        http.close()
+    _threads.used = now
+    return http
+
+
+_threads = threading.local()
+_KEPT = _KeptConnections()
 
 
 class _Unbound:

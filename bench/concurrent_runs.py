@@ -8,7 +8,7 @@ reply, so two model calls. After one warm-up task it times one task alone and
 50 at once, a few times each, and prints the medians, their ratio and the
 server's CPU time. Stops by itself.
 
-    /work/venv/bin/python bench/concurrent_runs.py [--runs 50] [--latency 1.0] [--repeat 3]
+    .venv/bin/python bench/concurrent_runs.py [--runs 50] [--latency 1.0] [--repeat 3]
 """
 import argparse
 import json

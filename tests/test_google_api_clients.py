@@ -1,4 +1,8 @@
-"""The process shares its Google API clients; each request still goes out under its own person's grant."""
+"""The process shares its Google API clients and keeps their connections; each request still goes out
+under its own person's grant, and no connection is used by two threads at once."""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from googleapiclient.errors import HttpError
 
@@ -34,3 +38,87 @@ def test_a_request_never_bound_to_a_person_is_not_sent(sandbox):
     shared = google_api._shared_client("gmail", sandbox.url).resource
     with pytest.raises(RuntimeError, match="not bound"):
         google_api.execute(shared.users().getProfile(userId="me"))
+
+
+def connections(sandbox) -> list[str]:
+    return [entry["connection"] for entry in sandbox.http_requests()]
+
+
+def on_a_new_thread(work):
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(work).result()
+
+
+def test_requests_made_one_after_another_share_one_kept_connection(ctx, sandbox):
+    def three_requests():
+        sandbox.clear_log()
+        google_api.execute(ctx.service("gmail").users().labels().list(userId="me"))
+        google_api.execute(ctx.service("drive").files().list(pageSize=1))
+        google_api.execute(ctx.service("calendar").calendarList().list())
+        return connections(sandbox)
+
+    used = on_a_new_thread(three_requests)
+
+    assert len(used) == 3 and len(set(used)) == 1
+
+
+def test_two_people_on_one_thread_share_connections_but_not_grants(sandbox):
+    everyone = Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+    drive_only = Context(credentials=sandbox.credentials(scopes=[scopes.DRIVE]), api_root=sandbox.url)
+
+    def both():
+        sandbox.clear_log()
+        allowed = google_api.execute(everyone.service("gmail").users().labels().list(userId="me"))
+        try:
+            google_api.execute(drive_only.service("gmail").users().labels().list(userId="me"))
+        except HttpError as error:
+            return allowed, error.status_code, connections(sandbox)
+        return allowed, 200, connections(sandbox)
+
+    allowed, refused, used = on_a_new_thread(both)
+
+    assert allowed["labels"] and refused == 403
+    assert len(set(used)) == 1
+
+
+def test_threads_working_at_once_never_share_a_connection(ctx, sandbox):
+    barrier = threading.Barrier(2)
+
+    def one_thread():
+        barrier.wait()
+        for _ in range(3):
+            google_api.execute(ctx.service("gmail").users().labels().list(userId="me"))
+
+    sandbox.clear_log()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda _: one_thread(), range(2)))
+
+    used = connections(sandbox)
+    assert len(used) == 6 and len(set(used)) == 2 and sorted(used.count(c) for c in set(used)) == [3, 3]
+
+
+def test_a_connection_the_server_dropped_while_idle_is_reopened_and_the_request_goes_through(ctx, sandbox):
+    def after_a_hang_up():
+        google_api.execute(ctx.service("gmail").users().labels().list(userId="me"))
+        sandbox.fault("/labels", hang_up=True)  # answered, then the connection is dropped without a word
+        google_api.execute(ctx.service("gmail").users().labels().list(userId="me"))
+        sandbox.clear_log()
+        return google_api.execute(ctx.service("gmail").users().labels().list(userId="me")), connections(sandbox)
+
+    labels, used = on_a_new_thread(after_a_hang_up)
+
+    assert labels["labels"] and len(used) == 1
+
+
+def test_a_connection_left_idle_is_reopened_rather_than_trusted(ctx, sandbox, monkeypatch):
+    monkeypatch.setattr(google_api, "IDLE_SECONDS", -1)  # every connection counts as idle too long
+
+    def two_requests():
+        sandbox.clear_log()
+        google_api.execute(ctx.service("gmail").users().labels().list(userId="me"))
+        google_api.execute(ctx.service("gmail").users().labels().list(userId="me"))
+        return connections(sandbox)
+
+    used = on_a_new_thread(two_requests)
+
+    assert len(set(used)) == 2

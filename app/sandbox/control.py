@@ -2,9 +2,9 @@
 
 GET  /_sandbox/state                  the whole workspace as JSON
 POST /_sandbox/reset   {"seed": "demo"|"empty"|{...}}   a clean slate: the seed, no faults, an empty log
-POST /_sandbox/faults  {"path", "status", "count", "method", "delay", "where"}
+POST /_sandbox/faults  {"path", "status", "count", "method", "delay", "where", "reason", "short_page", "hang_up"}
 DELETE /_sandbox/faults
-GET  /_sandbox/log     requests received: method, path, status, batch_part, time
+GET  /_sandbox/log     requests received: method, path, status, batch_part, time, connection (client address:port)
 DELETE /_sandbox/log
 POST /_sandbox/tokens  {"scopes": [...], "expires_in": 3600} -> a fresh grant and the account
 POST /_sandbox/tokens/expire           every access token expires now

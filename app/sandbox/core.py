@@ -37,6 +37,9 @@ class Fault:
     # Instead of failing: a page of at most this many items, with a token for the rest. Google
     # may answer any page short ("may return fewer than this value"), so clients must page on.
     short_page: int | None = None
+    # Instead of failing: answer, then close the connection without saying so, as a server does
+    # with a kept connection it finds idle; the client's next request on it finds it gone.
+    hang_up: bool = False
 
     def error(self, path: str) -> ApiError:
         return ApiError(self.status, f"Injected fault {self.status} for {path}", self.reason)
@@ -108,15 +111,16 @@ class Sandbox:
                     return fault
         return None
 
-    def record(self, method: str, path: str, status: int, in_batch: bool) -> None:
+    def record(self, method: str, path: str, status: int, in_batch: bool, connection: str = "") -> None:
         with self.lock:
-            self.log.append({"method": method, "path": path, "status": status, "batch_part": in_batch, "time": time.time()})
+            self.log.append({"method": method, "path": path, "status": status, "batch_part": in_batch, "time": time.time(),
+                             "connection": connection})
 
     # --- dispatch --------------------------------------------------------------
     def handle(self, request: Request, in_batch: bool = False) -> Response:
         """Answer one API request (a top-level one or a part of a batch)."""
         response = self._answer(request, in_batch)
-        self.record(request.method, request.path, response.status, in_batch)
+        self.record(request.method, request.path, response.status, in_batch, request.connection)
         return response
 
     def apply_fault(self, request: Request, in_batch: bool) -> None:
@@ -126,6 +130,8 @@ class Sandbox:
             time.sleep(fault.delay)
         if fault and fault.short_page is not None:
             request.page_cap = fault.short_page
+        elif fault and fault.hang_up:
+            request.hang_up = True
         elif fault and fault.status >= 400:
             raise fault.error(request.path)
 

@@ -69,8 +69,9 @@ class Response:
 
 
 class Request:
-    def __init__(self, method: str, target: str, headers, body: bytes):
+    def __init__(self, method: str, target: str, headers, body: bytes, connection: str = ""):
         self.method = method.upper()
+        self.connection = connection  # the client's address and port: requests on one kept connection share it
         self.path, _, query = target.partition("?")
         self.query = parse_qs(query, keep_blank_values=True)
         self.headers = {k.lower(): v for k, v in headers.items()}
@@ -78,6 +79,7 @@ class Request:
         self.user: str | None = None  # the account email, set once the token checks out
         self.scopes: set[str] = set()
         self.page_cap: int | None = None  # set by a short_page fault
+        self.hang_up = False  # set by a hang_up fault
 
     def arg(self, name: str, default=None):
         values = self.query.get(name)

@@ -33,7 +33,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def _serve(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        request = Request(self.command, self.path, dict(self.headers.items()), body)
+        request = Request(self.command, self.path, dict(self.headers.items()), body, connection="%s:%s" % self.client_address[:2])
         try:
             response = self._dispatch(request)
         except Exception as exc:  # keep the sandbox up whatever a handler does
@@ -47,6 +47,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
+        if request.hang_up:
+            self.close_connection = True
 
     def _dispatch(self, request: Request) -> Response:
         path = request.path
@@ -56,7 +58,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             return self._oauth(request)
         if path.startswith("/batch"):
             response = handle_batch(self.sandbox, request)
-            self.sandbox.record(request.method, path, response.status, False)
+            self.sandbox.record(request.method, path, response.status, False, request.connection)
             return response
         return self.sandbox.handle(request)
 
@@ -81,10 +83,13 @@ class SandboxHandler(BaseHTTPRequestHandler):
 class SandboxServer:
     """A running sandbox: `.url`, `.sandbox`, `.stop()`."""
 
-    def __init__(self, seed="demo", host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, seed="demo", host: str = "127.0.0.1", port: int = 0, tls=None):
+        """`tls`: an ssl.SSLContext to serve HTTPS with, as Google does (bench/kept_connections.py)."""
         handler = type("BoundSandboxHandler", (SandboxHandler,), {})
         self.httpd = LoopbackHTTPServer((host, port), handler)
-        self.url = f"http://{host}:{self.httpd.server_address[1]}"
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+        self.url = f"{'https' if tls else 'http'}://{host}:{self.httpd.server_address[1]}"
         # Seeded items carry links to the sandbox's viewer, so the URL must be known first.
         self.sandbox = handler.sandbox = Sandbox(seed, base_url=self.url)
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="workspace-sandbox", daemon=True)
