@@ -106,3 +106,13 @@ def test_without_directory_access_contacts_answer_and_the_note_says_what_was_not
     found = invoke("contacts_search", ctx, {"query": "hannah"})
 
     assert found == {"people": [], "note": "your organisation's directory was not searched (access not granted)"}
+
+
+def test_a_directory_google_cannot_search_just_now_is_noted(ctx, sandbox, settings):
+    settings.GOOGLE_API_RETRIES = 0  # the retries would meet the same fault
+    sandbox.fault("searchDirectoryPeople", status=503, count=10)
+
+    found = invoke("contacts_search", ctx, {"query": "alice"})
+
+    assert "Alice Chen" in names(found)
+    assert found["note"] == "your organisation's directory could not be searched just now"

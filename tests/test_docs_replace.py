@@ -67,3 +67,21 @@ def test_editing_a_doc_others_read_asks_first_and_the_card_names_them(ctx):
 
 def test_editing_ones_private_doc_is_a_plain_write(ctx):
     assert review(ctx, document="1Q3PlanningNotesDoc", find="Bob", replace="Robert").effect == "write"
+
+
+def test_the_count_takes_in_headers_footers_and_footnotes_but_not_text_split_by_a_chip():
+    from app.tools.docs import occurrences_in
+
+    def paragraph(*runs):
+        return {"paragraph": {"elements": [{"textRun": {"content": r}} if isinstance(r, str) else r for r in runs]}}
+
+    chip = {"person": {"personProperties": {"email": "alice@acme.example"}}}
+    tab = {
+        "body": {"content": [paragraph("Project Lyon\n"), paragraph("Project Ly", chip, "on\n")]},
+        "headers": {"h.1": {"content": [paragraph("Lyon office\n")]}},
+        "footers": {"f.1": {"content": [paragraph("lyon\n")]}},
+        "footnotes": {"n.1": {"content": [paragraph("See Lyon notes\n")]}},
+    }
+
+    assert occurrences_in(tab, "Lyon", match_case=False) == 4
+    assert occurrences_in(tab, "Lyon", match_case=True) == 3

@@ -136,3 +136,23 @@ def test_a_file_name_with_braces_is_summarised_as_it_is(ctx, sandbox):
     made = invoke("drive_create_file", ctx, {"name": "Budget {draft}", "kind": "text", "content": "x"})
     result = invoke("drive_share", ctx, {"file": made["id"], "people": ["bob@acme.example"]})
     assert result["summary"] == "Shared 'Budget {draft}' with bob@acme.example as reader."
+
+
+def test_someone_shared_with_directly_and_through_the_folder_loses_only_the_direct_share(ctx, sandbox):
+    invoke("drive_share", ctx, {"file": "1ProjectsFolder", "people": ["eve@outside.example"], "notify": False})
+    invoke("drive_share", ctx, {"file": "1Q3PlanningNotesDoc", "people": ["eve@outside.example"], "role": "writer", "notify": False})
+
+    checked = review(ctx, "drive_unshare", file="1Q3PlanningNotesDoc", people=["eve@outside.example"])
+    invoke("drive_unshare", ctx, {"file": "1Q3PlanningNotesDoc", "people": ["eve@outside.example"]})
+
+    assert checked.preview["removing"] == ["eve@outside.example (who still sees it through its folder)"]
+    eve = next(p for p in sandbox.state()["drive"]["files"]["1Q3PlanningNotesDoc"]["permissions"]
+               if p.get("emailAddress") == "eve@outside.example")
+    assert [d["inherited"] for d in eve["permissionDetails"]] == [True]  # the folder's share only
+    assert "eve@outside.example" in grants(sandbox, "1ProjectsFolder")
+
+
+def test_link_sharing_that_comes_from_the_folder_is_explained_before_approval(ctx):
+    invoke("drive_share", ctx, {"file": "1ProjectsFolder", "link": True})
+    with pytest.raises(ToolError, match="shared by link through a folder it is in"):
+        review(ctx, "drive_unshare", file="1Q3PlanningNotesDoc", link=True)

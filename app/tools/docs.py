@@ -90,9 +90,7 @@ def _preview_replace(ctx: Context, args: dict) -> tuple[dict, dict]:
     preview = file_preview(ctx, args["document"])
     doc = google_api.execute(ctx.service("docs").documents().get(documentId=file_id(args["document"]), includeTabsContent=True))
     tabs = list(_every_tab(doc.get("tabs", []))) or [{"documentTab": doc}]
-    fold = (lambda text: text) if args["match_case"] else lower
-    occurrences = sum(fold(text).count(fold(args["find"]))
-                      for tab in tabs for text in _paragraph_texts(tab["documentTab"].get("body", {}).get("content", [])))
+    occurrences = sum(occurrences_in(tab["documentTab"], args["find"], args["match_case"]) for tab in tabs)
     if not occurrences:
         raise ToolError(f"The document does not contain {args['find']!r}; read it for the exact wording.")
     return args, {**preview, "occurrences": occurrences}
@@ -117,11 +115,22 @@ def docs_replace(
             "summary": f"Replaced {find!r} with {replace!r} in {doc.get('title', '')!r} ({places})."}
 
 
+def occurrences_in(tab: dict, find: str, match_case: bool) -> int:
+    """How many times replaceAllText will find `find` in a tab: in its body, headers, footers and
+    footnotes, within one paragraph, and never across a chip, date or image inside it."""
+    fold = (lambda text: text) if match_case else lower
+    segments = [tab.get("body", {}), *(segment for kind in ("headers", "footers", "footnotes")
+                                       for segment in (tab.get(kind) or {}).values())]
+    return sum(fold(text).count(fold(find)) for segment in segments for text in _paragraph_texts(segment.get("content", [])))
+
+
 def _paragraph_texts(content: list[dict]):
-    """The text of each paragraph, those in table cells included: a match never spans two."""
+    """The text of each paragraph, those in table cells included: a match never spans two. What is
+    not text (a person chip, a date, an image) stands as a character no text can match."""
     for element in content:
         if "paragraph" in element:
-            yield "".join(run.get("textRun", {}).get("content", "") for run in element["paragraph"].get("elements", []))
+            yield "".join(run["textRun"].get("content", "") if "textRun" in run else "\ufffc"
+                          for run in element["paragraph"].get("elements", []))
         for row in element.get("table", {}).get("tableRows", []):
             for cell in row.get("tableCells", []):
                 yield from _paragraph_texts(cell.get("content", []))

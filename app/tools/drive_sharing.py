@@ -106,19 +106,33 @@ def _removals(drive, file: str, name: str, people: list[str], link: bool) -> dic
             raise ToolError(f"{name!r} is not shared with {who}.")
         if permission["role"] == "owner":
             raise ToolError(f"{who} owns {name!r}; an owner's access cannot be removed.")
-        if any(detail.get("inherited") for detail in permission.get("permissionDetails", [])):
-            raise ToolError(f"{who} sees {name!r} through a folder it is in: stop sharing that folder with them, "
-                            "or move the file out of it.")
-        removals[who] = permission["id"]
+        if _only_inherited(permission):
+            raise ToolError(f"{who} sees {name!r} through a folder it is in (or its shared drive): stop sharing that "
+                            "folder with them, or move the file out of it.")
+        # Shared with them directly and through a folder too: the direct share ends, the other stays.
+        label = f"{who} (who still sees it through its folder)" if _inherited(permission) else who
+        removals[label] = permission["id"]
     if link:
         # Drive's "General access" back to "Restricted": neither anyone with the link nor a whole domain.
-        general = [p for p in found if p["type"] in ("anyone", "domain")]
+        general = [p for p in found if p["type"] in ("anyone", "domain") and not _only_inherited(p)]
         if not general:
-            raise ToolError(f"{name!r} is not shared by link.")
+            through_folder = any(p["type"] in ("anyone", "domain") for p in found)
+            raise ToolError(f"{name!r} is shared by link through a folder it is in: end that folder's link sharing, "
+                            "or move the file out of it." if through_folder else f"{name!r} is not shared by link.")
         for permission in general:
             label = "anyone with the link" if permission["type"] == "anyone" else f"anyone at {permission.get('domain', '')}"
             removals[label] = permission["id"]
     return removals
+
+
+def _inherited(permission: dict) -> bool:
+    return any(detail.get("inherited") for detail in permission.get("permissionDetails", []))
+
+
+def _only_inherited(permission: dict) -> bool:
+    """Access that comes only from a folder (or the shared drive): it can only be ended there."""
+    details = permission.get("permissionDetails", [])
+    return bool(details) and all(detail.get("inherited") for detail in details)
 
 
 def _outcome(drive, requests: dict, meta: dict, verb: str, summary, rest: str) -> dict:

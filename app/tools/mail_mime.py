@@ -194,10 +194,22 @@ def leaves(payload: dict):
         yield from leaves(part)
 
 
+def own_leaves(payload: dict, top: bool = True):
+    """The message's own leaf parts, never those of an email attached to it (whose text is not its body)."""
+    if not top and payload.get("mimeType") == "message/rfc822":
+        return
+    parts = payload.get("parts")
+    if not parts:
+        yield payload
+        return
+    for part in parts:
+        yield from own_leaves(part, top=False)
+
+
 def body_text(payload: dict) -> str:
     """The readable body: the text/plain part, else the HTML part as text."""
     found = {}
-    for part in leaves(payload):
+    for part in own_leaves(payload):
         data = part.get("body", {}).get("data")
         if data and not part.get("filename") and part.get("mimeType") in ("text/plain", "text/html"):
             text = decode(unb64url(data), declared_charset(part))
@@ -209,7 +221,7 @@ def body_text(payload: dict) -> str:
 
 def html_source(payload: dict) -> str:
     """The HTML a message would show (its text/html part, not a file), as written; "" when it has none."""
-    for part in leaves(payload):
+    for part in own_leaves(payload):
         data = part.get("body", {}).get("data")
         if data and not part.get("filename") and part.get("mimeType") == "text/html":
             return decode(unb64url(data), declared_charset(part))

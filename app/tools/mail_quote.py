@@ -2,22 +2,26 @@
 
 Under the reply (and its signature): an attribution line, "On Mon, 14 Sep 2026 at 09:30, Alice
 Chen <alice@acme.example> wrote:", then the original. In text each of its lines is behind "> ";
-in HTML it is Gmail's gmail_quote blockquote, which mail programs fold away. The original's
-HTML is kept as its sender wrote it, except for images that were parts of it (cid:), which the
-reply does not carry, and its document wrapper (head, styles), which cannot sit inside a reply.
+in HTML it is Gmail's gmail_quote blockquote, which mail programs fold away. The original's HTML
+goes out under the person's name, so it is first cleaned by nh3 (a well-kept HTML sanitiser):
+its formatting, links, tables and web images stay; scripts, forms, its document wrapper (head,
+styles) and anything that would close the quote early do not, nor images that were parts of it
+(cid:), which the reply does not carry.
 """
 import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import nh3
 
 from app.tools import mail_mime
 
-BODY = re.compile(r"<body\b[^>]*>(.*)</body\s*>", re.IGNORECASE | re.DOTALL)
-HEAD = re.compile(r"<head\b.*?</head\s*>", re.IGNORECASE | re.DOTALL)
-PART_IMAGE = re.compile(r"""<img\b[^>]*\bsrc\s*=\s*["']?cid:[^>]*>""", re.IGNORECASE)
+QUOTED_ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, "*": {*nh3.ALLOWED_ATTRIBUTES.get("*", ()), "style", "dir"}}
+DROPPED_WITH_CONTENT = {"script", "style", "head", "title"}
+SOURCELESS_IMAGE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 QUOTE_STYLE = "margin:0px 0px 0px 0.8ex;border-left:1px solid rgb(204,204,204);padding-left:1ex"
 
 
@@ -39,7 +43,7 @@ def under_text(body: str, quote: Quote) -> str:
 
 
 def under_html(body: str, quote: Quote) -> str:
-    original = _inner_html(quote.markup) if quote.markup else html.escape(quote.text).replace("\n", "<br>")
+    original = _clean(quote.markup) if quote.markup else html.escape(quote.text).replace("\n", "<br>")
     return (f'{body}<br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">{html.escape(quote.attribution)}<br></div>'
             f'<blockquote class="gmail_quote" style="{QUOTE_STYLE}">{original}</blockquote></div>')
 
@@ -48,15 +52,17 @@ def _attribution(head: dict, tz: str) -> str:
     sender = head.get("from", "").strip() or "someone"
     try:
         sent = parsedate_to_datetime(head.get("date", ""))
-    except (TypeError, ValueError):
-        sent = None
-    if not isinstance(sent, datetime) or sent.tzinfo is None:
+        # The sender writes the Date header: one beyond the calendar (year 9999, -1200) must not stop the reply.
+        local = sent.astimezone(ZoneInfo(tz)) if isinstance(sent, datetime) and sent.tzinfo else None
+    except (TypeError, ValueError, OverflowError, ZoneInfoNotFoundError):
+        local = None
+    if local is None:
         return f"{sender} wrote:"
-    local = sent.astimezone(ZoneInfo(tz))
     return f"On {local:%a}, {local.day} {local:%b %Y} at {local:%H:%M}, {sender} wrote:"
 
 
-def _inner_html(markup: str) -> str:
-    body = BODY.search(markup)
-    inner = body[1] if body else HEAD.sub("", markup)
-    return PART_IMAGE.sub("", inner)
+def _clean(markup: str) -> str:
+    cleaned = nh3.clean(markup, attributes=QUOTED_ATTRIBUTES, clean_content_tags=DROPPED_WITH_CONTENT)
+    # nh3 drops a cid: source (not a web address) and leaves the image empty: it goes too. Its
+    # output is well-formed, every tag closed by the next ">", so this scan stays linear.
+    return SOURCELESS_IMAGE.sub("", cleaned).strip()

@@ -1,10 +1,14 @@
 """Sheets tool: add rows to a Google Sheet. Reading one is drive_read's (every sheet, as shown).
 
 Cells are entered as if typed in the sheet (USER_ENTERED), so 12.5, 2026-12-06 and 45 € keep
-their meaning as numbers, dates and amounts. A formula is entered too, but asks first: one such
-as IMPORTDATA or IMAGE fetches a web address when the sheet opens, and could carry the sheet's
-data out of the workspace, unseen, if an instruction planted in an email wrote it.
+their meaning as numbers, dates and amounts. A formula (=...) is entered too, but asks first: one
+such as IMPORTDATA or IMAGE fetches a web address when the sheet opens, and could carry the
+sheet's data out of the workspace, unseen, if an instruction planted in an email wrote it.
+Sheets also reads text starting with + or - as a formula ("+33 6 12 34 56 78" becomes #ERROR!,
+"+IMPORTDATA(...)" a formula): such text, unless it is a plain number, is entered as text.
 """
+import re
+
 from typing import Annotated
 
 from pydantic import Field
@@ -16,6 +20,7 @@ from app.tools.registry import ToolError, tool
 
 MAX_ROWS = 500
 Cell = str | float
+NUMBER = re.compile(r"[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?%?")  # -45, +5, -4,500.50, -12.5%; not +33 6 12 34 56 78
 
 
 def _sheet(ctx: Context, spreadsheet: str, wanted: str | None) -> tuple[dict, dict]:
@@ -55,13 +60,14 @@ def sheets_append(
     rows: Annotated[list[list[Cell]], Field(min_length=1, max_length=MAX_ROWS, description="cells as typed in the sheet")],
     sheet: Annotated[str | None, Field(description="sheet name; default the first")] = None,
 ) -> dict:
-    """Add rows under the last row of a Google Sheet."""
+    """Add rows under the table in a Google Sheet."""
     book, target = _sheet(ctx, spreadsheet, sheet)
     values = ctx.service("sheets").spreadsheets().values()
-    # The sheet alone as the range: Sheets finds its table and adds the rows under it.
+    # The sheet alone as the range: Sheets finds its (first) table and adds the rows under it; the
+    # summary names the range written, so rows put under a first block of several are seen there.
     appended = google_api.execute(values.append(
         spreadsheetId=book["spreadsheetId"], range=_a1(target["title"]), valueInputOption="USER_ENTERED",
-        insertDataOption="INSERT_ROWS", body={"values": rows},
+        insertDataOption="INSERT_ROWS", body={"values": [[_typed(cell) for cell in row] for row in rows]},
     ))
     where = appended.get("updates", {}).get("updatedRange", target["title"])
     count = f"{len(rows)} row" + ("s" if len(rows) != 1 else "")
@@ -78,3 +84,11 @@ def _a1(title: str) -> str:
 
 def _formulas(rows: list[list[Cell]]) -> list[str]:
     return [cell for row in rows for cell in row if isinstance(cell, str) and cell.lstrip().startswith("=")]
+
+
+def _typed(cell: Cell) -> Cell:
+    """What to type for a cell: text Sheets would take for a formula, though not written as one
+    (=), gets the apostrophe that makes it text, as a person would type it."""
+    if isinstance(cell, str) and cell.lstrip()[:1] in ("+", "-", "@") and not NUMBER.fullmatch(cell.strip()):
+        return "'" + cell
+    return cell
