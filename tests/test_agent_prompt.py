@@ -68,3 +68,25 @@ def test_unknown_time_zone_is_said_not_guessed(alice, fake_claude, sandbox):
     prompt = first_prompt(fake_claude.requests[0])
     assert "time zone is unknown" in prompt
     assert "Europe/Paris" not in prompt
+
+
+def zone_reads_in_two_tasks(alice, fake_claude, sandbox) -> int:
+    """How often Calendar is asked for the zone over two tasks of one session."""
+    fake_claude.reply(text("ok"))
+    fake_claude.reply(text("ok again"))
+    sandbox.clear_log()
+    alice.ask("What is on today?")
+    alice.ask("And tomorrow?")
+    return sum(1 for entry in sandbox.log() if entry["path"].endswith("/settings/timezone"))
+
+
+def test_the_next_task_of_the_same_grant_starts_without_asking_calendar_for_the_zone_again(alice, fake_claude, sandbox):
+    assert zone_reads_in_two_tasks(alice, fake_claude, sandbox) == 1
+    assert "Europe/Paris" in first_prompt(fake_claude.requests[1])
+
+
+def test_a_zone_read_long_ago_is_read_again(alice, fake_claude, sandbox, monkeypatch):
+    from app.tools import timezone
+
+    monkeypatch.setattr(timezone, "KEPT_SECONDS", -1)  # every kept zone counts as too old
+    assert zone_reads_in_two_tasks(alice, fake_claude, sandbox) == 2

@@ -1,13 +1,16 @@
 """The person's time zone, as Google Calendar knows it.
 
 Every tool that reads or writes times shows them in this zone, so it is read
-once per run (ctx.cache) from Calendar settings. Settings need
+once per run (ctx.cache) from Calendar settings, and kept for the same grant's
+next tasks for ten minutes (a Google round trip fewer at the start of each). Settings need
 calendar.readonly; a grant of calendar.events alone still reads the zone
 events are listed in. When neither answers the zone is unknown: times are
 then shown in UTC, and a time without an offset is refused rather than
 guessed. The helpers below read the times people and models write and show
 them back in a zone.
 """
+import hashlib
+import time as clock
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +20,9 @@ from app import google_api
 from app.tools.registry import ToolError
 
 FALLBACK = "UTC"  # only for showing times; never to read them
+KEPT_SECONDS = 600  # how long a zone read from Calendar serves the same grant's later tasks
+KEPT_GRANTS = 10_000  # past this many, the kept zones are forgotten (and read again when needed)
+_kept: dict[str, tuple[float, str]] = {}  # grant digest -> (when read, zone)
 UNKNOWN_ZONE = "your time zone could not be read from Google Calendar"
 
 
@@ -28,8 +34,29 @@ def user_timezone(ctx) -> str:
 def known_timezone(ctx) -> str | None:
     """The user's zone, or None when Google would not tell it."""
     if "timezone" not in ctx.cache:
-        ctx.cache["timezone"] = _read_timezone(ctx)
+        ctx.cache["timezone"] = _kept_zone(ctx) or _read_timezone(ctx)
+        if ctx.cache["timezone"] and (key := _grant_key(ctx)):
+            if len(_kept) > KEPT_GRANTS:
+                _kept.clear()
+            _kept.setdefault(key, (clock.monotonic(), ctx.cache["timezone"]))
     return ctx.cache["timezone"]
+
+
+def _kept_zone(ctx) -> str | None:
+    """The zone read for this grant in the last KEPT_SECONDS: each task starts with it, and a
+    person's zone changes far less often than they ask, so a later task need not ask Calendar."""
+    key = _grant_key(ctx)
+    read_at, zone_name = _kept.get(key, (0.0, None)) if key else (0.0, None)
+    if clock.monotonic() - read_at < KEPT_SECONDS:
+        return zone_name
+    _kept.pop(key, None)
+    return None
+
+
+def _grant_key(ctx) -> str | None:
+    """Who the zone belongs to, without holding their token: a digest of the grant."""
+    secret = getattr(ctx.credentials, "refresh_token", None) or getattr(ctx.credentials, "token", None)
+    return hashlib.sha256(f"{ctx.api_root}|{secret}".encode()).hexdigest() if secret else None
 
 
 def _read_timezone(ctx) -> str | None:
