@@ -17,7 +17,7 @@ export function el(tag, props = {}, ...children) {
 }
 
 const SVG = "http://www.w3.org/2000/svg";
-const SERVICES = ["gmail", "drive", "calendar", "docs", "tasks", "contacts"];
+const SERVICES = ["gmail", "drive", "calendar", "docs", "sheets", "tasks", "contacts"];
 
 export function serviceOf(tool) {
   const prefix = String(tool || "").split("_")[0];
