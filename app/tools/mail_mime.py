@@ -67,7 +67,7 @@ def build_message(
         message["In-Reply-To"] = reply.message_id
         message["References"] = " ".join(filter(None, [reply.references, reply.message_id]))
     if html:
-        message.set_content(html_to_text(body))
+        message.set_content(plain_text(body))
         message.add_alternative(body, subtype="html")
     else:
         message.set_content(body)
@@ -127,11 +127,23 @@ def with_signature(body: str, html: bool, signature: str) -> str:
 
 
 def signature_text(signature: str) -> str:
-    """A signature as the plain lines a reader sees: no Markdown (no **, no escapes), a link as
+    """A signature as the plain lines a reader sees."""
+    return _plain_lines(signature)
+
+
+def plain_text(markup: str) -> str:
+    """The text part sent with an HTML mail: its plain lines (headings without Markdown's #), no
+    run of blank lines, and the signature's "-- " line as mail programs recognise it."""
+    text = re.sub(r"\n{3,}", "\n\n", re.sub(r"(?m)^#{1,6} ", "", _plain_lines(markup)))
+    return re.sub(r"(?m)^--\n+", "-- \n", text) + "\n"
+
+
+def _plain_lines(markup: str) -> str:
+    """HTML as the plain lines a reader sees: no Markdown (no **, no escapes), a link as
     "text <url>" (the URL alone when it is the text), images left out."""
     converter = html2text.HTML2Text()
     converter.body_width, converter.ignore_images, converter.ignore_emphasis = 0, True, True
-    text = converter.handle(signature or "")
+    text = converter.handle(markup or "")
     text = MARKDOWN_LINK.sub(lambda m: m[2].removeprefix("mailto:") if m[1] in (m[2], m[2].removeprefix("mailto:"))
                              else f"{m[1]} <{m[2].removeprefix('mailto:')}>", text)
     text = re.sub(r"<(https?://[^>]+)>", r"\1", re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", text))
