@@ -1,8 +1,9 @@
-"""Excel workbooks and PowerPoint decks read as text, from Gmail attachments and from Drive."""
+"""Excel workbooks (.xlsx and the older .xls) and PowerPoint decks read as text, from Gmail attachments and from Drive."""
 import datetime
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pptx
@@ -163,3 +164,29 @@ def test_a_slide_holding_megabytes_reaches_the_server_only_as_far_as_asked():
     data = deck({"title": "Huge", "text": "x" * 2_000_000})
     pages = reader_process.read("pptx", data, max_chars=200, max_pages=10, seconds=10, grace=5)
     assert len(pages.texts) == 1 and len(pages.texts[0]) == 201  # one more: there was more
+
+
+OLD_WORKBOOK = Path(__file__).parent / "files" / "ventes.xls"  # Excel 97-2003, as accounting systems still export
+OLD_WORKBOOK_TEXT = ("## Ventes\nRégion | Chiffre | Part | Clôture | Validé\n"
+                     "Île-de-France | 4,200.00 € | 12.5% | 2026-09-30 | TRUE\n東京 | 1,234.50 € | 87.5% | 2026-10-01 | FALSE\n\n"
+                     "## Notes\nExport du système comptable")
+
+
+def test_an_old_excel_attachment_is_read_sheet_by_sheet_in_its_formats(ctx):
+    read = read_attachment(ctx, "ventes.xls", OLD_WORKBOOK.read_bytes())
+
+    assert (read["type"], read["sheets"]) == (file_text.EXCEL_97, 2)
+    assert read["text"] == OLD_WORKBOOK_TEXT
+
+
+def test_an_old_excel_file_in_drive_is_read(ctx):
+    file_id = drive_file(ctx, "ventes.xls", OLD_WORKBOOK.read_bytes(), file_text.EXCEL_97)
+
+    read = invoke("drive_read", ctx, {"file": file_id})
+
+    assert read["type"] == "excel" and read["text"] == OLD_WORKBOOK_TEXT
+
+
+def test_a_damaged_old_excel_file_says_so(ctx):
+    with pytest.raises(ToolError, match="could not be read as an Excel workbook"):
+        read_attachment(ctx, "ventes.xls", OLD_WORKBOOK.read_bytes()[:1500])

@@ -21,7 +21,7 @@ DOC = "application/vnd.google-apps.document"
 SHEET = "application/vnd.google-apps.spreadsheet"
 SLIDES = "application/vnd.google-apps.presentation"
 SHORT_TYPES = {FOLDER: "folder", DOC: "doc", SHEET: "sheet", SLIDES: "slides", "application/pdf": "pdf", "text/plain": "text",
-               file_text.WORD: "word", file_text.EXCEL: "excel", file_text.POWERPOINT: "powerpoint"}
+               file_text.WORD: "word", file_text.EXCEL: "excel", file_text.EXCEL_97: "excel", file_text.POWERPOINT: "powerpoint"}
 TYPE_TERMS = {
     "doc": f"mimeType = '{DOC}'",
     "sheet": f"mimeType = '{SHEET}'",

@@ -1,7 +1,7 @@
 """The readers the file reading process runs (app.tools.reader_process), one page at a time.
 
-pypdf, python-docx, openpyxl and python-pptx take about half a second to import: only the reading
-process's fork server imports this module, so the server itself starts without them.
+pypdf, python-docx, openpyxl, xlrd and python-pptx take about half a second to import: only the
+reading process's fork server imports this module, so the server itself starts without them.
 """
 import functools
 import io
@@ -11,6 +11,7 @@ import time
 import docx
 import openpyxl
 import pptx
+import xlrd
 from docx.table import Table
 from pptx.shapes.group import GroupShape
 from pypdf import PdfReader, apply_configuration
@@ -26,7 +27,7 @@ def read_pages(kind: str, data: bytes, max_chars: int, max_pages: int, page_budg
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
     out.send(("started", None))
     until = time.monotonic() + seconds
-    if kind != "pdf" and data.startswith(OLE_SIGNATURE):
+    if kind not in ("pdf", "xls") and data.startswith(OLE_SIGNATURE):
         out.send(("locked", None))
     elif kind == "docx":
         _read_docx(data, max_chars, out)
@@ -34,7 +35,8 @@ def read_pages(kind: str, data: bytes, max_chars: int, max_pages: int, page_budg
         with apply_configuration(stream_parsing_work_maximum_count=page_budget):
             _send_pages(_pdf_pages, data, max_chars, max_pages, until, out)
     else:
-        _send_pages(_sheets if kind == "xlsx" else _slides, data, max_chars, max_pages, until, out)
+        readers = {"xlsx": _sheets, "xls": _xls_sheets, "pptx": _slides}
+        _send_pages(readers[kind], data, max_chars, max_pages, until, out)
 
 
 def _send_pages(open_pages, data: bytes, max_chars: int, max_pages: int, until: float, out) -> None:
@@ -99,17 +101,56 @@ def _sheets(file, until: float):
 
 
 def _sheet_text(sheet, until: float, max_chars: int) -> str:
-    lines, length = [f"## {sheet.title}"], 0
     # The size a sheet declares may be wrong: too small, read-only mode would drop the cells outside
     # it; a million rows by 16,384 columns, it would pad every row. The cells themselves say.
     sheet.reset_dimensions()
+    rows = ([displayed(cell.value, cell.number_format) for cell in row] for row in sheet.iter_rows())
+    return _rows_text(sheet.title, rows, until, max_chars)
+
+
+def _xls_sheets(file, until: float):
+    """An Excel 97-2003 workbook (.xls), read as _sheets reads .xlsx."""
+    try:
+        book = xlrd.open_workbook(file_contents=file.getvalue(), formatting_info=True, on_demand=True)
+    except xlrd.XLRDError as error:
+        if "encrypt" in str(error).lower():
+            raise Locked from None
+        raise
+    return book.nsheets, (functools.partial(_xls_sheet_text, book, index, until) for index in range(book.nsheets))
+
+
+def _xls_sheet_text(book, index: int, until: float, max_chars: int) -> str:
+    sheet = book.sheet_by_index(index)
+    rows = ([_xls_cell(book, cell) for cell in sheet.row(number)] for number in range(sheet.nrows))
+    return _rows_text(sheet.name, rows, until, max_chars)
+
+
+def _xls_cell(book, cell) -> str:
+    """A cell as shown: dates as dates, numbers in their number format, errors as #DIV/0! and such."""
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return displayed(xlrd.xldate_as_datetime(cell.value, book.datemode), None)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return displayed(cell.value, None)
+    if cell.ctype == xlrd.XL_CELL_NUMBER:
+        shown = book.format_map.get(book.xf_list[cell.xf_index].format_key) if cell.xf_index is not None else None
+        return displayed(cell.value, shown.format_str if shown else None)
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return displayed(bool(cell.value), None)
+    if cell.ctype == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(cell.value, "#ERROR")
+    return str(cell.value) if cell.ctype == xlrd.XL_CELL_TEXT else ""
+
+
+def _rows_text(title: str, rows, until: float, max_chars: int) -> str:
+    """A sheet as its name, then its rows of cells joined by |."""
+    lines, length = [f"## {title}"], 0
     # A sheet may hold a million rows, formatted and empty: rows are read only while time and text remain.
-    for number, row in enumerate(sheet.iter_rows()):
+    for number, cells in enumerate(rows):
         if length > max_chars:
             break
         if number % 1000 == 999 and time.monotonic() > until:
             raise TimeUp("\n".join(lines))
-        cells = [displayed(cell.value, cell.number_format) for cell in row]
         while cells and not cells[-1]:
             cells.pop()
         if cells:

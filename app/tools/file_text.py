@@ -26,9 +26,10 @@ log = logging.getLogger(__name__)
 PDF = "application/pdf"
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"  # .docx
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # .xlsx
+EXCEL_97 = "application/vnd.ms-excel"  # .xls, the format before 2007 that exports still use
 POWERPOINT = "application/vnd.openxmlformats-officedocument.presentationml.presentation"  # .pptx
 EMAIL = "message/rfc822"  # .eml: an email forwarded as an attachment
-DOWNLOADED = (PDF, WORD, EXCEL, POWERPOINT, EMAIL)  # read from the whole file (all but emails in the reading process)
+DOWNLOADED = (PDF, WORD, EXCEL, EXCEL_97, POWERPOINT, EMAIL)  # read from the whole file (all but emails in the reading process)
 EMAIL_HEADERS = ("From", "To", "Cc", "Date", "Subject")
 MAX_BYTES = 25 * 1024 * 1024  # Gmail's limit for sending; larger files are not downloaded to be read
 PDF_MAX_PAGES = 300  # pages read at most, however little text they hold
@@ -67,7 +68,7 @@ def text_of(data: bytes, mime_type: str, max_chars: int, charset: str | None = N
         return pdf_text(data, max_chars)
     if mime_type == WORD:
         return word_text(data, max_chars)
-    if mime_type in (EXCEL, POWERPOINT):
+    if mime_type in (EXCEL, EXCEL_97, POWERPOINT):
         return office_text(data, mime_type, max_chars)
     if mime_type == EMAIL:
         return email_text(data, max_chars)
@@ -146,8 +147,9 @@ def word_text(data: bytes, max_chars: int) -> dict:
 
 def office_text(data: bytes, mime_type: str, max_chars: int) -> dict:
     """An Excel workbook's sheets or a PowerPoint deck's slides."""
-    unit, what = ("sheet", "an Excel workbook") if mime_type == EXCEL else ("slide", "a PowerPoint file")
-    pages = _in_reader_process("xlsx" if mime_type == EXCEL else "pptx", data, max_chars=max_chars, max_pages=PDF_MAX_PAGES)
+    kind = {EXCEL: "xlsx", EXCEL_97: "xls", POWERPOINT: "pptx"}[mime_type]
+    unit, what = ("slide", "a PowerPoint file") if kind == "pptx" else ("sheet", "an Excel workbook")
+    pages = _in_reader_process(kind, data, max_chars=max_chars, max_pages=PDF_MAX_PAGES)
     _raise_if_unopened(pages, what)
     if pages.killed:
         log.warning("Stopped reading %s on %s %d of %d: too costly to read", what, unit, len(pages.texts) + 1, pages.total)
