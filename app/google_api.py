@@ -7,6 +7,7 @@ the batch endpoint too, which `client_options={"api_endpoint": ...}` does not.
 """
 import functools
 import json
+import math
 import random
 import threading
 import time
@@ -58,26 +59,48 @@ class _KeptConnections:
     milliseconds of CPU) each time. An httplib2.Http must not be shared across threads, so each
     thread has its own, looked up when a request is made (a client may be built on one thread
     and used on another). It holds no credentials: AuthorizedHttp adds each person's to their
-    requests. A connection the server closed while idle is reopened by httplib2.
+    requests. A connection idle longer than IDLE_SECONDS is closed rather than reused (a server
+    may have dropped it meanwhile, and a request on it could then fail in ways httplib2 does not
+    retry); one the server closed cleanly is reopened by httplib2.
     """
 
+    def request(self, uri, *args, **kwargs):
+        http, used = _thread_http()
+        key = _connection_key(uri)
+        if time.monotonic() - used.get(key, math.inf) > IDLE_SECONDS:
+            stale = http.connections.pop(key, None)
+            if stale is not None:
+                stale.close()
+        try:
+            return http.request(uri, *args, **kwargs)
+        except BaseException:
+            # A request that broke part way may leave its answer unread on the connection, where the
+            # thread's next request, maybe another person's, would read it as its own: start afresh.
+            http.close()
+            raise
+        finally:
+            used[key] = time.monotonic()
+
     def __getattr__(self, name: str):
-        return getattr(_thread_http(), name)
+        return getattr(_thread_http()[0], name)
+
+    def __setattr__(self, name: str, value) -> None:
+        setattr(_thread_http()[0], name, value)  # never onto this object, which every thread shares
 
 
-def _thread_http() -> httplib2.Http:
-    """This thread's Http. Connections idle longer than IDLE_SECONDS are closed first rather than
-    reused: a server may have dropped them meanwhile, and a request on such a connection can fail
-    in ways httplib2 does not retry."""
-    http, now = getattr(_threads, "http", None), time.monotonic()
-    if http is None:
-        http = _threads.http = httplib2.Http(timeout=30)
+def _thread_http() -> tuple[httplib2.Http, dict]:
+    """This thread's Http, and when each of its connections was last used."""
+    if getattr(_threads, "http", None) is None:
+        _threads.http = httplib2.Http(timeout=30)
         # In resumable uploads 308 means "resume incomplete", not a redirect (as googleapiclient's build_http sets).
-        http.redirect_codes = http.redirect_codes - {308}
-    elif now - _threads.used > IDLE_SECONDS:
-        http.close()
-    _threads.used = now
-    return http
+        _threads.http.redirect_codes = _threads.http.redirect_codes - {308}
+        _threads.used = {}
+    return _threads.http, _threads.used
+
+
+def _connection_key(uri: str) -> str:
+    scheme, authority, _, _ = httplib2.urlnorm(uri)  # as httplib2 keys its connections
+    return f"{scheme}:{authority}"
 
 
 _threads = threading.local()

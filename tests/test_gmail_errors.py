@@ -42,3 +42,14 @@ def test_a_bare_name_is_not_taken_for_an_address(ctx, sandbox):
         invoke("gmail_send", ctx, {"to": ["Alice"], "subject": "Lunch", "body": "Free today?"})
     assert str(caught.value) == "'Alice' is not an email address — use contacts_search to find it."
     assert not any("/send" in entry["path"] for entry in sandbox.log())
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_send_gmail_may_have_carried_out_is_not_sent_again(ctx, sandbox, status):
+    sandbox.fault("/messages/send", status=status, count=1)
+    sandbox.clear_log()
+
+    with pytest.raises(ToolError, match="Gmail is having trouble right now"):
+        invoke("gmail_send", ctx, {"to": ["bob@acme.example"], "subject": "Invoice", "body": "Attached."})
+
+    assert sum(1 for entry in sandbox.http_requests() if entry["path"].endswith("/messages/send")) == 1

@@ -184,7 +184,7 @@ def test_an_html_reply_quotes_the_original_html_in_a_block_mail_programs_fold_aw
     assert '<blockquote class="gmail_quote"' in markup and "<p>The <b>plan</b></p></blockquote>" in markup
     assert "<style>" not in markup and "cid:" not in markup  # no wrapper, no image the reply does not carry
     assert text.replace("\r\n", "\n").endswith("-- \nAlex Martin\nOperations lead, Acme Corp\n+33 1 23 45 67 89\n\n"
-                                                "robin@partner.example wrote:\n\n> The plan\n")
+                                                "robin@partner.example wrote:\n> The plan\n")
 
 
 def test_a_plain_original_is_quoted_in_an_html_reply_as_escaped_lines(ctx):

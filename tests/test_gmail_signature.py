@@ -1,6 +1,8 @@
 """The Gmail signature: under every mail, as plain lines in text, never an empty "-- "; and whose
 addresses are the person's own when replying."""
 import base64
+from email import message_from_bytes
+from email.policy import default
 
 import pytest
 
@@ -113,3 +115,16 @@ def test_an_address_gmail_has_not_verified_is_never_sent_from(sandbox):
     card = review("gmail_send", ctx, {"reply_to_message_id": message_id, "body": "Attached."})
 
     assert card.preview["from"] == "Alex Martin <alex@acme.example>"
+
+
+def test_the_text_part_of_an_html_mail_keeps_links_whole_and_only_the_signature_under_a_dash_line(sandbox):
+    ctx = workspace(sandbox, signature="<div>Alex</div>")
+    body = ('<p>See <a href="https://en.wikipedia.org/wiki/Foo_(bar)">Foo</a> and <a href="https://a.example/" title="A site">A</a>.</p>'
+            "<p>--</p><p>More below the line.</p>")
+
+    sent = invoke("gmail_send", ctx, {"to": ["bob@acme.example"], "subject": "Links", "body": body, "html": True})
+    raw = ctx.service("gmail").users().messages().get(userId="me", id=sent["id"], format="raw").execute()["raw"]
+    text = message_from_bytes(base64.urlsafe_b64decode(raw), policy=default).get_body(("plain",)).get_content()
+
+    assert text.replace("\r\n", "\n") == ("See Foo https://en.wikipedia.org/wiki/Foo_(bar) and A https://a.example/.\n\n"
+                                          "--\n\nMore below the line.\n\n-- \nAlex\n")

@@ -3,11 +3,14 @@ under its own person's grant, and no connection is used by two threads at once."
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import httplib2
 import pytest
 from googleapiclient.errors import HttpError
 
 from app import google_api, scopes
+from app.sandbox.server import SandboxServer
 from app.tools.context import Context
+from tests.sandbox_client import SandboxClient
 
 
 def test_each_persons_requests_carry_their_own_grant(sandbox):
@@ -122,3 +125,53 @@ def test_a_connection_left_idle_is_reopened_rather_than_trusted(ctx, sandbox, mo
     used = on_a_new_thread(two_requests)
 
     assert len(set(used)) == 2
+
+
+def test_a_request_that_breaks_part_way_leaves_no_connection_for_the_next_one(ctx, sandbox, monkeypatch):
+    """An answer left unread on a connection must never be read by the thread's next request, which
+    may be another person's: a broken request closes its thread's connections."""
+    real_request = httplib2.Http.request
+
+    def breaks_after_sending(self, *args, **kwargs):
+        real_request(self, *args, **kwargs)
+        raise ConnectionResetError("the server reset the connection")
+
+    def scenario():
+        labels = ctx.service("gmail").users().labels()
+        google_api.execute(labels.list(userId="me"))
+        monkeypatch.setattr(httplib2.Http, "request", breaks_after_sending)
+        with pytest.raises(ConnectionResetError):
+            google_api.execute(labels.list(userId="me"), retries=0)
+        monkeypatch.setattr(httplib2.Http, "request", real_request)
+        left_open = dict(google_api._thread_http()[0].connections)
+        sandbox.clear_log()
+        google_api.execute(labels.list(userId="me"))
+        return left_open, connections(sandbox)
+
+    left_open, used = on_a_new_thread(scenario)
+
+    assert left_open == {} and len(used) == 1
+
+
+def test_each_connection_counts_its_own_idle_time(ctx, sandbox, monkeypatch):
+    other = SandboxServer("demo").start()  # a second host, as Gmail and Drive are
+    try:
+        other_ctx = Context(credentials=SandboxClient(other.url).credentials(), api_root=other.url)
+        now = [1000.0]
+        monkeypatch.setattr(google_api.time, "monotonic", lambda: now[0])
+
+        def busy_here_idle_there():
+            google_api.execute(ctx.service("gmail").users().labels().list(userId="me"))
+            google_api.execute(other_ctx.service("gmail").users().labels().list(userId="me"))
+            before = set(google_api._thread_http()[0].connections.values())
+            for _ in range(3):  # the first host stays busy; the second sits idle
+                now[0] += 20
+                google_api.execute(ctx.service("gmail").users().labels().list(userId="me"))
+            google_api.execute(other_ctx.service("gmail").users().labels().list(userId="me"))
+            return before, set(google_api._thread_http()[0].connections.values())
+
+        before, after = on_a_new_thread(busy_here_idle_there)
+    finally:
+        other.stop()
+
+    assert len(before) == 2 and len(before & after) == 1  # the busy one kept, the idle one reopened

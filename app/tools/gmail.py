@@ -188,7 +188,7 @@ def gmail_send(ctx: Context, **message) -> dict:
     """Send an email (a reply stays in its thread). Attach Drive files or files of other emails."""
     gmail = ctx.service("gmail")
     raw, thread, subject, recipients = _compose(ctx, gmail, message, needs_recipient=True)
-    sent = google_api.execute(gmail.users().messages().send(userId="me", body=thread or None, media_body=_upload(raw)))
+    sent = _send_once(gmail.users().messages().send(userId="me", body=thread or None, media_body=_upload(raw)))
     return {
         "id": sent["id"],
         "thread": sent["threadId"],
@@ -254,7 +254,7 @@ def gmail_forward(
     args = {"message_id": message_id, "to": to, "cc": cc, "bcc": bcc, "note": note, "attachments": attachments}
     gmail = ctx.service("gmail")
     forwarded, raw, _ = _forward_of(ctx, gmail, args)
-    sent = google_api.execute(gmail.users().messages().send(userId="me", media_body=_upload(raw)))
+    sent = _send_once(gmail.users().messages().send(userId="me", media_body=_upload(raw)))
     return {
         "id": sent["id"],
         "thread": sent["threadId"],
@@ -306,7 +306,7 @@ def gmail_send_draft(
     draft = _draft(gmail, draft_id)
     if version and draft["message"]["id"] != version:
         raise ToolError("The draft changed after it was approved; it was not sent. Ask again to see it as it is now.")
-    sent = google_api.execute(gmail.users().drafts().send(userId="me", body={"id": draft["id"]}))
+    sent = _send_once(gmail.users().drafts().send(userId="me", body={"id": draft["id"]}))
     head = mime.headers(draft["message"]["payload"])
     recipients = ", ".join(filter(None, (head.get("to"), head.get("cc"), head.get("bcc"))))
     return {
@@ -315,6 +315,12 @@ def gmail_send_draft(
         "link": _thread_link(ctx, sent["threadId"]),
         "summary": f"Sent the draft “{head.get('subject', '')}” to {recipients}.",
     }
+
+
+def _send_once(request) -> dict:
+    """Send without retrying: after a timeout, a dropped connection or a 5xx Gmail may have sent the
+    mail already, and a retry would send it twice. A failure is reported; the person decides."""
+    return google_api.execute(request, retries=0)
 
 
 def _upload(raw: bytes) -> MediaIoBaseUpload:
@@ -333,10 +339,15 @@ def _compose(ctx: Context, gmail, args: dict, needs_recipient: bool) -> tuple[by
         args = _reply_addressing(ctx, gmail, parent, args)[0]
     _check_recipients(args, needs_recipient)
     identity = _identity(ctx, gmail, parent and parent.head)
-    body = mime.with_signature(args["body"], args["html"], _signature(identity))
+    # The text part is put together from its parts, not derived from the HTML: the signature's "-- "
+    # line must be the only one mail programs take for a signature.
+    text = mime.plain_text(args["body"]).rstrip("\n") if args["html"] else args["body"]
+    text = mime.with_signature(text, False, _signature(identity))
+    body = mime.with_signature(args["body"], True, _signature(identity)) if args["html"] else text
     if parent:
         quote = _quote(ctx, parent)
-        body = mail_quote.under_html(body, quote) if args["html"] else mail_quote.under_text(body, quote)
+        text = mail_quote.under_text(text, quote)
+        body = mail_quote.under_html(body, quote) if args["html"] else text
     message = mime.build_message(
         to=args["to"],
         cc=args["cc"],
@@ -344,6 +355,7 @@ def _compose(ctx: Context, gmail, args: dict, needs_recipient: bool) -> tuple[by
         # Gmail keeps a reply in its thread only under the thread's subject.
         subject=parent.subject if parent else args["subject"],
         body=body,
+        text=text,
         sender=_sender(identity),
         html=args["html"],
         files=[_fetch_file(ctx, gmail, AttachmentRef(**ref)) for ref in args["attachments"]],

@@ -23,7 +23,8 @@ REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd)\s*:\s*)+", re.IGNORECASE)
 # a multipart upload, which google-api-python-client can only build from ASCII.
 SEVEN_BIT = SMTP.clone(cte_type="7bit")
 EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
-MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
+# A link as html2text writes it: [text](url "title"), with ( and ) in the URL escaped, the title optional.
+MARKDOWN_LINK = re.compile(r'\[([^\]]*)\]\(((?:\\.|[^\s()\\])+)(?:\s+"[^"]*")?\)')
 
 
 @dataclass
@@ -59,15 +60,16 @@ def unb64url(text: str) -> bytes:
 # --- outgoing ------------------------------------------------------------------
 def build_message(
     *, to: list[str], cc: list[str], bcc: list[str], subject: str, body: str, html: bool,
-    files: list[FileData], reply: ReplyTo | None = None, sender: str = "",
+    files: list[FileData], reply: ReplyTo | None = None, sender: str = "", text: str | None = None,
 ) -> EmailMessage:
-    """`sender`: the From address; Gmail sends from its default when none is given."""
+    """`sender`: the From address; Gmail sends from its default when none is given. `text`: the text
+    part of an HTML mail, when the caller has it as written rather than to be derived from the HTML."""
     message = addressed(sender=sender, to=to, cc=cc, bcc=bcc, subject=subject)
     if reply and reply.message_id:
         message["In-Reply-To"] = reply.message_id
         message["References"] = " ".join(filter(None, [reply.references, reply.message_id]))
     if html:
-        message.set_content(plain_text(body))
+        message.set_content(text if text is not None else plain_text(body))
         message.add_alternative(body, subtype="html")
     else:
         message.set_content(body)
@@ -132,10 +134,8 @@ def signature_text(signature: str) -> str:
 
 
 def plain_text(markup: str) -> str:
-    """The text part sent with an HTML mail: its plain lines (headings without Markdown's #), no
-    run of blank lines, and the signature's "-- " line as mail programs recognise it."""
-    text = re.sub(r"\n{3,}", "\n\n", re.sub(r"(?m)^#{1,6} ", "", _plain_lines(markup)))
-    return re.sub(r"(?m)^--\n+", "-- \n", text) + "\n"
+    """HTML written for a mail as the plain lines of its text part, without runs of blank lines."""
+    return re.sub(r"\n{3,}", "\n\n", _plain_lines(markup)) + "\n"
 
 
 def _plain_lines(markup: str) -> str:
@@ -144,10 +144,14 @@ def _plain_lines(markup: str) -> str:
     converter = html2text.HTML2Text()
     converter.body_width, converter.ignore_images, converter.ignore_emphasis = 0, True, True
     text = converter.handle(markup or "")
-    text = MARKDOWN_LINK.sub(lambda m: m[2].removeprefix("mailto:") if m[1] in (m[2], m[2].removeprefix("mailto:"))
-                             else f"{m[1]} <{m[2].removeprefix('mailto:')}>", text)
+    text = MARKDOWN_LINK.sub(_link_text, text)
     text = re.sub(r"<(https?://[^>]+)>", r"\1", re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", text))
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def _link_text(link: re.Match) -> str:
+    text, url = link[1], re.sub(r"\\(.)", r"\1", link[2])
+    return url.removeprefix("mailto:") if text in (url, url.removeprefix("mailto:")) else f"{text} <{url.removeprefix('mailto:')}>"
 
 
 def reply_subject(subject: str) -> str:
@@ -218,8 +222,9 @@ def own_leaves(payload: dict, top: bool = True):
         yield from own_leaves(part, top=False)
 
 
-def body_text(payload: dict) -> str:
-    """The readable body: the text/plain part, else the HTML part as text."""
+def body_text(payload: dict, plain: bool = False) -> str:
+    """The readable body: the text/plain part, else the HTML part as text (Markdown, or with `plain`
+    the plain lines a reader without HTML sees)."""
     found = {}
     for part in own_leaves(payload):
         data = part.get("body", {}).get("data")
@@ -228,7 +233,7 @@ def body_text(payload: dict) -> str:
             found.setdefault(part["mimeType"], text.replace("\r\n", "\n"))
     if "text/plain" in found:
         return found["text/plain"].strip()
-    return html_to_text(found.get("text/html", ""))
+    return (plain_text(found.get("text/html", "")).strip() if plain else html_to_text(found.get("text/html", "")))
 
 
 def html_source(payload: dict) -> str:

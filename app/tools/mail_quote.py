@@ -34,7 +34,7 @@ class Quote:
 
 def quote_of(payload: dict, head: dict, tz: str) -> Quote:
     """The quote of a message (Gmail's format=full payload, its lower-cased headers), dated in `tz`."""
-    return Quote(_attribution(head, tz), mail_mime.body_text(payload), mail_mime.html_source(payload))
+    return Quote(_attribution(head, tz), mail_mime.body_text(payload, plain=True), mail_mime.html_source(payload))
 
 
 def under_text(body: str, quote: Quote) -> str:
