@@ -1,6 +1,7 @@
 """Creating, listing, changing and deleting events, checked in the sandbox's calendar."""
 from datetime import date, timedelta
 
+import googleapiclient.http
 import pytest
 
 from app.tools import invoke, review
@@ -228,3 +229,17 @@ def test_a_whole_series_is_moved_or_cancelled_by_its_series_id_and_one_occurrenc
     assert card.preview["repeats"] == "FREQ=WEEKLY;BYDAY=MO;COUNT=4"
     assert deleted["summary"] == "Deleted every occurrence of 'Piano lesson'."
     assert invoke("calendar_list_events", ctx, window)["events"] == []
+
+
+def test_an_event_google_made_before_its_answer_was_lost_is_made_and_its_guests_invited_once(ctx, sandbox, monkeypatch):
+    monkeypatch.setattr(googleapiclient.http.time, "sleep", lambda seconds: None)  # the client's backoff before it retries
+    sandbox.fault("/calendar/v3/calendars/primary/events", status=503, method="POST", after=True)
+
+    result = invoke("calendar_create_event", ctx, {"title": "Budget review", "start": "2030-03-05T10:00",
+                                                   "attendees": ["bob@acme.example"]})
+
+    state = sandbox.state()["calendar"]
+    made = [e for events in state["events"].values() for e in events if e["summary"] == "Budget review"]
+    assert [e["id"] for e in made] == [result["event"]["id"]]
+    assert [n["notified"] for n in state["notifications"] if n["summary"] == "Budget review"] == [["bob@acme.example"]]
+    assert [r["status"] for r in sandbox.http_requests() if r["method"] == "POST"] == [503, 409]

@@ -40,6 +40,8 @@ class Fault:
     # Instead of failing: answer, then close the connection without saying so, as a server does
     # with a kept connection it finds idle; the client's next request on it finds it gone.
     hang_up: bool = False
+    # Fail only after the request has had its effect, as when Google's answer is lost on the way.
+    after: bool = False
 
     def error(self, path: str) -> ApiError:
         return ApiError(self.status, f"Injected fault {self.status} for {path}", self.reason)
@@ -132,6 +134,8 @@ class Sandbox:
             request.page_cap = fault.short_page
         elif fault and fault.hang_up:
             request.hang_up = True
+        elif fault and fault.after:
+            request.fail_after = fault
         elif fault and fault.status >= 400:
             raise fault.error(request.path)
 
@@ -144,6 +148,8 @@ class Sandbox:
                 raise ApiError(403, "Request had insufficient authentication scopes.", "insufficientPermissions")
             with self.lock:
                 result = route.handler(self.state[route.service], request, **params)
+            if request.fail_after is not None:
+                raise request.fail_after.error(request.path)
         except ApiError as error:
             return Response(error.status, error.body())
         if isinstance(result, Response):

@@ -80,6 +80,7 @@ class Request:
         self.scopes: set[str] = set()
         self.page_cap: int | None = None  # set by a short_page fault
         self.hang_up = False  # set by a hang_up fault
+        self.fail_after = None  # set by a fault with "after": the error to answer once the request is done
 
     def arg(self, name: str, default=None):
         values = self.query.get(name)

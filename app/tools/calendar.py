@@ -5,10 +5,13 @@ always sent to Google with an explicit timeZone, and shown back in the user's
 zone with their offset, next to the zone's name. Lengths are real time: a
 60-minute event stays 60 minutes across a DST change.
 """
+import base64
+import os
 import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 
+from googleapiclient.errors import HttpError
 from pydantic import Field
 
 from app import google_api
@@ -140,12 +143,23 @@ def calendar_create_event(
         body["recurrence"] = [recurrence if recurrence.startswith("RRULE:") else "RRULE:" + recurrence]
     if meet:
         body["conferenceData"] = {"createRequest": {"requestId": uuid.uuid4().hex, "conferenceSolutionKey": {"type": "hangoutsMeet"}}}
-    request = ctx.service("calendar").events().insert(
-        calendarId="primary", body=body, conferenceDataVersion=1, sendUpdates="all" if attendees else "none"
-    )
-    event = compact(google_api.execute(request), user_timezone(ctx))
+    event = compact(_insert_once(ctx, body, sendUpdates="all" if attendees else "none"), user_timezone(ctx))
     guests = f" and invited {len(attendees)} guest(s)" if attendees else ""
     return {"event": event, "link": event["link"], "summary": f"Created {title!r} at {event['start']}{guests}.", **zone_warning(ctx)}
+
+
+def _insert_once(ctx, body: dict, **options) -> dict:
+    """Create the event under an id chosen here, so that a retry after Google created it but its
+    answer was lost (a timeout, a 5xx) finds it there (409) rather than creating it, and inviting
+    the guests, twice."""
+    events = ctx.service("calendar").events()
+    body = {**body, "id": base64.b32hexencode(os.urandom(20)).decode().lower()}  # a-v and 0-9, as Calendar wants
+    try:
+        return google_api.execute(events.insert(calendarId="primary", body=body, conferenceDataVersion=1, **options))
+    except HttpError as error:
+        if error.status_code != 409:
+            raise
+        return google_api.execute(events.get(calendarId="primary", eventId=body["id"]))
 
 
 @tool("write", escalate=reaches_others, prepare=show_update, progress="Updating the event")
