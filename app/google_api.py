@@ -5,6 +5,7 @@ When the app talks to the sandbox, the document's rootUrl is rewritten:
 that keeps each API's real paths (/drive/v3/..., /calendar/v3/...) and moves
 the batch endpoint too, which `client_options={"api_endpoint": ...}` does not.
 """
+import contextlib
 import functools
 import json
 import math
@@ -65,6 +66,8 @@ class _KeptConnections:
     """
 
     def request(self, uri, *args, **kwargs):
+        if getattr(_threads, "once", False):
+            return _request_once(uri, *args, **kwargs)
         http, used = _thread_http()
         key = _connection_key(uri)
         if time.monotonic() - used.get(key, math.inf) > IDLE_SECONDS:
@@ -86,6 +89,53 @@ class _KeptConnections:
 
     def __setattr__(self, name: str, value) -> None:
         setattr(_thread_http()[0], name, value)  # never onto this object, which every thread shares
+
+
+class NotSentAgain(httplib2.HttpLib2Error):
+    """A request to be made at most once broke before Google answered, and was not sent again."""
+
+
+class _OneRequest:
+    """A connection that carries one request. httplib2 sends a request again on a fresh connection
+    when the first brought no answer at all, which for a mail whose answer was lost means sending
+    it twice."""
+
+    carried = False
+
+    def request(self, *args, **kwargs):
+        if self.carried:
+            raise NotSentAgain("the connection broke before Google answered; it was not sent again")
+        self.carried = True
+        return super().request(*args, **kwargs)
+
+
+class _HTTPOneRequest(_OneRequest, httplib2.HTTPConnectionWithTimeout):
+    pass
+
+
+class _HTTPSOneRequest(_OneRequest, httplib2.HTTPSConnectionWithTimeout):
+    pass
+
+
+@contextlib.contextmanager
+def at_most_once():
+    """Requests made meanwhile on this thread go out at most once each (client retries off too:
+    `execute(..., retries=0)`), each on a connection of its own."""
+    _threads.once = True
+    try:
+        yield
+    finally:
+        _threads.once = False
+
+
+def _request_once(uri: str, *args, **kwargs):
+    http = httplib2.Http(timeout=30)
+    http.redirect_codes = http.redirect_codes - {308}
+    kwargs["connection_type"] = _HTTPSOneRequest if uri.startswith("https:") else _HTTPOneRequest
+    try:
+        return http.request(uri, *args, **kwargs)
+    finally:
+        http.close()
 
 
 def _thread_http() -> tuple[httplib2.Http, dict]:

@@ -53,3 +53,13 @@ def test_a_send_gmail_may_have_carried_out_is_not_sent_again(ctx, sandbox, statu
         invoke("gmail_send", ctx, {"to": ["bob@acme.example"], "subject": "Invoice", "body": "Attached."})
 
     assert sum(1 for entry in sandbox.http_requests() if entry["path"].endswith("/messages/send")) == 1
+
+
+def test_a_send_whose_connection_dropped_before_the_answer_is_not_sent_again(ctx, sandbox):
+    sandbox.fault("/messages/send", drop=True)  # Gmail sends it, then the connection breaks without an answer
+
+    with pytest.raises(ToolError, match="Gmail could not be reached .* check whether it happened"):
+        invoke("gmail_send", ctx, {"to": ["bob@acme.example"], "subject": "Invoice", "body": "Attached."})
+
+    sent = [m for m in sandbox.state()["gmail"]["messages"] if m["Subject"] == "Invoice"]
+    assert len(sent) == 1

@@ -43,7 +43,7 @@ def test_read_shows_html_email_as_readable_text_with_its_attachment(ctx):
 
     read = invoke("gmail_read", ctx, {"message_id": sent["id"]})["messages"][0]
     # Its text part, as plain lines: what a reader without HTML sees.
-    assert read["body"]["text"].startswith("# Q3 summary\n\nRevenue is up 12%. See the dashboard https://acme.example/q3.\n\n-- \nAlex Martin")
+    assert read["body"]["text"].startswith("Q3 summary\n\nRevenue is up 12%. See the dashboard https://acme.example/q3.\n\n-- \nAlex Martin")
     assert read["attachments"] == [{"id": "1", "name": "Q3-report-final.pdf", "type": "application/pdf", "size": pdf["size"]}]
 
 

@@ -167,8 +167,9 @@ def test_a_slide_holding_megabytes_reaches_the_server_only_as_far_as_asked():
 
 
 OLD_WORKBOOK = Path(__file__).parent / "files" / "ventes.xls"  # Excel 97-2003, as accounting systems still export
-OLD_WORKBOOK_TEXT = ("## Ventes\nRégion | Chiffre | Part | Clôture | Validé\n"
-                     "Île-de-France | 4,200.00 € | 12.5% | 2026-09-30 | TRUE\n東京 | 1,234.50 € | 87.5% | 2026-10-01 | FALSE\n\n"
+OLD_WORKBOOK_TEXT = ("## Ventes\nRégion | Chiffre | Part | Clôture | Heure | Validé\n"
+                     "Île-de-France | 4,200.00 € | 12.5% | 2026-09-30 | 17:30:00 | TRUE\n"
+                     "東京 | 1,234.50 € | 87.5% | 2026-10-01 | 09:00:00 | FALSE\n\n"
                      "## Notes\nExport du système comptable")
 
 
@@ -190,3 +191,13 @@ def test_an_old_excel_file_in_drive_is_read(ctx):
 def test_a_damaged_old_excel_file_says_so(ctx):
     with pytest.raises(ToolError, match="could not be read as an Excel workbook"):
         read_attachment(ctx, "ventes.xls", OLD_WORKBOOK.read_bytes()[:1500])
+
+
+@pytest.mark.parametrize("data, text", [
+    (workbook(Summary=[("Region", "Revenue"), ("EMEA", 1200)]), "## Summary\nRegion | Revenue\nEMEA | 1200"),  # an .xlsx
+    (b"<table><tr><td>Region</td><td>Revenue</td></tr><tr><td>EMEA</td><td>1200</td></tr></table>", "Region"),
+    ("Region\tRevenue\nEMEA\t1200\n".encode(), "Region\tRevenue\nEMEA\t1200"),
+])
+def test_a_file_named_xls_that_is_another_format_is_read_as_what_it_is(ctx, data, text):
+    read = read_attachment(ctx, "export.xls", data)
+    assert text in read["text"] and "EMEA" in read["text"]

@@ -42,6 +42,8 @@ class Fault:
     hang_up: bool = False
     # Fail only after the request has had its effect, as when Google's answer is lost on the way.
     after: bool = False
+    # Have its effect, then close the connection without any answer (the connection dropped).
+    drop: bool = False
 
     def error(self, path: str) -> ApiError:
         return ApiError(self.status, f"Injected fault {self.status} for {path}", self.reason)
@@ -134,6 +136,8 @@ class Sandbox:
             request.page_cap = fault.short_page
         elif fault and fault.hang_up:
             request.hang_up = True
+        elif fault and fault.drop:
+            request.drop = True
         elif fault and fault.after:
             request.fail_after = fault
         elif fault and fault.status >= 400:

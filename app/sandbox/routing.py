@@ -81,6 +81,7 @@ class Request:
         self.page_cap: int | None = None  # set by a short_page fault
         self.hang_up = False  # set by a hang_up fault
         self.fail_after = None  # set by a fault with "after": the error to answer once the request is done
+        self.drop = False  # set by a fault with "drop": no answer at all, the connection closes
 
     def arg(self, name: str, default=None):
         values = self.query.get(name)

@@ -38,6 +38,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
             response = self._dispatch(request)
         except Exception as exc:  # keep the sandbox up whatever a handler does
             response = Response(500, {"error": {"code": 500, "message": f"Sandbox error: {exc}", "status": "INTERNAL"}})
+        if request.drop:
+            self.close_connection = True
+            return
         payload = response.payload()
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)

@@ -157,7 +157,7 @@ def _insert_once(ctx, body: dict, **options) -> dict:
     try:
         return google_api.execute(events.insert(calendarId="primary", body=body, conferenceDataVersion=1, **options))
     except HttpError as error:
-        if error.status_code != 409:
+        if error.status_code != 409 or google_api.error_details(error)[0] != "duplicate":
             raise
         return google_api.execute(events.get(calendarId="primary", eventId=body["id"]))
 

@@ -17,10 +17,9 @@ from pptx.shapes.group import GroupShape
 from pypdf import PdfReader, apply_configuration
 
 from app.tools.cell_values import displayed
+from app.tools.file_text import OLE_SIGNATURE
 
 MEMORY = 1024 * 1024 * 1024  # bytes of address space for the reading process
-# Office files are zips; one protected by a password is an OLE container instead (as are .doc, .xls, .ppt).
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def read_pages(kind: str, data: bytes, max_chars: int, max_pages: int, page_budget: int, seconds: float, out) -> None:
@@ -111,7 +110,8 @@ def _sheet_text(sheet, until: float, max_chars: int) -> str:
 def _xls_sheets(file, until: float):
     """An Excel 97-2003 workbook (.xls), read as _sheets reads .xlsx."""
     try:
-        book = xlrd.open_workbook(file_contents=file.getvalue(), formatting_info=True, on_demand=True)
+        book = xlrd.open_workbook(file_contents=file.getvalue(), formatting_info=True, on_demand=True,
+                                  logfile=io.StringIO())  # xlrd prints its warnings otherwise
     except xlrd.XLRDError as error:
         if "encrypt" in str(error).lower():
             raise Locked from None
@@ -121,17 +121,22 @@ def _xls_sheets(file, until: float):
 
 def _xls_sheet_text(book, index: int, until: float, max_chars: int) -> str:
     sheet = book.sheet_by_index(index)
-    rows = ([_xls_cell(book, cell) for cell in sheet.row(number)] for number in range(sheet.nrows))
-    return _rows_text(sheet.name, rows, until, max_chars)
+    try:
+        rows = ([_xls_cell(book, cell) for cell in sheet.row(number)] for number in range(sheet.nrows))
+        return _rows_text(sheet.name, rows, until, max_chars)
+    finally:
+        book.unload_sheet(index)  # a sheet is padded to its widest row: sheets must not pile up in memory
 
 
 def _xls_cell(book, cell) -> str:
     """A cell as shown: dates as dates, numbers in their number format, errors as #DIV/0! and such."""
     if cell.ctype == xlrd.XL_CELL_DATE:
         try:
-            return displayed(xlrd.xldate_as_datetime(cell.value, book.datemode), None)
+            moment = xlrd.xldate_as_datetime(cell.value, book.datemode)
         except (ValueError, OverflowError, xlrd.xldate.XLDateError):
             return displayed(cell.value, None)
+        # Under one day and from day zero: a time of day (12:00), not a date in 1899.
+        return displayed(moment.time() if 0 <= cell.value < 1 else moment, None)
     if cell.ctype == xlrd.XL_CELL_NUMBER:
         shown = book.format_map.get(book.xf_list[cell.xf_index].format_key) if cell.xf_index is not None else None
         return displayed(cell.value, shown.format_str if shown else None)

@@ -27,6 +27,8 @@ PDF = "application/pdf"
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"  # .docx
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # .xlsx
 EXCEL_97 = "application/vnd.ms-excel"  # .xls, the format before 2007 that exports still use
+# Office files are zips; .xls (like .doc and .ppt) and any Office file protected by a password are OLE containers.
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 POWERPOINT = "application/vnd.openxmlformats-officedocument.presentationml.presentation"  # .pptx
 EMAIL = "message/rfc822"  # .eml: an email forwarded as an attachment
 DOWNLOADED = (PDF, WORD, EXCEL, EXCEL_97, POWERPOINT, EMAIL)  # read from the whole file (all but emails in the reading process)
@@ -68,6 +70,11 @@ def text_of(data: bytes, mime_type: str, max_chars: int, charset: str | None = N
         return pdf_text(data, max_chars)
     if mime_type == WORD:
         return word_text(data, max_chars)
+    if mime_type == EXCEL_97 and not data.startswith(OLE_SIGNATURE):
+        # Named .xls, yet not one: a workbook saved as .xlsx, or the HTML or tab-separated table
+        # many systems export under that name.
+        kind = EXCEL if data.startswith(b"PK") else "text/html" if data.lstrip()[:1] == b"<" else "text/plain"
+        return text_of(data, kind, max_chars, charset)
     if mime_type in (EXCEL, EXCEL_97, POWERPOINT):
         return office_text(data, mime_type, max_chars)
     if mime_type == EMAIL:

@@ -320,7 +320,8 @@ def gmail_send_draft(
 def _send_once(request) -> dict:
     """Send without retrying: after a timeout, a dropped connection or a 5xx Gmail may have sent the
     mail already, and a retry would send it twice. A failure is reported; the person decides."""
-    return google_api.execute(request, retries=0)
+    with google_api.at_most_once():
+        return google_api.execute(request, retries=0)
 
 
 def _upload(raw: bytes) -> MediaIoBaseUpload:

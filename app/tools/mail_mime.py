@@ -24,7 +24,10 @@ REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd)\s*:\s*)+", re.IGNORECASE)
 SEVEN_BIT = SMTP.clone(cte_type="7bit")
 EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 # A link as html2text writes it: [text](url "title"), with ( and ) in the URL escaped, the title optional.
-MARKDOWN_LINK = re.compile(r'\[([^\]]*)\]\(((?:\\.|[^\s()\\])+)(?:\s+"[^"]*")?\)')
+# Bounded, and with no [ inside its text: on a sender's "[[[[..." an open-ended pattern takes minutes.
+MARKDOWN_LINK = re.compile(r'\[([^\[\]]{0,2000})\]\(((?:\\.|[^\s()\\]){1,8000})(?:\s+"[^"]{0,2000}")?\)')
+HEADING_TAG = re.compile(r"<(/?)h[1-6]\b", re.IGNORECASE)  # in a text part a heading is a paragraph, no # marks
+HTML_TEXT_CHARS = 1_000_000  # of a mail's HTML turned into text, at about a second a megabyte
 
 
 @dataclass
@@ -134,8 +137,9 @@ def signature_text(signature: str) -> str:
 
 
 def plain_text(markup: str) -> str:
-    """HTML written for a mail as the plain lines of its text part, without runs of blank lines."""
-    return re.sub(r"\n{3,}", "\n\n", _plain_lines(markup)) + "\n"
+    """HTML written for a mail as the plain lines of its text part: headings as paragraphs (a # at the
+    start of a line stays what it is), no runs of blank lines."""
+    return re.sub(r"\n{3,}", "\n\n", _plain_lines(HEADING_TAG.sub(r"<\1p", markup))) + "\n"
 
 
 def _plain_lines(markup: str) -> str:
@@ -233,7 +237,9 @@ def body_text(payload: dict, plain: bool = False) -> str:
             found.setdefault(part["mimeType"], text.replace("\r\n", "\n"))
     if "text/plain" in found:
         return found["text/plain"].strip()
-    return (plain_text(found.get("text/html", "")).strip() if plain else html_to_text(found.get("text/html", "")))
+    # A sender can make a mail of any size: only its first megabyte of HTML is turned into text.
+    markup = found.get("text/html", "")[:HTML_TEXT_CHARS]
+    return plain_text(markup).strip() if plain else html_to_text(markup)
 
 
 def html_source(payload: dict) -> str:
