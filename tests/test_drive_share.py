@@ -156,3 +156,13 @@ def test_link_sharing_that_comes_from_the_folder_is_explained_before_approval(ct
     invoke("drive_share", ctx, {"file": "1ProjectsFolder", "link": True})
     with pytest.raises(ToolError, match="shared by link through a folder it is in"):
         review(ctx, "drive_unshare", file="1Q3PlanningNotesDoc", link=True)
+
+
+def test_a_share_google_may_have_made_is_not_sent_again_and_is_reported(ctx, sandbox):
+    sandbox.fault("/permissions", status=503, count=1, method="POST", after=True)  # made, but the answer was lost
+    sandbox.clear_log()
+
+    result = invoke("drive_share", ctx, {"file": "1Q3PlanningNotesDoc", "people": ["bob@acme.example", "carol@partner.example"]})
+
+    assert result["failed_for"] == ["bob@acme.example"] and "Drive is having trouble right now" in result["summary"]
+    assert [n["to"] for n in sandbox.state()["drive"]["notifications"]] == ["bob@acme.example", "carol@partner.example"]

@@ -58,7 +58,9 @@ def drive_share(
         # Not findable in search: only those given the link can open it, as Drive's "anyone with the link".
         requests["anyone with the link"] = permissions.create(
             fileId=meta["id"], body={"type": "anyone", "role": role, "allowFileDiscovery": False}, supportsAllDrives=True)
-    return _outcome(drive, requests, meta, "share", lambda who: f"Shared {meta['name']!r} with {who} as {role}.", "Not shared with")
+    # Not retried: a share Google made before its answer was lost would email its people a second time.
+    return _outcome(drive, requests, meta, "share", lambda who: f"Shared {meta['name']!r} with {who} as {role}.", "Not shared with",
+                    retries=0)
 
 
 def _check_unshare(args: dict) -> dict:
@@ -135,10 +137,10 @@ def _only_inherited(permission: dict) -> bool:
     return bool(details) and all(detail.get("inherited") for detail in details)
 
 
-def _outcome(drive, requests: dict, meta: dict, verb: str, summary, rest: str) -> dict:
+def _outcome(drive, requests: dict, meta: dict, verb: str, summary, rest: str, retries: int | None = None) -> dict:
     """Run the requests (one per person) in one batch. summary(who) says what was done for those they
     succeeded for; `rest` heads why they failed for the others, who are listed in "failed_for"."""
-    results = google_api.execute_batch(drive, list(requests.values()))
+    results = google_api.execute_batch(drive, list(requests.values()), retries=retries)
     done = [who for who, result in zip(requests, results) if not isinstance(result, HttpError)]
     failed = {who: str(explain(result, "drive")) for who, result in zip(requests, results) if isinstance(result, HttpError)}
     reasons = " ".join(f"{who}: {why}" for who, why in failed.items())
