@@ -129,8 +129,7 @@ def at_most_once():
 
 
 def _request_once(uri: str, *args, **kwargs):
-    http = httplib2.Http(timeout=30)
-    http.redirect_codes = http.redirect_codes - {308}
+    http = _new_http()
     kwargs["connection_type"] = _HTTPSOneRequest if uri.startswith("https:") else _HTTPOneRequest
     try:
         return http.request(uri, *args, **kwargs)
@@ -141,11 +140,15 @@ def _request_once(uri: str, *args, **kwargs):
 def _thread_http() -> tuple[httplib2.Http, dict]:
     """This thread's Http, and when each of its connections was last used."""
     if getattr(_threads, "http", None) is None:
-        _threads.http = httplib2.Http(timeout=30)
-        # In resumable uploads 308 means "resume incomplete", not a redirect (as googleapiclient's build_http sets).
-        _threads.http.redirect_codes = _threads.http.redirect_codes - {308}
-        _threads.used = {}
+        _threads.http, _threads.used = _new_http(), {}
     return _threads.http, _threads.used
+
+
+def _new_http() -> httplib2.Http:
+    http = httplib2.Http(timeout=30)
+    # In resumable uploads 308 means "resume incomplete", not a redirect (as googleapiclient's build_http sets).
+    http.redirect_codes = http.redirect_codes - {308}
+    return http
 
 
 def _connection_key(uri: str) -> str:

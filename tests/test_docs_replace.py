@@ -1,14 +1,14 @@
 """docs_replace: changing a wording everywhere in a Doc, keeping its formatting."""
 import pytest
 
-from app.tools import get_tool, invoke
+from app.tools import invoke
+from app.tools import review as review_call
 from app.tools.context import Context
 from app.tools.registry import ToolError
 
 
 def review(ctx, **args):
-    tool = get_tool("docs_replace")
-    return tool.review(ctx, tool.validate(args))
+    return review_call("docs_replace", ctx, args)
 
 
 def read(ctx, document):

@@ -1,13 +1,13 @@
 """drive_share and drive_unshare: who gains or loses access, and what they are told."""
 import pytest
 
-from app.tools import get_tool, invoke
+from app.tools import invoke
+from app.tools import review as review_call
 from app.tools.registry import ToolError
 
 
 def review(ctx, tool_name, **args):
-    tool = get_tool(tool_name)
-    return tool.review(ctx, tool.validate(args))
+    return review_call(tool_name, ctx, args)
 
 
 def grants(sandbox, file_id):

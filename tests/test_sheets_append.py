@@ -1,13 +1,13 @@
-"""sheets_append: rows land under a sheet's last row, as if typed in, and what reaches others asks first."""
+"""sheets_append: rows land under the table of a sheet, as if typed in, and what reaches others asks first."""
 import pytest
 
-from app.tools import get_tool, invoke
+from app.tools import invoke
+from app.tools import review as review_call
 from app.tools.registry import ToolError
 
 
 def review(ctx, **args):
-    tool = get_tool("sheets_append")
-    return tool.review(ctx, tool.validate(args))
+    return review_call("sheets_append", ctx, args)
 
 
 def read(ctx, file_id):

@@ -172,7 +172,8 @@ def _prepare_outgoing(needs_recipient: bool):
             args, from_headers = _reply_addressing(ctx, gmail, parent, args)
             args["subject"] = parent.subject
             preview["reply_to"] = {"subject": parent.head.get("subject", ""), "from": parent.head.get("from", "")}
-            preview["quoted"] = _quote(ctx, parent).attribution  # the original follows the reply, quoted
+            # The original follows the reply, quoted: the card names it by its attribution line.
+            preview["quoted"] = mail_quote.attribution(parent.head, user_timezone(ctx))
         _check_recipients(args, needs_recipient, from_headers)
         _show_sender(_identity(ctx, gmail, parent and parent.head), preview)
         if args["attachments"]:

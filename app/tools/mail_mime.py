@@ -229,26 +229,27 @@ def own_leaves(payload: dict, top: bool = True):
 def body_text(payload: dict, plain: bool = False) -> str:
     """The readable body: the text/plain part, else the HTML part as text (Markdown, or with `plain`
     the plain lines a reader without HTML sees)."""
-    found = {}
-    for part in own_leaves(payload):
-        data = part.get("body", {}).get("data")
-        if data and not part.get("filename") and part.get("mimeType") in ("text/plain", "text/html"):
-            text = decode(unb64url(data), declared_charset(part))
-            found.setdefault(part["mimeType"], text.replace("\r\n", "\n"))
+    found = _body_parts(payload)
     if "text/plain" in found:
-        return found["text/plain"].strip()
+        return found["text/plain"].replace("\r\n", "\n").strip()
     # A sender can make a mail of any size: only its first megabyte of HTML is turned into text.
-    markup = found.get("text/html", "")[:HTML_TEXT_CHARS]
+    markup = found.get("text/html", "")[:HTML_TEXT_CHARS].replace("\r\n", "\n")
     return plain_text(markup).strip() if plain else html_to_text(markup)
 
 
 def html_source(payload: dict) -> str:
     """The HTML a message would show (its text/html part, not a file), as written; "" when it has none."""
+    return _body_parts(payload).get("text/html", "")
+
+
+def _body_parts(payload: dict) -> dict[str, str]:
+    """The message's own text/plain and text/html bodies (the first of each, not files), decoded."""
+    found: dict[str, str] = {}
     for part in own_leaves(payload):
         data = part.get("body", {}).get("data")
-        if data and not part.get("filename") and part.get("mimeType") == "text/html":
-            return decode(unb64url(data), declared_charset(part))
-    return ""
+        if data and not part.get("filename") and part.get("mimeType") in ("text/plain", "text/html"):
+            found.setdefault(part["mimeType"], decode(unb64url(data), declared_charset(part)))
+    return found
 
 
 def declared_charset(part: dict) -> str | None:

@@ -34,7 +34,7 @@ class Quote:
 
 def quote_of(payload: dict, head: dict, tz: str) -> Quote:
     """The quote of a message (Gmail's format=full payload, its lower-cased headers), dated in `tz`."""
-    return Quote(_attribution(head, tz), mail_mime.body_text(payload, plain=True), mail_mime.html_source(payload))
+    return Quote(attribution(head, tz), mail_mime.body_text(payload, plain=True), mail_mime.html_source(payload))
 
 
 def under_text(body: str, quote: Quote) -> str:
@@ -48,7 +48,8 @@ def under_html(body: str, quote: Quote) -> str:
             f'<blockquote class="gmail_quote" style="{QUOTE_STYLE}">{original}</blockquote></div>')
 
 
-def _attribution(head: dict, tz: str) -> str:
+def attribution(head: dict, tz: str) -> str:
+    """The line above the quote, dated in `tz`, from the original's lower-cased headers."""
     sender = head.get("from", "").strip() or "someone"
     try:
         sent = parsedate_to_datetime(head.get("date", ""))

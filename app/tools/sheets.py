@@ -43,8 +43,8 @@ def _preview_rows(ctx: Context, args: dict) -> tuple[dict, dict]:
     """The rows go to exactly the sheet the card names, even if another takes its name meanwhile."""
     _, sheet = _sheet(ctx, args["spreadsheet"], args["sheet"])
     preview = {**file_preview(ctx, args["spreadsheet"]), "sheet": sheet["title"]}
-    if _formulas(args["rows"]):
-        preview["formulas"] = _formulas(args["rows"])
+    if formulas := _formulas(args["rows"]):
+        preview["formulas"] = formulas
     return {**args, "sheet": sheet["title"]}, preview
 
 

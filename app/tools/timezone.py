@@ -10,6 +10,7 @@ guessed. The helpers below read the times people and models write and show
 them back in a zone.
 """
 import hashlib
+import math
 import time as clock
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,23 +35,18 @@ def user_timezone(ctx) -> str:
 def known_timezone(ctx) -> str | None:
     """The user's zone, or None when Google would not tell it."""
     if "timezone" not in ctx.cache:
-        ctx.cache["timezone"] = _kept_zone(ctx) or _read_timezone(ctx)
-        if ctx.cache["timezone"] and (key := _grant_key(ctx)):
-            if len(_kept) > KEPT_GRANTS:
-                _kept.clear()
-            _kept.setdefault(key, (clock.monotonic(), ctx.cache["timezone"]))
+        # A zone read for this grant in the last KEPT_SECONDS serves: a person's zone changes far
+        # less often than they ask, so a later task need not ask Calendar again.
+        key = _grant_key(ctx)
+        read_at, zone_name = _kept.get(key, (-math.inf, None))
+        if clock.monotonic() - read_at >= KEPT_SECONDS:
+            zone_name = _read_timezone(ctx)
+            if zone_name and key:
+                if len(_kept) > KEPT_GRANTS:
+                    _kept.clear()
+                _kept[key] = (clock.monotonic(), zone_name)
+        ctx.cache["timezone"] = zone_name
     return ctx.cache["timezone"]
-
-
-def _kept_zone(ctx) -> str | None:
-    """The zone read for this grant in the last KEPT_SECONDS: each task starts with it, and a
-    person's zone changes far less often than they ask, so a later task need not ask Calendar."""
-    key = _grant_key(ctx)
-    read_at, zone_name = _kept.get(key, (0.0, None)) if key else (0.0, None)
-    if clock.monotonic() - read_at < KEPT_SECONDS:
-        return zone_name
-    _kept.pop(key, None)
-    return None
 
 
 def _grant_key(ctx) -> str | None:
