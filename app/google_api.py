@@ -7,6 +7,7 @@ the batch endpoint too, which `client_options={"api_endpoint": ...}` does not.
 """
 import contextlib
 import functools
+import http.client
 import json
 import math
 import random
@@ -27,6 +28,8 @@ VERSIONS = {"gmail": "v1", "drive": "v3", "calendar": "v3", "docs": "v1", "sheet
 BATCH_LIMIT = 50  # Gmail's advice; larger batches get rate limited
 RETRYABLE = {429, 500, 502, 503, 504}
 RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}  # Gmail answers some rate limits with 403
+# A request that broke on the way: timeouts, resets, a connection that closed before its answer.
+TRANSPORT_ERRORS = (OSError, httplib2.HttpLib2Error, http.client.HTTPException)
 IDLE_SECONDS = 30  # a kept connection idle longer is reopened: servers close idle connections after a while
 
 # Google calls block a thread each, for as long as Google takes; sized for many concurrent runs.
@@ -217,6 +220,15 @@ class Bound:
 def execute(request, retries: int | None = None):
     """Run one request; 429 and 5xx are retried with backoff by the client library."""
     return request.execute(num_retries=settings.GOOGLE_API_RETRIES if retries is None else retries)
+
+
+def execute_once(request):
+    """Run a request that must not be made twice (one that emails people, or that Google cannot tell
+    from a repeat): after a timeout, a dropped connection or a 5xx Google may have carried it out
+    already, so it is neither retried nor sent again by httplib2. The caller reports a failure, or
+    checks whether it happened."""
+    with at_most_once():
+        return execute(request, retries=0)
 
 
 def listing(page_request, key: str, limit: int) -> tuple[list, bool]:

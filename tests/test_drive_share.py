@@ -166,3 +166,12 @@ def test_a_share_google_may_have_made_is_not_sent_again_and_is_reported(ctx, san
 
     assert result["failed_for"] == ["bob@acme.example"] and "Drive is having trouble right now" in result["summary"]
     assert [n["to"] for n in sandbox.state()["drive"]["notifications"]] == ["bob@acme.example", "carol@partner.example"]
+
+
+def test_a_share_whose_connection_dropped_before_the_answer_is_not_sent_again(ctx, sandbox):
+    sandbox.fault("/batch/drive/v3", drop=True)  # shared and emailed, then the connection breaks without an answer
+
+    with pytest.raises(ToolError, match="Drive could not be reached"):
+        invoke("drive_share", ctx, {"file": "1Q3PlanningNotesDoc", "people": ["bob@acme.example"]})
+
+    assert [n["to"] for n in sandbox.state()["drive"]["notifications"]] == ["bob@acme.example"]

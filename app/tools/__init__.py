@@ -5,9 +5,10 @@ Later connectors (Microsoft 365, Slack, Jira) are added to this table.
 import importlib
 from contextlib import contextmanager
 
-import httplib2
 from google.auth.exceptions import RefreshError, TransportError
 from googleapiclient.errors import HttpError
+
+from app import google_api
 
 RECONNECT = "Google no longer accepts this connection. Reconnect Google to continue."
 
@@ -54,7 +55,7 @@ def readable_google_errors(service: str):
         raise explain(error, service) from None
     except RefreshError:
         raise ReconnectRequired(RECONNECT) from None
-    except (OSError, httplib2.HttpLib2Error, TransportError) as error:  # timeouts, resets, DNS
+    except google_api.TRANSPORT_ERRORS + (TransportError,) as error:  # timeouts, resets, DNS
         raise unreachable(error, service) from None
 
 

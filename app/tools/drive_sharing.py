@@ -58,9 +58,10 @@ def drive_share(
         # Not findable in search: only those given the link can open it, as Drive's "anyone with the link".
         requests["anyone with the link"] = permissions.create(
             fileId=meta["id"], body={"type": "anyone", "role": role, "allowFileDiscovery": False}, supportsAllDrives=True)
-    # Not retried: a share Google made before its answer was lost would email its people a second time.
-    return _outcome(drive, requests, meta, "share", lambda who: f"Shared {meta['name']!r} with {who} as {role}.", "Not shared with",
-                    retries=0)
+    # Sent once: a share Google made before its answer was lost would email its people a second time.
+    with google_api.at_most_once():
+        return _outcome(drive, requests, meta, "share", lambda who: f"Shared {meta['name']!r} with {who} as {role}.",
+                        "Not shared with", retries=0)
 
 
 def _check_unshare(args: dict) -> dict:

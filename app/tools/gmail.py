@@ -189,7 +189,7 @@ def gmail_send(ctx: Context, **message) -> dict:
     """Send an email (a reply stays in its thread). Attach Drive files or files of other emails."""
     gmail = ctx.service("gmail")
     raw, thread, subject, recipients = _compose(ctx, gmail, message, needs_recipient=True)
-    sent = _send_once(gmail.users().messages().send(userId="me", body=thread or None, media_body=_upload(raw)))
+    sent = google_api.execute_once(gmail.users().messages().send(userId="me", body=thread or None, media_body=_upload(raw)))
     return {
         "id": sent["id"],
         "thread": sent["threadId"],
@@ -255,7 +255,7 @@ def gmail_forward(
     args = {"message_id": message_id, "to": to, "cc": cc, "bcc": bcc, "note": note, "attachments": attachments}
     gmail = ctx.service("gmail")
     forwarded, raw, _ = _forward_of(ctx, gmail, args)
-    sent = _send_once(gmail.users().messages().send(userId="me", media_body=_upload(raw)))
+    sent = google_api.execute_once(gmail.users().messages().send(userId="me", media_body=_upload(raw)))
     return {
         "id": sent["id"],
         "thread": sent["threadId"],
@@ -307,7 +307,7 @@ def gmail_send_draft(
     draft = _draft(gmail, draft_id)
     if version and draft["message"]["id"] != version:
         raise ToolError("The draft changed after it was approved; it was not sent. Ask again to see it as it is now.")
-    sent = _send_once(gmail.users().drafts().send(userId="me", body={"id": draft["id"]}))
+    sent = google_api.execute_once(gmail.users().drafts().send(userId="me", body={"id": draft["id"]}))
     head = mime.headers(draft["message"]["payload"])
     recipients = ", ".join(filter(None, (head.get("to"), head.get("cc"), head.get("bcc"))))
     return {
@@ -316,13 +316,6 @@ def gmail_send_draft(
         "link": _thread_link(ctx, sent["threadId"]),
         "summary": f"Sent the draft “{head.get('subject', '')}” to {recipients}.",
     }
-
-
-def _send_once(request) -> dict:
-    """Send without retrying: after a timeout, a dropped connection or a 5xx Gmail may have sent the
-    mail already, and a retry would send it twice. A failure is reported; the person decides."""
-    with google_api.at_most_once():
-        return google_api.execute(request, retries=0)
 
 
 def _upload(raw: bytes) -> MediaIoBaseUpload:
