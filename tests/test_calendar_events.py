@@ -243,3 +243,38 @@ def test_an_event_google_made_before_its_answer_was_lost_is_made_and_its_guests_
     assert [e["id"] for e in made] == [result["event"]["id"]]
     assert [n["notified"] for n in state["notifications"] if n["summary"] == "Budget review"] == [["bob@acme.example"]]
     assert [r["status"] for r in sandbox.http_requests() if r["method"] == "POST"] == [503, 409]
+
+
+def test_a_deletion_google_made_before_its_answer_was_lost_is_reported_deleted(ctx, sandbox, monkeypatch):
+    monkeypatch.setattr(googleapiclient.http.time, "sleep", lambda seconds: None)
+    made = invoke("calendar_create_event", ctx, {"title": "Dentist", "start": "2030-03-05T10:00"})
+    sandbox.fault("/calendar/v3/calendars/primary/events/", status=503, method="DELETE", after=True)
+
+    deleted = invoke("calendar_delete_event", ctx, {"event_id": made["event"]["id"]})
+
+    assert deleted["summary"].startswith("'Dentist' (")
+    assert deleted["summary"].endswith("is deleted (Google had it deleted already).")
+    assert invoke("calendar_list_events", ctx, {"start": "2030-03-05", "end": "2030-03-05"})["events"] == []
+
+
+def test_a_change_google_made_before_its_answer_was_lost_emails_the_guests_once(ctx, sandbox):
+    made = invoke("calendar_create_event", ctx, {"title": "Budget", "start": "2030-03-05T10:00", "attendees": ["bob@acme.example"]})
+    sandbox.fault("/calendar/v3/calendars/primary/events/", status=503, method="PATCH", after=True)
+
+    moved = invoke("calendar_update_event", ctx, review("calendar_update_event", ctx, {"event_id": made["event"]["id"],
+                                                                                       "start": "2030-03-05T11:00"}).args)
+
+    assert moved["event"]["start"].startswith("2030-03-05T11:00")
+    updates = [n for n in sandbox.state()["calendar"]["notifications"] if n["summary"] == "Budget" and n["action"] == "updated"]
+    assert [n["notified"] for n in updates] == [["bob@acme.example"]]
+
+
+def test_a_change_google_refused_with_a_5xx_is_reported_and_not_made_twice(ctx, sandbox):
+    made = invoke("calendar_create_event", ctx, {"title": "Budget", "start": "2030-03-05T10:00", "attendees": ["bob@acme.example"]})
+    sandbox.fault("/calendar/v3/calendars/primary/events/", status=503, method="PATCH")
+
+    with pytest.raises(ToolError, match="503|unavailable|try again"):
+        invoke("calendar_update_event", ctx, {"event_id": made["event"]["id"], "start": "2030-03-05T11:00"})
+
+    assert [r["status"] for r in sandbox.http_requests() if r["method"] == "PATCH"] == [503]
+    assert invoke("calendar_list_events", ctx, {"start": "2030-03-05", "end": "2030-03-05"})["events"][0]["start"].startswith("2030-03-05T10:00")

@@ -1,8 +1,12 @@
 """Free time avoids everyone's busy blocks and stays inside working hours in the user's zone."""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from app.tools import invoke
 from app.tools.context import Context
+from app.tools.registry import ToolError
 
 WEEK = {
     "account": {"email": "alex@acme.example", "name": "Alex Martin", "timezone": "Europe/Paris"},
@@ -81,3 +85,22 @@ def test_night_the_clocks_go_forward_has_an_hour_less_free(week_ctx):
     longer = invoke("calendar_find_free_time", week_ctx, {"minutes": 200, **night})["slots"]
 
     assert three_hours == [{"start": "2030-03-31T00:00+01:00", "end": "2030-03-31T04:00+02:00"}] and longer == []
+
+
+def test_hours_already_gone_today_are_not_offered(ctx):
+    now = datetime.now(ZoneInfo("Europe/Paris"))  # the demo person's zone
+    days = {"start": (now.date() - timedelta(days=2)).isoformat(), "end": (now.date() + timedelta(days=1)).isoformat()}
+
+    found = invoke("calendar_find_free_time", ctx, {"minutes": 30, **days, "day_start": "00:00", "day_end": "23:59",
+                                                    "weekdays_only": False})
+
+    assert found["slots"] and datetime.fromisoformat(found["slots"][0]["start"]) >= now.replace(second=0, microsecond=0)
+
+
+def test_working_hours_are_read_with_one_digit_hours_and_a_wrong_one_is_named(week_ctx):
+    one_digit = invoke("calendar_find_free_time", week_ctx, {"minutes": 30, "start": "2030-03-06", "end": "2030-03-06",
+                                                             "day_start": "9:00", "day_end": "9:45"})
+    assert one_digit["slots"] == [{"start": "2030-03-06T09:00+01:00", "end": "2030-03-06T09:45+01:00"}]
+
+    with pytest.raises(ToolError, match="Not a time of day: '25:00'"):
+        invoke("calendar_find_free_time", week_ctx, {"minutes": 30, "start": "2030-03-06", "day_end": "25:00"})

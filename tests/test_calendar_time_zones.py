@@ -123,6 +123,17 @@ def test_time_the_clocks_skip_is_refused(ctx):
         invoke("calendar_create_event", ctx, {"title": "Night shift", "start": "2030-03-31T02:30"})
 
 
+def test_a_day_whose_midnight_the_clocks_skip_starts_when_they_jump(sandbox):
+    """In Santiago the clocks go from 00:00 straight to 01:00 one night in September."""
+    sandbox.reset({"account": {"email": "ana@acme.example", "name": "Ana", "timezone": "America/Santiago"}})
+    ana = Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+    invoke("calendar_create_event", ana, {"title": "Asado", "start": "2030-09-08T13:00"})
+    invoke("calendar_create_event", ana, {"title": "Late film", "start": "2030-09-07T23:00", "minutes": 30})
+
+    assert [e["title"] for e in invoke("calendar_list_events", ana, {"start": "2030-09-08", "end": "2030-09-08"})["events"]] == ["Asado"]
+    assert [e["title"] for e in invoke("calendar_list_events", ana, {"start": "2030-09-07", "end": "2030-09-07"})["events"]] == ["Late film"]
+
+
 def test_time_the_clocks_pass_twice_means_the_first_one(ctx):
     created = invoke("calendar_create_event", ctx, {"title": "Night shift", "start": "2030-10-27T02:30", "minutes": 30})
 

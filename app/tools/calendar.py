@@ -77,6 +77,11 @@ def calendar_find_free_time(
     if not known_timezone(ctx):
         raise ToolError(f"Working hours need your time zone, and {UNKNOWN_ZONE}.")
     begin, finish, tz_name = time_range(ctx, start, end, 7)
+    # "Today" as a date starts at midnight, but the hours already gone are no one's free time.
+    begin = max(begin, datetime.now(begin.tzinfo))
+    if finish <= begin:
+        raise ToolError("That range has passed already: look for free time from now on.")
+    opens, closes = _clock(day_start), _clock(day_end)
     body = {"timeMin": begin.isoformat(), "timeMax": finish.isoformat(), "items": [{"id": "primary"}] + [{"id": a} for a in attendees]}
     calendars = google_api.execute(ctx.service("calendar").freebusy().query(body=body))["calendars"]
     busy, unknown = [], []
@@ -84,12 +89,19 @@ def calendar_find_free_time(
         if info.get("errors"):
             unknown.append(person)
         busy += [(instant({"dateTime": b["start"]}), instant({"dateTime": b["end"]})) for b in info.get("busy", [])]
-    windows = free_time.working_windows(begin, finish, zone(tz_name), time.fromisoformat(day_start), time.fromisoformat(day_end), weekdays_only)
+    windows = free_time.working_windows(begin, finish, zone(tz_name), opens, closes, weekdays_only)
     slots = free_time.free_slots(windows, busy, timedelta(minutes=minutes), max_slots)
     out = {"tz": tz_name, "slots": [{"start": show(s, tz_name), "end": show(e, tz_name)} for s, e in slots]}
     if unknown:
         out["calendar_not_visible"] = unknown
     return out
+
+
+def _clock(text: str) -> time:
+    try:
+        return datetime.strptime(text, "%H:%M").time()  # 9:00 as well as 09:00
+    except ValueError:
+        raise ToolError(f"Not a time of day: {text!r}; use e.g. 09:00 or 17:30.") from None
 
 
 def _edge(value: datetime | date, tz_name: str | None) -> dict:
@@ -192,11 +204,29 @@ def calendar_update_event(
         raise ToolError("Nothing to change: give at least one field.")
     notify = guests_emailed(event, notify, bool(add_attendees or remove_attendees))
     request = service.events().patch(calendarId=cal, eventId=event_id, body=body, conferenceDataVersion=1, sendUpdates="all" if notify else "none")
-    updated = compact(google_api.execute(request), user_timezone(ctx))
+    updated = compact(_patch_once(service, cal, event, request) if notify else google_api.execute(request), user_timezone(ctx))
     told = " Guests were notified." if notify and updated.get("guests") else ""
     series = " in every occurrence" if updated.get("repeats") else ""
     summary = f"Updated {updated['title']!r}{series} ({', '.join(sorted(body))}).{told}"
     return {"event": updated, "link": updated["link"], "summary": summary, **zone_warning(ctx)}
+
+
+def _patch_once(service, cal: str, event: dict, request) -> dict:
+    """A change that emails the guests is made once: were it retried after Google made it but its
+    answer was lost (a timeout, a 5xx), they would get the email twice. When the change may have
+    been made, the event is read again; a new etag means it was."""
+    try:
+        return google_api.execute_once(request)
+    except google_api.TRANSPORT_ERRORS + (HttpError,) as error:
+        if isinstance(error, HttpError) and error.status_code < 500:
+            raise
+        try:
+            now = google_api.execute(service.events().get(calendarId=cal, eventId=event["id"]))
+        except google_api.TRANSPORT_ERRORS + (HttpError,):
+            raise error from None
+        if now.get("etag") == event.get("etag"):
+            raise
+        return now
 
 
 def _moved(ctx, event: dict, start: str | None, end: str | None, time_zone: str | None) -> tuple[dict, dict]:
@@ -250,7 +280,7 @@ def calendar_respond(
     # Google takes the whole guest list and lets a guest change only their own answer in it.
     attendees = [{**a, **answer} if a.get("self") else a for a in event["attendees"]]
     request = service.events().patch(calendarId=cal, eventId=event_id, body={"attendees": attendees}, sendUpdates="all")
-    answered = compact(google_api.execute(request), user_timezone(ctx))
+    answered = compact(_patch_once(service, cal, event, request), user_timezone(ctx))
     verb = {"accepted": "Accepted", "declined": "Declined", "tentative": "Said maybe to"}[response]
     told = f" {answered['organizer']} was told." if answered.get("organizer") else ""
     return {"event": answered, "link": answered["link"], "summary": f"{verb} {answered['title']!r} ({when(answered)}).{told}"}
@@ -266,7 +296,14 @@ def calendar_delete_event(
     """Delete (cancel) an event: an occurrence's id cancels that one, its series_id all."""
     service, cal = ctx.service("calendar"), calendar_id(ctx, calendar)
     event = compact(google_api.execute(service.events().get(calendarId=cal, eventId=event_id)), user_timezone(ctx))
-    google_api.execute(service.events().delete(calendarId=cal, eventId=event_id, sendUpdates="all" if notify else "none"))
-    told = " Guests were notified." if notify and event.get("guests") else ""
     what = f"every occurrence of {event['title']!r}" if event.get("repeats") else f"{event['title']!r} ({when(event)})"
+    try:
+        google_api.execute(service.events().delete(calendarId=cal, eventId=event_id, sendUpdates="all" if notify else "none"))
+    except HttpError as error:
+        # Gone: deleted by a first attempt whose answer was lost (the client then retried), or by
+        # someone else meanwhile. Either way the event is deleted, which is what was asked.
+        if error.status_code != 410:
+            raise
+        return {"event": event, "summary": f"{what[0].upper()}{what[1:]} is deleted (Google had it deleted already)."}
+    told = " Guests were notified." if notify and event.get("guests") else ""
     return {"event": event, "summary": f"Deleted {what}.{told}"}

@@ -92,10 +92,14 @@ def local(naive: datetime, tz_name: str | None) -> datetime:
 
 
 def as_moment(value: datetime | date, tz_name: str | None) -> datetime:
-    """A date means its midnight in tz_name."""
+    """A date means its first moment in tz_name: midnight, or where the clocks skip midnight (as in
+    Santiago or Havana on the night they go forward), the instant they jump to."""
     if isinstance(value, datetime):
         return value
-    return local(datetime.combine(value, time()), tz_name)
+    if not tz_name:
+        return local(datetime.combine(value, time()), tz_name)  # the error that asks for an offset
+    midnight = datetime.combine(value, time(), zone(tz_name))
+    return midnight.astimezone(timezone.utc).astimezone(midnight.tzinfo)
 
 
 def later(moment: datetime, length: timedelta) -> datetime:
