@@ -231,6 +231,24 @@ def execute_once(request):
         return execute(request, retries=0)
 
 
+def execute_once_or_find(request, find):
+    """`execute_once`, and when the request may have been carried out before its answer was lost (a
+    timeout, a dropped connection, a 5xx), `find()` looks for its outcome: what it returns stands for
+    the answer; None means it was not carried out, and the failure is raised."""
+    try:
+        return execute_once(request)
+    except TRANSPORT_ERRORS + (HttpError,) as error:
+        if isinstance(error, HttpError) and error.status_code < 500:
+            raise
+        try:
+            found = find()
+        except TRANSPORT_ERRORS + (HttpError,):
+            raise error from None
+        if found is None:
+            raise
+        return found
+
+
 def listing(page_request, key: str, limit: int) -> tuple[list, bool]:
     """Up to `limit` items of a list call, and whether more remain.
 

@@ -118,3 +118,23 @@ def test_deleting_a_task_names_it_on_the_card_and_removes_it(ctx, sandbox):
 def test_an_update_that_changes_nothing_says_so(ctx):
     with pytest.raises(ToolError, match="Nothing to change"):
         invoke("tasks_update", ctx, {"task_id": "anything"})
+
+
+def test_a_task_google_added_before_its_answer_was_lost_is_added_once(ctx, sandbox):
+    sandbox.fault("/tasks/v1/lists/", status=503, method="POST", after=True)  # added, but the answer was lost
+
+    result = invoke("tasks_add", ctx, {"title": "File the VAT return", "notes": "Before the 5th", "due": "2030-03-05"})
+
+    titles = [t["title"] for listed in invoke("tasks_list", ctx, {})["lists"] for t in listed["tasks"]]
+    assert titles.count("File the VAT return") == 1
+    assert result["task"]["due"] == "2030-03-05" and result["summary"] == "Added task 'File the VAT return', due 2030-03-05."
+
+
+def test_a_task_google_refused_with_a_5xx_is_reported_not_added(ctx, sandbox):
+    sandbox.fault("/tasks/v1/lists/", status=503, method="POST")
+
+    with pytest.raises(ToolError, match="Tasks is having trouble right now"):
+        invoke("tasks_add", ctx, {"title": "File the VAT return"})
+
+    assert [r["status"] for r in sandbox.http_requests() if r["method"] == "POST"] == [503]
+    assert "File the VAT return" not in [t["title"] for listed in invoke("tasks_list", ctx, {})["lists"] for t in listed["tasks"]]

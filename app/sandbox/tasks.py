@@ -118,6 +118,7 @@ class State:
         show_completed = request.bool_arg("showCompleted", True)
         show_hidden, show_deleted = request.bool_arg("showHidden"), request.bool_arg("showDeleted")
         due_min, due_max = request.arg("dueMin"), request.arg("dueMax")
+        updated_min = request.arg("updatedMin")
         out = []
         for task in sorted(self.tasks[list_id].values(), key=lambda t: t["position"]):
             if (task.get("deleted") and not show_deleted) or (task.get("hidden") and not show_hidden):
@@ -129,6 +130,8 @@ class State:
             if (due_min or due_max) and not task.get("due"):
                 continue
             if (due_min and task["due"] < _utc(due_min)) or (due_max and task["due"] > _utc(due_max)):
+                continue
+            if updated_min and task["updated"] < _utc(updated_min):
                 continue
             out.append({k: v for k, v in task.items() if v is not None and v is not False})
         return out

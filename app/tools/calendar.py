@@ -215,18 +215,11 @@ def _patch_once(service, cal: str, event: dict, request) -> dict:
     """A change that emails the guests is made once: were it retried after Google made it but its
     answer was lost (a timeout, a 5xx), they would get the email twice. When the change may have
     been made, the event is read again; a new etag means it was."""
-    try:
-        return google_api.execute_once(request)
-    except google_api.TRANSPORT_ERRORS + (HttpError,) as error:
-        if isinstance(error, HttpError) and error.status_code < 500:
-            raise
-        try:
-            now = google_api.execute(service.events().get(calendarId=cal, eventId=event["id"]))
-        except google_api.TRANSPORT_ERRORS + (HttpError,):
-            raise error from None
-        if now.get("etag") == event.get("etag"):
-            raise
-        return now
+    def changed():
+        now = google_api.execute(service.events().get(calendarId=cal, eventId=event["id"]))
+        return now if now.get("etag") != event.get("etag") else None
+
+    return google_api.execute_once_or_find(request, changed)
 
 
 def _moved(ctx, event: dict, start: str | None, end: str | None, time_zone: str | None) -> tuple[dict, dict]:

@@ -2,7 +2,7 @@
 
 Google Tasks keeps only the date of a due time, so due values are dates.
 """
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Annotated
 
 from googleapiclient.errors import HttpError
@@ -116,9 +116,24 @@ def tasks_add(
         body["notes"] = notes
     if due:
         body["due"] = f"{due.isoformat()}T00:00:00.000Z"
-    task = compact(google_api.execute(service.tasks().insert(tasklist=target, body=body)), target)
+    task = compact(_insert_once(service, target, body), target)
     when = f", due {task['due']}" if due else ""
     return {"task": task, "link": task["link"], "summary": f"Added task {title!r}{when}."}
+
+
+def _insert_once(service, target: str, body: dict) -> dict:
+    """Tasks has no id a client can choose, so a retry after Google added the task but its answer was
+    lost would add it twice. It is sent once; when it may have been added, the list is searched for
+    it among the tasks changed since just before (a minute's margin for the clocks)."""
+    since = (datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat()
+
+    def added():
+        recent = google_api.execute(service.tasks().list(tasklist=target, updatedMin=since, showHidden=True, maxResults=100))
+        same = [t for t in recent.get("items", []) if all(t.get(k) == body.get(k) for k in ("title", "notes"))
+                and (t.get("due") or "")[:10] == body.get("due", "")[:10]]
+        return same[-1] if same else None
+
+    return google_api.execute_once_or_find(service.tasks().insert(tasklist=target, body=body), added)
 
 
 @tool("write", progress="Completing a task")
