@@ -61,3 +61,13 @@ def test_a_room_is_not_a_guest_to_email():
     room_only = {"organizer": {"self": True}, "attendees": [{"email": "alex@acme.example", "self": True},
                                                              {"email": "everest@resource.calendar.google.com", "resource": True}]}
     assert guests_emailed(room_only, None, guests_change=False) is False
+
+
+def test_deleting_an_invitation_takes_it_off_your_calendar_and_tells_only_the_organizer(ctx, sandbox, invited):
+    removed = invoke("calendar_delete_event", ctx, {"event_id": invited["Vendor kickoff"]["id"]})
+
+    assert "Vendor kickoff" not in {e["title"] for e in invoke("calendar_list_events", ctx, {})["events"]}
+    assert removed["summary"].startswith("Removed 'Vendor kickoff' (")
+    assert removed["summary"].endswith("from your calendar and declined it; maria.garcia@globex.example's event stays for the other guests.")
+    told = sandbox.state()["calendar"]["notifications"][-1]
+    assert (told["action"], told["notified"]) == ("responded", ["maria.garcia@globex.example"])

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from googleapiclient.errors import HttpError
 
+from app.tools import invoke
 from app.tools.context import Context
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -251,3 +252,27 @@ def test_patch_merges_into_an_edge_and_null_clears_a_field_as_google_does(calend
     cleared = {edge: {**value, "dateTime": None, "timeZone": None} for edge, value in all_day.items()}
     patched = calendar.events().patch(calendarId="primary", eventId=event["id"], body=cleared).execute()
     assert patched["start"] == {"date": "2030-03-04"} and patched["summary"] == "Meeting"
+
+
+def _occurrences(ctx, start, end):
+    return invoke("calendar_list_events", ctx, {"start": start, "end": end, "query": "piano"})["events"]
+
+
+def test_deleting_a_series_takes_its_edited_occurrences_with_it(ctx):
+    made = invoke("calendar_create_event", ctx, {"title": "Piano", "start": "2030-03-04T18:00", "recurrence": "FREQ=WEEKLY;COUNT=3"})
+    second = _occurrences(ctx, "2030-03-01", "2030-03-31")[1]
+    invoke("calendar_update_event", ctx, {"event_id": second["id"], "title": "Piano (room 2)"})
+
+    invoke("calendar_delete_event", ctx, {"event_id": made["event"]["id"]})
+
+    assert _occurrences(ctx, "2030-03-01", "2030-03-31") == []
+
+
+def test_an_occurrence_moved_earlier_is_listed_on_its_new_day(ctx):
+    invoke("calendar_create_event", ctx, {"title": "Piano", "start": "2030-03-04T18:00", "recurrence": "FREQ=WEEKLY;COUNT=3"})
+    third = _occurrences(ctx, "2030-03-18", "2030-03-18")[0]
+
+    invoke("calendar_update_event", ctx, {"event_id": third["id"], "start": "2030-03-06T18:00"})
+
+    assert [e["start"] for e in _occurrences(ctx, "2030-03-06", "2030-03-06")] == ["2030-03-06T18:00+01:00"]
+    assert _occurrences(ctx, "2030-03-18", "2030-03-18") == []

@@ -205,6 +205,20 @@ class State:
         if event["status"] == "cancelled":
             raise ApiError(410, "Resource has been deleted", "deleted")
         event.update({"status": "cancelled", "updated": utc_stamp()})
+        # A series goes with every occurrence, the edited ones included.
+        for occurrence in self.events[calendar["id"]].values():
+            if occurrence.get("recurringEventId") == event["id"]:
+                occurrence.update({"status": "cancelled", "updated": utc_stamp()})
+        if event["organizer"]["email"].lower() != self.primary.lower():
+            # A guest's delete takes the event off their own calendar and declines it; the organizer's
+            # event stays, and only the organizer can be told.
+            for attendee in event.get("attendees", []):
+                if attendee.get("self"):
+                    attendee["responseStatus"] = "declined"
+            self.notifications.append({"eventId": event["id"], "summary": event.get("summary", ""), "action": "responded",
+                                       "sendUpdates": send_updates or "none",
+                                       "notified": [event["organizer"]["email"]] if send_updates in ("all", "externalOnly") else []})
+            return
         self.record(event, "cancelled", send_updates)
 
     def materialize(self, calendar_id: str, event_id: str) -> dict:
@@ -278,6 +292,9 @@ class State:
             pieces = list(self.instances(calendar_id, event, end)) if event.get("recurrence") else [event]
             if single:
                 pieces = [stored.get(p["id"], p) for p in pieces]
+                # An occurrence moved earlier, into the range from a day after it: listed where it is now.
+                placed = {p["id"] for p in pieces}
+                pieces += [e for e in stored.values() if e.get("recurringEventId") == event["id"] and e["id"] not in placed]
             visible = [p for p in pieces if deleted or p["status"] != "cancelled"]
             overlapping = [p for p in visible if overlaps(p, calendar_tz, start, end)]
             if single:

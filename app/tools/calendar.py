@@ -298,5 +298,8 @@ def calendar_delete_event(
         if error.status_code != 410:
             raise
         return {"event": event, "summary": f"{what[0].upper()}{what[1:]} is deleted (Google had it deleted already)."}
+    if event.get("organizer"):  # someone else's event: it leaves this calendar only
+        return {"event": event, "summary": f"Removed {what} from your calendar and declined it; {event['organizer']}'s "
+                                           "event stays for the other guests."}
     told = " Guests were notified." if notify and event.get("guests") else ""
     return {"event": event, "summary": f"Deleted {what}.{told}"}
