@@ -44,6 +44,32 @@ def test_draft_is_saved_not_sent(ctx, sandbox):
     assert find(ctx, "in:sent subject:détaillé") == []
 
 
+def drafts_titled(sandbox, subject):
+    return [m for m in sandbox.state()["gmail"]["messages"] if m["Subject"] == subject and "DRAFT" in m["labelIds"]]
+
+
+def test_a_draft_google_saved_before_its_answer_was_lost_is_saved_once(ctx, sandbox):
+    invoke("gmail_create_draft", ctx, {"to": ["bob@acme.example"], "subject": "Offsite menu", "body": "An older draft."})
+    sandbox.fault("/drafts", status=503, method="POST", after=True)  # saved, but the answer was lost
+
+    draft = invoke("gmail_create_draft", ctx, {"to": ["Bob <bob@acme.example>"], "cc": ["carol@partner.example"],
+                                               "subject": "Offsite menu", "body": "Vegetarian options?"})
+
+    saved = drafts_titled(sandbox, "Offsite menu")
+    assert len(saved) == 2  # the older draft, and this one once
+    assert draft["id"] in {m["id"] for m in saved} and draft["summary"].startswith("Saved a draft “Offsite menu”")
+    assert "Vegetarian options?" in str(sandbox_message(sandbox, draft["id"]))
+
+
+def test_a_draft_google_refused_with_a_5xx_is_reported_not_saved(ctx, sandbox):
+    sandbox.fault("/drafts", status=503, method="POST")
+
+    with pytest.raises(ToolError, match="Gmail is having trouble right now"):
+        invoke("gmail_create_draft", ctx, {"to": ["bob@acme.example"], "subject": "Offsite menu", "body": "Vegetarian options?"})
+
+    assert drafts_titled(sandbox, "Offsite menu") == []
+
+
 def test_modify_marks_read_archives_and_labels(ctx, sandbox):
     lunch = find(ctx, "subject:lunch is:unread")[0]
 

@@ -157,6 +157,9 @@ def _full(message: dict, tz: str, text_limit: int) -> dict:
 
 
 # --- send and draft ----------------------------------------------------------------
+JUST_SAVED_SECONDS = 300  # how recent a draft found after a lost answer must be (clocks may differ a little)
+
+
 def _prepare_outgoing(needs_recipient: bool):
     """Who a reply goes to and under which subject, settled before approval.
 
@@ -205,7 +208,8 @@ def gmail_create_draft(ctx: Context, **message) -> dict:
     gmail = ctx.service("gmail")
     raw, thread, subject, recipients = _compose(ctx, gmail, message, needs_recipient=False)
     body = {"message": thread} if thread else None
-    draft = google_api.execute(gmail.users().drafts().create(userId="me", body=body, media_body=_upload(raw)))
+    create = gmail.users().drafts().create(userId="me", body=body, media_body=_upload(raw))
+    draft = google_api.execute_once_or_find(create, lambda: _just_saved(gmail, subject, recipients, thread.get("threadId")))
     saved = draft["message"]
     return {
         "draft_id": draft["id"],
@@ -214,6 +218,24 @@ def gmail_create_draft(ctx: Context, **message) -> dict:
         "link": _thread_link(ctx, saved["threadId"]),
         "summary": f"Saved a draft “{subject}” to {', '.join(recipients) or 'no one yet'}.",
     }
+
+
+def _just_saved(gmail, subject: str, recipients: list[str], thread_id: str | None) -> dict | None:
+    """The draft Google saved though its answer was lost: among the newest, one saved in the last
+    minutes with this subject, these recipients and thread. Saving again would leave two."""
+    listed = google_api.execute(gmail.users().drafts().list(userId="me", maxResults=10)).get("drafts", [])
+    heads = google_api.execute_batch(gmail, [gmail.users().messages().get(
+        userId="me", id=draft["message"]["id"], format="metadata", metadataHeaders=["Subject", "To", "Cc", "Bcc"]) for draft in listed])
+    wanted = {address.lower() for entry in recipients for address in mime.emails(entry)}
+    recent = (datetime.now().timestamp() - JUST_SAVED_SECONDS) * 1000
+    for draft, message in zip(listed, heads):
+        if isinstance(message, HttpError) or int(message.get("internalDate", 0)) < recent:
+            continue
+        head = mime.headers(message["payload"])
+        found = {address.lower() for key in ("to", "cc", "bcc") for address in mime.emails(head.get(key, ""))}
+        if head.get("subject", "") == subject and found == wanted and message["threadId"] == (thread_id or message["threadId"]):
+            return {**draft, "message": message}
+    return None
 
 
 def _show_forward(ctx: Context, args: dict) -> tuple[dict, dict]:
