@@ -61,3 +61,16 @@ def test_an_attached_email_can_be_saved_to_drive_whole(ctx):
     data = ctx.service("drive").files().get_media(fileId=saved["file"]["id"]).execute()
     assert message_from_bytes(data, policy=default)["Subject"] == "Angebot für Q4"
     assert invoke("drive_read", ctx, {"file": saved["file"]["id"]})["text"].startswith("From: Jürgen Weiß")
+
+
+def test_an_attached_email_labelled_latin_1_is_read_as_windows_1252(ctx):
+    inner = EmailMessage(policy=SMTP)
+    inner["From"], inner["Subject"] = "juergen@lieferant.example", "Preis"
+    inner.set_content("Preis: 4 200 € „netto“", cte="8bit")
+    inner.replace_header("Content-Type", 'text/plain; charset="iso-8859-1"')  # as old mailers label Windows-1252
+    inner.set_payload("Preis: 4 200 € „netto“".encode("cp1252"))
+    message_id, read = forwarded(ctx, inner)
+
+    text = invoke("gmail_read_attachment", ctx, {"message_id": message_id, "attachment_id": read["attachments"][0]["id"]})["text"]
+
+    assert text.endswith("Preis: 4 200 € „netto“")

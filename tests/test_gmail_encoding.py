@@ -3,6 +3,8 @@ import base64
 from email import message_from_bytes
 from email.policy import default
 
+import pytest
+
 from app.tools import invoke
 from tests.gmail_helpers import raw_in_charset, sandbox_message
 
@@ -73,6 +75,27 @@ def test_mail_labelled_wrongly_is_read_as_its_bytes_were_meant(ctx):
     read = invoke("gmail_read", ctx, {"message_id": utf8})["messages"][0]["body"]["text"]
     assert read == "Grüße — 5 €"
     assert invoke("gmail_read", ctx, {"message_id": windows})["messages"][0]["body"]["text"] == "Grüße aus Köln"
+
+
+@pytest.mark.parametrize("label, codec, text", [
+    ("iso-8859-8-i", "iso-8859-8", "שלום, הפגישה מחר"),  # Hebrew, as Outlook labels it
+    ("windows-874", "cp874", "สวัสดีครับ"),  # Thai
+    ("Shift_JIS", "cp932", "①会議は㈱アクメで"),  # Japanese, with the characters Windows adds
+    ("gb2312", "gbk", "朱镕基和王喆"),  # Chinese beyond GB2312
+    ("ks_c_5601-1987", "cp949", "똠방각하 회의"),  # Korean
+    ("us-ascii", "cp1252", "Café crème"),  # an 8-bit mailer that says ASCII
+], ids=["hebrew", "thai", "japanese", "chinese", "korean", "ascii-labelled"])
+def test_mail_in_the_charsets_mail_programs_write_is_read_as_they_meant_it(ctx, label, codec, text):
+    message_id = insert(ctx, raw_in_charset(label, text.encode(codec)))
+    assert invoke("gmail_read", ctx, {"message_id": message_id})["messages"][0]["body"]["text"] == text
+
+
+def test_a_reply_quotes_hebrew_mail_as_it_was_written(ctx, sandbox):
+    message_id = insert(ctx, raw_in_charset("iso-8859-8-i", "שלום, הפגישה מחר".encode("iso-8859-8"), subject="Meeting"))
+
+    sent = invoke("gmail_send", ctx, {"reply_to_message_id": message_id, "body": "OK"})
+
+    assert "> שלום, הפגישה מחר" in sandbox_message(sandbox, sent["id"])["text"]
 
 
 def test_search_snippets_read_as_plain_text(ctx):

@@ -18,7 +18,7 @@ import mimetypes
 import re
 
 from app.tools import reader_process
-from app.tools.mail_mime import decode, header_text, html_to_text, text_codec
+from app.tools.mail_mime import decode, header_text, html_to_text
 from app.tools.registry import ToolError, clip
 
 log = logging.getLogger(__name__)
@@ -127,9 +127,9 @@ def email_text(data: bytes, max_chars: int) -> dict:
 
 
 def _meta_charset(data: bytes) -> str | None:
-    """The charset an HTML file declares in its head (<meta charset=...>), if Python knows it as text."""
+    """The charset label an HTML file declares in its head (<meta charset=...>), or None."""
     match = re.search(rb'<meta[^>]+charset\s*=\s*["\']?([\w.:-]+)', data[:4096], re.IGNORECASE)
-    return text_codec(match[1].decode("ascii")) if match else None
+    return match[1].decode("ascii") if match else None
 
 
 class ReaderUnavailable(ToolError):

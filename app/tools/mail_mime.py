@@ -253,16 +253,34 @@ def _body_parts(payload: dict) -> dict[str, str]:
 
 
 def declared_charset(part: dict) -> str | None:
-    """A codec for the charset the part declares; None when it declares none, or one unknown here."""
+    """The charset label the part declares (`decode` reads it), or None."""
     match = re.search(r'charset\s*=\s*["\']?([\w.:-]+)', headers(part).get("content-type", ""), re.IGNORECASE)
-    return text_codec(match[1]) if match else None
+    return match[1] if match else None
+
+
+# Labels mail programs and browsers read as the wider Windows encoding they stand for in practice
+# (as the WHATWG Encoding Standard maps them): text labelled Latin-1 or ASCII is Windows-1252,
+# Shift_JIS is Microsoft's cp932 (①, ㈱), GB2312 is GBK (镕), EUC-KR is cp949; and a few labels
+# Python does not know at all (Hebrew's iso-8859-8-i, Thai's windows-874).
+ASCII_LABELS = ("us-ascii", "ascii", "ansi_x3.4-1968")
+MAIL_CHARSETS = {
+    **dict.fromkeys(("iso-8859-1", "latin1", "latin-1"), "cp1252"),
+    **dict.fromkeys(ASCII_LABELS, "cp1252"),
+    "iso-8859-9": "cp1254",
+    **dict.fromkeys(("windows-874", "tis-620", "iso-8859-11"), "cp874"),
+    **dict.fromkeys(("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis"), "cp932"),
+    **dict.fromkeys(("gb2312", "gbk", "x-gbk", "csgb2312", "chinese"), "gb18030"),
+    **dict.fromkeys(("euc-kr", "ks_c_5601-1987", "ksc5601", "korean", "cseuckr"), "cp949"),
+    **dict.fromkeys(("iso-8859-8-i", "iso-8859-8-e", "logical", "visual"), "iso8859-8"),
+    **dict.fromkeys(("big5", "big5-hkscs", "cn-big5", "x-x-big5"), "big5hkscs"),
+}
 
 
 def text_codec(name: str) -> str | None:
     """The codec for a charset label; None for one unknown here, or no text encoding."""
-    name = name.lower()
-    if name in ("iso-8859-1", "latin1", "latin-1"):
-        return "cp1252"  # what text labelled Latin-1 really is, as every mail reader and browser assumes
+    name = name.strip().strip('"').lower()
+    if name in MAIL_CHARSETS:
+        return MAIL_CHARSETS[name]
     try:
         codec = codecs.lookup(name)
     except LookupError:
@@ -284,7 +302,10 @@ def decode(data: bytes, charset: str | None, complete: bool = True) -> str:
     codec = _utf16_without_bom(data)
     if codec:
         return _decoded(data, codec, complete, "replace")
-    for codec in filter(None, (charset, "utf-8")):
+    # Text labelled ASCII yet holding other bytes is mislabelled: UTF-8 most often, else Windows-1252.
+    ascii_label = (charset or "").strip().strip('"').lower() in ASCII_LABELS
+    charset = charset and text_codec(charset)  # a label known under another name, or none worth trusting
+    for codec in filter(None, ("utf-8", charset) if ascii_label else (charset, "utf-8")):
         try:
             return _decoded(data, codec, complete, "strict")
         except (UnicodeDecodeError, LookupError):
