@@ -63,3 +63,49 @@ def test_search_lists_attachment_names_without_downloading_bodies(ctx, sandbox):
     found = invoke("gmail_search", ctx, {"query": "has:attachment from:alice"})["messages"]
     assert [m["files"] for m in found] == [["Q3-report-final.pdf"], ["Q3-report-draft.pdf"]]
     assert not any("/attachments/" in entry["path"] for entry in sandbox.log())
+
+
+def inserted(ctx, message: EmailMessage) -> str:
+    raw = base64.urlsafe_b64encode(message.as_bytes()).decode()
+    return ctx.service("gmail").users().messages().insert(userId="me", body={"raw": raw, "labelIds": ["INBOX"]}).execute()["id"]
+
+
+def scan(with_logo: bool = False) -> EmailMessage:
+    """A scanner's mail: its PDF has no file name; an HTML body may show a logo by cid: (not a file)."""
+    message = EmailMessage(policy=SMTP)
+    message["From"], message["To"], message["Subject"] = "Scanner <scan@acme.example>", "alex@acme.example", "Scan"
+    message.set_content("Scanned document attached")
+    if with_logo:
+        message.add_alternative('<p>Scanned document attached <img src="cid:logo"></p>', subtype="html")
+        message.get_payload()[1].add_related(b"\x89PNG logo", maintype="image", subtype="png", cid="<logo>")
+    message.add_attachment(b"%PDF-1.4 scanned", maintype="application", subtype="pdf")
+    return message
+
+
+def test_a_file_sent_without_a_name_is_listed_under_one_and_can_be_saved(ctx, sandbox):
+    message_id = inserted(ctx, scan(with_logo=True))
+
+    [pdf] = invoke("gmail_read", ctx, {"message_id": message_id})["messages"][0]["attachments"]
+    assert pdf["name"].startswith("untitled-") and pdf["name"].endswith(".pdf") and pdf["type"] == "application/pdf"
+    assert invoke("gmail_search", ctx, {"query": "subject:scan"})["messages"][0]["files"] == [pdf["name"]]
+
+    saved = invoke("gmail_save_attachment", ctx, {"message_id": message_id, "attachment_id": pdf["id"]})
+    assert [f["name"] for f in sandbox.state()["drive"]["files"].values() if f["name"] == pdf["name"]] == [pdf["name"]]
+    assert saved["link"]
+
+
+def test_an_email_attached_without_a_name_is_read_as_one(ctx):
+    inner = EmailMessage(policy=SMTP)
+    inner["From"], inner["Subject"] = "Robin <robin@partner.example>", "Offer"
+    inner.set_content("Price: 4 200 EUR.")
+    outer = EmailMessage(policy=SMTP)
+    outer["From"], outer["To"], outer["Subject"] = "robin@partner.example", "alex@acme.example", "See attached"
+    outer.set_content("See attached.")
+    outer.add_attachment(inner)  # as many mail programs attach a message: no file name
+    message_id = inserted(ctx, outer)
+
+    [attached] = invoke("gmail_read", ctx, {"message_id": message_id})["messages"][0]["attachments"]
+    text = invoke("gmail_read_attachment", ctx, {"message_id": message_id, "attachment_id": attached["id"]})["text"]
+
+    assert attached["name"].endswith(".eml")
+    assert "Subject: Offer" in text and "Price: 4 200 EUR." in text

@@ -31,7 +31,9 @@ MAX_MESSAGE_BYTES = 36_700_160  # the upload endpoint's limit (35 MB), attachmen
 RESUMABLE_ABOVE = 5 * 2**20  # attachments saved to Drive go up in resumable chunks past this size
 UPLOAD_CHUNK = 8 * 2**20  # a multiple of 256 KB, as Drive requires
 # Headers and file names only: a full message without body data costs a fraction of it.
-SUMMARY_FIELDS = "id,threadId,labelIds,snippet,internalDate,payload(headers,filename,parts(filename,parts(filename,parts(filename))))"
+# The parts' types and attachment ids too: they tell a file the sender gave no name from a body.
+PART = "filename,mimeType,partId,body/attachmentId"
+SUMMARY_FIELDS = f"id,threadId,labelIds,snippet,internalDate,payload(headers,{PART},parts({PART},parts({PART},parts({PART}))))"
 SYSTEM_LABELS = {"INBOX", "SENT", "TRASH", "UNREAD", "STARRED", "IMPORTANT", "DRAFT", "SPAM"}
 HIDDEN_LABELS = {"UNREAD", "CATEGORY_PERSONAL", "CATEGORY_UPDATES", "CATEGORY_PROMOTIONS", "CATEGORY_SOCIAL", "CATEGORY_FORUMS"}
 GOOGLE_APPS = "application/vnd.google-apps."
@@ -102,7 +104,7 @@ def _summary(ctx: Context, message: dict, names: dict, tz: str) -> dict:
         "snippet": html.unescape(message.get("snippet", "")),  # Gmail sends snippets HTML-escaped
         "unread": "UNREAD" in labels,
         "labels": [names.get(l, l) for l in labels if l not in HIDDEN_LABELS],
-        "files": [part["filename"] for part in mime.leaves(message["payload"]) if part.get("filename")],
+        "files": [part["filename"] for part in mime.file_parts(message["payload"])],
         "link": _thread_link(ctx, message["threadId"]),
     }
     return {key: value for key, value in item.items() if value not in ("", [], False)}
@@ -552,8 +554,8 @@ def _drive_file(ctx: Context, file_id: str) -> mime.FileData:
 def _mail_part(gmail, message_id: str, part_id: str) -> dict:
     messages = gmail.users().messages()
     payload = google_api.execute(messages.get(userId="me", id=message_id, format="full", fields="payload"))["payload"]
-    part = mime.find_part(payload, part_id)
-    if part is None or not part.get("filename"):
+    part = next((file for file in mime.file_parts(payload) if file.get("partId") == part_id), None)
+    if part is None:
         raise ToolError(f"Message {message_id} has no attachment {part_id}; read the message for attachment ids.")
     return part
 

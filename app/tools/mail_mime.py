@@ -7,6 +7,7 @@ html2text. Incoming: Gmail's JSON payload (headers, parts, base64url data).
 """
 import base64
 import codecs
+import mimetypes
 import re
 from dataclasses import dataclass
 from email import message_from_bytes
@@ -204,16 +205,6 @@ def mailboxes(value: str) -> list[str]:
     return [str(Address(display_name=name, addr_spec=address)) for name, address in getaddresses([value or ""]) if address]
 
 
-def leaves(payload: dict):
-    parts = payload.get("parts")
-    if not parts or (payload.get("mimeType") == "message/rfc822" and payload.get("body", {}).get("attachmentId")):
-        # An attached email with an attachment id is one file, whatever Gmail shows of its parts.
-        yield payload
-        return
-    for part in parts:
-        yield from leaves(part)
-
-
 def own_leaves(payload: dict, top: bool = True):
     """The message's own leaf parts, never those of an email attached to it (whose text is not its body)."""
     if not top and payload.get("mimeType") == "message/rfc822":
@@ -341,10 +332,31 @@ def attachments(payload: dict) -> list[dict]:
     """Files in a message. The id is Gmail's part id: its attachmentId changes on every read."""
     return [
         {"id": part["partId"], "name": part["filename"], "type": part.get("mimeType", ""), "size": part.get("body", {}).get("size", 0)}
-        for part in leaves(payload)
-        if part.get("filename")
+        for part in file_parts(payload)
     ]
 
 
-def find_part(payload: dict, part_id: str) -> dict | None:
-    return next((part for part in leaves(payload) if part.get("partId") == part_id), None)
+def file_parts(payload: dict, parent: str = ""):
+    """The message's files, each with a "filename": one the sender left out is made up from its type,
+    as scanners and some mail programs send them (a PDF, an attached email) with none."""
+    parts = payload.get("parts")
+    if not parts or (payload.get("mimeType") == "message/rfc822" and payload.get("body", {}).get("attachmentId")):
+        name = _file_name(payload, parent)
+        if name:
+            yield {**payload, "filename": name}
+        return
+    for part in parts:
+        yield from file_parts(part, payload.get("mimeType", ""))
+
+
+def _file_name(part: dict, parent: str) -> str | None:
+    if part.get("filename"):
+        return part["filename"]
+    kind = part.get("mimeType", "")
+    # Not files: a body, and the images an HTML body shows (in multipart/related, by cid:).
+    if kind in ("text/plain", "text/html") or parent == "multipart/related":
+        return None
+    if not (part.get("body", {}).get("attachmentId") or kind == "message/rfc822"):
+        return None
+    extension = ".eml" if kind == "message/rfc822" else mimetypes.guess_extension(kind) or ""
+    return f"untitled-{part.get('partId') or '0'}{extension}"
