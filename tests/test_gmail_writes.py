@@ -83,6 +83,20 @@ def test_modify_marks_read_archives_and_labels(ctx, sandbox):
     assert [m["id"] for m in find(ctx, "label:follow-up")] == [lunch["id"]]
 
 
+def test_a_label_comes_off_and_goes_on_the_whole_conversation_and_a_star_on_the_message_alone(ctx, sandbox):
+    conversation = find(ctx, "label:finance subject:(q3 report)")
+    latest = conversation[0]
+    assert len(conversation) > 1 and {m["thread"] for m in conversation} == {latest["thread"]}
+
+    invoke("gmail_modify", ctx, {"message_ids": [latest["id"]], "remove_labels": ["Finance"]})
+    assert find(ctx, "label:finance subject:(q3 report)") == []
+
+    invoke("gmail_modify", ctx, {"message_ids": [latest["id"]], "add_labels": ["Q3", "starred"]})
+    whole = {m["id"] for m in find(ctx, "subject:(q3 report)") if m["thread"] == latest["thread"]}
+    assert {m["id"] for m in find(ctx, "label:q3 subject:(q3 report)")} == whole
+    assert [m["id"] for m in find(ctx, "is:starred subject:(q3 report)")] == [latest["id"]]
+
+
 def test_modify_marks_unread_and_removes_a_label(ctx, sandbox):
     invoice = find(ctx, "subject:INV-2031")[0]
     invoke("gmail_modify", ctx, {"message_ids": [invoice["id"]], "read": False, "remove_labels": ["Finance"]})

@@ -597,15 +597,17 @@ def gmail_modify(
         ids_by_name[name.lower()] = made["id"]
     add = [ids_by_name[n.lower()] for n in add_labels]
     remove = [ids_by_name[n.lower()] for n in remove_labels if n.lower() in ids_by_name]
-    # Read state and the Inbox belong to the conversation, as in Gmail: archiving one message leaves none of it behind.
-    thread_add, thread_remove = (["UNREAD"] if read is False else []), (["UNREAD"] if read else []) + (["INBOX"] if archive else [])
-    if not (add or remove or thread_add or thread_remove):
+    # As in Gmail, labels, read state and the Inbox belong to the conversation: archiving or unlabelling one
+    # message leaves none of it behind. A star alone goes on the message itself (unstarring clears them all).
+    star = [label for label in add if label == "STARRED"]
+    thread_add = (["UNREAD"] if read is False else []) + [label for label in add if label != "STARRED"]
+    thread_remove = (["UNREAD"] if read else []) + (["INBOX"] if archive else []) + remove
+    if not (star or thread_add or thread_remove):
         raise ToolError("Nothing to change: say read, archive, add_labels or remove_labels.")
     if thread_add or thread_remove:
         _modify_threads(gmail, message_ids, {"addLabelIds": thread_add, "removeLabelIds": thread_remove})
-    if add or remove:
-        body = {"ids": message_ids, "addLabelIds": add, "removeLabelIds": remove}
-        google_api.execute(gmail.users().messages().batchModify(userId="me", body=body))
+    if star:
+        google_api.execute(gmail.users().messages().batchModify(userId="me", body={"ids": message_ids, "addLabelIds": star}))
     done = _describe_change(read, archive, add_labels, remove_labels)
     return {"ids": message_ids, "created_labels": created, "summary": f"{done} ({len(message_ids)} email(s))."}
 
