@@ -1,7 +1,9 @@
 """The approval card shows who a reply really goes to and what a call touches, before anything runs."""
 import base64
+import io
 
 import pytest
+from googleapiclient.http import MediaIoBaseUpload
 
 from app.tools import get_tool, invoke
 from app.tools.registry import ToolError
@@ -58,10 +60,19 @@ def test_card_names_attachments_from_drive_and_from_mail(ctx):
         "attachments": [{"drive_file_id": "1Q3PlanningNotesDoc"}, {"message_id": q3["id"], "attachment_id": part["id"]}],
     })
 
-    assert card.preview["attachments"] == [
-        {"name": "Q3 planning notes.pdf", "type": "application/pdf"},
-        {"name": "Q3-report-final.pdf", "type": "application/pdf"},
+    assert [(a["name"], a["type"]) for a in card.preview["attachments"]] == [
+        ("Q3 planning notes.pdf", "application/pdf"),
+        ("Q3-report-final.pdf", "application/pdf"),
     ]
+
+
+def test_an_email_too_large_to_send_is_refused_before_approval(ctx):
+    upload = MediaIoBaseUpload(io.BytesIO(bytes(27 * 2**20)), mimetype="application/zip")  # 36 MB once in base64
+    file = ctx.service("drive").files().create(body={"name": "site-photos.zip"}, media_body=upload, fields="id").execute()
+
+    with pytest.raises(ToolError, match="The email with its attachments is 36 MB; Gmail takes up to 35 MB"):
+        review(ctx, "gmail_send", {"to": ["bob@acme.example"], "subject": "Photos", "body": "All of them.",
+                                   "attachments": [{"drive_file_id": file["id"]}]})
 
 
 def test_trash_card_names_each_email(ctx):

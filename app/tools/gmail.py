@@ -183,6 +183,8 @@ def _prepare_outgoing(needs_recipient: bool):
         _show_sender(_identity(ctx, gmail, parent and parent.head), preview)
         if args["attachments"]:
             preview["attachments"] = [_attachment_label(ctx, gmail, AttachmentRef(**ref)) for ref in args["attachments"]]
+            # Too large is said now, not after the person approved it. Files go out in base64: 4 bytes for 3.
+            _check_size(sum(file["size"] for file in preview["attachments"]) * 4 // 3 + len(args["body"].encode()))
         return args, preview
 
     return prepare
@@ -345,10 +347,14 @@ def gmail_send_draft(
 def _upload(raw: bytes) -> MediaIoBaseUpload:
     """The message as a media upload: a `raw` field in JSON fails once attachments pass a few MB,
     while Gmail's upload endpoint takes messages up to 35 MB."""
-    if len(raw) > MAX_MESSAGE_BYTES:
-        raise ToolError(f"The email with its attachments is {len(raw) / 2**20:.0f} MB; Gmail takes up to 35 MB. "
-                        "Share large files as Drive links instead.")
+    _check_size(len(raw))
     return MediaIoBaseUpload(io.BytesIO(raw), mimetype="message/rfc822")
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_MESSAGE_BYTES:
+        raise ToolError(f"The email with its attachments is {size / 2**20:.0f} MB; Gmail takes up to 35 MB. "
+                        "Share large files as Drive links instead.")
 
 
 def _compose(ctx: Context, gmail, args: dict, needs_recipient: bool) -> tuple[bytes, dict, str, list[str]]:
@@ -511,9 +517,10 @@ def _attachment_label(ctx: Context, gmail, ref: AttachmentRef) -> dict:
     """The name and type an attachment will go out with, for the approval card."""
     if ref.drive_file_id:
         meta = _drive_meta(ctx.service("drive").files(), ref.drive_file_id)
-        return {"name": _sent_name(meta), "type": _sent_type(meta)}
+        # A Doc or Sheet has no size until it is exported (as a PDF): counted as nothing here.
+        return {"name": _sent_name(meta), "type": _sent_type(meta), "size": int(meta.get("size", 0))}
     part = _mail_part(gmail, *_attachment_ids(ref))
-    return {"name": part["filename"], "type": part.get("mimeType", "")}
+    return {"name": part["filename"], "type": part.get("mimeType", ""), "size": part.get("body", {}).get("size", 0)}
 
 
 def _fetch_file(ctx: Context, gmail, ref: AttachmentRef) -> mime.FileData:
@@ -529,7 +536,7 @@ def _attachment_ids(ref: AttachmentRef) -> tuple[str, str]:
 
 
 def _drive_meta(files, file_id: str) -> dict:
-    return google_api.execute(files.get(fileId=file_id, fields="name,mimeType", supportsAllDrives=True))
+    return google_api.execute(files.get(fileId=file_id, fields="name,mimeType,size", supportsAllDrives=True))
 
 
 # Docs, Sheets...: sent as a PDF, as Gmail's Drive picker does.
