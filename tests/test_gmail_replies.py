@@ -50,6 +50,15 @@ def test_reply_to_own_message_goes_to_its_recipients(ctx, sandbox):
     assert sandbox_message(sandbox, sent["id"])["To"] == "Sam Rivera <sam.rivera@gmail.example>"
 
 
+def test_a_reply_to_a_note_to_self_goes_to_oneself(ctx, sandbox):
+    note = invoke("gmail_send", ctx, {"to": ["alex@acme.example"], "subject": "Ideas", "body": "Offsite in Lyon?"})
+
+    reply = invoke("gmail_send", ctx, {"reply_to_message_id": note["id"], "body": "Or Annecy."})
+
+    assert sandbox_message(sandbox, reply["id"])["To"] == "alex@acme.example"
+    assert reply["thread"] == note["thread"]
+
+
 def test_reply_draft_waits_in_the_thread(ctx, sandbox):
     parent = q3_latest(ctx)
     draft = invoke("gmail_create_draft", ctx, {"reply_to_message_id": parent["id"], "body": "Draft answer"})

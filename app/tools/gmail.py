@@ -447,6 +447,8 @@ def _reply_recipients(ctx: Context, gmail, head: dict, reply_all: bool) -> tuple
     to = mime.mailboxes(first) + (mime.mailboxes(head.get("to", "")) if reply_all else [])
     cc = mime.mailboxes(head.get("cc", "")) if reply_all else []
     to = _unique(to, besides=sorted(me))
+    if not to and not cc and mine:  # a note to self: Gmail answers it to oneself
+        to = mime.mailboxes(first)[:1]
     return to, _unique(cc, besides=[*sorted(me), *to])
 
 
