@@ -1,5 +1,11 @@
 """Charlie, another session, can reach nothing of alice's through any endpoint."""
+from datetime import timedelta
+
 import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.utils import timezone
 
 from tests.fake_claude import tool_use
 
@@ -50,3 +56,24 @@ def test_charlie_cannot_follow_alices_run_events(alices_paused_run, charlie):
     response = charlie.get(f"/runs/{alices_paused_run['run_id']}/events")
 
     assert response.status_code == 404
+
+
+def _disconnect(person) -> None:
+    person.client.post("/oauth2/logout/", HTTP_X_CSRFTOKEN=person.csrf)
+
+
+def _expire(person) -> None:
+    Session.objects.filter(session_key=person.client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1))
+
+
+@pytest.mark.parametrize("end", [_disconnect, _expire], ids=["disconnected", "expired"])
+def test_an_ended_sessions_old_cookie_reads_nothing(alices_paused_run, alice, end):
+    old_cookie = alice.client.cookies[settings.SESSION_COOKIE_NAME].value
+    end(alice)
+    stale = Client()
+    stale.cookies[settings.SESSION_COOKIE_NAME] = old_cookie
+
+    assert stale.get("/conversations").json() == {"conversations": []}
+    assert stale.get(f"/conversations/{alices_paused_run['conversation_id']}").status_code == 404
+    assert stale.get(f"/runs/{alices_paused_run['run_id']}/events").status_code == 404

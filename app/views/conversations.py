@@ -10,6 +10,7 @@ from django.views import View
 from app.agent.payload import run_json
 from app.models import ID, Action, Conversation
 from app.views.errors import JsonMethodNotAllowed
+from app.views.sessions import live_session_key
 
 LIST_LIMIT = 50
 
@@ -19,7 +20,7 @@ class ConversationListView(JsonMethodNotAllowed, View):
 
     async def get(self, request):
         get_token(request)
-        mine = Conversation.objects.filter(session_key=request.session.session_key or "-")[:LIST_LIMIT]
+        mine = Conversation.objects.filter(session_key=await live_session_key(request) or "-")[:LIST_LIMIT]
         items = [
             {"id": c.id, "title": c.title, "created": c.created.isoformat(), "updated": c.updated.isoformat()}
             async for c in mine
@@ -32,9 +33,10 @@ class ConversationDetailView(JsonMethodNotAllowed, View):
 
     async def get(self, request, conversation_id: str):
         get_token(request)
-        session_key = request.session.session_key or "-"
-        mine = Conversation.objects.filter(id=conversation_id, session_key=session_key)
-        conversation = await mine.afirst() if ID.fullmatch(conversation_id) else None
+        conversation = None
+        if ID.fullmatch(conversation_id):  # anything else names nothing: not even the session is looked up
+            session_key = await live_session_key(request) or "-"
+            conversation = await Conversation.objects.filter(id=conversation_id, session_key=session_key).afirst()
         if conversation is None:
             return JsonResponse({"error": "conversation_id: no such conversation in this session"}, status=404)
         actions: dict[str, list[Action]] = {}

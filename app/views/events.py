@@ -22,6 +22,7 @@ from app.agent.replay import events_from_db
 from app.agent.runs import registry
 from app.models import ID, Run
 from app.views.errors import JsonMethodNotAllowed
+from app.views.sessions import live_session_key
 
 STARTING = timedelta(seconds=10)  # from the page's POST /get_response to its run starting: checks, time zone, prompt
 
@@ -30,7 +31,7 @@ class RunEventsView(JsonMethodNotAllowed, View):
     http_method_names = ["get"]
 
     async def get(self, request, run_id: str):
-        session_key = request.session.session_key
+        session_key = await live_session_key(request)
         wanted = session_key and ID.fullmatch(run_id)
         run = await _run_once_started(run_id, session_key, request.GET.get("next") == "1") if wanted else None
         if run is None or run.conversation.session_key != session_key:
