@@ -62,10 +62,15 @@ def is_configured() -> bool:
 
 
 # --- storing the grant ----------------------------------------------------------
-def store(session, *, token: str, refresh_token: str | None, expiry: datetime | None, granted: list[str], email: str | None = None) -> None:
+def store(session, *, token: str, refresh_token: str | None, expiry: datetime | None, granted: list[str],
+          email: str | None = None, connected_at: str | None = None) -> None:
+    """Keep a grant; `connected_at` is kept from the grant it refreshes, else this is a new connection."""
     blob = {"token": token, "refresh_token": refresh_token, "expiry": expiry.isoformat() if expiry else None, "scopes": granted}
     session[GRANT] = crypto.encrypt(json.dumps(blob))
-    session[PROFILE] = {"email": email, "scopes": granted}
+    # When the connection began: a task begun since then was planned with this very account,
+    # even when its address is not known (Gmail not granted).
+    session[PROFILE] = {"email": email, "scopes": granted,
+                        "connected_at": connected_at or datetime.now(timezone.utc).isoformat()}
     session.pop(NOTICE, None)
     session.pop(SANDBOX_OFF, None)
 
@@ -102,9 +107,17 @@ def save_refreshed(session_key: str, credentials) -> bool:
         return False
     expiry = credentials.expiry.replace(tzinfo=timezone.utc) if credentials.expiry else None
     store(session, token=credentials.token, refresh_token=credentials.refresh_token or grant.get("refresh_token"),
-          expiry=expiry, granted=grant["scopes"], email=session.get(PROFILE, {}).get("email"))
+          expiry=expiry, granted=grant["scopes"], email=session.get(PROFILE, {}).get("email"),
+          connected_at=session.get(PROFILE, {}).get("connected_at"))
     session.save()
     return True
+
+
+def account(session) -> tuple[str | None, datetime | None]:
+    """The connected account's address (None when not known) and when this connection began."""
+    profile = session.get(PROFILE) or {}
+    began = profile.get("connected_at")
+    return profile.get("email"), datetime.fromisoformat(began) if began else None
 
 
 def forget_refused(session_key: str, credentials, notice: str) -> bool:

@@ -21,6 +21,15 @@ def switch_account(person, email: str) -> None:
     session.save()
 
 
+def connect_again(person, email: str | None) -> None:
+    """What the OAuth callback leaves in the session: a new connection, as `email` (None: Gmail not granted)."""
+    session = person.client.session
+    grant = connection.load_credentials(session)
+    connection.store(session, token=grant.token, refresh_token=grant.refresh_token, expiry=None,
+                     granted=list(grant.scopes), email=email)
+    session.save()
+
+
 def test_conversation_records_the_connected_account(paused_send):
     assert Conversation.objects.get(id=paused_send["conversation_id"]).account == "alex@acme.example"
 
@@ -63,3 +72,29 @@ def test_follow_up_task_is_refused_in_another_accounts_conversation(paused_send,
 
     assert response.status_code == 409
     assert fake_claude.calls == 1
+
+
+@pytest.mark.parametrize("now_connected", ["someone.else@other.example", None])
+def test_card_planned_while_the_account_was_unknown_cannot_run_after_connecting_again(
+        alice, fake_claude, sandbox, now_connected):
+    connect_again(alice, None)
+    fake_claude.reply(tool_use("drive_delete", {"file": "1MeetingNotesTxt"}))
+    card = alice.ask("Trash the meeting notes")["actions"][0]["id"]
+    connect_again(alice, now_connected)
+
+    response = alice.post({"approve": [card]})
+
+    assert response.status_code == 409
+    assert "account this task was planned with is not known" in response.json()["error"]
+    assert Action.objects.get(id=card).status == "pending"
+    assert fake_claude.calls == 1
+
+
+def test_card_planned_while_the_account_was_unknown_runs_in_the_same_connection(alice, fake_claude, sandbox):
+    connect_again(alice, None)
+    fake_claude.reply(tool_use("drive_delete", {"file": "1MeetingNotesTxt"}))
+    card = alice.ask("Trash the meeting notes")["actions"][0]["id"]
+    fake_claude.reply(text("Trashed."))
+
+    assert alice.approve(card)["status"] == "done"
+    assert Action.objects.get(id=card).status == "done"

@@ -9,7 +9,7 @@ import contextlib
 import functools
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from asgiref.sync import sync_to_async
 from django.db import IntegrityError, transaction
@@ -51,12 +51,14 @@ async def start_task(*, session_key: str, ctx, task: str, conversation_id: str |
 
 
 async def decide(*, session_key: str, ctx, approve: list[str], reject: list[str], reason: str = "",
-                 email: str | None = None) -> Run:
-    """Apply the person's decisions, then carry the run on: approved actions run exactly once."""
+                 email: str | None = None, connected_at: datetime | None = None) -> Run:
+    """Apply the person's decisions, then carry the run on: approved actions run exactly once.
+
+    `email` and `connected_at` are connection.account's: the account connected now."""
     await recover()
     run_id = await _run_of_actions(session_key, approve, reject)
     field = "approve" if approve else "reject"
-    await _same_account(run_id, email, field)
+    await _same_account(run_id, email, connected_at, field)
     decided = functools.partial(_decide_and_claim, run_id, approve, reject, reason, field)
     run = await asyncio.shield(_claim_and_start(decided, ctx, session_key))
     # Another tab may have decided otherwise in the same instant; the run is carried on either way.
@@ -67,12 +69,13 @@ async def decide(*, session_key: str, ctx, approve: list[str], reject: list[str]
     return run
 
 
-async def resume(*, session_key: str, ctx, run_id: str, email: str | None = None) -> Run:
+async def resume(*, session_key: str, ctx, run_id: str, email: str | None = None,
+                 connected_at: datetime | None = None) -> Run:
     """Carry on a run that a restart or an unreachable Claude cut off."""
     await recover(at_once=run_id in registry.unrecorded)
     if not await Run.objects.filter(id=run_id, conversation__session_key=session_key).aexists():
         raise InvalidRequest("resume", "no such run in this session", 404)
-    await _same_account(run_id, email, "resume")
+    await _same_account(run_id, email, connected_at, "resume")
     return await _continue(session_key, ctx, run_id, from_status=Run.Status.INTERRUPTED, field="resume")
 
 
@@ -190,9 +193,15 @@ def _busy(field: str) -> InvalidRequest:
                                  "conversation", 409)
 
 
-async def _same_account(run_id: str, email: str | None, field: str) -> None:
-    planned_for = await Conversation.objects.filter(runs__id=run_id).values_list("account", flat=True).aget()
+async def _same_account(run_id: str, email: str | None, connected_at: datetime | None, field: str) -> None:
+    planned_for, planned_at = await Run.objects.filter(id=run_id).values_list("conversation__account", "created").aget()
     _check_account(planned_for, email or "", field)
+    # An address not known on either side cannot tell the accounts apart; a task begun under the
+    # connection there is now was planned with this very account, but one begun earlier may not have been.
+    if not (planned_for and email) and not (connected_at and planned_at >= connected_at):
+        raise InvalidRequest(field, "the Google account this task was planned with is not known (Gmail was not "
+                                    "granted), so it cannot be shown to be the one connected now; ask for it "
+                                    "again in a new task", 409)
 
 
 def _check_account(planned_for: str, connected: str, field: str) -> None:

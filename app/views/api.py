@@ -75,12 +75,12 @@ class GetResponseView(JsonMethodNotAllowed, View):
             return error(exc)
         if not claude.is_configured():
             return JsonResponse({"error": "No Anthropic API key is set. Set ANTHROPIC_API_KEY and restart."}, status=503)
-        ctx, session_key, email = await _connection(request)
+        ctx, session_key, account = await _connection(request)
         if ctx is None:
             return JsonResponse({"error": "Connect your Google Workspace first.", "login_url": LOGIN_URL}, status=401)
         since = timezone.now()
         try:
-            run = await _dispatch(body, ctx, session_key, email)
+            run = await _dispatch(body, ctx, session_key, *account)
         except service.InvalidRequest as exc:
             return error(exc)
         return await _respond(run, since)
@@ -113,12 +113,13 @@ def parse(request) -> TaskRequest:
     return body
 
 
-async def _dispatch(body: TaskRequest, ctx, session_key: str, email: str | None) -> Run:
+async def _dispatch(body: TaskRequest, ctx, session_key: str, email: str | None, connected_at) -> Run:
     if body.resume:
-        return await service.resume(session_key=session_key, ctx=ctx, run_id=body.resume, email=email)
+        return await service.resume(session_key=session_key, ctx=ctx, run_id=body.resume, email=email,
+                                    connected_at=connected_at)
     if body.approve or body.reject:
         return await service.decide(session_key=session_key, ctx=ctx, approve=body.approve, reject=body.reject,
-                                    reason=body.reason, email=email)
+                                    reason=body.reason, email=email, connected_at=connected_at)
     return await service.start_task(session_key=session_key, ctx=ctx, task=body.task.strip(), run_id=body.run_id,
                                     conversation_id=body.conversation_id, extra=body.seed_fields(), email=email)
 
@@ -134,12 +135,11 @@ async def _respond(run: Run, since) -> JsonResponse:
 
 @sync_to_async
 def _connection(request):
-    """The tools' context, a session key that owns the conversation, and the account's address."""
+    """The tools' context, a session key that owns the conversation, and the account (connection.account)."""
     ctx = connection.context_for_session(request.session)
     if request.session.session_key is None:
         request.session.save()
-    email = (request.session.get(connection.PROFILE) or {}).get("email")
-    return ctx, request.session.session_key, email
+    return ctx, request.session.session_key, connection.account(request.session)
 
 
 def error(exc: service.InvalidRequest) -> JsonResponse:

@@ -41,17 +41,19 @@ class Command(BaseCommand):
         session.save()
         registry.observer = self.show
         try:
-            asyncio.run(self.converse(session.session_key, ctx, options))
+            asyncio.run(self.converse(session.session_key, ctx, connection.account(session), options))
         finally:
             registry.observer = None
 
-    async def converse(self, session_key: str, ctx, options) -> None:
+    async def converse(self, session_key: str, ctx, account, options) -> None:
+        email, connected_at = account
         try:
             run = await service.start_task(session_key=session_key, ctx=ctx, task=options["task"],
-                                           conversation_id=options["conversation"])
+                                           conversation_id=options["conversation"], email=email)
             while run.status == Run.Status.NEEDS_APPROVAL:
                 approve, reject = await self.ask_approvals(run)
-                run = await service.decide(session_key=session_key, ctx=ctx, approve=approve, reject=reject)
+                run = await service.decide(session_key=session_key, ctx=ctx, approve=approve, reject=reject,
+                                           email=email, connected_at=connected_at)
         except service.InvalidRequest as exc:
             raise CommandError(str(exc)) from None
         if run.status == Run.Status.INTERRUPTED:
