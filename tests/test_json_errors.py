@@ -46,3 +46,29 @@ def test_admin_does_not_show_session_keys():
     assert page.status_code == 200
     assert b"k" * 32 not in page.content
     assert "Content-Security-Policy" in page.headers
+
+
+@pytest.fixture
+def crashing(monkeypatch, settings, sandbox):
+    """Every view crashes on an unexpected error; a client that gets the error page rather than the exception."""
+    from app import connection
+    from app.agent import service
+
+    settings.DEBUG = False
+    for module, name in ((service, "start_task"), (connection, "status")):
+        monkeypatch.setattr(module, name, lambda *a, **k: 1 / 0)
+    client = Client(raise_request_exception=False)
+    client.get("/")
+    return client
+
+
+def test_a_crash_on_the_api_is_a_json_500(crashing):
+    answer = crashing.post("/get_response", {"task": "hi"}, content_type="application/json")
+    assert answer.status_code == 500
+    assert answer.json()["error"] == "Something went wrong on our side; the error was logged."
+
+
+def test_a_crash_on_a_page_keeps_the_html_500(crashing):
+    answer = crashing.get("/")
+    assert answer.status_code == 500
+    assert answer["Content-Type"].startswith("text/html")

@@ -7,3 +7,4 @@ urlpatterns = [
 ]
 
 handler404 = "app.views.errors.not_found"
+handler500 = "app.views.errors.server_error"

@@ -43,11 +43,9 @@ async def start_task(*, session_key: str, ctx, task: str, conversation_id: str |
         raise _run_id_used()
     conversation, is_new = await _conversation(session_key, conversation_id, task, email or "")
     first_message = await _task_prompt(conversation, is_new, ctx, task, extra or {}, email)
-    if not is_new:  # a new conversation's "updated" is already now
-        await Conversation.objects.filter(id=conversation.id).aupdate(updated=timezone.now())
     new_run = Run(id=run_id or new_id(), conversation=conversation, task=task,
                   messages=[{"role": "user", "content": first_message}])
-    return await _outcome(await asyncio.shield(_record_and_start(new_run, ctx, session_key)))
+    return await _outcome(await asyncio.shield(_record_and_start(new_run, is_new, ctx, session_key)))
 
 
 async def decide(*, session_key: str, ctx, approve: list[str], reject: list[str], reason: str = "",
@@ -118,17 +116,23 @@ async def _their_outcome(run_id: str) -> Run:
 # a client that disconnects in between must not leave a run that nothing drives. Each makes one
 # database call, begun while the request is alive: a call begun after the request has ended
 # would find the request's thread gone (app.sync_threads).
-async def _record_and_start(run: Run, ctx, session_key: str) -> Run:
-    await sync_to_async(_record)(run)
+async def _record_and_start(run: Run, new_conversation: bool, ctx, session_key: str) -> Run:
+    await sync_to_async(_record)(run, new_conversation)
     registry.start(run, ctx, session_key)
     return run
 
 
-def _record(run: Run) -> None:
+def _record(run: Run, new_conversation: bool) -> None:
+    """Record the run, and its conversation when new: both or neither, so a failure leaves no empty one."""
     for field, value in leases.claim_fields().items():
         setattr(run, field, value)
     try:
-        run.save(force_insert=True)
+        with transaction.atomic():
+            if new_conversation:
+                run.conversation.save(force_insert=True)
+            else:
+                Conversation.objects.filter(id=run.conversation_id).update(updated=timezone.now())
+            run.save(force_insert=True)
     except IntegrityError:  # the same id sent twice at once, or another task started in the conversation
         if Run.objects.filter(id=run.id).exists():
             raise _run_id_used() from None
@@ -169,11 +173,9 @@ def _claim(run_id: str, from_status: str, field: str) -> Run | None:
 
 async def _conversation(session_key: str, conversation_id: str | None, task: str,
                         account: str) -> tuple[Conversation, bool]:
-    """The conversation this task belongs to, and whether it was just started."""
+    """The conversation this task belongs to, and whether it is new (then not saved yet: see _record)."""
     if conversation_id is None:
-        conversation = await Conversation.objects.acreate(session_key=session_key, account=account,
-                                                          title=task[:TITLE_CHARS])
-        return conversation, True
+        return Conversation(session_key=session_key, account=account, title=task[:TITLE_CHARS]), True
     conversation = await Conversation.objects.filter(id=conversation_id, session_key=session_key).afirst()
     if conversation is None:
         raise InvalidRequest("conversation_id", "no such conversation in this session", 404)

@@ -5,11 +5,13 @@ calls one agent service; the run itself is owned by the run registry and
 survives this request.
 """
 import json
+import logging
 import uuid
 from typing import Annotated
 
 from asgiref.sync import sync_to_async
 from django.core.exceptions import RequestDataTooBig
+from django.db import Error as AnyDatabaseError
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views import View
@@ -21,7 +23,10 @@ from app.agent.payload import response_json
 from app.models import Run
 from app.views.errors import JsonMethodNotAllowed
 
+log = logging.getLogger(__name__)
 TEXT_LIMIT = 20_000
+DATABASE_TROUBLE = ("The database could not be read or written just now. The conversation and everything done so "
+                    "far are kept: reload it in a moment to see where this stands, then send again what is missing.")
 LOGIN_URL = "/oauth2/login/"
 
 
@@ -75,15 +80,23 @@ class GetResponseView(JsonMethodNotAllowed, View):
             return error(exc)
         if not claude.is_configured():
             return JsonResponse({"error": "No Anthropic API key is set. Set ANTHROPIC_API_KEY and restart."}, status=503)
-        ctx, session_key, account = await _connection(request)
-        if ctx is None:
-            return JsonResponse({"error": "Connect your Google Workspace first.", "login_url": LOGIN_URL}, status=401)
-        since = timezone.now()
         try:
-            run = await _dispatch(body, ctx, session_key, *account)
+            return await _carry_out(request, body)
         except service.InvalidRequest as exc:
             return error(exc)
-        return await _respond(run, since)
+        except AnyDatabaseError:
+            # Locked past the busy timeout, or the connection lost: passing trouble, not the request's fault.
+            log.exception("The database failed during POST /get_response")
+            return JsonResponse({"error": DATABASE_TROUBLE}, status=503)
+
+
+async def _carry_out(request, body: TaskRequest) -> JsonResponse:
+    ctx, session_key, account = await _connection(request)
+    if ctx is None:
+        return JsonResponse({"error": "Connect your Google Workspace first.", "login_url": LOGIN_URL}, status=401)
+    since = timezone.now()
+    run = await _dispatch(body, ctx, session_key, *account)
+    return await _respond(run, since)
 
 
 def parse(request) -> TaskRequest:

@@ -1,4 +1,4 @@
-"""Errors for JSON clients in JSON: a CSRF failure, an unknown URL, a wrong method.
+"""Errors for JSON clients in JSON: a CSRF failure, an unknown URL, a wrong method, a crash.
 
 Pages keep Django's HTML answers; the API paths answer {"error": ...} so a
 client never has to parse an HTML error page.
@@ -27,6 +27,12 @@ def not_found(request, exception=None):
     if is_api(request):
         return JsonResponse({"error": f"No such endpoint: {request.path}"}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if is_api(request):
+        return JsonResponse({"error": "Something went wrong on our side; the error was logged."}, status=500)
+    return defaults.server_error(request)
 
 
 class JsonMethodNotAllowed:
