@@ -17,6 +17,14 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+def uuid_hex(value: str) -> str:
+    """An id in any form of UUID (a client's crypto.randomUUID() is dashed) as the one ids are kept in."""
+    try:
+        return uuid.UUID(value).hex
+    except ValueError:
+        raise ValueError("must be a UUID, e.g. from crypto.randomUUID()") from None
+
+
 class Conversation(models.Model):
     id = models.CharField(primary_key=True, max_length=32, default=new_id, editable=False)
     session_key = models.CharField(max_length=40, db_index=True)

@@ -29,6 +29,7 @@ from tests.fake_claude import text, tool_use
         ({"task": "hi", "already_done": ["ok", "\u0000"]}, "already_done"),
         ({"approve": ["a\u0000"]}, "approve"),
         ({"task": "hi", "run_id": "not-a-uuid"}, "run_id"),
+        ({"resume": "not-a-uuid"}, "resume"),
         ({"approve": ["a"], "run_id": "0f8fad5b-d9cb-469f-a165-70867728950e"}, "run_id"),
     ],
 )

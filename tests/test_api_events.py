@@ -145,6 +145,17 @@ def test_a_run_id_can_start_only_one_run(alice, fake_claude):
     assert fake_claude.calls == 1
 
 
+def test_a_run_id_in_dashed_form_can_be_followed_and_resumed(alice, fake_claude):
+    run_id = str(uuid.uuid4())  # what crypto.randomUUID() gives
+    fake_claude.fail(500, times=3)
+    assert alice.post({"task": "Hi", "run_id": run_id}).status_code == 503
+
+    assert alice.get(f"/runs/{run_id}/events").status_code == 200
+    fake_claude.reply(text("Hello."))
+    resumed = alice.post({"resume": run_id})
+    assert resumed.status_code == 200 and resumed.json()["reply"] == "Hello."
+
+
 def test_events_of_a_run_that_never_starts_end_in_404(alice, monkeypatch):
     monkeypatch.setattr(events, "STARTING", timedelta(milliseconds=50))
 

@@ -6,7 +6,6 @@ survives this request.
 """
 import json
 import logging
-import uuid
 from typing import Annotated
 
 from asgiref.sync import sync_to_async
@@ -20,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from app import connection
 from app.agent import claude, prompt, service
 from app.agent.payload import response_json
-from app.models import Run
+from app.models import Run, uuid_hex
 from app.views.errors import JsonMethodNotAllowed
 
 log = logging.getLogger(__name__)
@@ -35,13 +34,6 @@ def no_nul(value: str) -> str:
     if "\x00" in value:
         raise ValueError("must not contain NUL characters (\\u0000)")
     return value
-
-
-def uuid_hex(value: str) -> str:
-    try:
-        return uuid.UUID(value).hex
-    except ValueError:
-        raise ValueError("must be a UUID, e.g. from crypto.randomUUID()") from None
 
 
 Text = Annotated[str, StringConstraints(max_length=TEXT_LIMIT), AfterValidator(no_nul)]
@@ -59,7 +51,7 @@ class TaskRequest(BaseModel):
     approve: Annotated[list[Id], Field(max_length=100)] = []
     reject: Annotated[list[Id], Field(max_length=100)] = []
     reason: Text = ""
-    resume: Id | None = None
+    resume: RunId | None = None
     already_done: SeedField = None
     workspace_content: SeedField = None
     prompt_history: SeedField = None

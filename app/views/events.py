@@ -20,7 +20,7 @@ from django.views import View
 
 from app.agent.replay import events_from_db
 from app.agent.runs import registry
-from app.models import ID, Run
+from app.models import Run, uuid_hex
 from app.views.errors import JsonMethodNotAllowed
 from app.views.sessions import live_session_key
 
@@ -32,7 +32,11 @@ class RunEventsView(JsonMethodNotAllowed, View):
 
     async def get(self, request, run_id: str):
         session_key = await live_session_key(request)
-        wanted = session_key and ID.fullmatch(run_id)
+        try:
+            run_id = uuid_hex(run_id)  # as the run was started with: dashed or not
+        except ValueError:
+            run_id = None
+        wanted = session_key and run_id
         run = await _run_once_started(run_id, session_key, request.GET.get("next") == "1") if wanted else None
         if run is None or run.conversation.session_key != session_key:
             return JsonResponse({"error": "run_id: no such run in this session"}, status=404)
