@@ -105,6 +105,20 @@ def test_paused_run_survives_a_restart(alice, fake_claude, sandbox, monkeypatch)
     assert sends(sandbox) == 1
 
 
+def test_approving_a_card_of_a_task_a_restart_cut_off_carries_the_task_on(alice, fake_claude, sandbox):
+    paused = ask_to_send(alice, fake_claude)
+    # The process died after the card was shown, before the pause was recorded.
+    Run.objects.filter(id=paused["run_id"]).update(status=Run.Status.INTERRUPTED, error=runs.RESTARTED)
+    fake_claude.reply(text("Sent."))
+
+    body = alice.approve(paused["actions"][0]["id"])
+
+    assert body["status"] == "done" and body["reply"] == "Sent."
+    assert sends(sandbox) == 1
+    again = alice.post({"approve": [paused["actions"][0]["id"]]})
+    assert again.status_code == 409 and sends(sandbox) == 1
+
+
 def test_send_cut_off_by_a_restart_is_reported_never_repeated(alice, fake_claude, sandbox, monkeypatch):
     paused = ask_to_send(alice, fake_claude)
     # The process died while the approved mail was being sent.

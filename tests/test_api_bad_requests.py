@@ -30,6 +30,8 @@ from tests.fake_claude import text, tool_use
         ({"approve": ["a\u0000"]}, "approve"),
         ({"task": "hi", "run_id": "not-a-uuid"}, "run_id"),
         ({"resume": "not-a-uuid"}, "resume"),
+        ({"resume": "0f8fad5b-d9cb-469f-a165-70867728950e", "approve": ["a"]}, "resume"),
+        ({"resume": "0f8fad5b-d9cb-469f-a165-70867728950e", "reject": ["a"]}, "resume"),
         ({"approve": ["a"], "run_id": "0f8fad5b-d9cb-469f-a165-70867728950e"}, "run_id"),
     ],
 )
@@ -139,6 +141,19 @@ def test_approving_a_card_of_a_task_that_has_ended_is_a_409_and_runs_nothing(ali
     assert "has ended" in answer.json()["error"]
     card.refresh_from_db()
     assert card.status == "pending" and sends(sandbox) == 0
+
+
+@pytest.mark.parametrize("ended, status", [(False, "needs_approval"), (True, "done")])
+def test_resuming_a_task_that_was_not_cut_off_is_a_409_naming_its_status(alice, fake_claude, sandbox, ended, status):
+    fake_claude.reply(text("Hello.") if ended else tool_use("gmail_send", {"to": ["b@acme.example"], "subject": "s",
+                                                                             "body": "b"}))
+    run_id = alice.ask("Hi")["run_id"]
+
+    response = alice.post({"resume": run_id})
+
+    assert response.status_code == 409 and response.json()["run"]["status"] == status
+    assert response.json()["error"].startswith("resume:")
+    assert fake_claude.calls == 1 and sends(sandbox) == 0
 
 
 @pytest.mark.parametrize("bad_id", ["%00", "x" * 32, "ABCDEF0123456789ABCDEF0123456789", "1" * 33])

@@ -71,10 +71,22 @@ async def resume(*, session_key: str, ctx, run_id: str, email: str | None = None
                  connected_at: datetime | None = None) -> Run:
     """Carry on a run that a restart or an unreachable Claude cut off."""
     await recover(at_once=run_id in registry.unrecorded)
-    if not await Run.objects.filter(id=run_id, conversation__session_key=session_key).aexists():
+    status = await Run.objects.filter(id=run_id, conversation__session_key=session_key).values_list(
+        "status", flat=True).afirst()
+    if status is None:
         raise InvalidRequest("resume", "no such run in this session", 404)
+    if status in NOT_CUT_OFF:  # running: another request resumed it just now, and its outcome is awaited
+        raise InvalidRequest("resume", f"{NOT_CUT_OFF[status]}; only a task that was cut off can be resumed",
+                             409, run={"id": run_id, "status": status})
     await _same_account(run_id, email, connected_at, "resume")
-    return await _continue(session_key, ctx, run_id, from_status=Run.Status.INTERRUPTED, field="resume")
+    return await _continue(session_key, ctx, run_id, from_status=(Run.Status.INTERRUPTED,), field="resume")
+
+
+NOT_CUT_OFF = {
+    Run.Status.DONE: "this task has finished",
+    Run.Status.FAILED: "this task has failed",
+    Run.Status.NEEDS_APPROVAL: "this task waits for your decision: approve or reject its actions",
+}
 
 
 async def recover(at_once: bool = False) -> None:
@@ -86,7 +98,7 @@ async def recover(at_once: bool = False) -> None:
         await sync_to_async(mark_interrupted)()
 
 
-async def _continue(session_key: str, ctx, run_id: str, *, from_status: str, field: str) -> Run:
+async def _continue(session_key: str, ctx, run_id: str, *, from_status: tuple[str, ...], field: str) -> Run:
     claim = functools.partial(_claim, run_id, from_status, field)
     run = await asyncio.shield(_claim_and_start(claim, ctx, session_key))
     return await (_outcome(run) if run else _their_outcome(run_id))
@@ -156,14 +168,16 @@ def _decide_and_claim(run_id: str, approve: list[str], reject: list[str], reason
     with transaction.atomic():
         approvals.reject(reject, reason)
         approvals.approve(approve)
-        return _claim(run_id, Run.Status.NEEDS_APPROVAL, field)
+        # A run cut off while it waited (a restart, Claude unreachable) is carried on by the decision, as a
+        # resume would: its approved actions still run once, as each is claimed before it runs.
+        return _claim(run_id, (Run.Status.NEEDS_APPROVAL, Run.Status.INTERRUPTED), field)
 
 
-def _claim(run_id: str, from_status: str, field: str) -> Run | None:
+def _claim(run_id: str, from_status: tuple[str, ...], field: str) -> Run | None:
     """The run, claimed for this process; None when another request claimed it first (or it is busy
     with itself), as two must not drive it at once."""
     try:
-        claimed = Run.objects.filter(id=run_id, status=from_status).update(
+        claimed = Run.objects.filter(id=run_id, status__in=from_status).update(
             status=Run.Status.RUNNING, error="", **leases.claim_fields()
         )
     except IntegrityError:  # another task of the conversation is running: this one carries on after it

@@ -111,6 +111,9 @@ def parse(request) -> TaskRequest:
     decisions = body.approve or body.reject or body.resume
     if decisions and body.task is not None:
         raise service.InvalidRequest("task", "send either a task or decisions (approve, reject, resume), not both")
+    if body.resume and (body.approve or body.reject):
+        raise service.InvalidRequest("resume", "send either resume or decisions (approve, reject), not both; "
+                                               "a decision carries its task on by itself")
     if decisions and body.run_id:
         raise service.InvalidRequest("run_id", "only a new task starts a run; decisions carry on the run they belong to")
     if not decisions and not (body.task or "").strip():
