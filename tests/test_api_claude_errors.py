@@ -39,3 +39,21 @@ def test_work_done_before_claude_went_down_is_kept_and_the_run_resumes(alice, fa
     resumed = alice.post({"resume": failed["run_id"]}).json()
     assert resumed["status"] == "done" and resumed["reply"] == "Bob sent one email."
     assert len(resumed["actions"]) == 1  # the search is not repeated
+
+
+@pytest.mark.parametrize("status", [400, 413])
+def test_a_request_claude_rejects_fails_the_task_with_claudes_reason_and_keeps_its_work(
+        alice, fake_claude, sandbox, status):
+    fake_claude.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}))
+    fake_claude.fail(status)  # e.g. 400 "prompt is too long": sent again, it would fail again
+
+    response = alice.post({"task": "Summarise what Bob sent"})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "failed" and "resume" not in body
+    assert body["error"] == f"Claude refused this request ({status}): scripted failure"
+    assert body["reply"].startswith("Claude could not take this task on: scripted failure.")
+    assert fake_claude.calls == 2  # not retried
+    kept = alice.get(f"/conversations/{body['conversation_id']}").json()["runs"][0]
+    assert kept["status"] == "failed" and kept["actions"][0]["status"] == "done"

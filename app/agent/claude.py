@@ -12,7 +12,20 @@ _clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict]" = weakref
 
 
 class ClaudeUnavailable(Exception):
-    """Claude could not be reached or refused us; the run can be resumed later."""
+    """Claude could not be reached, was overloaded or rate-limited us; the run can be resumed later."""
+
+
+class ClaudeRefused(Exception):
+    """Claude rejected the request itself (e.g. the prompt is too long): sent again, it would be rejected again."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(f"Claude refused this request ({status}): {message}")
+        self.message = message
+
+
+# What passes: a timeout, a rate limit, Claude's own trouble (500, 529 overloaded). Any other 4xx is about the request.
+def passing(status: int) -> bool:
+    return status in (408, 429) or status >= 500
 
 
 def is_configured() -> bool:
@@ -34,7 +47,7 @@ def client() -> anthropic.AsyncAnthropic:
 
 
 async def ask(claude: anthropic.AsyncAnthropic, messages: list[dict]):
-    """One model turn; the SDK retries 429/5xx and connection errors itself."""
+    """One model turn; the SDK retries 408/429/5xx and connection errors itself."""
     try:
         return await claude.messages.create(
             model=settings.ANTHROPIC_MODEL,
@@ -44,6 +57,8 @@ async def ask(claude: anthropic.AsyncAnthropic, messages: list[dict]):
             messages=messages,
         )
     except anthropic.APIStatusError as exc:
+        if not passing(exc.status_code):
+            raise ClaudeRefused(exc.status_code, _message(exc)) from None
         raise ClaudeUnavailable(f"Claude answered {exc.status_code} after retrying: {_message(exc)}") from None
     except anthropic.APIConnectionError:
         raise ClaudeUnavailable("Claude could not be reached after retrying.") from None

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from app import connection, sync_threads
 from app.agent import leases
-from app.agent.claude import ClaudeUnavailable
+from app.agent.claude import ClaudeRefused, ClaudeUnavailable
 from app.agent.events import EventBus
 from app.agent.loop import advance
 from app.agent.tool_calls import INTERRUPTED, ToolCalls
@@ -139,6 +139,8 @@ async def _drive_here(run: Run, ctx, session_key: str, bus: EventBus) -> None:
             await advance(run, calls, bus)
         except ClaudeUnavailable as exc:
             await _stop(run, Run.Status.INTERRUPTED, str(exc))
+        except ClaudeRefused as exc:  # resuming would send the same request: the run ends, its work kept
+            await _stop(run, Run.Status.FAILED, str(exc), reply=refused_reply(exc))
         except leases.LeaseLost:
             raise
         except (OperationalError, InterfaceError):  # locked past the busy timeout, connection lost: not the run's fault
@@ -165,8 +167,13 @@ async def _drive_here(run: Run, ctx, session_key: str, bus: EventBus) -> None:
             log.exception("Could not update the session after run %s", run.id)
 
 
-async def _stop(run: Run, status: str, error: str) -> None:
-    run.status, run.error = status, error
+def refused_reply(exc: ClaudeRefused) -> str:
+    return (f"Claude could not take this task on: {exc.message}. Everything done so far is listed with this task; "
+            "to carry on, ask again in a new task (a new conversation if this one has grown long).")
+
+
+async def _stop(run: Run, status: str, error: str, reply: str = "") -> None:
+    run.status, run.error, run.reply = status, error, reply or run.reply
     try:
         await sync_to_async(_record_stop)(run)
     except AnyDatabaseError:
@@ -178,7 +185,7 @@ async def _stop(run: Run, status: str, error: str) -> None:
 def _record_stop(run: Run) -> None:
     with transaction.atomic():
         # It may have stopped just after saving its pause.
-        leases.save_now(run, "status", "error", status=(Run.Status.RUNNING, Run.Status.NEEDS_APPROVAL))
+        leases.save_now(run, "status", "error", "reply", status=(Run.Status.RUNNING, Run.Status.NEEDS_APPROVAL))
         if run.status == Run.Status.INTERRUPTED:
             _cut_off_actions(run.id)
 
