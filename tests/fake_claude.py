@@ -156,10 +156,16 @@ def invalid(body: dict) -> str | None:
 def _invalid_messages(messages: list) -> str | None:
     if not messages:
         return "messages: at least one message is required"
+    seen_ids = set()
     for index, msg in enumerate(messages):
         blocks = msg["content"] if isinstance(msg["content"], list) else [text(msg["content"])]
         if any(block["type"] == "text" and not block["text"].strip() for block in blocks):
             return f"messages.{index}: text content blocks must be non-empty"
+        for position, block in enumerate(blocks):  # in the whole request, not only within one message
+            if block["type"] == "tool_use":
+                if block["id"] in seen_ids:
+                    return f"messages.{index}.content.{position}: `tool_use` ids must be unique"
+                seen_ids.add(block["id"])
         follow = messages[index + 1] if index + 1 < len(messages) else None
         problem = _unanswered_tool_use(index, msg, blocks, follow) or _orphan_result(index, msg, blocks, messages)
         if problem:

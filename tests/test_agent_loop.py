@@ -135,3 +135,27 @@ def test_static_prompt_and_tools_are_marked_for_caching(alice, fake_claude):
     assert request["system"][0]["cache_control"] == {"type": "ephemeral"}
     assert request["tools"][-1]["cache_control"] == {"type": "ephemeral"}
     assert "never" in request["system"][0]["text"] and "untrusted_data" in request["system"][0]["text"]
+
+
+def test_a_tool_use_id_the_model_repeats_in_one_turn_is_one_more_call(alice, fake_claude, sandbox):
+    fake_claude.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}, id="toolu_same"),
+                      tool_use("gmail_search", {"query": "from:carol", "limit": 1}, id="toolu_same"))
+    fake_claude.reply(text("Bob and Carol each wrote once."))  # the fake refuses a transcript with a repeated id
+
+    answer = alice.ask("What did Bob and Carol send?")
+
+    assert answer["status"] == "done" and answer["reply"] == "Bob and Carol each wrote once."
+    assert [a["status"] for a in answer["actions"]] == ["done", "done"]
+    assert [r["tool_use_id"] for r in tool_results(fake_claude.requests[-1])] == ["toolu_same", "toolu_same_2"]
+
+
+def test_a_tool_use_id_the_model_repeats_from_an_earlier_turn_is_one_more_call(alice, fake_claude, sandbox):
+    fake_claude.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}, id="toolu_same"))
+    fake_claude.reply(tool_use("gmail_search", {"query": "from:carol", "limit": 1}, id="toolu_same"))
+    fake_claude.reply(text("Bob and Carol each wrote once."))
+
+    answer = alice.ask("What did Bob and Carol send?")
+
+    assert answer["status"] == "done"
+    assert [a["status"] for a in answer["actions"]] == ["done", "done"]
+    assert [r["tool_use_id"] for r in tool_results(fake_claude.requests[-1])] == ["toolu_same_2"]

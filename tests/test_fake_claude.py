@@ -56,6 +56,15 @@ def test_result_for_a_tool_use_never_asked_is_refused(claude):
     assert "toolu_invented" in refusal(claude, messages)
 
 
+def test_a_tool_use_id_used_twice_in_the_request_is_refused(claude):
+    again = tool_use("gmail_search", {"query": "memo"}, id="toolu_asked")
+    messages = [{"role": "user", "content": "Find the report"}, {"role": "assistant", "content": [USE]},
+                {"role": "user", "content": [result("toolu_asked")]}, {"role": "assistant", "content": [again]},
+                {"role": "user", "content": [result("toolu_asked")]}]
+
+    assert refusal(claude, messages) == "messages.3.content.0: `tool_use` ids must be unique"
+
+
 def test_empty_text_block_is_refused(claude):
     messages = [{"role": "user", "content": "Find the report"}, {"role": "assistant", "content": [text("  ")]},
                 {"role": "user", "content": "Go on"}]

@@ -4,6 +4,8 @@ It works on a Run whose transcript is saved after every model turn, so the
 same function starts a run, continues it after an approval, and resumes it
 after a restart.
 """
+import itertools
+
 from django.conf import settings
 from django.db import IntegrityError
 
@@ -63,9 +65,25 @@ def _record_turn(run: Run, response) -> None:
     run.cache_write_tokens += usage.cache_creation_input_tokens or 0
     content = [_block(block) for block in response.content]
     content = [block for block in content if block] or [{"type": "text", "text": "(no reply)"}]
+    _unique_ids(content, run.messages)
     run.messages.append({"role": "assistant", "content": content})
     if _tool_uses(run.messages[-1]):
         run.thought = _text(run.messages[-1])
+
+
+def _unique_ids(content: list[dict], earlier: list[dict]) -> None:
+    """Give a tool_use whose id the model repeated (in this turn or from an earlier one) an id of its own.
+
+    The API refuses a transcript in which two tool_use blocks share an id, and each call is
+    recorded, and answered, by its id: renamed, the repeat is simply one more call.
+    """
+    taken = {block["id"] for message in earlier for block in _tool_uses(message)}
+    for block in content:
+        if block["type"] != "tool_use":
+            continue
+        if block["id"] in taken:
+            block["id"] = next(f"{block['id']}_{n}" for n in itertools.count(2) if f"{block['id']}_{n}" not in taken)
+        taken.add(block["id"])
 
 
 def _block(block) -> dict | None:
