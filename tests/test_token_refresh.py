@@ -6,6 +6,7 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from app import connection
 from app.tools.registry import ReconnectRequired
+from tests.fake_claude import text
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,16 @@ def test_revoked_refresh_token_asks_the_person_to_reconnect(google, session):
 def test_unchanged_token_is_not_written_back(google, session):
     ctx = connection.context_for_session(session)
     assert connection.save_refreshed(session.session_key, ctx.credentials) is False
+
+
+def test_a_token_refreshed_while_a_task_is_prepared_is_saved(alice, fake_claude, sandbox):
+    session = alice.client.session
+    grant = connection.load_credentials(session)
+    connection.store(session, token="stale", refresh_token=grant.refresh_token,
+                     expiry=datetime.now(timezone.utc) - timedelta(minutes=1), granted=list(grant.scopes),
+                     email=session[connection.PROFILE]["email"])
+    session.save()
+    fake_claude.reply(text("Nothing is on tomorrow."))  # no tool call: only the time-zone read uses the grant
+
+    assert alice.ask("What is on tomorrow?")["status"] == "done"
+    assert stored_token(session) not in ("stale", grant.token)

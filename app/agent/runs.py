@@ -133,7 +133,6 @@ async def _drive(run: Run, ctx, session_key: str, bus: EventBus) -> None:
 
 async def _drive_here(run: Run, ctx, session_key: str, bus: EventBus) -> None:
     calls = ToolCalls(run, ctx, bus)
-    token = ctx.credentials.token
     try:
         try:
             await advance(run, calls, bus)
@@ -160,11 +159,10 @@ async def _drive_here(run: Run, ctx, session_key: str, bus: EventBus) -> None:
         # means another request's task (with a bus of its own) or another driver carries the run on.
         if not bus.ended:
             bus.publish("run_finished", status=run.status, reply=run.reply, error=run.error)
-    if calls.reconnect_required or ctx.credentials.token != token:
-        try:
-            await _keep_session_in_step(session_key, ctx, calls.reconnect_required)
-        except Exception:  # e.g. the session was deleted by a logout meanwhile: the run's outcome stands
-            log.exception("Could not update the session after run %s", run.id)
+    try:
+        await _keep_session_in_step(session_key, ctx, calls.reconnect_required)
+    except Exception:  # e.g. the session was deleted by a logout meanwhile: the run's outcome stands
+        log.exception("Could not update the session after run %s", run.id)
 
 
 def refused_reply(exc: ClaudeRefused) -> str:
@@ -200,7 +198,10 @@ def _cut_off_actions(run_id: str) -> None:
 
 @sync_to_async
 def _keep_session_in_step(session_key: str, ctx, reconnect_required: bool) -> None:
-    """Store a token google-auth refreshed during the run, or drop a grant Google refused."""
+    """Store a token google-auth refreshed, or drop a grant Google refused.
+
+    Compared with the session's grant rather than with the token the run started with: the token
+    may have been refreshed before that, while the task was prepared (its time-zone read)."""
     if reconnect_required:
         connection.forget_refused(session_key, ctx.credentials, RECONNECT)
     elif ctx.credentials.token:
