@@ -105,3 +105,32 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", PRODUCTION="1")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr.splitlines()[-1]
+
+
+@pytest.fixture
+def postgres_url(monkeypatch):
+    """database_from_url for a postgres:// DATABASE_URL, whether or not its driver is installed here."""
+    from web import env
+
+    monkeypatch.setattr(env, "require_module", lambda *args: None)
+
+    def read(url: str) -> dict:
+        monkeypatch.setenv("DATABASE_URL", url)
+        return env.database_from_url("DATABASE_URL", "", ROOT)
+    return read
+
+
+def test_database_url_user_password_and_name_may_be_percent_encoded(postgres_url):
+    database = postgres_url("postgres://app%2Bweb:p%40ss%3Aw%2Frd@db.internal:5433/gws%20prod")
+
+    assert (database["USER"], database["PASSWORD"], database["NAME"]) == ("app+web", "p@ss:w/rd", "gws prod")
+    assert (database["HOST"], database["PORT"]) == ("db.internal", "5433")
+
+
+@pytest.mark.parametrize("port", ["abc", "70000"])
+def test_database_url_with_a_bad_port_names_the_setting_not_the_password(postgres_url, port):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL has a port") as refused:
+        postgres_url(f"postgres://app:s3cret@db:{port}/gws")
+    assert "s3cret" not in str(refused.value)

@@ -5,7 +5,7 @@ typo in `.env` stops startup with a message instead of a confusing failure
 later on.
 """
 import os
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -103,17 +103,26 @@ def database_from_url(name: str, default: str, base_dir) -> dict:
         require_module("psycopg", name, "'psycopg[binary]'")
         return {
             "ENGINE": "django.db.backends.postgresql",
-            "NAME": parsed.path.lstrip("/"),
-            "USER": parsed.username or "",
-            "PASSWORD": parsed.password or "",
+            # Percent-encoded in the URL, so that a password may hold @, : or /.
+            "NAME": unquote(parsed.path.lstrip("/")),
+            "USER": unquote(parsed.username or ""),
+            "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
-            "PORT": str(parsed.port or ""),
+            "PORT": str(_port(name, parsed) or ""),
             # Kept open a while on the threads app.sync_threads keeps: they serve many requests and
             # runs at once, and closing it after each request would mean a new one for most queries.
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
         }
     raise ImproperlyConfigured(f"{name}={url!r} is not supported. Use sqlite:///path or postgres://user:pass@host/db.")
+
+
+def _port(name: str, parsed) -> int | None:
+    try:
+        return parsed.port
+    except ValueError:  # not a number, or out of range; the URL itself is not repeated: it holds the password
+        raise ImproperlyConfigured(f"{name} has a port that is not a number from 0 to 65535. "
+                                   "Example: postgres://user:password@host:5432/db") from None
 
 
 def require_module(module: str, name: str, install: str) -> None:
