@@ -95,3 +95,18 @@ def test_the_card_lists_who_else_can_see_a_file(ctx):
     share(ctx, "1Q3BudgetSheet", "bob@acme.example")
     share(ctx, "1Q3BudgetSheet")
     assert file_preview(ctx, "1Q3BudgetSheet")["shared_with"] == ["bob@acme.example", "anyone with the link"]
+
+
+def test_appending_to_a_shared_drive_doc_in_a_folder_shared_with_an_outsider_names_them(ctx):
+    # Drive leaves a shared-drive item's permissions out of files.get: they are read with permissions.list.
+    body = {"name": "Agency handoff", "mimeType": "application/vnd.google-apps.folder", "parents": ["0AMarketingDrive"]}
+    folder = ctx.service("drive").files().create(body=body, supportsAllDrives=True).execute()["id"]
+    ctx.service("drive").files().update(fileId="1BrandGuidelinesDoc", addParents=folder, removeParents="0AMarketingDrive",
+                                        supportsAllDrives=True).execute()
+    permissions = ctx.service("drive").permissions()
+    permissions.create(fileId=folder, body={"type": "user", "role": "reader", "emailAddress": "eve@outside.example"},
+                       sendNotificationEmail=False, supportsAllDrives=True).execute()
+
+    checked = review(ctx, "docs_append", document="1BrandGuidelinesDoc", markdown="x")
+
+    assert checked.preview["shared_with"] == ["eve@outside.example", "shared drive Acme Marketing"]

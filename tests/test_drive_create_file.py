@@ -3,7 +3,7 @@ import pytest
 from google.auth.exceptions import RefreshError
 
 from app import google_api
-from app.tools import invoke, review
+from app.tools import invoke
 from app.tools.context import Context
 from app.tools.registry import ReconnectRequired, ToolError
 
@@ -82,29 +82,3 @@ def test_a_refused_grant_while_writing_a_doc_still_asks_to_reconnect(ctx, sandbo
 
     with pytest.raises(ReconnectRequired, match="An empty Doc 'Kickoff agenda' was left in Drive"):
         invoke("docs_create", ctx, {"name": "Kickoff agenda", "markdown": "# Agenda"})
-
-
-def test_a_file_is_moved_and_renamed_and_its_card_says_who_newly_sees_it(ctx, sandbox):
-    note = invoke("drive_create_file", ctx, {"name": "Agenda", "content": "1. Budget"})
-
-    card = review("drive_move", ctx, {"file": note["id"], "folder": "Finance", "name": "Agenda (final)"})
-    moved = invoke("drive_move", ctx, card.args)
-
-    stored = sandbox.state()["drive"]["files"][note["id"]]
-    assert (stored["name"], stored["parents"]) == ("Agenda (final)", ["1FinanceFolder"])
-    assert moved["summary"] == "Moved 'Agenda' to 'Finance' as 'Agenda (final)'."
-    assert (card.preview["folder"], card.preview["newly_seen_by"], card.effect) == ("Finance", [], "write")
-
-
-def test_moving_a_private_file_into_a_shared_folder_asks_first_and_names_who_will_see_it(ctx):
-    invoke("drive_share", ctx, {"file": "1ProjectsFolder", "people": ["carol@partner.example"]})
-    note = invoke("drive_create_file", ctx, {"name": "Salaries", "content": "private"})
-
-    card = review("drive_move", ctx, {"file": note["id"], "folder": "Projects"})
-
-    assert card.effect == "outbound" and card.preview["newly_seen_by"] == ["carol@partner.example"]
-
-
-def test_a_move_without_a_folder_or_a_name_changes_nothing(ctx):
-    with pytest.raises(ToolError, match="Nothing to change"):
-        review("drive_move", ctx, {"file": "1Q3BudgetSheet"})

@@ -227,3 +227,18 @@ def test_a_download_can_ask_for_part_of_a_file(files, wanted, part):
     request.headers["Range"] = wanted
 
     assert request.execute() == part
+
+
+def test_a_shared_drive_files_permissions_come_from_permissions_list_only(ctx, files):
+    # As at Google: files.get and files.list say "not populated for items in shared drives".
+    drive = ctx.service("drive")
+    body = {"type": "user", "role": "reader", "emailAddress": "eve@outside.example"}
+    drive.permissions().create(fileId="1BrandGuidelinesDoc", body=body, sendNotificationEmail=False, supportsAllDrives=True).execute()
+
+    got = files.get(fileId="1BrandGuidelinesDoc", fields="id,driveId,shared,permissions", supportsAllDrives=True).execute()
+    listed = files.list(q="name = 'Brand guidelines 2026'", fields="files(id,shared,permissions)", **ALL_DRIVES).execute()
+    granted = drive.permissions().list(fileId="1BrandGuidelinesDoc", fields="permissions(emailAddress)", supportsAllDrives=True).execute()
+
+    assert got == {"id": "1BrandGuidelinesDoc", "driveId": "0AMarketingDrive"}
+    assert listed["files"] == [{"id": "1BrandGuidelinesDoc"}]
+    assert granted["permissions"] == [{"emailAddress": "eve@outside.example"}]

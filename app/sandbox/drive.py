@@ -21,8 +21,9 @@ Seed section "drive" (app/sandbox/seeds/demo/drive.json):
 
 Optional per file: "parent" (a folder id; default the drive's root), "modified"
 and "created" (RFC 3339), "starred", "trashed", "description", "permissions"
-([{"emailAddress", "role"}]; a folder's permissions also show on what it holds). "folder", "doc" and "sheet" abbreviate the Google
-mime types. A Google Doc's body lives here (a docs_model.Document) and the Docs
+([{"emailAddress", "role"}]; a folder's permissions also show on what it holds; as at Google,
+files.get and files.list leave them out for shared-drive items, whose permissions.list has them).
+"folder", "doc" and "sheet" abbreviate the Google mime types. A Google Doc's body lives here (a docs_model.Document) and the Docs
 emulation edits the same object, so Drive exports always show the latest text.
 """
 import base64
@@ -204,11 +205,12 @@ class State:
             "modifiedTime": file["modifiedTime"],
             "webViewLink": self.sandbox.link("file", file["id"]),
         }
-        out["permissions"] = self.effective_permissions(file)
-        out["shared"] = len(out["permissions"]) > 1
         if file["driveId"]:
+            # "Not populated for items in shared drives" (permissions and shared): permissions.list tells.
             out["driveId"] = file["driveId"]
         else:
+            out["permissions"] = self.effective_permissions(file)
+            out["shared"] = len(out["permissions"]) > 1
             out["owners"] = [self.user(p) for p in file["permissions"] if p["role"] == "owner"]
         if file["sharedWithMe"]:
             out["sharedWithMeTime"] = file["createdTime"]
@@ -230,7 +232,8 @@ class State:
     def dump(self) -> dict:
         files = {}
         for file_id, file in self.files.items():
-            files[file_id] = {**self.metadata(file), "text": readable_text(file)}
+            # Who has access, for every file: the test's view, not the API's (see metadata).
+            files[file_id] = {**self.metadata(file), "permissions": self.effective_permissions(file), "text": readable_text(file)}
         return {"root": ROOT, "drives": list(self.drives.values()), "files": files, "notifications": self.notifications}
 
     def view(self, kind: str, item_id: str) -> dict | None:

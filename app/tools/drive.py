@@ -35,6 +35,9 @@ ALL_DRIVES = {"corpora": "allDrives", "includeItemsFromAllDrives": True, "suppor
 COUNT_LIMIT = 1000  # how far a folder's items (or the shared drives) are counted: "1000+" past it
 FILE_FIELDS = "id,name,mimeType,modifiedTime,webViewLink,driveId,owners(displayName,me)"
 SHARING_FIELDS = "id,name,mimeType,driveId,shared,owners(emailAddress,me),permissions(type,role,emailAddress,domain)"
+# permissions.list, not files.get: files.get and files.list leave out the permissions of items in shared drives.
+PERMISSION_FIELDS = "nextPageToken,permissions(id,type,role,emailAddress,domain,permissionDetails(inherited))"
+PERMISSIONS_PAGE = 100  # the most permissions.list returns at once
 FileRef = Annotated[str, Field(description="file id or link")]
 
 
@@ -47,7 +50,7 @@ def outbound_if_folder_shared(ctx: Context, args: dict, preview: dict):
 def preview_folder(ctx: Context, args: dict) -> tuple[dict, dict]:
     if not args.get("folder"):
         return args, {}
-    folder = find_folder(ctx, args["folder"])
+    folder = with_permissions(ctx, find_folder(ctx, args["folder"]))[0]
     # The approved call writes into exactly this folder, even if another one takes its name meanwhile.
     return {**args, "folder": folder["id"]}, {"folder": folder["name"], "shared_with": _audience(ctx, folder)}
 
@@ -135,11 +138,14 @@ def _preview_move(ctx: Context, args: dict) -> tuple[dict, dict]:
     """The card names the file and, for a move, the folder and who would newly see the file there."""
     if not args["folder"] and not args["name"]:
         raise ToolError("Nothing to change: give a folder to move it to, or a new name.")
-    preview = file_preview(ctx, args["file"])
-    if args["folder"]:
-        args, there = preview_folder(ctx, args)
-        preview.update(folder=there["folder"], newly_seen_by=[p for p in there["shared_with"] if p not in preview["shared_with"]])
-    return args, preview
+    meta = google_api.execute(_get_sharing(ctx, args["file"]))
+    if not args["folder"]:
+        return args, _preview_of(ctx, *with_permissions(ctx, meta))
+    meta, target = with_permissions(ctx, meta, find_folder(ctx, args["folder"]))
+    preview, there = _preview_of(ctx, meta), _audience(ctx, target)
+    preview.update(folder=target["name"], newly_seen_by=[p for p in there if p not in preview["shared_with"]])
+    # The approved call moves it into exactly this folder, even if another one takes its name meanwhile.
+    return {**args, "folder": target["id"]}, preview
 
 
 def _seen_by_more(ctx: Context, args: dict, preview: dict):
@@ -252,7 +258,10 @@ def find_folder(ctx: Context, folder: str) -> dict:
 
 def file_preview(ctx: Context, file: str) -> dict:
     """For an approval card: the file's name and type, who else sees it and, for a folder, how many items it holds."""
-    meta = google_api.execute(_get_sharing(ctx, file))
+    return _preview_of(ctx, *with_permissions(ctx, google_api.execute(_get_sharing(ctx, file))))
+
+
+def _preview_of(ctx: Context, meta: dict) -> dict:
     preview = {"name": meta["name"], "type": _short_type(meta["mimeType"]), "shared_with": _audience(ctx, meta)}
     if meta["mimeType"] == FOLDER:
         preview["items"] = _count_items(ctx, meta["id"])
@@ -261,6 +270,32 @@ def file_preview(ctx: Context, file: str) -> dict:
 
 def _get_sharing(ctx: Context, file: str):
     return ctx.service("drive").files().get(fileId=file_id(file), fields=SHARING_FIELDS, supportsAllDrives=True)
+
+
+def with_permissions(ctx: Context, *metas: dict) -> list[dict]:
+    """The files (from _get_sharing or find_folder) with their permissions: for items in shared drives,
+    which files.get and files.list leave them out of, read with permissions.list, all in one batch."""
+    wanted = [m for m in metas if m.get("driveId") and m["id"] != m["driveId"] and "permissions" not in m]
+    if wanted:  # a shared drive's own members are "shared drive <name>" in the audience
+        drive = ctx.service("drive")
+        pages = google_api.execute_batch(drive, [_permissions_page(drive, m["id"], None, PERMISSIONS_PAGE) for m in wanted])
+        for meta, page in zip(wanted, pages):
+            if isinstance(page, Exception):
+                raise page
+            # Past one page (a hundred grants), every page is read.
+            meta["permissions"] = list_permissions(drive, meta["id"]) if page.get("nextPageToken") else page.get("permissions", [])
+    return list(metas)
+
+
+def list_permissions(drive, file: str) -> list[dict]:
+    """Every permission on a file, those it inherits from its folders too (their permissionDetails say so)."""
+    found, _ = google_api.listing(lambda token, size: _permissions_page(drive, file, token, size), "permissions", 10_000)
+    return found
+
+
+def _permissions_page(drive, file: str, token: str | None, size: int):
+    return drive.permissions().list(fileId=file, fields=PERMISSION_FIELDS, pageSize=min(size, PERMISSIONS_PAGE),
+                                    pageToken=token, supportsAllDrives=True)
 
 
 def _audience(ctx: Context, meta: dict) -> list[str]:

@@ -11,14 +11,11 @@ from pydantic import Field
 from app import google_api
 from app.tools import mail_mime
 from app.tools.context import Context
-from app.tools.drive import FileRef, file_id, file_preview
+from app.tools.drive import FileRef, file_id, file_preview, list_permissions
 from app.tools.errors import explain
 from app.tools.registry import ToolError, tool
 
 PEOPLE = Annotated[list[str], Field(description="email addresses")]
-# permissions.list, not files.get: files.get leaves out the permissions of items in shared drives.
-PERMISSION_FIELDS = "nextPageToken,permissions(id,type,role,emailAddress,domain,permissionDetails(inherited))"
-PERMISSIONS_PAGE = 100  # the most permissions.list returns at once
 
 
 def _check_share(args: dict) -> dict:
@@ -97,10 +94,7 @@ def drive_unshare(ctx: Context, file: FileRef, people: PEOPLE = [],
 
 def _removals(drive, file: str, name: str, people: list[str], link: bool) -> dict[str, str]:
     """Whose access ends, each with the id of the permission to delete."""
-    permissions = drive.permissions()
-    found, _ = google_api.listing(lambda token, size: permissions.list(
-        fileId=file, fields=PERMISSION_FIELDS, pageSize=min(size, PERMISSIONS_PAGE), pageToken=token, supportsAllDrives=True,
-    ), "permissions", 10_000)
+    found = list_permissions(drive, file)
     by_address = {p["emailAddress"].lower(): p for p in found if p.get("emailAddress")}
     removals = {}
     for who in people:
