@@ -38,6 +38,45 @@ def test_the_people_of_the_file_and_of_the_shared_drive_folder_are_read_in_one_b
     assert all(r["batch_part"] for r in sandbox.log() if r["path"].endswith("/permissions"))
 
 
+def test_renaming_a_file_others_see_asks_first_since_they_read_the_new_name(ctx):
+    # Alice owns the vendor shortlist: a planted instruction could put private text in its title.
+    card = review("drive_move", ctx, {"file": "1VendorShortlistDoc", "name": "Salaries: Bob 120k, Carol 95k"})
+
+    assert card.effect == "outbound"
+    assert (card.args["name"], card.preview["shared_with"]) == ("Salaries: Bob 120k, Carol 95k", ["alice@acme.example"])
+
+
+def test_renaming_a_file_only_the_person_sees_is_a_plain_write(ctx):
+    assert review("drive_move", ctx, {"file": "1Q3BudgetSheet", "name": "Q3 budget (old)"}).effect == "write"
+
+
+def test_moving_a_file_out_of_a_shared_folder_asks_first_and_names_who_loses_it(ctx, sandbox):
+    share(ctx, "1ProjectsFolder", "bob@acme.example")
+
+    card = review("drive_move", ctx, {"file": "1Q3PlanningNotesDoc", "folder": "My Drive"})
+    invoke("drive_move", ctx, card.args)
+
+    assert card.effect == "destructive" and card.preview["no_longer_seen_by"] == ["bob@acme.example"]
+    kept = sandbox.state()["drive"]["files"]["1Q3PlanningNotesDoc"]["permissions"]
+    assert [p["emailAddress"] for p in kept if p["role"] != "owner"] == []  # as the card said
+
+
+def test_people_a_file_is_shared_with_itself_keep_it_wherever_it_moves(ctx):
+    share(ctx, "1ProjectsFolder", "bob@acme.example")
+    share(ctx, "1Q3PlanningNotesDoc", "bob@acme.example")  # through the folder and directly too
+    share(ctx, "1Q3PlanningNotesDoc", "carol@partner.example")
+
+    card = review("drive_move", ctx, {"file": "1Q3PlanningNotesDoc", "folder": "Finance"})
+
+    assert (card.effect, card.preview["no_longer_seen_by"]) == ("write", [])
+
+
+def test_moving_a_file_out_of_its_shared_drive_says_the_drive_loses_it(ctx):
+    card = review("drive_move", ctx, {"file": "1BrandGuidelinesDoc", "folder": "My Drive"})
+
+    assert card.effect == "destructive" and card.preview["no_longer_seen_by"] == ["shared drive Acme Marketing"]
+
+
 def test_a_file_is_moved_and_renamed_and_its_card_says_who_newly_sees_it(ctx, sandbox):
     note = invoke("drive_create_file", ctx, {"name": "Agenda", "content": "1. Budget"})
 

@@ -34,7 +34,8 @@ UPLOAD_TYPES = {"sheet": "text/csv", "text": "text/plain", "markdown": "text/mar
 ALL_DRIVES = {"corpora": "allDrives", "includeItemsFromAllDrives": True, "supportsAllDrives": True}
 COUNT_LIMIT = 1000  # how far a folder's items (or the shared drives) are counted: "1000+" past it
 FILE_FIELDS = "id,name,mimeType,modifiedTime,webViewLink,driveId,owners(displayName,me)"
-SHARING_FIELDS = "id,name,mimeType,driveId,shared,owners(emailAddress,me),permissions(type,role,emailAddress,domain)"
+SHARING_FIELDS = ("id,name,mimeType,driveId,shared,owners(emailAddress,me),"
+                  "permissions(type,role,emailAddress,domain,permissionDetails(inherited))")
 # permissions.list, not files.get: files.get and files.list leave out the permissions of items in shared drives.
 PERMISSION_FIELDS = "nextPageToken,permissions(id,type,role,emailAddress,domain,permissionDetails(inherited))"
 PERMISSIONS_PAGE = 100  # the most permissions.list returns at once
@@ -135,7 +136,8 @@ def drive_create_file(
 
 
 def _preview_move(ctx: Context, args: dict) -> tuple[dict, dict]:
-    """The card names the file and, for a move, the folder and who would newly see the file there."""
+    """The card names the file, who sees it and, for a move, the folder, who would newly see the
+    file there and who would no longer see it (access through the old folder or shared drive)."""
     if not args["folder"] and not args["name"]:
         raise ToolError("Nothing to change: give a folder to move it to, or a new name.")
     meta = google_api.execute(_get_sharing(ctx, args["file"]))
@@ -143,17 +145,29 @@ def _preview_move(ctx: Context, args: dict) -> tuple[dict, dict]:
         return args, _preview_of(ctx, *with_permissions(ctx, meta))
     meta, target = with_permissions(ctx, meta, find_folder(ctx, args["folder"]))
     preview, there = _preview_of(ctx, meta), _audience(ctx, target)
-    preview.update(folder=target["name"], newly_seen_by=[p for p in there if p not in preview["shared_with"]])
+    kept = _kept_on_move(meta)
+    preview.update(folder=target["name"], newly_seen_by=[p for p in there if p not in preview["shared_with"]],
+                   no_longer_seen_by=[p for p in preview["shared_with"] if p not in there and p not in kept])
     # The approved call moves it into exactly this folder, even if another one takes its name meanwhile.
     return {**args, "folder": target["id"]}, preview
 
 
-def _seen_by_more(ctx: Context, args: dict, preview: dict):
-    # A file moved into a folder others can see is shown to them: that reaches other people.
-    return "outbound" if preview.get("newly_seen_by") else None
+def _kept_on_move(meta: dict) -> set[str]:
+    """Who sees a file wherever it is: its owners, and those it is shared with itself (not through a folder)."""
+    kept = {owner.get("emailAddress", "") for owner in meta.get("owners", [])}
+    return kept | {_grantee(p) for p in meta.get("permissions", []) if not only_inherited(p)}
 
 
-@tool("write", escalate=_seen_by_more, prepare=_preview_move, progress="Moving or renaming a Drive file")
+def _move_effect(ctx: Context, args: dict, preview: dict):
+    # Access that ends with the move is taken from people, as drive_unshare would.
+    if preview.get("no_longer_seen_by"):
+        return "destructive"
+    # A file moved where others see it is shown to them; a new name is text those who see it read
+    # (an instruction planted in an email could put private text there, as in a doc's body).
+    return "outbound" if preview.get("newly_seen_by") or (args["name"] and preview["shared_with"]) else None
+
+
+@tool("write", escalate=_move_effect, prepare=_preview_move, progress="Moving or renaming a Drive file")
 def drive_move(
     ctx: Context,
     file: FileRef,
@@ -311,6 +325,12 @@ def _audience(ctx: Context, meta: dict) -> list[str]:
     if meta.get("shared") and not seen:
         seen.append("the people it is shared with")  # Drive hides the list from those who cannot share
     return seen
+
+
+def only_inherited(permission: dict) -> bool:
+    """Access that comes only from a folder (or the shared drive): it can only be ended there."""
+    details = permission.get("permissionDetails", [])
+    return bool(details) and all(detail.get("inherited") for detail in details)
 
 
 def _grantee(permission: dict) -> str:

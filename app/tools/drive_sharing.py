@@ -11,7 +11,7 @@ from pydantic import Field
 from app import google_api
 from app.tools import mail_mime
 from app.tools.context import Context
-from app.tools.drive import FileRef, file_id, file_preview, list_permissions
+from app.tools.drive import FileRef, file_id, file_preview, list_permissions, only_inherited
 from app.tools.errors import explain
 from app.tools.registry import ToolError, tool
 
@@ -103,7 +103,7 @@ def _removals(drive, file: str, name: str, people: list[str], link: bool) -> dic
             raise ToolError(f"{name!r} is not shared with {who}.")
         if permission["role"] == "owner":
             raise ToolError(f"{who} owns {name!r}; an owner's access cannot be removed.")
-        if _only_inherited(permission):
+        if only_inherited(permission):
             raise ToolError(f"{who} sees {name!r} through a folder it is in (or its shared drive): stop sharing that "
                             "folder with them, or move the file out of it.")
         # Shared with them directly and through a folder too: the direct share ends, the other stays.
@@ -111,7 +111,7 @@ def _removals(drive, file: str, name: str, people: list[str], link: bool) -> dic
         removals[label] = permission["id"]
     if link:
         # Drive's "General access" back to "Restricted": neither anyone with the link nor a whole domain.
-        general = [p for p in found if p["type"] in ("anyone", "domain") and not _only_inherited(p)]
+        general = [p for p in found if p["type"] in ("anyone", "domain") and not only_inherited(p)]
         if not general:
             through_folder = any(p["type"] in ("anyone", "domain") for p in found)
             raise ToolError(f"{name!r} is shared by link through a folder it is in: end that folder's link sharing, "
@@ -124,12 +124,6 @@ def _removals(drive, file: str, name: str, people: list[str], link: bool) -> dic
 
 def _inherited(permission: dict) -> bool:
     return any(detail.get("inherited") for detail in permission.get("permissionDetails", []))
-
-
-def _only_inherited(permission: dict) -> bool:
-    """Access that comes only from a folder (or the shared drive): it can only be ended there."""
-    details = permission.get("permissionDetails", [])
-    return bool(details) and all(detail.get("inherited") for detail in details)
 
 
 def _outcome(drive, requests: dict, meta: dict, verb: str, summary, rest: str, retries: int | None = None) -> dict:

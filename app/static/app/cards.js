@@ -263,6 +263,7 @@ const CARDS = {
     ...fileRows(p, i.file),
     ["To folder", p.folder || i.folder],
     ["Newly seen by", listText(p.newly_seen_by)],
+    ["No longer seen by", listText(p.no_longer_seen_by)],
     ["New name", i.name],
   ]),
   sheets_append: sharedWriteCard("Add these rows?", (i, p) => [
