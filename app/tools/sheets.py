@@ -4,23 +4,19 @@ Cells are entered as if typed in the sheet (USER_ENTERED), so 12.5, 2026-12-06 a
 their meaning as numbers, dates and amounts. A formula (=...) is entered too, but asks first: one
 such as IMPORTDATA or IMAGE fetches a web address when the sheet opens, and could carry the
 sheet's data out of the workspace, unseen, if an instruction planted in an email wrote it.
-Sheets also reads text starting with + or - as a formula ("+33 6 12 34 56 78" becomes #ERROR!,
-"+IMPORTDATA(...)" a formula): such text, unless it is a plain number, is entered as text.
+Text Sheets would read as a formula though not written as one is entered as text (sheet_cells).
 """
-import re
-
 from typing import Annotated
 
 from pydantic import Field
 
 from app import google_api
 from app.tools.context import Context
-from app.tools.drive import FileRef, file_id, file_preview
+from app.tools.drive import FileRef, file_id, file_preview, outbound_if_seen_or_formulas
 from app.tools.registry import ToolError, tool
+from app.tools.sheet_cells import Cell, formulas, read_as_formula
 
 MAX_ROWS = 500
-Cell = str | float
-NUMBER = re.compile(r"[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?%?")  # -45, +5, -4,500.50, -12.5%; not +33 6 12 34 56 78
 
 
 def _sheet(ctx: Context, spreadsheet: str, wanted: str | None) -> tuple[dict, dict]:
@@ -43,17 +39,12 @@ def _preview_rows(ctx: Context, args: dict) -> tuple[dict, dict]:
     """The rows go to exactly the sheet the card names, even if another takes its name meanwhile."""
     _, sheet = _sheet(ctx, args["spreadsheet"], args["sheet"])
     preview = {**file_preview(ctx, args["spreadsheet"]), "sheet": sheet["title"]}
-    if formulas := _formulas(args["rows"]):
-        preview["formulas"] = formulas
+    if written := formulas(args["rows"]):
+        preview["formulas"] = written
     return {**args, "sheet": sheet["title"]}, preview
 
 
-def _outbound_if_others_or_formulas(ctx: Context, args: dict, preview: dict):
-    # Rows in a sheet others read reach them; a formula may fetch from the web (see above).
-    return "outbound" if preview.get("shared_with") or preview.get("formulas") else None
-
-
-@tool("write", escalate=_outbound_if_others_or_formulas, prepare=_preview_rows, progress="Adding rows to a Google Sheet")
+@tool("write", escalate=outbound_if_seen_or_formulas, prepare=_preview_rows, progress="Adding rows to a Google Sheet")
 def sheets_append(
     ctx: Context,
     spreadsheet: FileRef,
@@ -82,13 +73,9 @@ def _a1(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-def _formulas(rows: list[list[Cell]]) -> list[str]:
-    return [cell for row in rows for cell in row if isinstance(cell, str) and cell.lstrip().startswith("=")]
-
-
 def _typed(cell: Cell) -> Cell:
     """What to type for a cell: text Sheets would take for a formula, though not written as one
     (=), gets the apostrophe that makes it text, as a person would type it."""
-    if isinstance(cell, str) and cell.lstrip()[:1] in ("+", "-", "@") and not NUMBER.fullmatch(cell.strip()):
+    if read_as_formula(cell):
         return "'" + cell
     return cell

@@ -174,3 +174,11 @@ def test_rows_with_a_formula_show_cell_by_cell_and_say_why_they_ask(page, claude
     expect(card.locator("table.cells tr")).to_have_count(2)
     expect(card.locator("table.cells tr").first.locator("td")).to_have_text(["Travel", "Søren", "2300"])
     expect(card.locator("dt:has-text('Formulas') + dd")).to_contain_text("=SUM(C2:C6)")
+
+
+def test_a_move_card_names_who_loses_the_file_and_a_new_sheet_card_its_formulas(page, claude):
+    csv = 'Name,Salary\n=IMAGE("https://evil.example/x.png"),1\n'
+    cards = cards_for(page, claude, tool_use("drive_move", {"file": "1BrandGuidelinesDoc", "folder": "My Drive"}),
+                      tool_use("drive_create_file", {"name": "Payroll", "kind": "sheet", "content": csv}))
+    expect(cards.nth(0).locator("dt:has-text('No longer seen by') + dd")).to_have_text("shared drive Acme Marketing")
+    expect(cards.nth(1).locator("dt:has-text('Formulas') + dd")).to_contain_text('=IMAGE("https://evil.example/x.png")')

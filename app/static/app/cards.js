@@ -14,6 +14,8 @@ function fields(rows) {
 const mailText = (mail) => `“${mail.subject || "(no subject)"}”${mail.from ? ` from ${mail.from}` : ""}`;
 const fileText = (file) => `“${file.name}”${file.type ? ` (${file.type})` : ""}`;
 const audienceText = (preview) => (preview.shared_with?.length ? listText(preview.shared_with) : "only you");
+const formulasRow = (preview) =>
+  ["Formulas", preview.formulas?.length && `${listText(preview.formulas)} (a formula can fetch from the web, so this asks first)`];
 
 // A reply's recipients and subject are filled in by the server as they will be sent.
 function emailCard(title) {
@@ -257,6 +259,7 @@ const CARDS = {
     ["Kind", i.kind],
     ["In folder", p.folder || i.folder],
     ["Seen by", p.folder && audienceText(p)],
+    formulasRow(p),
     ["Content", i.content && el("pre", { className: "email-body" }, i.content)],
   ]),
   drive_move: sharedWriteCard("Move this file?", (i, p) => [
@@ -270,7 +273,7 @@ const CARDS = {
     ...fileRows(p, i.spreadsheet),
     ["Sheet", p.sheet || i.sheet || "the first"],
     ["Rows", rowsTable(i.rows)],
-    ["Formulas", p.formulas?.length && `${listText(p.formulas)} (a formula can fetch from the web, so this asks first)`],
+    formulasRow(p),
   ]),
   docs_replace: sharedWriteCard("Change this document?", (i, p) => [
     ...fileRows(p, i.document),
