@@ -249,16 +249,19 @@ def execute_once_or_find(request, find):
         return found
 
 
-def listing(page_request, key: str, limit: int) -> tuple[list, bool]:
+def listing(page_request, key: str, limit: int, pages: list | None = None) -> tuple[list, bool]:
     """Up to `limit` items of a list call, and whether more remain.
 
     Google may answer any page short, even empty, with a token for the rest,
     so pages are followed until the limit or the end. `page_request(token, size)`
-    makes the request for one page.
+    makes the request for one page. `pages`, if given, receives each page as
+    answered, for what it says beside the items (Drive's incompleteSearch).
     """
     items, token = [], None
     while True:
         page = execute(page_request(token, limit - len(items)))
+        if pages is not None:
+            pages.append(page)
         items += page.get(key, [])
         token = page.get("nextPageToken")
         if not token or len(items) >= limit:

@@ -62,3 +62,23 @@ def test_a_folder_is_found_even_when_drive_answers_its_first_page_empty(ctx, san
     sandbox.fault("/drive/v3/files", short_page=0, count=1, method="GET")
 
     assert [f["name"] for f in search(ctx, folder="Finance", type="sheet")] == ["Q3 budget"]
+
+
+def test_a_search_drive_could_not_finish_says_the_file_may_still_exist(ctx, sandbox):
+    # With many shared drives, Google may skip some and say incompleteSearch: that is not "no such file".
+    sandbox.fault("/drive/v3/files", incomplete=True, method="GET")
+
+    found = invoke("drive_search", ctx, {"query": "Brand guidelines"})
+
+    assert found["files"] == []
+    assert found["note"].startswith("Drive could not search every shared drive this time")
+
+
+def test_a_folder_in_a_shared_drive_the_search_skipped_is_found_in_its_drive(ctx, sandbox):
+    body = {"name": "Agency handoff", "mimeType": "application/vnd.google-apps.folder", "parents": ["0AMarketingDrive"]}
+    folder = ctx.service("drive").files().create(body=body, supportsAllDrives=True).execute()["id"]
+    ctx.service("drive").files().update(fileId="1BrandGuidelinesDoc", addParents=folder, removeParents="0AMarketingDrive",
+                                        supportsAllDrives=True).execute()
+    sandbox.fault("/drive/v3/files", incomplete=True, method="GET")
+
+    assert [f["name"] for f in search(ctx, folder="Agency handoff")] == ["Brand guidelines 2026"]

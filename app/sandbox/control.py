@@ -2,7 +2,8 @@
 
 GET  /_sandbox/state                  the whole workspace as JSON
 POST /_sandbox/reset   {"seed": "demo"|"empty"|{...}}   a clean slate: the seed, no faults, an empty log
-POST /_sandbox/faults  {"path", "status", "count", "method", "delay", "where", "reason", "short_page", "hang_up", "after", "drop"}
+POST /_sandbox/faults  {"path", "status", "count", "method", "delay", "where", "reason", "short_page", "hang_up", "after", "drop",
+                                       "incomplete"}
 DELETE /_sandbox/faults
 GET  /_sandbox/log     requests received: method, path, status, batch_part, time, connection (client address:port)
 DELETE /_sandbox/log

@@ -44,6 +44,9 @@ class Fault:
     after: bool = False
     # Have its effect, then close the connection without any answer (the connection dropped).
     drop: bool = False
+    # Instead of failing: a Drive search of all drives that skips the shared drives and says
+    # incompleteSearch, as Google may when "all corpora couldn't be searched".
+    incomplete: bool = False
 
     def error(self, path: str) -> ApiError:
         return ApiError(self.status, f"Injected fault {self.status} for {path}", self.reason)
@@ -138,6 +141,8 @@ class Sandbox:
             request.hang_up = True
         elif fault and fault.drop:
             request.drop = True
+        elif fault and fault.incomplete:
+            request.incomplete = True
         elif fault and fault.after:
             request.fail_after = fault
         elif fault and fault.status >= 400:

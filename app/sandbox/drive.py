@@ -250,10 +250,12 @@ class State:
 def list_files(state: State, request):
     predicate = drive_query.parse(request.arg("q", ""))
     visible = _corpus(state, request)
-    found = [f for f in state.files.values() if visible(f) and predicate(f, state)]
+    # An "incomplete" fault: a search of all drives leaves the shared drives out, and says so.
+    incomplete = request.incomplete and request.arg("corpora") == "allDrives"
+    found = [f for f in state.files.values() if visible(f) and predicate(f, state) and not (incomplete and f["driveId"])]
     _sort(found, request.arg("orderBy", ""))
     page, next_token = request.page(found, "pageSize", 100, 1000)
-    body = {"kind": "drive#fileList", "incompleteSearch": False, "files": [state.metadata(f) for f in page]}
+    body = {"kind": "drive#fileList", "incompleteSearch": incomplete, "files": [state.metadata(f) for f in page]}
     if next_token:
         body["nextPageToken"] = next_token
     return apply_fields(body, request.arg("fields"), f"kind,nextPageToken,incompleteSearch,files({FILE_DEFAULT_FIELDS})")

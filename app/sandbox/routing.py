@@ -82,6 +82,7 @@ class Request:
         self.hang_up = False  # set by a hang_up fault
         self.fail_after = None  # set by a fault with "after": the error to answer once the request is done
         self.drop = False  # set by a fault with "drop": no answer at all, the connection closes
+        self.incomplete = False  # set by a fault with "incomplete": a search that skips some places
 
     def arg(self, name: str, default=None):
         values = self.query.get(name)

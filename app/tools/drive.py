@@ -33,6 +33,8 @@ TYPE_TERMS = {
 EXPORTS = {DOC: "text/markdown", SLIDES: "text/plain"}
 UPLOAD_TYPES = {"sheet": "text/csv", "text": "text/plain", "markdown": "text/markdown", "csv": "text/csv"}
 ALL_DRIVES = {"corpora": "allDrives", "includeItemsFromAllDrives": True, "supportsAllDrives": True}
+INCOMPLETE = ("Drive could not search every shared drive this time, so a file missing here may still exist: "
+              "search again with folder set to its shared drive or folder.")
 COUNT_LIMIT = 1000  # how far a folder's items (or the shared drives) are counted: "1000+" past it
 FILE_FIELDS = "id,name,mimeType,modifiedTime,webViewLink,driveId,owners(displayName,me)"
 SHARING_FIELDS = ("id,name,mimeType,driveId,shared,owners(emailAddress,me),"
@@ -93,14 +95,17 @@ def drive_search(
         terms.append(f"{_literal(find_folder(ctx, folder)['id'])} in parents")
     # Drive ranks full-text matches by relevance and refuses to sort them.
     order = {} if query else {"orderBy": "modifiedTime desc"}
-    files = drive.files()
+    files, pages = drive.files(), []
     found, _ = google_api.listing(lambda token, size: files.list(
-        q=" and ".join(terms), pageSize=size, pageToken=token, fields=f"nextPageToken,files({FILE_FIELDS})", **order,
-        **ALL_DRIVES,
-    ), "files", limit)
+        q=" and ".join(terms), pageSize=size, pageToken=token, fields=f"nextPageToken,incompleteSearch,files({FILE_FIELDS})",
+        **order, **ALL_DRIVES,
+    ), "files", limit, pages)
     found.sort(key=lambda f: query.lower() not in f["name"].lower())  # a name match is the likelier target
     drives = _drive_names(ctx, drive) if any(f.get("driveId") for f in found) else {}
-    return {"files": [_summary(f, drives) for f in found]}
+    out = {"files": [_summary(f, drives) for f in found]}
+    if _incomplete(pages):
+        out["note"] = INCOMPLETE
+    return out
 
 
 @tool("read", progress="Reading a Drive file")
@@ -263,11 +268,11 @@ def find_folder(ctx: Context, folder: str) -> dict:
     so that a mistyped name never reads as an empty folder."""
     if folder.lower() in ("root", "my drive"):
         return {"id": "root", "name": "My Drive", "mimeType": FOLDER}
-    files = ctx.service("drive").files()
+    files, pages = ctx.service("drive").files(), []
     query = f"mimeType = '{FOLDER}' and name = {_literal(folder)} and trashed = false"
     found, _ = google_api.listing(lambda token, size: files.list(
-        q=query, fields=f"nextPageToken,files({SHARING_FIELDS})", pageSize=size, pageToken=token, **ALL_DRIVES
-    ), "files", 1)
+        q=query, fields=f"nextPageToken,incompleteSearch,files({SHARING_FIELDS})", pageSize=size, pageToken=token, **ALL_DRIVES
+    ), "files", 1, pages)
     if found:
         return found[0]
     drives = {name.lower(): drive_id for drive_id, name in _drive_names(ctx, ctx.service("drive")).items()}
@@ -278,10 +283,40 @@ def find_folder(ctx: Context, folder: str) -> dict:
     except HttpError as error:
         if error.status_code not in (400, 404):
             raise
+        # Drive skipped some shared drives: each is searched on its own before saying there is none.
+        if _incomplete(pages) and (meta := _folder_in_each_shared_drive(ctx, query)):
+            return meta
         raise ToolError(f"Drive has no folder named {folder!r}; find it with drive_search type='folder'.") from None
     if meta["mimeType"] != FOLDER:
         raise ToolError(f"{folder!r} is a file, not a folder.")
     return meta
+
+
+def _incomplete(pages: list[dict]) -> bool:
+    """Whether Drive said a search of all drives left some out ("some search results might be missing")."""
+    return any(page.get("incompleteSearch") for page in pages)
+
+
+def _folder_in_each_shared_drive(ctx: Context, query: str) -> dict | None:
+    """The first folder the query finds searching each shared drive on its own (corpora=drive), in one batch."""
+    drive = ctx.service("drive")
+    files = drive.files()
+
+    def page(drive_id: str, token: str | None, size: int):
+        return files.list(q=query, fields=f"nextPageToken,files({SHARING_FIELDS})", pageSize=size, pageToken=token,
+                          corpora="drive", driveId=drive_id, includeItemsFromAllDrives=True, supportsAllDrives=True)
+
+    drive_ids = list(_drive_names(ctx, drive))
+    for drive_id, first in zip(drive_ids, google_api.execute_batch(drive, [page(d, None, 1) for d in drive_ids])):
+        if isinstance(first, Exception):
+            raise first
+        if first.get("files"):
+            return first["files"][0]
+        if first.get("nextPageToken"):  # an empty page that is not the last: Drive may answer any page short
+            found, _ = google_api.listing(lambda token, size: page(drive_id, token or first["nextPageToken"], size), "files", 1)
+            if found:
+                return found[0]
+    return None
 
 
 def file_preview(ctx: Context, file: str) -> dict:
