@@ -78,3 +78,18 @@ def test_a_negative_amount_goes_in_as_typed_so_that_sums_count_it(ctx):
 
     csv = ctx.service("drive").files().export(fileId="1Q3BudgetSheet", mimeType="text/csv").execute().decode()
     assert csv.splitlines()[-3:] == ['Refund,,"-$1,200.00"', "Credit,,-450 €", 'Fee,,"-1.200,50"']  # no apostrophe
+
+
+def test_rows_for_a_link_to_a_tab_go_to_that_tab_and_the_card_names_it(ctx):
+    link = "https://docs.google.com/spreadsheets/d/1Q3BudgetSheet/edit#gid=1"  # the "Forecast" tab
+
+    checked = review(ctx, spreadsheet=link, rows=[["Q2 2027", 71000]])
+    result = invoke("sheets_append", ctx, checked.args)
+
+    assert (checked.args["sheet"], checked.preview["sheet"], result["range"]) == ("Forecast", "Forecast", "Forecast!A4:B4")
+
+
+def test_a_link_to_a_tab_that_is_gone_is_refused_naming_the_sheets_there_are(ctx):
+    with pytest.raises(ToolError, match="no longer has") as refused:
+        review(ctx, spreadsheet="https://docs.google.com/spreadsheets/d/1Q3BudgetSheet/edit#gid=77", rows=[["x"]])
+    assert refused.value.found == {"sheets": ["Sheet1", "Forecast"]}

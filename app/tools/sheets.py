@@ -6,6 +6,7 @@ such as IMPORTDATA or IMAGE fetches a web address when the sheet opens, and coul
 sheet's data out of the workspace, unseen, if an instruction planted in an email wrote it.
 Text Sheets would read as a formula though not written as one is entered as text (sheet_cells).
 """
+import re
 from typing import Annotated
 
 from pydantic import Field
@@ -17,22 +18,35 @@ from app.tools.registry import ToolError, tool
 from app.tools.sheet_cells import Cell, formulas, read_as_formula
 
 MAX_ROWS = 500
+GID = re.compile(r"[#?&]gid=(\d+)")  # the sheet a link opens at: …/edit#gid=1234
 
 
 def _sheet(ctx: Context, spreadsheet: str, wanted: str | None) -> tuple[dict, dict]:
-    """The spreadsheet and the sheet of it by title (any case), by default its first."""
+    """The spreadsheet and the sheet of it by title (any case), by default the one its link opens at, or its first."""
     fields = "spreadsheetId,properties(title),spreadsheetUrl,sheets(properties(sheetId,title))"
     book = google_api.execute(ctx.service("sheets").spreadsheets().get(spreadsheetId=file_id(spreadsheet), fields=fields))
     sheets = [sheet["properties"] for sheet in book.get("sheets", [])]
     if not sheets:
         raise ToolError("This spreadsheet has no sheet to add rows to.")
     if wanted is None:
-        return book, sheets[0]
+        return book, _linked(sheets, spreadsheet)
     found = next((s for s in sheets if s["title"] == wanted), None) or \
         next((s for s in sheets if s["title"].casefold() == wanted.casefold()), None)
     if found is None:
         raise ToolError(f"The spreadsheet has no sheet {wanted!r}; its sheets follow.", found={"sheets": [s["title"] for s in sheets]})
     return book, found
+
+
+def _linked(sheets: list[dict], link: str) -> dict:
+    """The sheet a link names (#gid=), else the first: rows meant for the tab a link shows go there."""
+    gid = GID.search(link)
+    if gid is None:
+        return sheets[0]
+    found = next((s for s in sheets if s["sheetId"] == int(gid[1])), None)
+    if found is None:
+        raise ToolError("The link names a sheet (gid) this spreadsheet no longer has; its sheets follow.",
+                        found={"sheets": [s["title"] for s in sheets]})
+    return found
 
 
 def _preview_rows(ctx: Context, args: dict) -> tuple[dict, dict]:
@@ -49,7 +63,7 @@ def sheets_append(
     ctx: Context,
     spreadsheet: FileRef,
     rows: Annotated[list[list[Cell]], Field(min_length=1, max_length=MAX_ROWS, description="cells as typed in the sheet")],
-    sheet: Annotated[str | None, Field(description="sheet name; default the first")] = None,
+    sheet: Annotated[str | None, Field(description="sheet name; default the link's or first")] = None,
 ) -> dict:
     """Add rows under the table in a Google Sheet."""
     book, target = _sheet(ctx, spreadsheet, sheet)
