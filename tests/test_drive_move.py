@@ -1,6 +1,7 @@
 """drive_move: what moving or renaming a file changes for the people who see it, shown before it happens."""
 import pytest
 
+from app.sandbox import drive as sandbox_drive
 from app.tools import invoke, review
 from app.tools.registry import ToolError
 
@@ -36,6 +37,23 @@ def test_the_people_of_the_file_and_of_the_shared_drive_folder_are_read_in_one_b
     listed = [r["path"] for r in sandbox.log() if r["path"].endswith("/permissions")]
     assert sorted(listed) == sorted([f"/drive/v3/files/{folder}/permissions", "/drive/v3/files/1BrandGuidelinesDoc/permissions"])
     assert all(r["batch_part"] for r in sandbox.log() if r["path"].endswith("/permissions"))
+
+
+def test_moving_a_file_up_to_its_shared_drives_top_changes_nothing_for_the_drives_members(ctx, monkeypatch):
+    # Google lists a shared drive's members on each of its items (permissionType "member").
+    listed = sandbox_drive.State.effective_permissions
+    member = {"kind": "drive#permission", "id": "9", "type": "user", "role": "writer", "emailAddress": "bob@acme.example",
+              "permissionDetails": [{"permissionType": "member", "role": "writer", "inherited": True}]}
+    monkeypatch.setattr(sandbox_drive.State, "effective_permissions",
+                        lambda state, file: listed(state, file) + ([member] if file["driveId"] else []))
+    folder = shared_drive_folder(ctx, "Brand")
+    ctx.service("drive").files().update(fileId="1BrandGuidelinesDoc", addParents=folder, removeParents="0AMarketingDrive",
+                                        supportsAllDrives=True).execute()
+
+    card = review("drive_move", ctx, {"file": "1BrandGuidelinesDoc", "folder": "Acme Marketing"})
+
+    assert (card.effect, card.preview["shared_with"], card.preview["no_longer_seen_by"]) == (
+        "write", ["shared drive Acme Marketing"], [])
 
 
 def test_renaming_a_file_others_see_asks_first_since_they_read_the_new_name(ctx):

@@ -40,7 +40,7 @@ FILE_FIELDS = "id,name,mimeType,modifiedTime,webViewLink,driveId,owners(displayN
 SHARING_FIELDS = ("id,name,mimeType,driveId,shared,owners(emailAddress,me),"
                   "permissions(type,role,emailAddress,domain,permissionDetails(inherited))")
 # permissions.list, not files.get: files.get and files.list leave out the permissions of items in shared drives.
-PERMISSION_FIELDS = "nextPageToken,permissions(id,type,role,emailAddress,domain,permissionDetails(inherited))"
+PERMISSION_FIELDS = "nextPageToken,permissions(id,type,role,emailAddress,domain,permissionDetails(inherited,permissionType))"
 PERMISSIONS_PAGE = 100  # the most permissions.list returns at once
 FileRef = Annotated[str, Field(description="file id or link")]
 
@@ -365,7 +365,8 @@ def _audience(ctx: Context, meta: dict) -> list[str]:
     """Who besides the person can see a file or folder: emails, "anyone with the link",
     "anyone at <domain>", "shared drive <name>". Empty when it is private to the person."""
     others = [o.get("emailAddress", "") for o in meta.get("owners", []) if not o.get("me")]
-    others += [_grantee(p) for p in meta.get("permissions", [])]
+    # "shared drive <name>" stands for its members, whom Drive lists on each of its items too.
+    others += [_grantee(p) for p in meta.get("permissions", []) if not _drive_member(p)]
     if meta.get("driveId"):
         drive = ctx.service("drive")
         others.append(f"shared drive {_drive_names(ctx, drive).get(meta['driveId'], meta['driveId'])}")
@@ -380,6 +381,11 @@ def only_inherited(permission: dict) -> bool:
     """Access that comes only from a folder (or the shared drive): it can only be ended there."""
     details = permission.get("permissionDetails", [])
     return bool(details) and all(detail.get("inherited") for detail in details)
+
+
+def _drive_member(permission: dict) -> bool:
+    details = permission.get("permissionDetails", [])
+    return bool(details) and all(detail.get("permissionType") == "member" for detail in details)
 
 
 def _grantee(permission: dict) -> str:
