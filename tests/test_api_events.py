@@ -156,6 +156,20 @@ def test_a_run_id_in_dashed_form_can_be_followed_and_resumed(alice, fake_claude)
     assert resumed.status_code == 200 and resumed.json()["reply"] == "Hello."
 
 
+def test_a_task_sent_again_with_its_run_id_is_pointed_to_the_run_it_started(alice, charlie, fake_claude):
+    fake_claude.reply(text("Hello."))
+    run_id = uuid.uuid4().hex
+    first = alice.ask("Hi", run_id=run_id)
+
+    again = alice.post({"task": "Hi", "run_id": run_id})
+    theirs = charlie.post({"task": "Hi", "run_id": run_id})
+
+    assert again.status_code == 409
+    assert again.json()["run"] == {"id": run_id, "conversation_id": first["conversation_id"]}
+    assert theirs.status_code == 409 and "run" not in theirs.json()
+    assert fake_claude.calls == 1
+
+
 def test_events_of_a_run_that_never_starts_end_in_404(alice, monkeypatch):
     monkeypatch.setattr(events, "STARTING", timedelta(milliseconds=50))
 

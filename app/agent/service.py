@@ -39,8 +39,8 @@ async def start_task(*, session_key: str, ctx, task: str, conversation_id: str |
                      extra: dict | None = None, email: str | None = None, run_id: str | None = None) -> Run:
     """Start a task; `run_id` lets the caller follow the run's events before this returns."""
     await recover()
-    if run_id and await Run.objects.filter(id=run_id).aexists():
-        raise _run_id_used()
+    if run_id:
+        await _unused(run_id, session_key)
     conversation, is_new = await _conversation(session_key, conversation_id, task, email or "")
     first_message = await _task_prompt(conversation, is_new, ctx, task, extra or {}, email)
     new_run = Run(id=run_id or new_id(), conversation=conversation, task=task,
@@ -200,8 +200,18 @@ async def _conversation(session_key: str, conversation_id: str | None, task: str
     return conversation, False
 
 
-def _run_id_used() -> InvalidRequest:
-    return InvalidRequest("run_id", "already used; send a new id for each task", 409)
+async def _unused(run_id: str, session_key: str) -> None:
+    """A run id starts one run. The same task sent again (its first answer was lost) is told which
+    run it started, so the page shows that one instead of doing the task twice."""
+    used = await Run.objects.filter(id=run_id).values_list("conversation_id", "conversation__session_key").afirst()
+    if used:
+        conversation_id, owner = used
+        # Another session's run is not named: to it, the id is merely taken.
+        raise _run_id_used(**({"run": {"id": run_id, "conversation_id": conversation_id}} if owner == session_key else {}))
+
+
+def _run_id_used(**details) -> InvalidRequest:
+    return InvalidRequest("run_id", "already used; send a new id for each task", 409, **details)
 
 
 def _busy(field: str) -> InvalidRequest:

@@ -297,8 +297,8 @@ function cardContent(action) {
   }
 }
 
-// onDecide(action, decision, reason, card) returns a promise; the buttons stay
-// disabled until it settles so a double click cannot act twice.
+// onDecide(action, decision, reason, card) resolves false when the decision was refused and can be
+// made again; until then, and for good otherwise, the buttons stay disabled so nothing acts twice.
 export function approvalCard(action, onDecide) {
   const { title, content } = cardContent(action);
   const reasonId = `reason-${action.id}`;

@@ -88,25 +88,27 @@ function newRunId() {
 }
 
 // --- talking to /get_response ------------------------------------------------------
+const UNREACHABLE = "The server could not be reached. Check that it is running.";
+const STOPPED = "Stopped waiting. The task carries on; its result appears here when you open this conversation again.";
+
+// Resolves to what became of the request: {kind: "done"} (its answer is shown), "refused" (an error
+// is shown), "settled" (the action was decided before: `data.action`), "stopped" (Stop was pressed)
+// or "lost" (no answer came: the server may have acted on it all the same).
 async function call(run, body, retry) {
   const controller = new AbortController();
   page.waiting = controller;
   setBusy(true);
   const isTask = body.task !== undefined;
-  if (isTask) run.dataset.runId = newRunId();
   if (run.dataset.runId) followRun(run, run.dataset.runId, { next: !isTask });
   let result;
   try {
     const runId = isTask ? run.dataset.runId : undefined;
     result = await api.getResponse({ ...body, run_id: runId, conversation_id: page.conversationId || undefined },
       controller.signal);
-  } catch (error) {
-    if (controller.signal.aborted) {
-      view.showWorking(run, "Stopped waiting. The task carries on; its result appears here when you open this conversation again.");
-    } else {
-      view.showError(run, "The server could not be reached. Check that it is running.", { retry });
-    }
-    return false;
+  } catch {
+    if (!controller.signal.aborted) return { kind: "lost" };
+    view.showWorking(run, STOPPED);
+    return { kind: "stopped" };
   } finally {
     if (page.waiting === controller) {
       page.waiting = null;
@@ -114,20 +116,26 @@ async function call(run, body, retry) {
       setBusy(false);
     }
   }
-  return handleResult(run, result, retry);
+  return { kind: handleResult(run, result, retry), data: result.data };
 }
 
-function handleResult(run, { ok, data }, retry) {
+function handleResult(run, { ok, status, data }, retry) {
   if (data.conversation_id) setConversation(data.conversation_id);
   refreshSidebar();
   if (data.resume) {
     // Claude stayed unreachable: the request was recorded, and the run can carry on from there.
     renderRun(run, data);
-    return true;
+    return "done";
+  }
+  if (status === 409 && data.action) return "settled";
+  if (status === 409 && data.run?.conversation_id) {
+    // The server already has this task's run (its first answer was lost): show that run, never a second one.
+    openConversation(data.run.conversation_id);
+    return "done";
   }
   if (!ok) {
     view.showError(run, data.error || "Something went wrong.", { retry, loginUrl: data.login_url });
-    return false;
+    return "refused";
   }
   renderRun(run, data);
   if (data.status === "running") {
@@ -135,11 +143,14 @@ function handleResult(run, { ok, data }, retry) {
     setBusy(true);
     followRun(run, data.run_id);
   }
-  return true;
+  return "done";
 }
 
 function resume(run) {
-  const attempt = () => call(run, { resume: run.dataset.runId }, attempt);
+  const attempt = async () => {
+    const { kind } = await call(run, { resume: run.dataset.runId }, attempt);
+    if (kind === "lost") view.showError(run, UNREACHABLE, { retry: attempt });
+  };
   view.showWorking(run, "Resuming…");
   return attempt();
 }
@@ -164,23 +175,43 @@ function renderRun(run, data) {
 
 function submitTask(task) {
   const run = view.addRun(task);
-  view.showWorking(run);
-  const attempt = () => {
+  // Chosen once for every attempt: sent again after a lost answer, the server knows the task by it and
+  // points to the run it already started instead of doing the task twice.
+  run.dataset.runId = newRunId();
+  const attempt = async () => {
     view.showWorking(run);
-    return call(run, { task }, attempt);
+    const { kind } = await call(run, { task }, attempt);
+    if (kind === "lost") view.showError(run, UNREACHABLE, { retry: attempt });
   };
   return attempt();
 }
 
-// Called by an approval card; resolves true once the decision is recorded.
+const SETTLED_LABELS = { approved: "Already approved", done: "Already done", failed: "Already tried: it failed", rejected: "Already rejected" };
+
+// Called by an approval card; resolves true once the card is spent (decided, or found decided).
 async function decide(action, decision, reason, card) {
   const run = card.closest(".run");
   const body = decision === "approve" ? { approve: [action.id] } : { reject: [action.id], reason: reason || undefined };
-  const attempt = () => call(run, body, attempt);
-  view.showWorking(run, decision === "approve" ? "Approved. Working…" : "Rejected. Telling the agent…");
-  const done = await attempt();
-  if (done) markDecided(card, decision === "approve" ? "Approved" : `Rejected${reason ? `: ${reason}` : ""}`);
-  return done;
+  const attempt = async () => {
+    view.showWorking(run, decision === "approve" ? "Approved. Working…" : "Rejected. Telling the agent…");
+    const { kind, data } = await call(run, body, attempt);
+    if (kind === "done") markDecided(card, decision === "approve" ? "Approved" : `Rejected${reason ? `: ${reason}` : ""}`);
+    if (kind === "settled") markDecided(card, SETTLED_LABELS[data.action.status] || `Already ${data.action.status}`);
+    // The action may have run without this page hearing of it: the card must not offer it again.
+    // The conversation as the server has it shows what became of it (Stop: without following the run).
+    if (kind === "settled" || kind === "lost") await showServerTruth(run);
+    if (kind === "stopped") await showServerTruth(run, { follow: false });
+    return kind !== "refused";
+  };
+  return attempt();
+}
+
+async function showServerTruth(run, { follow = true } = {}) {
+  try {
+    await openConversation(page.conversationId, { follow });
+  } catch {
+    view.showError(run, UNREACHABLE, { retry: () => showServerTruth(run, { follow }) });
+  }
 }
 
 // --- conversations ---------------------------------------------------------------------
@@ -192,7 +223,8 @@ function setConversation(id) {
   }
 }
 
-async function openConversation(id) {
+// `follow`: false after Stop, so a running run is shown but not waited on.
+async function openConversation(id, { follow = true } = {}) {
   stopWaiting();
   const { ok, data } = await api.loadConversation(id);
   if (!ok) {
@@ -204,7 +236,8 @@ async function openConversation(id) {
   for (const runData of data.runs || []) {
     const run = view.addRun(runData.task);
     renderRun(run, runData);
-    if (runData.status === "running") {
+    if (runData.status === "running" && !follow) view.showWorking(run, STOPPED);
+    if (runData.status === "running" && follow) {
       setBusy(true);
       followRun(run, run.dataset.runId);
     }
