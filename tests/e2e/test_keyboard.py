@@ -16,6 +16,7 @@ def test_shift_enter_adds_a_line_and_enter_sends(page, claude):
     box.press("Enter")
     expect(page.locator(".message.task")).to_have_text("You: first line\nsecond line")
     expect(box).to_have_value("")
+    expect(page.locator(".reply")).to_contain_text("Done.")  # the run ends here, not in the next test
 
 
 def test_approve_from_the_keyboard_with_a_visible_focus_ring(page, claude):
@@ -38,3 +39,20 @@ def test_approve_from_the_keyboard_with_a_visible_focus_ring(page, claude):
     assert approve.evaluate("b => getComputedStyle(b).outlineStyle") == "solid"
     page.keyboard.press("Enter")
     expect(page.locator(".reply")).to_contain_text("Sent.")
+
+
+def test_after_a_decision_the_focus_stays_on_the_card_and_not_the_page_top(page, claude):
+    claude.reply(tool_use("gmail_send", {"to": ["bob@acme.example"], "subject": "Hi", "body": "Hello Bob"}))
+    claude.reply(text("Not sent."))
+    page.goto(page.app_url)
+    page.get_by_label("Task").fill("Say hi to Bob")
+    page.get_by_label("Task").press("Enter")
+
+    card = approval_card(page)
+    card.get_by_role("button", name="Reject").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator(".reply")).to_contain_text("Not sent.")
+    expect(card.locator(".decided-note")).to_be_focused()
+    page.keyboard.press("Shift+Tab")  # the keyboard carries on from the card, not from the top of the page
+    expect(page.get_by_role("link", name="Skip to the task box")).not_to_be_focused()

@@ -326,6 +326,12 @@ export function approvalCard(action, onDecide) {
 }
 
 export function markDecided(card, text) {
+  const note = el("p", { className: "decided-note", role: "status", tabindex: "-1" }, text);
+  // The button pressed goes with the decision block (and lost focus when it was disabled): the
+  // keyboard carries on from the note in its place rather than from the top of the page.
+  const place = document.activeElement;
+  const keepPlace = !place || place === document.body || card.contains(place);
   card.classList.add("decided");
-  card.querySelector(".decision").replaceWith(el("p", { className: "decided-note", role: "status" }, text));
+  card.querySelector(".decision").replaceWith(note);
+  if (keepPlace) note.focus();
 }
