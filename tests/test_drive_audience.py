@@ -67,15 +67,23 @@ def test_reviewing_a_file_for_a_folder_reads_each_thing_once(ctx, sandbox):
     assert reads and len(reads) == len(set(reads))
 
 
-def test_saving_an_attachment_into_a_folder_an_outsider_can_read_needs_approval(ctx):
+def q3_report_attachment(ctx) -> dict:
+    messages = ctx.service("gmail").users().messages()
+    q3 = messages.list(userId="me", q="subject:q3 filename:final").execute()["messages"][0]["id"]
+    return {"message_id": q3, "attachment_id": "1"}
+
+
+def test_saving_an_attachment_into_a_folder_an_outsider_can_read_needs_approval_naming_file_and_folder(ctx):
     share(ctx, "1FinanceFolder", "eve@outside.example")
-    checked = review(ctx, "gmail_save_attachment", message_id="m1", attachment_id="1", folder="Finance")
-    assert checked.effect == "outbound" and checked.preview["shared_with"] == ["eve@outside.example"]
+    checked = review(ctx, "gmail_save_attachment", **q3_report_attachment(ctx), folder="Finance")
+    assert checked.effect == "outbound"
+    assert checked.preview == {"folder": "Finance", "shared_with": ["eve@outside.example"],
+                               "attachment": {"name": "Q3-report-final.pdf", "type": "application/pdf"}}
     assert checked.args["folder"] == "1FinanceFolder"
 
 
 def test_saving_an_attachment_into_a_private_folder_is_a_plain_write(ctx):
-    assert review(ctx, "gmail_save_attachment", message_id="m1", attachment_id="1", folder="Finance").effect == "write"
+    assert review(ctx, "gmail_save_attachment", **q3_report_attachment(ctx), folder="Finance").effect == "write"
 
 
 def test_creating_a_file_in_a_private_folder_or_my_drive_is_a_plain_write(ctx):

@@ -677,7 +677,14 @@ def gmail_trash(ctx: Context, message_ids: list[str]) -> dict:
 
 
 # --- attachments to Drive -----------------------------------------------------------
-@tool("write", escalate=outbound_if_folder_shared, prepare=preview_folder, progress="Saving an attachment to Drive")
+def _preview_saved_attachment(ctx: Context, args: dict) -> tuple[dict, dict]:
+    """The card names the attachment as well as the folder and who can see it there."""
+    args, preview = preview_folder(ctx, args)
+    ref = AttachmentRef(message_id=args["message_id"], attachment_id=args["attachment_id"])
+    return args, {**preview, "attachment": _attachment_label(ctx, ctx.service("gmail"), ref)}
+
+
+@tool("write", escalate=outbound_if_folder_shared, prepare=_preview_saved_attachment, progress="Saving an attachment to Drive")
 def gmail_save_attachment(
     ctx: Context, message_id: str, attachment_id: str, folder: Annotated[str | None, Field(description="folder name or id")] = None
 ) -> dict:

@@ -182,3 +182,16 @@ def test_a_move_card_names_who_loses_the_file_and_a_new_sheet_card_its_formulas(
                       tool_use("drive_create_file", {"name": "Payroll", "kind": "sheet", "content": csv}))
     expect(cards.nth(0).locator("dt:has-text('No longer seen by') + dd")).to_have_text("shared drive Acme Marketing")
     expect(cards.nth(1).locator("dt:has-text('Formulas') + dd")).to_contain_text('=IMAGE("https://evil.example/x.png")')
+
+
+def test_saving_an_attachment_into_a_shared_folder_names_the_file_the_folder_and_who_sees_it(page, claude, ctx):
+    permission = {"type": "user", "role": "reader", "emailAddress": "carol@partner.example"}
+    ctx.service("drive").permissions().create(fileId="1FinanceFolder", body=permission, sendNotificationEmail=False).execute()
+    q3 = ctx.service("gmail").users().messages().list(userId="me", q="subject:q3 filename:final").execute()["messages"][0]
+    save = {"message_id": q3["id"], "attachment_id": "1", "folder": "Finance"}
+    card = cards_for(page, claude, tool_use("gmail_save_attachment", save)).first
+    expect(card).to_contain_text("Save this attachment to Drive?")
+    expect(card.locator("dt:has-text('Attachment') + dd")).to_have_text("“Q3-report-final.pdf” (application/pdf)")
+    expect(card.locator("dt:has-text('Into folder') + dd")).to_have_text("Finance")
+    expect(card.locator("dt:has-text('Seen by') + dd")).to_have_text("carol@partner.example")
+    expect(card).not_to_contain_text(q3["id"])

@@ -262,6 +262,11 @@ const CARDS = {
     formulasRow(p),
     ["Content", i.content && el("pre", { className: "email-body" }, i.content)],
   ]),
+  gmail_save_attachment: sharedWriteCard("Save this attachment to Drive?", (i, p) => [
+    ["Attachment", p.attachment ? fileText(p.attachment) : listText(i)],
+    ["Into folder", p.folder || i.folder || "My Drive"],
+    ["Seen by", audienceText(p)],
+  ]),
   drive_move: sharedWriteCard("Move this file?", (i, p) => [
     ...fileRows(p, i.file),
     ["To folder", p.folder || i.folder],
