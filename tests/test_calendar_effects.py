@@ -12,17 +12,16 @@ MINE = ["calendar_list_events", "calendar_find_free_time", "calendar_create_even
         "tasks_list", "tasks_add", "tasks_complete", "contacts_search"]
 
 
-def effect(name, args):
-    tool = get_tool(name)
-    return tool.review(None, tool.validate(args)).effect
+def test_event_with_guests_needs_approval_as_outbound(ctx):
+    assert review(ctx, "calendar_create_event", {"title": "Q3", "start": "2030-03-05T10:00", "attendees": ["alice@acme.example"]}).effect == "outbound"
 
 
-def test_event_with_guests_needs_approval_as_outbound():
-    assert effect("calendar_create_event", {"title": "Q3", "start": "2030-03-05T10:00", "attendees": ["alice@acme.example"]}) == "outbound"
+def test_private_event_is_a_plain_write(ctx):
+    assert review(ctx, "calendar_create_event", {"title": "Focus", "start": "2030-03-05T10:00"}).effect == "write"
 
 
-def test_private_event_is_a_plain_write():
-    assert effect("calendar_create_event", {"title": "Focus", "start": "2030-03-05T10:00"}) == "write"
+def test_the_card_for_a_new_event_knows_the_zone_its_times_are_read_in(ctx):
+    assert review(ctx, "calendar_create_event", {"title": "Focus", "start": "2030-03-05T10:00"}).preview == {"time_zone": "Europe/Paris"}
 
 
 def review(ctx, name, args):
@@ -66,7 +65,8 @@ def test_changing_an_event_in_a_shared_calendar_needs_approval(ctx, sandbox):
 def test_approval_card_names_the_event_its_time_and_guests(ctx, event_with_guests):
     reviewed = review(ctx, "calendar_update_event", {"event_id": event_with_guests["id"], "start": "2030-03-06T10:00"})
 
-    assert reviewed.preview == {"event": "Q3 review", "when": "2030-03-05T15:00+01:00 → 16:00+01:00 (Europe/Paris)", "guests": ["alice@acme.example"]}
+    assert reviewed.preview == {"event": "Q3 review", "when": "2030-03-05T15:00+01:00 → 16:00+01:00 (Europe/Paris)",
+                                "guests": ["alice@acme.example"], "time_zone": "Europe/Paris"}
     assert reviewed.args["start"] == "2030-03-06T10:00"
 
 

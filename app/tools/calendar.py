@@ -16,7 +16,7 @@ from pydantic import Field
 
 from app import google_api
 from app.tools import free_time
-from app.tools.calendar_review import guests_emailed, reaches_others, show_event, show_update
+from app.tools.calendar_review import guests_emailed, reaches_others, show_event, show_update, show_zone
 from app.tools.calendar_shape import calendar_id, compact, instant, when, zone_shown, zone_warning
 from app.tools.registry import ToolError, tool
 from app.tools.timezone import UNKNOWN_ZONE, as_moment, known_timezone, later, parse_when, show, user_timezone, zone
@@ -132,7 +132,7 @@ def _has_guests(ctx, args: dict, preview: dict):
     return "outbound" if args.get("attendees") else None
 
 
-@tool("write", escalate=_has_guests, progress="Creating {title!r} in your calendar")
+@tool("write", escalate=_has_guests, prepare=show_zone, progress="Creating {title!r} in your calendar")
 def calendar_create_event(
     ctx,
     title: str,

@@ -6,7 +6,7 @@ or lives in a calendar others share.
 """
 from app import google_api
 from app.tools.calendar_shape import calendar_id, compact, when
-from app.tools.timezone import user_timezone
+from app.tools.timezone import known_timezone, user_timezone
 
 
 def fetch_event(ctx, args: dict) -> dict:
@@ -23,7 +23,18 @@ def show_update(ctx, args: dict) -> tuple[dict, dict]:
     """show_event, and whether the guests will be emailed, settled so that the card says so."""
     event = fetch_event(ctx, args)
     notify = guests_emailed(event, args["notify"], bool(args["add_attendees"] or args["remove_attendees"]))
-    return {**args, "notify": notify}, preview_of(ctx, args, event)
+    return {**args, "notify": notify}, {**preview_of(ctx, args, event), **calendar_zone(ctx)}
+
+
+def show_zone(ctx, args: dict) -> tuple[dict, dict]:
+    """For a new event: the zone its times are read in, which the card shows them in."""
+    return args, calendar_zone(ctx)
+
+
+def calendar_zone(ctx) -> dict:
+    """The person's calendar's zone, in which a time without an offset is read; none when unknown."""
+    zone = known_timezone(ctx)
+    return {"time_zone": zone} if zone else {}
 
 
 def guests_emailed(event: dict, notify: bool | None, guests_change: bool) -> bool:

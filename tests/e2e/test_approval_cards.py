@@ -1,6 +1,7 @@
 """Each kind of action asks for approval with the details that matter for it."""
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import DESKTOP
 from tests.e2e.flows import send_task
 from tests.fake_claude import tool_use
 
@@ -26,6 +27,21 @@ def test_event_card_shows_title_time_in_zone_and_guests(page, claude):
     expect(card).to_contain_text("10:30")
     expect(card).to_contain_text("Europe/Paris")
     expect(card).to_contain_text("alice@acme.example, bob@acme.example")
+
+
+def test_event_card_shows_times_in_the_calendar_s_zone_it_names_not_the_browser_s(browser, app_url, claude):
+    context = browser.new_context(viewport=DESKTOP, timezone_id="America/New_York")
+    page = context.new_page()
+    claude.reply(tool_use("calendar_create_event", {"title": "Sync", "start": "2026-12-01T15:00:00Z", "end": "2026-12-01T15:30:00Z",
+                                                         "attendees": ["bob@acme.example"]}))
+    page.goto(app_url)
+    send_task(page, "Book a sync with Bob")
+    card = page.locator(".approval")
+    # The person's calendar is in Paris (the sandbox's account), one hour ahead of UTC in December.
+    expect(card.locator("dt:has-text('Starts') + dd")).to_contain_text("4:00")
+    expect(card.locator("dt:has-text('Ends') + dd")).to_contain_text("4:30")
+    expect(card.locator("dt:has-text('Time zone') + dd")).to_have_text("Europe/Paris")
+    context.close()
 
 
 def mail_id(sandbox, subject: str) -> str:

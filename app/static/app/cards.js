@@ -1,6 +1,6 @@
 // Approval cards: exactly what an action will do, before it is done.
 // Every value is inserted as text; an email body is shown verbatim in a <pre>.
-import { el, formatTime, icon, listText, serviceOf } from "./dom.js";
+import { el, formatTime, hasOffset, icon, listText, serviceOf } from "./dom.js";
 
 const hasValue = (value) => value !== undefined && value !== null && value !== "" && value !== false;
 const yesNo = (value) => (value === undefined || value === null ? undefined : value ? "yes" : "no");
@@ -114,9 +114,9 @@ function lastDay(end) {
   return formatTime(day.toISOString().slice(0, 10));
 }
 
-function endText(input) {
+function endText(input, zone) {
   if (isDate(input.end)) return `all day, through ${lastDay(input.end)}`;
-  if (input.end) return formatTime(input.end, input.time_zone);
+  if (input.end) return formatTime(input.end, zone);
   if (input.start && input.event_id) return "keeps its length";
   if (isDate(input.start)) return "all day";
   return input.start ? `${input.minutes || 60} minutes later` : "";
@@ -143,11 +143,19 @@ function repeatText(rule) {
   ].filter(Boolean).join(", ");
 }
 
-// Times without an offset are local to the event's zone, or to the person's
-// calendar when the model gave none; the card says which.
+// Times without an offset are local to the event's zone, or to the person's calendar when the model
+// gave none (the server names it); times with one are shown in that zone. The card names the zone it
+// used: when none is known, a time with an offset is shown in this browser's.
+function zoneText(input, zone) {
+  if (!input.start || isDate(input.start)) return "";
+  if (zone) return zone;
+  if (hasOffset(input.start)) return `${Intl.DateTimeFormat().resolvedOptions().timeZone} (this browser's)`;
+  return "your calendar's time zone";
+}
+
 function eventCard(title) {
   return (input, { preview = {} }) => {
-    const zone = input.time_zone;
+    const zone = input.time_zone || preview.time_zone;
     return {
       title,
       content: fields([
@@ -155,9 +163,9 @@ function eventCard(title) {
         ["New title", input.event_id ? input.title : undefined],
         ["Title", input.event_id ? undefined : input.title],
         ["Starts", formatTime(input.start, zone)],
-        ["Ends", endText(input)],
+        ["Ends", endText(input, zone)],
         ["Repeats", repeatText(input.recurrence)],
-        ["Time zone", isDate(input.start) ? "" : zone || (input.start ? "your calendar's time zone" : "")],
+        ["Time zone", zoneText(input, zone)],
         ["Guests", listText(input.attendees)],
         ["Add guests", listText(input.add_attendees)],
         ["Remove guests", listText(input.remove_attendees)],

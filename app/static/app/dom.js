@@ -51,19 +51,20 @@ export function openLink(link, label = "Open") {
   return href ? el("a", { href, target: "_blank", rel: "noopener noreferrer" }, label) : null;
 }
 
+export const hasOffset = (value) => /(Z|[+-]\d\d:?\d\d)$/.test(String(value ?? ""));
+
 // Times come as "2025-01-07T10:00:00+01:00" (shown in `zone`, else the
 // browser's), or as wall-clock "2025-01-07T10:00" already in the event's zone.
 export function formatTime(value, zone) {
   if (!value) return "";
   const text = String(value);
   const dateOnly = /^\d{4}-\d\d-\d\d$/.test(text);
-  const hasOffset = /(Z|[+-]\d\d:?\d\d)$/.test(text);
-  const date = new Date(hasOffset ? text : `${text}${dateOnly ? "T00:00:00" : ""}Z`);
+  const date = new Date(hasOffset(text) ? text : `${text}${dateOnly ? "T00:00:00" : ""}Z`);
   if (Number.isNaN(date.getTime())) return text;
   const options = dateOnly ? { dateStyle: "full" } : { dateStyle: "medium", timeStyle: "short" };
   try {
     // Wall-clock values are already in the event's zone: format them as UTC so they are not shifted.
-    options.timeZone = hasOffset ? zone || undefined : "UTC";
+    options.timeZone = hasOffset(text) ? zone || undefined : "UTC";
     return new Intl.DateTimeFormat(undefined, options).format(date);
   } catch {
     return text;
