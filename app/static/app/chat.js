@@ -130,7 +130,7 @@ function handleResult(run, { ok, status, data }, retry) {
   if (status === 409 && data.action) return "settled";
   if (status === 409 && data.run?.conversation_id) {
     // The server already has this task's run (its first answer was lost): show that run, never a second one.
-    openConversation(data.run.conversation_id);
+    showServerTruth(run, { id: data.run.conversation_id });
     return "done";
   }
   if (!ok) {
@@ -206,11 +206,11 @@ async function decide(action, decision, reason, card) {
   return attempt();
 }
 
-async function showServerTruth(run, { follow = true } = {}) {
+async function showServerTruth(run, { id = page.conversationId, follow = true } = {}) {
   try {
-    await openConversation(page.conversationId, { follow });
+    await openConversation(id, { follow });
   } catch {
-    view.showError(run, UNREACHABLE, { retry: () => showServerTruth(run, { follow }) });
+    view.showError(run, UNREACHABLE, { retry: () => showServerTruth(run, { id, follow }) });
   }
 }
 
