@@ -78,7 +78,7 @@ def test_saving_an_attachment_into_a_folder_an_outsider_can_read_needs_approval_
     checked = review(ctx, "gmail_save_attachment", **q3_report_attachment(ctx), folder="Finance")
     assert checked.effect == "outbound"
     assert checked.preview == {"folder": "Finance", "shared_with": ["eve@outside.example"],
-                               "attachment": {"name": "Q3-report-final.pdf", "type": "application/pdf"}}
+                               "attachment": {"name": "Q3-report-final.pdf", "type": "application/pdf", "size": 592}}
     assert checked.args["folder"] == "1FinanceFolder"
 
 
