@@ -57,3 +57,15 @@ def test_a_request_claude_rejects_fails_the_task_with_claudes_reason_and_keeps_i
     assert fake_claude.calls == 2  # not retried
     kept = alice.get(f"/conversations/{body['conversation_id']}").json()["runs"][0]
     assert kept["status"] == "failed" and kept["actions"][0]["status"] == "done"
+
+
+def test_a_key_claude_refuses_gives_503_and_the_task_resumes_once_it_is_set_right(alice, fake_claude):
+    fake_claude.fail(401)  # a revoked or mistyped ANTHROPIC_API_KEY; the SDK does not retry it
+
+    refused = alice.post({"task": "Hi"})
+
+    assert refused.status_code == 503
+    assert refused.json()["error"].startswith("Claude refused the API key (401: scripted failure). Set a valid ANTHROPIC_API_KEY")
+    fake_claude.reply(text("Hello."))
+    resumed = alice.post({"resume": refused.json()["run_id"]})
+    assert resumed.status_code == 200 and resumed.json()["reply"] == "Hello."

@@ -23,9 +23,13 @@ class ClaudeRefused(Exception):
         self.message = message
 
 
-# What passes: a timeout, a rate limit, Claude's own trouble (500, 529 overloaded). Any other 4xx is about the request.
+# What passes: a timeout, a rate limit, Claude's own trouble (500, 529 overloaded), and a key Claude refuses
+# (401, 403), which a corrected ANTHROPIC_API_KEY and a resume get past. Any other 4xx is about the request.
+KEY_REFUSED = (401, 403)
+
+
 def passing(status: int) -> bool:
-    return status in (408, 429) or status >= 500
+    return status in (408, 429, *KEY_REFUSED) or status >= 500
 
 
 def is_configured() -> bool:
@@ -59,6 +63,9 @@ async def ask(claude: anthropic.AsyncAnthropic, messages: list[dict]):
     except anthropic.APIStatusError as exc:
         if not passing(exc.status_code):
             raise ClaudeRefused(exc.status_code, _message(exc)) from None
+        if exc.status_code in KEY_REFUSED:
+            raise ClaudeUnavailable(f"Claude refused the API key ({exc.status_code}: {_message(exc)}). Set a valid "
+                                    "ANTHROPIC_API_KEY and restart; the task can then be resumed.") from None
         raise ClaudeUnavailable(f"Claude answered {exc.status_code} after retrying: {_message(exc)}") from None
     except anthropic.APIConnectionError:
         raise ClaudeUnavailable("Claude could not be reached after retrying.") from None
