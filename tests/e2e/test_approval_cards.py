@@ -127,6 +127,18 @@ def test_cancelling_a_whole_series_says_every_occurrence_goes(page, claude, sand
     expect(card.locator("dt:has-text('Email the guests') + dd")).to_have_text("yes")
 
 
+def test_deleting_someone_elses_event_says_it_leaves_only_your_calendar(page, claude, sandbox):
+    kickoff = next(e for events in sandbox.state()["calendar"]["events"].values() for e in events
+                   if e["summary"] == "Globex onboarding kickoff")
+
+    card = cards_for(page, claude, tool_use("calendar_delete_event", {"event_id": kickoff["id"]})).first
+
+    expect(card).to_contain_text("Remove this invitation from your calendar?")
+    expect(card.locator("dt:text-is('Organizer') + dd")).to_contain_text("their event stays for the other guests")
+    expect(card.locator("dt:has-text('Tell the organizer') + dd")).to_have_text("yes")
+    expect(card).not_to_contain_text("Email the guests")
+
+
 def test_a_card_with_odd_input_still_shows_and_so_do_the_ones_after_it(page, claude):
     odd = {"title": "Offsite", "start": "2030-03-04", "end": "next Tuesday", "attendees": ["alice@acme.example"],
            "recurrence": "FREQ=WEEKLY;INTERVAL=0"}

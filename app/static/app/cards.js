@@ -258,10 +258,17 @@ const CARDS = {
   gmail_trash: deletionCard("Move these emails to the trash?", trashedMails),
   drive_delete: deletionCard("Move this file to the trash?", (i, p) => fileRows(p, i.file)),
   tasks_delete: deletionCard("Delete this task?", (i, p) => [["Task", p.title || i.task_id], ["List", p.list]]),
-  calendar_delete_event: deletionCard("Delete this event?", (i, p) => [
-    ...(p.event ? eventRows(p) : [["Event", i.event_id], ["Calendar", i.calendar]]),
-    ["Email the guests", yesNo(i.notify ?? true)],
-  ]),
+  // Someone else's event is not cancelled: it leaves this calendar, declined, and only its organizer may be told.
+  calendar_delete_event: (input, action) => (action.preview?.organizer
+    ? deletionCard("Remove this invitation from your calendar?", (i, p) => [
+      ...eventRows(p),
+      ["Organizer", `${p.organizer} (their event stays for the other guests; you decline it)`],
+      ["Tell the organizer", yesNo(i.notify ?? true)],
+    ])
+    : deletionCard("Delete this event?", (i, p) => [
+      ...(p.event ? eventRows(p) : [["Event", i.event_id], ["Calendar", i.calendar]]),
+      ["Email the guests", yesNo(i.notify ?? true)],
+    ]))(input, action),
   drive_create_file: sharedWriteCard("Create this file?", (i, p) => [
     ["Name", i.name],
     ["Kind", i.kind],
