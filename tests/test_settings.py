@@ -59,6 +59,16 @@ def django_eval(expression: str, **env) -> str:
     return result.stdout.strip()
 
 
+def test_a_setting_left_empty_takes_its_default():
+    empty = dict.fromkeys(("ALLOWED_HOSTS", "AGENT_APPROVAL", "LOG_LEVEL", "ANTHROPIC_MODEL", "GOOGLE_TOKEN_URI",
+                           "WORKSPACE_SANDBOX_SEED"), "")
+    shown = "settings.ALLOWED_HOSTS, settings.AGENT_APPROVAL, settings.ANTHROPIC_MODEL, settings.GOOGLE_TOKEN_URI, settings.WORKSPACE_SANDBOX_SEED"
+    defaults = django_eval(shown)
+
+    assert django_eval(shown, **empty) == defaults
+    assert "localhost" in defaults and "outbound" in defaults
+
+
 def test_claude_api_key_is_accepted_under_its_older_name():
     assert django_eval("settings.ANTHROPIC_API_KEY", CLAUDE_API_KEY="sk-older-name", ANTHROPIC_API_KEY="") == "sk-older-name"
 

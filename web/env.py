@@ -14,7 +14,8 @@ FALSE = {"0", "false", "no", "off"}
 
 
 def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+    # An empty line in .env (NAME=), as .env.example lists them, means "use the default".
+    return os.environ.get(name, "").strip() or default
 
 
 def envbool(name: str, default: bool) -> bool:
