@@ -1,5 +1,6 @@
 """`manage.py agent`: the same loop in a terminal, asking y/n before sending."""
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -14,11 +15,11 @@ from tests.fake_claude import text, tool_use
 MAIL = {"to": ["bob@acme.example"], "subject": "Lunch", "body": "Tuesday?"}
 
 
-def run_cli(task: str, answers: list[str], monkeypatch) -> str:
+def run_cli(task: str | None, answers: list[str], monkeypatch, *options: str) -> str:
     replies = iter(answers)
     monkeypatch.setattr("builtins.input", lambda prompt="": next(replies))
     out = io.StringIO()
-    call_command("agent", task, stdout=out)
+    call_command("agent", *filter(None, [task]), *options, stdout=out)
     return out.getvalue()
 
 
@@ -57,3 +58,27 @@ def test_cli_says_where_a_task_another_process_took_up_will_end(agent_world, san
 
     with pytest.raises(CommandError, match="Another server process carries this task on"):
         run_cli("What did Bob say?", [], monkeypatch)
+
+
+def test_the_cli_says_how_to_go_on_with_a_conversation_and_does(agent_world, monkeypatch):
+    agent_world.reply(text("Bob wrote about lunch."))
+    first = run_cli("What did Bob send?", [], monkeypatch)
+    follow_up = re.search(r"manage.py agent (--session \S+ --conversation \S+)", first)[1].split()
+
+    agent_world.reply(text("He suggested Tuesday."))
+    second = run_cli("When?", [], monkeypatch, *follow_up)
+
+    assert "He suggested Tuesday." in second
+    assert "Bob wrote about lunch." in str(agent_world.requests[-1]["messages"])  # the earlier task is in its history
+
+
+def test_a_task_cut_off_in_the_cli_is_resumed_there(agent_world, sandbox, monkeypatch):
+    agent_world.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}))
+    agent_world.fail(529, times=3)
+
+    with pytest.raises(CommandError, match=r"Resume it with: manage.py agent --session \S+ --resume \S+") as cut_off:
+        run_cli("What did Bob send?", [], monkeypatch)
+
+    agent_world.reply(text("Bob sent one email."))
+    resumed = run_cli(None, [], monkeypatch, *str(cut_off.value).split("manage.py agent ")[1].split())
+    assert "Bob sent one email." in resumed

@@ -21,15 +21,18 @@ class Command(BaseCommand):
     help = "Carry out a task in the connected Google Workspace, asking before anything outbound."
 
     def add_arguments(self, parser):
-        parser.add_argument("task")
+        parser.add_argument("task", nargs="?", help="what to do (left out with --resume)")
         parser.add_argument("--no-sandbox", action="store_true",
                             help="use a real Google connection (needs --session)")
         parser.add_argument("--session", help="key of a browser session whose Google connection to use")
-        parser.add_argument("--conversation", help="continue this conversation")
+        parser.add_argument("--conversation", help="continue this conversation (of the same --session)")
+        parser.add_argument("--resume", metavar="RUN_ID", help="carry on a task that was cut off (of the same --session)")
 
     def handle(self, *args, **options):
         if not claude.is_configured():
             raise CommandError("No Anthropic API key is set. Set ANTHROPIC_API_KEY.")
+        if bool(options["task"]) == bool(options["resume"]):
+            raise CommandError('Give a task ("…") or --resume <run id>, not both.')
         if options["no_sandbox"] and not options["session"]:
             raise CommandError("--no-sandbox needs --session <key> of a browser session connected to Google.")
         if not options["no_sandbox"]:
@@ -48,21 +51,28 @@ class Command(BaseCommand):
     async def converse(self, session_key: str, ctx, account, options) -> None:
         email, connected_at = account
         try:
-            run = await service.start_task(session_key=session_key, ctx=ctx, task=options["task"],
-                                           conversation_id=options["conversation"], email=email)
+            if options["resume"]:
+                run = await service.resume(session_key=session_key, ctx=ctx, run_id=options["resume"], email=email,
+                                           connected_at=connected_at)
+            else:
+                run = await service.start_task(session_key=session_key, ctx=ctx, task=options["task"],
+                                               conversation_id=options["conversation"], email=email)
             while run.status == Run.Status.NEEDS_APPROVAL:
                 approve, reject = await self.ask_approvals(run)
                 run = await service.decide(session_key=session_key, ctx=ctx, approve=approve, reject=reject,
                                            email=email, connected_at=connected_at)
         except service.InvalidRequest as exc:
             raise CommandError(str(exc)) from None
+        # Conversations and runs belong to a session: the next command names this one to reach them.
+        again = f"--session {session_key}"
         if run.status == Run.Status.INTERRUPTED:
-            raise CommandError(f"{run.error} Resume it with the API: {{\"resume\": \"{run.id}\"}}")
+            raise CommandError(f"{run.error} Resume it with: manage.py agent {again} --resume {run.id}")
         if run.status == Run.Status.RUNNING:
             raise CommandError(f"Another server process carries this task on; its result will be in conversation "
                                f"{run.conversation_id}.")
         self.stdout.write("\n" + (run.reply or run.error))
-        self.stdout.write(f"\n(conversation {run.conversation_id}, {run.model_calls} model calls)")
+        self.stdout.write(f"\n(conversation {run.conversation_id}, {run.model_calls} model calls; to go on with it: "
+                          f"manage.py agent {again} --conversation {run.conversation_id} \"…\")")
 
     async def ask_approvals(self, run: Run) -> tuple[list[str], list[str]]:
         approve, reject = [], []
