@@ -161,7 +161,7 @@ def context_for_session(session) -> Context | None:
     credentials = load_credentials(session)
     if credentials is None:
         return None
-    return Context(credentials=credentials, api_root=endpoints().api_root)
+    return Context(credentials=credentials, api_root=endpoints().api_root, stored_token=credentials.token)
 
 
 def status(session) -> dict:

@@ -159,10 +159,12 @@ async def _drive_here(run: Run, ctx, session_key: str, bus: EventBus) -> None:
         # means another request's task (with a bus of its own) or another driver carries the run on.
         if not bus.ended:
             bus.publish("run_finished", status=run.status, reply=run.reply, error=run.error)
-    try:
-        await _keep_session_in_step(session_key, ctx, calls.reconnect_required)
-    except Exception:  # e.g. the session was deleted by a logout meanwhile: the run's outcome stands
-        log.exception("Could not update the session after run %s", run.id)
+    if calls.reconnect_required or ctx.credentials.token != ctx.stored_token:
+        try:
+            await _keep_session_in_step(session_key, ctx, calls.reconnect_required)
+            ctx.stored_token = ctx.credentials.token
+        except Exception:  # e.g. the session was deleted by a logout meanwhile: the run's outcome stands
+            log.exception("Could not update the session after run %s", run.id)
 
 
 def refused_reply(exc: ClaudeRefused) -> str:
@@ -198,10 +200,7 @@ def _cut_off_actions(run_id: str) -> None:
 
 @sync_to_async
 def _keep_session_in_step(session_key: str, ctx, reconnect_required: bool) -> None:
-    """Store a token google-auth refreshed, or drop a grant Google refused.
-
-    Compared with the session's grant rather than with the token the run started with: the token
-    may have been refreshed before that, while the task was prepared (its time-zone read)."""
+    """Store a token google-auth refreshed (while the task was prepared or run), or drop a grant Google refused."""
     if reconnect_required:
         connection.forget_refused(session_key, ctx.credentials, RECONNECT)
     elif ctx.credentials.token:

@@ -13,6 +13,9 @@ class Context:
     credentials: object  # google.oauth2.credentials.Credentials
     api_root: str | None = None  # the sandbox's URL, or None for Google itself
     cache: dict = field(default_factory=dict)  # per-run memo, e.g. the user's time zone
+    # The access token as the session holds it: one google-auth refreshes meanwhile (while a task is
+    # prepared or run) differs from it, and is then written back to the session.
+    stored_token: str | None = None
 
     def service(self, name: str):
         return google_api.build_service(name, self.credentials, self.api_root)
