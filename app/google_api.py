@@ -227,8 +227,15 @@ def execute_once(request):
     from a repeat): after a timeout, a dropped connection or a 5xx Google may have carried it out
     already, so it is neither retried nor sent again by httplib2. The caller reports a failure, or
     checks whether it happened."""
-    with at_most_once():
-        return execute(request, retries=0)
+    for attempt in range(settings.GOOGLE_API_RETRIES + 1):
+        try:
+            with at_most_once():
+                return execute(request, retries=0)
+        except HttpError as error:
+            # A rate limit is Google declining to start: sent again after a pause, it is still made once.
+            if error.status_code >= 500 or not is_retryable(error) or attempt == settings.GOOGLE_API_RETRIES:
+                raise
+        _sleep_before_retry(attempt)
 
 
 def execute_once_or_find(request, find):

@@ -1,4 +1,6 @@
 """Reading, adding and completing tasks, checked in the sandbox's task lists."""
+import random
+
 import pytest
 
 from app.tools import invoke, review
@@ -138,3 +140,14 @@ def test_a_task_google_refused_with_a_5xx_is_reported_not_added(ctx, sandbox):
 
     assert [r["status"] for r in sandbox.http_requests() if r["method"] == "POST"] == [503]
     assert "File the VAT return" not in [t["title"] for listed in invoke("tasks_list", ctx, {})["lists"] for t in listed["tasks"]]
+
+
+def test_a_task_google_rate_limited_is_added_after_a_pause_once(ctx, sandbox, monkeypatch):
+    monkeypatch.setattr(random, "random", lambda: 0.0)  # no real pause before sending again
+    sandbox.fault("/tasks/v1/lists/", status=429, method="POST")  # declined before anything was done
+
+    invoke("tasks_add", ctx, {"title": "File the VAT return"})
+
+    assert [r["status"] for r in sandbox.http_requests() if r["method"] == "POST"] == [429, 200]
+    titles = [t["title"] for listed in invoke("tasks_list", ctx, {})["lists"] for t in listed["tasks"]]
+    assert titles.count("File the VAT return") == 1
