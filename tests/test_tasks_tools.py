@@ -151,3 +151,12 @@ def test_a_task_google_rate_limited_is_added_after_a_pause_once(ctx, sandbox, mo
     assert [r["status"] for r in sandbox.http_requests() if r["method"] == "POST"] == [429, 200]
     titles = [t["title"] for listed in invoke("tasks_list", ctx, {})["lists"] for t in listed["tasks"]]
     assert titles.count("File the VAT return") == 1
+
+
+def test_a_task_google_refused_is_not_taken_for_one_of_that_name_just_completed(ctx, sandbox):
+    earlier = invoke("tasks_add", ctx, {"title": "Call Bob"})
+    invoke("tasks_complete", ctx, {"task_id": earlier["task"]["id"]})
+    sandbox.fault("/tasks/v1/lists/", status=503, method="POST")
+
+    with pytest.raises(ToolError, match="Tasks is having trouble right now"):
+        invoke("tasks_add", ctx, {"title": "Call Bob"})

@@ -129,8 +129,9 @@ def _insert_once(service, target: str, body: dict) -> dict:
 
     def added():
         recent = google_api.execute(service.tasks().list(tasklist=target, updatedMin=since, showHidden=True, maxResults=100))
-        same = [t for t in recent.get("items", []) if all(t.get(k) == body.get(k) for k in ("title", "notes"))
-                and (t.get("due") or "")[:10] == body.get("due", "")[:10]]
+        # Open: a task of that title the person just completed or hid is not the one being added.
+        same = [t for t in recent.get("items", []) if t.get("status") == "needsAction" and not t.get("hidden")
+                and all(t.get(k) == body.get(k) for k in ("title", "notes")) and (t.get("due") or "")[:10] == body.get("due", "")[:10]]
         return same[-1] if same else None
 
     return google_api.execute_once_or_find(service.tasks().insert(tasklist=target, body=body), added)
