@@ -61,6 +61,15 @@ def test_a_draft_google_saved_before_its_answer_was_lost_is_saved_once(ctx, sand
     assert "Vegetarian options?" in str(sandbox_message(sandbox, draft["id"]))
 
 
+def test_a_draft_google_refused_is_not_taken_for_an_earlier_wording_of_it(ctx, sandbox):
+    mail = {"to": ["bob@acme.example"], "subject": "Offsite menu"}
+    invoke("gmail_create_draft", ctx, {**mail, "body": "First wording."})
+    sandbox.fault("/drafts", status=503, method="POST")
+
+    with pytest.raises(ToolError, match="Gmail is having trouble right now"):
+        invoke("gmail_create_draft", ctx, {**mail, "body": "Second wording."})
+
+
 def test_a_draft_google_refused_with_a_5xx_is_reported_not_saved(ctx, sandbox):
     sandbox.fault("/drafts", status=503, method="POST")
 

@@ -159,7 +159,7 @@ def _full(message: dict, tz: str, text_limit: int) -> dict:
 
 
 # --- send and draft ----------------------------------------------------------------
-JUST_SAVED_SECONDS = 300  # how recent a draft found after a lost answer must be (clocks may differ a little)
+NEWEST_DRAFTS = 10  # the drafts looked at, before a save and after its answer was lost
 
 
 def _prepare_outgoing(needs_recipient: bool):
@@ -213,7 +213,8 @@ def gmail_create_draft(ctx: Context, **message) -> dict:
     raw, thread, subject, recipients = _compose(ctx, gmail, message, needs_recipient=False)
     body = {"message": thread} if thread else None
     create = gmail.users().drafts().create(userId="me", body=body, media_body=_upload(raw))
-    draft = google_api.execute_once_or_find(create, lambda: _just_saved(gmail, subject, recipients, thread.get("threadId")))
+    before = {draft["id"] for draft in _newest_drafts(gmail)}
+    draft = google_api.execute_once_or_find(create, lambda: _just_saved(gmail, before, subject, recipients, thread.get("threadId")))
     saved = draft["message"]
     return {
         "draft_id": draft["id"],
@@ -224,16 +225,20 @@ def gmail_create_draft(ctx: Context, **message) -> dict:
     }
 
 
-def _just_saved(gmail, subject: str, recipients: list[str], thread_id: str | None) -> dict | None:
-    """The draft Google saved though its answer was lost: among the newest, one saved in the last
-    minutes with this subject, these recipients and thread. Saving again would leave two."""
-    listed = google_api.execute(gmail.users().drafts().list(userId="me", maxResults=10)).get("drafts", [])
+def _newest_drafts(gmail) -> list[dict]:
+    return google_api.execute(gmail.users().drafts().list(userId="me", maxResults=NEWEST_DRAFTS)).get("drafts", [])
+
+
+def _just_saved(gmail, before: set[str], subject: str, recipients: list[str], thread_id: str | None) -> dict | None:
+    """The draft Google saved though its answer was lost: among the newest, one that was not there
+    before the save, with this subject, these recipients and thread. Saving again would leave two;
+    an older draft of the same mail (another wording) is never taken for it."""
+    listed = [draft for draft in _newest_drafts(gmail) if draft["id"] not in before]
     heads = google_api.execute_batch(gmail, [gmail.users().messages().get(
         userId="me", id=draft["message"]["id"], format="metadata", metadataHeaders=["Subject", "To", "Cc", "Bcc"]) for draft in listed])
     wanted = {address.lower() for entry in recipients for address in mime.emails(entry)}
-    recent = (datetime.now().timestamp() - JUST_SAVED_SECONDS) * 1000
     for draft, message in zip(listed, heads):
-        if isinstance(message, HttpError) or int(message.get("internalDate", 0)) < recent:
+        if isinstance(message, HttpError):
             continue
         head = mime.headers(message["payload"])
         found = {address.lower() for key in ("to", "cc", "bcc") for address in mime.emails(head.get(key, ""))}
