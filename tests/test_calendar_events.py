@@ -2,8 +2,11 @@
 from datetime import date, timedelta
 
 import googleapiclient.http
+import httplib2
 import pytest
+from googleapiclient.errors import HttpError
 
+from app import google_api
 from app.tools import invoke, review
 from app.tools.registry import ToolError
 
@@ -278,3 +281,17 @@ def test_a_change_google_refused_with_a_5xx_is_reported_and_not_made_twice(ctx, 
 
     assert [r["status"] for r in sandbox.http_requests() if r["method"] == "PATCH"] == [503]
     assert invoke("calendar_list_events", ctx, {"start": "2030-03-05", "end": "2030-03-05"})["events"][0]["start"].startswith("2030-03-05T10:00")
+
+
+def test_a_change_that_failed_is_not_reported_made_because_someone_else_changed_the_event(ctx, sandbox, monkeypatch):
+    made = invoke("calendar_create_event", ctx, {"title": "Budget", "start": "2030-03-05T10:00", "attendees": ["bob@acme.example"]})
+    events = ctx.service("calendar").events()
+
+    def failed_while_a_co_organizer_edits(request):
+        google_api.execute(events.patch(calendarId="primary", eventId=made["event"]["id"], body={"location": "Room 2"}))
+        raise HttpError(httplib2.Response({"status": 503}), b'{"error": {"code": 503, "message": "Backend Error"}}')
+
+    monkeypatch.setattr(google_api, "execute_once", failed_while_a_co_organizer_edits)
+
+    with pytest.raises(ToolError, match="having trouble"):
+        invoke("calendar_update_event", ctx, {"event_id": made["event"]["id"], "start": "2030-03-05T11:00"})

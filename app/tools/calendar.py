@@ -204,22 +204,36 @@ def calendar_update_event(
         raise ToolError("Nothing to change: give at least one field.")
     notify = guests_emailed(event, notify, bool(add_attendees or remove_attendees))
     request = service.events().patch(calendarId=cal, eventId=event_id, body=body, conferenceDataVersion=1, sendUpdates="all" if notify else "none")
-    updated = compact(_patch_once(service, cal, event, request) if notify else google_api.execute(request), user_timezone(ctx))
+    updated = compact(_patch_once(service, cal, event_id, body, request) if notify else google_api.execute(request), user_timezone(ctx))
     told = " Guests were notified." if notify and updated.get("guests") else ""
     series = " in every occurrence" if updated.get("repeats") else ""
     summary = f"Updated {updated['title']!r}{series} ({', '.join(sorted(body))}).{told}"
     return {"event": updated, "link": updated["link"], "summary": summary, **zone_warning(ctx)}
 
 
-def _patch_once(service, cal: str, event: dict, request) -> dict:
+def _patch_once(service, cal: str, event_id: str, body: dict, request) -> dict:
     """A change that emails the guests is made once: were it retried after Google made it but its
     answer was lost (a timeout, a 5xx), they would get the email twice. When the change may have
-    been made, the event is read again; a new etag means it was."""
-    def changed():
-        now = google_api.execute(service.events().get(calendarId=cal, eventId=event["id"]))
-        return now if now.get("etag") != event.get("etag") else None
+    been made, the event is read again: it was made if the event now holds what was sent (a new
+    version alone could be someone else's edit, or another guest's answer)."""
+    def made():
+        now = google_api.execute(service.events().get(calendarId=cal, eventId=event_id))
+        return now if all(_holds(now, key, wanted) for key, wanted in body.items()) else None
 
-    return google_api.execute_once_or_find(request, changed)
+    return google_api.execute_once_or_find(request, made)
+
+
+def _holds(event: dict, key: str, wanted) -> bool:
+    if key in ("start", "end"):
+        edge = event.get(key, {})
+        return (edge.get("date") or instant(edge)) == (wanted.get("date") or instant(wanted))
+    if key == "attendees":  # the guests, and the person's own answer
+        def guests(attendees):
+            return {a["email"].casefold(): a.get("self") and (a.get("responseStatus"), a.get("comment")) for a in attendees}
+        return guests(event.get(key, [])) == guests(wanted)
+    if key == "conferenceData":
+        return bool(event.get("hangoutLink") or event.get(key))
+    return event.get(key) == wanted
 
 
 def _moved(ctx, event: dict, start: str | None, end: str | None, time_zone: str | None) -> tuple[dict, dict]:
@@ -273,7 +287,7 @@ def calendar_respond(
     # Google takes the whole guest list and lets a guest change only their own answer in it.
     attendees = [{**a, **answer} if a.get("self") else a for a in event["attendees"]]
     request = service.events().patch(calendarId=cal, eventId=event_id, body={"attendees": attendees}, sendUpdates="all")
-    answered = compact(_patch_once(service, cal, event, request), user_timezone(ctx))
+    answered = compact(_patch_once(service, cal, event_id, {"attendees": attendees}, request), user_timezone(ctx))
     verb = {"accepted": "Accepted", "declined": "Declined", "tentative": "Said maybe to"}[response]
     told = f" {answered['organizer']} was told." if answered.get("organizer") else ""
     return {"event": answered, "link": answered["link"], "summary": f"{verb} {answered['title']!r} ({when(answered)}).{told}"}
