@@ -91,14 +91,18 @@ def drive_search(
         terms.append(f"(name contains {_literal(query)} or fullText contains {_literal(query)})")
     if type != "any":
         terms.append(TYPE_TERMS[type])
+    corpus = ALL_DRIVES
     if folder:
-        terms.append(f"{_literal(find_folder(ctx, folder)['id'])} in parents")
+        meta = find_folder(ctx, folder)
+        terms.append(f"{_literal(meta['id'])} in parents")
+        # Only where the folder is: a search of all drives may skip the shared drive it is in.
+        corpus = {**ALL_DRIVES, "corpora": "drive", "driveId": meta["driveId"]} if meta.get("driveId") else {**ALL_DRIVES, "corpora": "user"}
     # Drive ranks full-text matches by relevance and refuses to sort them.
     order = {} if query else {"orderBy": "modifiedTime desc"}
     files, pages = drive.files(), []
     found, _ = google_api.listing(lambda token, size: files.list(
         q=" and ".join(terms), pageSize=size, pageToken=token, fields=f"nextPageToken,incompleteSearch,files({FILE_FIELDS})",
-        **order, **ALL_DRIVES,
+        **order, **corpus,
     ), "files", limit, pages)
     found.sort(key=lambda f: query.lower() not in f["name"].lower())  # a name match is the likelier target
     drives = _drive_names(ctx, drive) if any(f.get("driveId") for f in found) else {}
