@@ -37,6 +37,7 @@ def test_the_people_of_the_file_and_of_the_shared_drive_folder_are_read_in_one_b
     listed = [r["path"] for r in sandbox.log() if r["path"].endswith("/permissions")]
     assert sorted(listed) == sorted([f"/drive/v3/files/{folder}/permissions", "/drive/v3/files/1BrandGuidelinesDoc/permissions"])
     assert all(r["batch_part"] for r in sandbox.log() if r["path"].endswith("/permissions"))
+    assert [r["path"] for r in sandbox.log() if r["path"] == "/batch/drive/v3"] == ["/batch/drive/v3"]
 
 
 def test_moving_a_file_up_to_its_shared_drives_top_changes_nothing_for_the_drives_members(ctx, monkeypatch):

@@ -342,8 +342,9 @@ def _get_sharing(ctx: Context, file: str):
 def with_permissions(ctx: Context, *metas: dict) -> list[dict]:
     """The files (from _get_sharing or find_folder) with their permissions: for items in shared drives,
     which files.get and files.list leave them out of, read with permissions.list, all in one batch."""
+    # Not a shared drive itself: its own members are "shared drive <name>" in the audience.
     wanted = [m for m in metas if m.get("driveId") and m["id"] != m["driveId"] and "permissions" not in m]
-    if wanted:  # a shared drive's own members are "shared drive <name>" in the audience
+    if wanted:
         drive = ctx.service("drive")
         pages = google_api.execute_batch(drive, [_permissions_page(drive, m["id"], None, PERMISSIONS_PAGE) for m in wanted])
         for meta, page in zip(wanted, pages):

@@ -267,9 +267,13 @@ MAIL_CHARSETS = {
 }
 
 
+def _label(name: str | None) -> str:
+    return (name or "").strip().strip('"').lower()
+
+
 def text_codec(name: str) -> str | None:
     """The codec for a charset label; None for one unknown here, or no text encoding."""
-    name = name.strip().strip('"').lower()
+    name = _label(name)
     if name in MAIL_CHARSETS:
         return MAIL_CHARSETS[name]
     try:
@@ -294,7 +298,7 @@ def decode(data: bytes, charset: str | None, complete: bool = True) -> str:
     if codec:
         return _decoded(data, codec, complete, "replace")
     # Text labelled ASCII yet holding other bytes is mislabelled: UTF-8 most often, else Windows-1252.
-    ascii_label = (charset or "").strip().strip('"').lower() in ASCII_LABELS
+    ascii_label = _label(charset) in ASCII_LABELS
     charset = charset and text_codec(charset)  # a label known under another name, or none worth trusting
     for codec in filter(None, ("utf-8", charset) if ascii_label else (charset, "utf-8")):
         try:
