@@ -82,3 +82,11 @@ def test_a_task_cut_off_in_the_cli_is_resumed_there(agent_world, sandbox, monkey
     agent_world.reply(text("Bob sent one email."))
     resumed = run_cli(None, [], monkeypatch, *str(cut_off.value).split("manage.py agent ")[1].split())
     assert "Bob sent one email." in resumed
+
+
+def test_the_cli_s_follow_up_for_a_google_session_keeps_it_off_the_sandbox(alice, agent_world, monkeypatch):
+    agent_world.reply(text("Bob wrote about lunch."))
+
+    output = run_cli("What did Bob send?", [], monkeypatch, "--no-sandbox", "--session", alice.client.session.session_key)
+
+    assert f"manage.py agent --no-sandbox --session {alice.client.session.session_key} --conversation " in output

@@ -59,13 +59,16 @@ def test_a_request_claude_rejects_fails_the_task_with_claudes_reason_and_keeps_i
     assert kept["status"] == "failed" and kept["actions"][0]["status"] == "done"
 
 
-def test_a_key_claude_refuses_gives_503_and_the_task_resumes_once_it_is_set_right(alice, fake_claude):
-    fake_claude.fail(401)  # a revoked or mistyped ANTHROPIC_API_KEY; the SDK does not retry it
+@pytest.mark.parametrize("status, setting", [(401, "ANTHROPIC_API_KEY"), (404, "ANTHROPIC_MODEL")])
+def test_a_setting_claude_refuses_gives_503_naming_it_and_the_task_resumes_once_it_is_set_right(
+        alice, fake_claude, status, setting):
+    fake_claude.fail(status)  # a revoked key, a model name that does not exist; the SDK does not retry them
 
     refused = alice.post({"task": "Hi"})
 
     assert refused.status_code == 503
-    assert refused.json()["error"].startswith("Claude refused the API key (401: scripted failure). Set a valid ANTHROPIC_API_KEY")
+    assert refused.json()["error"].startswith(f"Claude refused the server's {setting} ({status}: scripted failure). "
+                                              f"Set a valid {setting}")
     fake_claude.reply(text("Hello."))
     resumed = alice.post({"resume": refused.json()["run_id"]})
     assert resumed.status_code == 200 and resumed.json()["reply"] == "Hello."

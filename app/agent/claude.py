@@ -23,13 +23,14 @@ class ClaudeRefused(Exception):
         self.message = message
 
 
-# What passes: a timeout, a rate limit, Claude's own trouble (500, 529 overloaded), and a key Claude refuses
-# (401, 403), which a corrected ANTHROPIC_API_KEY and a resume get past. Any other 4xx is about the request.
-KEY_REFUSED = (401, 403)
+# What passes: a timeout, a rate limit, Claude's own trouble (500, 529 overloaded), and settings Claude
+# refuses, which corrected settings and a resume get past: the key (401, 403), the model (404).
+# Any other 4xx is about the request.
+SETTING_REFUSED = {401: "ANTHROPIC_API_KEY", 403: "ANTHROPIC_API_KEY", 404: "ANTHROPIC_MODEL"}
 
 
 def passing(status: int) -> bool:
-    return status in (408, 429, *KEY_REFUSED) or status >= 500
+    return status in (408, 429, *SETTING_REFUSED) or status >= 500
 
 
 def is_configured() -> bool:
@@ -63,9 +64,9 @@ async def ask(claude: anthropic.AsyncAnthropic, messages: list[dict]):
     except anthropic.APIStatusError as exc:
         if not passing(exc.status_code):
             raise ClaudeRefused(exc.status_code, _message(exc)) from None
-        if exc.status_code in KEY_REFUSED:
-            raise ClaudeUnavailable(f"Claude refused the API key ({exc.status_code}: {_message(exc)}). Set a valid "
-                                    "ANTHROPIC_API_KEY and restart; the task can then be resumed.") from None
+        if setting := SETTING_REFUSED.get(exc.status_code):
+            raise ClaudeUnavailable(f"Claude refused the server's {setting} ({exc.status_code}: {_message(exc)}). "
+                                    f"Set a valid {setting} and restart; the task can then be resumed.") from None
         raise ClaudeUnavailable(f"Claude answered {exc.status_code} after retrying: {_message(exc)}") from None
     except anthropic.APIConnectionError:
         raise ClaudeUnavailable("Claude could not be reached after retrying.") from None

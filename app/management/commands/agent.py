@@ -64,7 +64,7 @@ class Command(BaseCommand):
         except service.InvalidRequest as exc:
             raise CommandError(str(exc)) from None
         # Conversations and runs belong to a session: the next command names this one to reach them.
-        again = f"--session {session_key}"
+        again = f"{'--no-sandbox ' if options['no_sandbox'] else ''}--session {session_key}"
         if run.status == Run.Status.INTERRUPTED:
             raise CommandError(f"{run.error} Resume it with: manage.py agent {again} --resume {run.id}")
         if run.status == Run.Status.RUNNING:
