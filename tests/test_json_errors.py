@@ -48,13 +48,13 @@ def test_admin_does_not_show_session_keys():
     assert "Content-Security-Policy" in page.headers
 
 
-@pytest.fixture
-def crashing(monkeypatch, settings, sandbox):
+@pytest.fixture(params=[False, True], ids=["production", "debug"])
+def crashing(request, monkeypatch, settings, sandbox):
     """Every view crashes on an unexpected error; a client that gets the error page rather than the exception."""
     from app import connection
     from app.agent import service
 
-    settings.DEBUG = False
+    settings.DEBUG = request.param
     for module, name in ((service, "start_task"), (connection, "status")):
         monkeypatch.setattr(module, name, lambda *a, **k: 1 / 0)
     client = Client(raise_request_exception=False)
@@ -62,10 +62,11 @@ def crashing(monkeypatch, settings, sandbox):
     return client
 
 
-def test_a_crash_on_the_api_is_a_json_500(crashing):
+def test_a_crash_on_the_api_is_a_json_500_and_its_traceback_is_logged(crashing, caplog):
     answer = crashing.post("/get_response", {"task": "hi"}, content_type="application/json")
     assert answer.status_code == 500
     assert answer.json()["error"] == "Something went wrong on our side; the error was logged."
+    assert any(r.exc_info and r.exc_info[0] is ZeroDivisionError for r in caplog.records)
 
 
 def test_a_crash_on_a_page_keeps_the_html_500(crashing):

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "app.security.ContentSecurityPolicyMiddleware",
+    "app.views.errors.ApiCrashesAsJson",
 ]
 
 ROOT_URLCONF = "web.urls"

@@ -3,11 +3,16 @@
 Pages keep Django's HTML answers; the API paths answer {"error": ...} so a
 client never has to parse an HTML error page.
 """
+import logging
+
 from django.http import JsonResponse
+from django.utils.deprecation import MiddlewareMixin
 from django.views import defaults
 from django.views.csrf import csrf_failure as html_csrf_failure
 
 API_PATHS = ("/get_response", "/runs/", "/conversations")
+CRASH = "Something went wrong on our side; the error was logged."
+log = logging.getLogger("django.request")
 
 
 def is_api(request) -> bool:
@@ -31,8 +36,19 @@ def not_found(request, exception=None):
 
 def server_error(request):
     if is_api(request):
-        return JsonResponse({"error": "Something went wrong on our side; the error was logged."}, status=500)
+        return JsonResponse({"error": CRASH}, status=500)
     return defaults.server_error(request)
+
+
+class ApiCrashesAsJson(MiddlewareMixin):
+    """A crash on an API path answers JSON even with DEBUG on, whose technical page (HTML) would otherwise
+    win over handler500; the traceback goes to the log, as Django logs it for pages."""
+
+    def process_exception(self, request, exception):
+        if not is_api(request):
+            return None
+        log.error("Internal Server Error: %s", request.path, exc_info=exception)
+        return JsonResponse({"error": CRASH}, status=500)
 
 
 class JsonMethodNotAllowed:
