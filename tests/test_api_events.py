@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.test import AsyncClient
 
-from app.agent import runs
+from app.agent import runs, service
 from app.models import Run
 from app.views import events
 from tests.fake_claude import text, tool_use
@@ -167,6 +167,22 @@ def test_a_task_sent_again_with_its_run_id_is_pointed_to_the_run_it_started(alic
     assert again.status_code == 409
     assert again.json()["run"] == {"id": run_id, "conversation_id": first["conversation_id"]}
     assert theirs.status_code == 409 and "run" not in theirs.json()
+    assert fake_claude.calls == 1
+
+
+def test_a_task_sent_again_while_its_first_sending_is_still_starting_is_pointed_to_it_too(alice, fake_claude, monkeypatch):
+    fake_claude.reply(text("Hello."))
+    run_id = uuid.uuid4().hex
+    first = alice.ask("Hi", run_id=run_id)
+
+    async def not_yet_recorded(run_id, session_key):  # both sendings got past the check before either was saved
+        return None
+
+    monkeypatch.setattr(service, "_unused", not_yet_recorded)
+    again = alice.post({"task": "Hi", "run_id": run_id, "conversation_id": first["conversation_id"]})
+
+    assert again.status_code == 409
+    assert again.json()["run"] == {"id": run_id, "conversation_id": first["conversation_id"]}
     assert fake_claude.calls == 1
 
 

@@ -146,8 +146,8 @@ def _record(run: Run, new_conversation: bool) -> None:
                 Conversation.objects.filter(id=run.conversation_id).update(updated=timezone.now())
             run.save(force_insert=True)
     except IntegrityError:  # the same id sent twice at once, or another task started in the conversation
-        if Run.objects.filter(id=run.id).exists():
-            raise _run_id_used() from None
+        if taken := _run_id_taken(run.id, run.conversation.session_key):
+            raise taken from None
         raise _busy("conversation_id") from None
     # The lease is set by the database's clock, so this object holds only the expression that set
     # it. Deferred, the lease is left out of any save of this object: only leases.renew writes it.
@@ -201,13 +201,19 @@ async def _conversation(session_key: str, conversation_id: str | None, task: str
 
 
 async def _unused(run_id: str, session_key: str) -> None:
+    if taken := await sync_to_async(_run_id_taken)(run_id, session_key):
+        raise taken
+
+
+def _run_id_taken(run_id: str, session_key: str) -> InvalidRequest | None:
     """A run id starts one run. The same task sent again (its first answer was lost) is told which
     run it started, so the page shows that one instead of doing the task twice."""
-    used = await Run.objects.filter(id=run_id).values_list("conversation_id", "conversation__session_key").afirst()
-    if used:
-        conversation_id, owner = used
-        # Another session's run is not named: to it, the id is merely taken.
-        raise _run_id_used(**({"run": {"id": run_id, "conversation_id": conversation_id}} if owner == session_key else {}))
+    used = Run.objects.filter(id=run_id).values_list("conversation_id", "conversation__session_key").first()
+    if not used:
+        return None
+    conversation_id, owner = used
+    # Another session's run is not named: to it, the id is merely taken.
+    return _run_id_used(**({"run": {"id": run_id, "conversation_id": conversation_id}} if owner == session_key else {}))
 
 
 def _run_id_used(**details) -> InvalidRequest:
