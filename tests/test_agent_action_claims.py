@@ -13,15 +13,18 @@ from app.agent import approvals, tool_calls
 from app.agent.events import EventBus
 from app.agent.tool_calls import ToolCalls
 from app.models import Action, Conversation, Run
+from app.tools import review
 from tests.agent_fixtures import sends
 
 MAIL = {"to": ["bob@acme.example"], "subject": "Lunch", "body": "Tuesday at noon?"}
 
 
-def recorded_send(status: str) -> Action:
+def recorded_send(status: str, ctx=None) -> Action:
+    """A send as the loop records it: with ctx, reviewed (its exact input and card), as a run would."""
     run = Run.objects.create(conversation=Conversation.objects.create(session_key="s"), task="Ask Bob for lunch")
-    return Action.objects.create(run=run, tool_use_id="toolu_send", tool="gmail_send", input=MAIL,
-                                 effect="outbound", status=status)
+    card = review("gmail_send", ctx, MAIL) if ctx else None
+    return Action.objects.create(run=run, tool_use_id="toolu_send", tool="gmail_send", input=card.args if card else MAIL,
+                                 preview=card.preview if card else {}, effect="outbound", status=status)
 
 
 @pytest.mark.parametrize("settled", ["rejected", "done", "failed"])
@@ -35,7 +38,7 @@ def test_approving_a_settled_action_leaves_it_as_it_was(db, settled):
 
 
 def test_an_approved_send_started_twice_at_once_goes_out_once(transactional_db, sandbox, ctx, monkeypatch):
-    action = recorded_send("approved")
+    action = recorded_send("approved", ctx)
     calls = ToolCalls(action.run, ctx, EventBus())
     sending, second_done = threading.Event(), threading.Event()
     invoke = tool_calls.invoke

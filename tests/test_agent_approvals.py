@@ -6,10 +6,12 @@ from django.utils import timezone
 
 from app.agent import leases, runs, service
 from app.models import Action, Run
+from app.tools.context import Context
 from tests.agent_script import data, tool_results
 from tests.agent_fixtures import sends
 from tests.fake_claude import text, tool_use
 
+SETTINGS = "https://www.googleapis.com/auth/gmail.settings.basic"  # what Gmail's own settings page edits with
 MAIL = {"to": ["bob@acme.example"], "subject": "Lunch", "body": "Tuesday at noon?"}
 
 
@@ -41,6 +43,38 @@ def test_approved_send_runs_once_and_its_result_reaches_the_model(alice, fake_cl
     assert sends(sandbox) == 1
     [result] = tool_results(fake_claude.requests[-1])
     assert not result.get("is_error")
+
+
+def test_a_mail_whose_signature_changed_after_its_card_is_not_sent(alice, fake_claude, sandbox):
+    card = ask_to_send(alice, fake_claude)
+    gmail = Context(credentials=sandbox.credentials(scopes=[SETTINGS]), api_root=sandbox.url).service("gmail")
+    gmail.users().settings().sendAs().patch(userId="me", sendAsEmail="alex@acme.example",
+                                            body={"signature": "Alex — call me on +1 555 0100"}).execute()
+    fake_claude.reply(text("It was not sent."))
+
+    body = alice.approve(card["actions"][0]["id"])
+
+    assert sends(sandbox) == 0
+    assert body["data"][0]["status"] == "failed"
+    assert body["data"][0]["error"].startswith("What this would do changed after it was approved (signature)")
+
+
+def test_an_unshare_that_would_no_longer_do_what_its_card_said_is_not_done(alice, fake_claude, sandbox, ctx):
+    permissions = ctx.service("drive").permissions()
+    bob = {"type": "user", "role": "reader", "emailAddress": "bob@acme.example"}
+    permissions.create(fileId="1Q3PlanningNotesDoc", body=bob, sendNotificationEmail=False).execute()
+    fake_claude.reply(tool_use("drive_unshare", {"file": "1Q3PlanningNotesDoc", "people": ["bob@acme.example"]}))
+    card = alice.ask("Stop sharing the planning notes with Bob")
+    # Meanwhile Bob is given the folder the notes are in: removing his own share would no longer end his access.
+    permissions.create(fileId="1ProjectsFolder", body=bob, sendNotificationEmail=False).execute()
+    fake_claude.reply(text("Nothing was changed."))
+
+    body = alice.approve(card["actions"][0]["id"])
+
+    assert card["actions"][0]["preview"]["removing"] == ["bob@acme.example"]
+    assert body["data"][0]["status"] == "failed" and "(removing)" in body["data"][0]["error"]
+    direct = sandbox.state()["drive"]["files"]["1Q3PlanningNotesDoc"]["permissions"]
+    assert "bob@acme.example" in [p.get("emailAddress") for p in direct]
 
 
 def test_approving_twice_sends_once_and_the_second_approve_is_told_it_was_sent(alice, fake_claude, sandbox):

@@ -6,6 +6,7 @@ client is synchronous; all results go back to the model in one message, in
 the order the model asked.
 """
 import asyncio
+import json
 import logging
 
 from django.utils import timezone
@@ -88,6 +89,8 @@ class ToolCalls:
         self.bus.publish("step_started", action_id=action.id, tool=action.tool, line=describe(action))
         loop = asyncio.get_running_loop()
         try:
+            if needs_approval(action.effect):
+                await loop.run_in_executor(THREADS, self._still_as_approved, action)
             result = await loop.run_in_executor(THREADS, invoke, action.tool, self.ctx, action.input)
             self._succeeded(action, result)
         except ReconnectRequired as exc:
@@ -101,6 +104,17 @@ class ToolCalls:
         action.finished = timezone.now()
         await action.asave(update_fields=["status", "summary", "link", "result", "error", "finished"])
         self.bus.publish("step_finished", **step(action))
+
+    def _still_as_approved(self, action: Action) -> None:
+        """What the person approved is what happens: the call is reviewed again just before it runs, and
+        anything the card showed that has changed meanwhile (a Gmail signature, who a reply goes to, who
+        can see a folder, an event's guests) stops it rather than doing something they did not see."""
+        now = json.loads(json.dumps(review_call(action.tool, self.ctx, action.input).preview))
+        shown = action.preview or {}
+        changed = [key for key in sorted(set(now) | set(shown)) if now.get(key) != shown.get(key)]
+        if changed:
+            raise ToolError(f"What this would do changed after it was approved ({', '.join(changed)}), so it was not "
+                            "done. Ask for it again to see it as it is now.")
 
     @staticmethod
     def _succeeded(action: Action, result: dict) -> None:

@@ -30,6 +30,7 @@ Seed section "gmail" (app/sandbox/seeds/demo/gmail.json):
 import time
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import unquote
 
 from app.scopes import GMAIL
 from app.sandbox import gmail_mime as mime
@@ -44,6 +45,7 @@ MODIFY = (GMAIL, FULL_ACCESS)
 COMPOSE = (GMAIL, G + "gmail.compose", FULL_ACCESS)
 SEND = COMPOSE + (G + "gmail.send",)
 LABELS = MODIFY + (G + "gmail.labels",)
+SETTINGS = (G + "gmail.settings.basic",)
 DELETE = (FULL_ACCESS,)  # permanent deletion needs the full scope, as in Gmail
 
 SYSTEM_LABELS = ["INBOX", "SENT", "TRASH", "UNREAD", "STARRED", "IMPORTANT", "DRAFT", "SPAM"] + [
@@ -370,6 +372,17 @@ def get_profile(state, request, user):
 def list_send_as(state, request, user):
     _me(state, user)
     return {"sendAs": state.send_as}
+
+
+@router.patch(U + r"/settings/sendAs/(?P<address>[^/]+)", scopes=SETTINGS)
+def patch_send_as(state, request, user, address):
+    """The person edits an address's display name or signature in Gmail's settings."""
+    _me(state, user)
+    entry = next((e for e in state.send_as if e["sendAsEmail"].lower() == unquote(address).lower()), None)
+    if entry is None:
+        raise ApiError(404, "Requested entity was not found.", "notFound")
+    entry.update({k: v for k, v in request.json().items() if k in ("displayName", "signature", "replyToAddress")})
+    return entry
 
 
 @router.get(U + r"/messages", scopes=READ)
