@@ -53,3 +53,27 @@ def test_reload_while_a_task_runs_keeps_following_it_to_the_reply(page, claude):
     gate.set()
     expect(page.locator(".reply")).to_contain_text("Your next meeting is the Q3 review.")
     expect(page.get_by_role("button", name="Send", exact=True)).to_be_enabled()
+
+
+def test_a_conversation_slow_to_load_does_not_replace_the_one_opened_after_it(page, claude):
+    claude.reply(text("Lunch is at noon."))
+    claude.reply(text("Dinner is at seven."))
+    page.goto(page.app_url)
+    send_task(page, "When is lunch?")
+    expect(page.locator(".reply")).to_contain_text("Lunch is at noon.")
+    page.get_by_role("button", name="New conversation").click()
+    send_task(page, "When is dinner?")
+    expect(page.locator(".reply")).to_contain_text("Dinner is at seven.")
+    slow = []
+    page.route("**/conversations/*", lambda route: slow.append(route) if not slow else route.continue_())
+
+    page.get_by_role("button", name="When is lunch?").click()
+    page.get_by_role("button", name="When is dinner?").click()
+    expect(page.locator("#conversation-list [aria-current=true]")).to_have_text("When is dinner?")
+    with page.expect_response("**/conversations/*"):
+        slow[0].continue_()  # lunch answers last
+
+    claude.reply(text("Bring a coat."))
+    send_task(page, "What should I wear?")
+    expect(page.locator(".reply").last).to_contain_text("Bring a coat.")
+    expect(page.locator(".message.task")).to_have_text(["You: When is dinner?", "You: What should I wear?"])

@@ -17,6 +17,7 @@ const page = {
   conversationId: null,
   waiting: null, // AbortController of the request the page is waiting on
   events: null, // EventSource of the run being followed
+  opening: 0, // counts the conversations opened: a load answered after a later one is not shown
 };
 
 // --- busy state and Stop --------------------------------------------------------
@@ -26,10 +27,14 @@ function setBusy(busy) {
   document.body.classList.toggle("busy", busy);
 }
 
+// Why the page stopped waiting on its request when the person opened another conversation (or a new
+// one): nothing is shown for that request, where Stop shows the conversation as the server has it.
+const LEFT = "left the conversation";
+
 // Stop only stops this page from waiting: the run carries on on the server and
 // its result is shown the next time this conversation is opened.
-function stopWaiting() {
-  page.waiting?.abort();
+function stopWaiting({ leaving = false } = {}) {
+  page.waiting?.abort(leaving ? LEFT : undefined);
   page.waiting = null;
   closeEvents();
   setBusy(false);
@@ -74,7 +79,7 @@ function onRunEvent(run, event) {
   if (event.type === "run_finished" || event.type === "waiting_for_approval") {
     closeEvents();
     // A run the page followed without waiting on a request (after a reload): fetch its outcome.
-    if (!page.waiting) openConversation(page.conversationId);
+    if (!page.waiting) showServerTruth(run);
   }
 }
 
@@ -92,8 +97,9 @@ const UNREACHABLE = "The server could not be reached. Check that it is running."
 const STOPPED = "Stopped waiting. The task carries on; its result appears here when you open this conversation again.";
 
 // Resolves to what became of the request: {kind: "done"} (its answer is shown), "refused" (an error
-// is shown), "settled" (the action was decided before: `data.action`), "stopped" (Stop was pressed)
-// or "lost" (no answer came: the server may have acted on it all the same).
+// is shown), "settled" (the action was decided before: `data.action`), "stopped" (Stop was pressed),
+// "left" (the person opened another conversation) or "lost" (no answer came: the server may have
+// acted on it all the same).
 async function call(run, body, retry) {
   const controller = new AbortController();
   page.waiting = controller;
@@ -107,6 +113,7 @@ async function call(run, body, retry) {
       controller.signal);
   } catch {
     if (!controller.signal.aborted) return { kind: "lost" };
+    if (controller.signal.reason === LEFT) return { kind: "left" };
     view.showWorking(run, STOPPED);
     return { kind: "stopped" };
   } finally {
@@ -206,12 +213,13 @@ async function decide(action, decision, reason, card) {
   return attempt();
 }
 
+// When the conversation cannot be loaded, the run says so and offers to try again; the page stays in
+// the conversation (its address too), so nothing the server did is lost from view.
 async function showServerTruth(run, { id = page.conversationId, follow = true } = {}) {
-  try {
-    await openConversation(id, { follow });
-  } catch {
-    view.showError(run, UNREACHABLE, { retry: () => showServerTruth(run, { id, follow }) });
-  }
+  const problem = await openConversation(id, { follow });
+  if (!problem) return;
+  if (id) setConversation(id);
+  view.showError(run, problem, { retry: () => showServerTruth(run, { id, follow }) });
 }
 
 // --- conversations ---------------------------------------------------------------------
@@ -223,14 +231,26 @@ function setConversation(id) {
   }
 }
 
-// `follow`: false after Stop, so a running run is shown but not waited on.
+// `follow`: false after Stop, so a running run is shown but not waited on. Resolves to what kept the
+// conversation from being shown (no answer, or an error answer: the page is left as it was), or
+// to nothing: shown, gone (a new conversation starts), or another one was opened since.
 async function openConversation(id, { follow = true } = {}) {
-  stopWaiting();
-  const { ok, data } = await api.loadConversation(id);
-  if (!ok) {
-    setConversation(null);
-    return;
+  stopWaiting({ leaving: true });
+  const opening = ++page.opening;
+  let answer;
+  try {
+    answer = await api.loadConversation(id);
+  } catch {
+    answer = null;
   }
+  if (opening !== page.opening) return null; // the person went on to another conversation: theirs is shown
+  if (!answer) return UNREACHABLE;
+  const { ok, status, data } = answer;
+  if (status === 404) {
+    setConversation(null);
+    return null;
+  }
+  if (!ok) return `The conversation could not be loaded. ${data.error || `The server answered ${status}.`}`;
   view.clearThread();
   setConversation(data.id || id);
   for (const runData of data.runs || []) {
@@ -242,10 +262,12 @@ async function openConversation(id, { follow = true } = {}) {
       followRun(run, run.dataset.runId);
     }
   }
+  return null;
 }
 
 function newConversation() {
-  stopWaiting();
+  stopWaiting({ leaving: true });
+  page.opening++; // a conversation still loading is not shown over the new one
   view.clearThread();
   setConversation(null);
   closeSidebar();
@@ -287,7 +309,7 @@ input.addEventListener("keydown", (event) => {
   }
 });
 
-stop.addEventListener("click", stopWaiting);
+stop.addEventListener("click", () => stopWaiting());
 $("new-conversation").addEventListener("click", newConversation);
 $("sidebar-close").addEventListener("click", () => closeSidebar({ refocus: true }));
 toggle.addEventListener("click", () => {
