@@ -93,6 +93,35 @@ def test_moving_a_meeting_says_on_its_card_that_the_guests_will_be_emailed(page,
     expect(card.locator("dt:has-text('Email the guests') + dd")).to_have_text("yes")
 
 
+def event_id(sandbox, summary: str) -> str:
+    return next(e["id"] for events in sandbox.state()["calendar"]["events"].values() for e in events if e["summary"] == summary)
+
+
+def test_moving_an_event_to_another_zone_names_the_new_zone_on_its_card(page, claude, sandbox):
+    card = cards_for(page, claude, tool_use("calendar_update_event", {"event_id": event_id(sandbox, "Product demo"),
+                                                                      "time_zone": "America/New_York"})).first
+
+    expect(card).to_contain_text("Product demo")
+    expect(card.locator("dt:has-text('New time zone') + dd")).to_have_text("America/New_York")
+
+
+def test_a_new_end_in_another_zone_names_that_zone_on_its_card(page, claude, sandbox):
+    change = {"event_id": event_id(sandbox, "Product demo"), "end": "2026-12-02T13:00:00", "time_zone": "America/New_York"}
+
+    card = cards_for(page, claude, tool_use("calendar_update_event", change)).first
+
+    expect(card.locator("dt:has-text('Ends') + dd")).to_contain_text("1:00")
+    expect(card.locator("dt:has-text('New time zone') + dd")).to_have_text("America/New_York")
+
+
+def test_a_new_end_alone_names_the_zone_it_is_read_in(page, claude, sandbox):
+    change = {"event_id": event_id(sandbox, "Product demo"), "end": "2026-12-02T13:00:00"}
+
+    card = cards_for(page, claude, tool_use("calendar_update_event", change)).first
+
+    expect(card.locator("dt:has-text('Time zone') + dd")).to_have_text("Europe/Paris")
+
+
 def test_all_day_and_repeating_events_say_so_on_their_cards(page, claude):
     offsite = {"title": "Offsite", "start": "2030-03-04", "end": "2030-03-06", "attendees": ["alice@acme.example"]}
     sync = {"title": "Team sync", "start": "2030-03-04T10:00", "recurrence": "FREQ=WEEKLY;BYDAY=MO;COUNT=5",

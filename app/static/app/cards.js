@@ -145,11 +145,14 @@ function repeatText(rule) {
 
 // Times without an offset are local to the event's zone, or to the person's calendar when the model
 // gave none (the server names it); times with one are shown in that zone. The card names the zone it
-// used: when none is known, a time with an offset is shown in this browser's.
+// used: when none is known, a time with an offset is shown in this browser's. A zone the model gives
+// becomes the event's: it is named even when it is all that changes.
 function zoneText(input, zone) {
-  if (!input.start || isDate(input.start)) return "";
+  if (input.time_zone) return input.time_zone;
+  const times = [input.start, input.end].filter((value) => value && !isDate(value));
+  if (!times.length) return "";
   if (zone) return zone;
-  if (hasOffset(input.start)) return `${Intl.DateTimeFormat().resolvedOptions().timeZone} (this browser's)`;
+  if (times.some(hasOffset)) return `${Intl.DateTimeFormat().resolvedOptions().timeZone} (this browser's)`;
   return "your calendar's time zone";
 }
 
@@ -165,7 +168,7 @@ function eventCard(title) {
         ["Starts", formatTime(input.start, zone)],
         ["Ends", endText(input, zone)],
         ["Repeats", repeatText(input.recurrence)],
-        ["Time zone", zoneText(input, zone)],
+        [input.event_id && input.time_zone ? "New time zone" : "Time zone", zoneText(input, zone)],
         ["Guests", listText(input.attendees)],
         ["Add guests", listText(input.add_attendees)],
         ["Remove guests", listText(input.remove_attendees)],
