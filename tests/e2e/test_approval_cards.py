@@ -4,6 +4,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import DESKTOP
 from tests.e2e.flows import send_task
 from tests.fake_claude import tool_use
+from tests.test_file_text import drive_pdf
 
 EVENT = {"title": "Q3 review", "start": "2026-12-01T10:00:00", "end": "2026-12-01T10:30:00",
          "time_zone": "Europe/Paris", "attendees": ["alice@acme.example", "bob@acme.example"]}
@@ -248,7 +249,16 @@ def test_saving_an_attachment_into_a_shared_folder_names_the_file_the_folder_and
     save = {"message_id": q3["id"], "attachment_id": "1", "folder": "Finance"}
     card = cards_for(page, claude, tool_use("gmail_save_attachment", save)).first
     expect(card).to_contain_text("Save this attachment to Drive?")
-    expect(card.locator("dt:has-text('Attachment') + dd")).to_have_text("“Q3-report-final.pdf” (application/pdf)")
+    expect(card.locator("dt:has-text('Attachment') + dd")).to_have_text("“Q3-report-final.pdf” (application/pdf, 592 bytes)")
     expect(card.locator("dt:has-text('Into folder') + dd")).to_have_text("Finance")
     expect(card.locator("dt:has-text('Seen by') + dd")).to_have_text("carol@partner.example")
     expect(card).not_to_contain_text(q3["id"])
+
+
+def test_an_email_s_card_says_how_big_each_attachment_is(page, claude, ctx):
+    report = drive_pdf(ctx, b"%PDF-1.4\n" + bytes(2_500_000), "Offsite budget.pdf")
+    mail = {"to": ["bob@acme.example"], "subject": "Budget", "body": "Attached.", "attachments": [{"drive_file_id": report}]}
+
+    card = cards_for(page, claude, tool_use("gmail_send", mail)).first
+
+    expect(card.locator("dt:has-text('Attachments') + dd")).to_have_text("“Offsite budget.pdf” (application/pdf, 2.4 MB)")

@@ -12,7 +12,20 @@ function fields(rows) {
 
 // The preview names what ids stand for; the server worked it out before asking.
 const mailText = (mail) => `“${mail.subject || "(no subject)"}”${mail.from ? ` from ${mail.from}` : ""}`;
-const fileText = (file) => `“${file.name}”${file.type ? ` (${file.type})` : ""}`;
+function fileText(file) {
+  const about = [file.type, file.size > 0 && sizeText(file.size)].filter(Boolean).join(", ");
+  return `“${file.name}”${about ? ` (${about})` : ""}`;
+}
+
+// A size as people read it, the same in every locale: "592 bytes", "1 KB", "2.4 MB".
+function sizeText(bytes) {
+  const units = ["bytes", "KB", "MB", "GB", "TB"];
+  let size = Number(bytes);
+  let unit = 0;
+  for (; size >= 1024 && unit < units.length - 1; unit++) size /= 1024;
+  const shown = unit && size < 10 ? Math.round(size * 10) / 10 : Math.round(size);
+  return `${shown} ${unit || shown !== 1 ? units[unit] : "byte"}`;
+}
 const audienceText = (preview) => (preview.shared_with?.length ? listText(preview.shared_with) : "only you");
 const formulasRow = (preview) =>
   ["Formulas", preview.formulas?.length && `${listText(preview.formulas)} (a formula can fetch from the web, so this asks first)`];
