@@ -35,6 +35,7 @@ class Reply:
     content: list
     delay: float = 0.0  # the fake's own latency, slept in the server thread
     wait_for: int = 0  # answer only once this many requests are in flight at the same time
+    stop_reason: str | None = None  # e.g. "max_tokens" or "refusal"; by default what the content implies
 
 
 @dataclass
@@ -67,8 +68,8 @@ class FakeClaude:
             self.in_flight = 0
 
     # --- scripting -------------------------------------------------------------
-    def reply(self, *blocks, delay: float = 0.0, wait_for: int = 0) -> None:
-        self.script.append(Reply(list(blocks), delay, wait_for))
+    def reply(self, *blocks, delay: float = 0.0, wait_for: int = 0, stop_reason: str | None = None) -> None:
+        self.script.append(Reply(list(blocks), delay, wait_for, stop_reason))
 
     def fail(self, status: int, times: int = 1) -> None:
         self.script.extend(Failure(status) for _ in range(times))
@@ -115,14 +116,14 @@ class FakeClaude:
             return 400, error_body("invalid_request_error", f"fake Claude: {item.wait_for} concurrent calls never arrived"), {}
         if item.delay:
             time.sleep(item.delay)
-        return 200, message(body, item.content), {}
+        return 200, message(body, item.content, item.stop_reason), {}
 
     def _wait_for(self, count: int) -> bool:
         with self.lock:
             return self.lock.wait_for(lambda: self.in_flight >= count, timeout=10)
 
 
-def message(request: dict, content: list) -> dict:
+def message(request: dict, content: list, stop_reason: str | None = None) -> dict:
     uses_tools = any(block["type"] == "tool_use" for block in content)
     return {
         "id": f"msg_{next(_ids):06d}",
@@ -130,7 +131,7 @@ def message(request: dict, content: list) -> dict:
         "role": "assistant",
         "model": request.get("model", "claude-test"),
         "content": content,
-        "stop_reason": "tool_use" if uses_tools else "end_turn",
+        "stop_reason": stop_reason or ("tool_use" if uses_tools else "end_turn"),
         "stop_sequence": None,
         "usage": USAGE,
     }

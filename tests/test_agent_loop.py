@@ -126,6 +126,55 @@ def test_step_limit_ends_the_run_with_a_clear_reply(alice, fake_claude, settings
     assert "stopped after 2 steps" in body["reply"]
 
 
+def test_a_task_stopped_by_the_step_limit_says_what_it_did(alice, fake_claude, settings, sandbox):
+    settings.AGENT_MAX_STEPS = 1
+    fake_claude.reply(tool_use("calendar_create_event", {"title": "Focus time", "start": "2030-03-05T09:00"}))
+
+    body = alice.ask("Block focus time on Tuesday")
+
+    assert body["status"] == "failed" and fake_claude.calls == 1
+    assert "Done in this task:\n- Created 'Focus time' at 2030-03-05T09:00" in body["reply"]
+
+
+def test_a_call_cut_off_at_the_length_limit_is_not_run_and_the_model_is_told(alice, fake_claude, sandbox):
+    # The limit cut the call's markdown off: the API sends what was complete, the name alone.
+    fake_claude.reply(tool_use("docs_create", {"title": "Q3 summary"}), stop_reason="max_tokens")
+    fake_claude.reply(text("The report was too long for one call; I will write it in parts."))
+
+    body = alice.ask("Write the whole Q3 report into a new Doc")
+
+    assert body["actions"] == [] and body["status"] == "done"
+    [result] = tool_results(fake_claude.requests[-1])
+    assert result["is_error"] and result["content"].startswith("This call was cut off at the length limit")
+    assert not [f for f in sandbox.state()["drive"]["files"].values() if f["name"] == "Q3 summary"]
+
+
+def test_an_answer_cut_off_at_the_length_limit_says_so(alice, fake_claude):
+    fake_claude.reply(text("| Day | Meetings |\n|---|---|\n| Mon | Stand"), stop_reason="max_tokens")
+
+    body = alice.ask("Table of my week")
+
+    assert body["reply"].endswith("*(This answer was cut off at its length limit; ask me to go on.)*")
+
+
+def test_a_refusal_is_reported_as_one_not_as_an_answer(alice, fake_claude):
+    fake_claude.reply(text("Hello.."), stop_reason="refusal")
+
+    body = alice.ask("Something Claude will not do")
+
+    assert body["status"] == "failed" and body["reply"] == "Claude declined this request, so it was not carried out."
+
+
+def test_a_final_turn_with_nothing_in_it_says_what_was_done(alice, fake_claude, sandbox):
+    fake_claude.reply(tool_use("calendar_create_event", {"title": "Focus time", "start": "2030-03-05T09:00"}))
+    fake_claude.reply()  # Claude may end its turn with no content after tool results
+
+    body = alice.ask("Block focus time on Tuesday")
+
+    assert body["status"] == "done"
+    assert body["reply"].startswith("Finished.\n\nDone in this task:\n- Created 'Focus time' at 2030-03-05T09:00")
+
+
 def test_static_prompt_and_tools_are_marked_for_caching(alice, fake_claude):
     fake_claude.reply(text("ok"))
 

@@ -7,7 +7,9 @@ from django.conf import settings
 
 from app.agent.prompt import system_blocks, tool_definitions
 
-MAX_TOKENS = 4096
+# Room for a long document in one call; a call cut off by it is not run (loop.CUT_OFF). Past 8192 the
+# SDK asks for streaming with some models, which these short turns do not need.
+MAX_TOKENS = 8192
 _clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict]" = weakref.WeakKeyDictionary()
 
 

@@ -16,6 +16,10 @@ from app.models import Action, Run
 
 
 OTHER_TASK_STARTED = "Another task of this conversation started meanwhile; resume this one when it has finished."
+NO_REPLY = "(no reply)"  # stands in the transcript for a turn with nothing in it, which the API would refuse
+CUT_OFF = ("This call was cut off at the length limit of a response before its input was complete, so it was "
+           "not run. Send it again with less in it (a long document in parts, with docs_append).")
+DECLINED = "Claude declined this request, so it was not carried out."
 TURN = ("messages", "model_calls", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "thought")
 
 
@@ -36,13 +40,21 @@ async def advance(run: Run, calls: ToolCalls, bus: EventBus) -> None:
             # run cut off meanwhile answers the turn from them without running anything again.
             run.messages.append({"role": "user", "content": results})
         if run.model_calls >= settings.AGENT_MAX_STEPS:
-            await _finish(run, Run.Status.FAILED, step_limit_reply())
+            await _finish(run, Run.Status.FAILED, step_limit_reply() + await _done_so_far(run))
             return
         bus.publish("thinking", step=run.model_calls + 1)
         response = await claude.ask(client, run.messages)
         _record_turn(run, response)
-        if not _tool_uses(run.messages[-1]):
-            await _finish(run, Run.Status.DONE, _text(run.messages[-1]) or "Done.")
+        uses = _tool_uses(run.messages[-1])
+        if uses and response.stop_reason == "max_tokens":
+            # The API drops the part of a call's input the limit cut off: run as it stands, a call would
+            # do something else (a new Doc without its text). None of the turn's calls is run.
+            run.messages.append({"role": "user", "content": [
+                {"type": "tool_result", "tool_use_id": use["id"], "content": CUT_OFF, "is_error": True} for use in uses]})
+            await leases.save(run, *TURN)
+            continue
+        if not uses:
+            await _finish(run, *await _last_word(run, response.stop_reason))
             return
         await leases.save(run, *TURN)
         fresh = True
@@ -50,9 +62,28 @@ async def advance(run: Run, calls: ToolCalls, bus: EventBus) -> None:
 
 def step_limit_reply() -> str:
     return (
-        f"I stopped after {settings.AGENT_MAX_STEPS} steps without finishing this task. "
+        f"I stopped after {settings.AGENT_MAX_STEPS} steps, before I could say this task is finished. "
         "Everything done so far is listed with this task; ask me to carry on or split the task into smaller parts."
     )
+
+
+async def _last_word(run: Run, stop_reason: str | None) -> tuple[str, str]:
+    """How the run ends when the model stops asking for tools: its answer, said to be cut off if it was;
+    what was done, when it said nothing; and a refusal as one, not as an answer."""
+    if stop_reason == "refusal":
+        return Run.Status.FAILED, DECLINED + await _done_so_far(run)
+    said = _text(run.messages[-1])
+    if said in ("", NO_REPLY):
+        return Run.Status.DONE, "Finished." + await _done_so_far(run)
+    if stop_reason == "max_tokens":
+        said += "\n\n*(This answer was cut off at its length limit; ask me to go on.)*"
+    return Run.Status.DONE, said
+
+
+async def _done_so_far(run: Run) -> str:
+    done = [a async for a in run.actions.filter(status=Action.Status.DONE).exclude(effect="read").order_by("created")]
+    lines = [f"- {a.summary or a.tool}" + (f" ([open]({a.link}))" if a.link else "") for a in done]
+    return "\n\nDone in this task:\n" + "\n".join(lines) if lines else ""
 
 
 def _record_turn(run: Run, response) -> None:
@@ -64,7 +95,7 @@ def _record_turn(run: Run, response) -> None:
     run.cache_read_tokens += usage.cache_read_input_tokens or 0
     run.cache_write_tokens += usage.cache_creation_input_tokens or 0
     content = [_block(block) for block in response.content]
-    content = [block for block in content if block] or [{"type": "text", "text": "(no reply)"}]
+    content = [block for block in content if block] or [{"type": "text", "text": NO_REPLY}]
     _unique_ids(content, run.messages)
     run.messages.append({"role": "assistant", "content": content})
     if _tool_uses(run.messages[-1]):
