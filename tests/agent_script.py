@@ -13,4 +13,6 @@ def data(request: dict, index: int = 0) -> dict:
 
 
 def first_prompt(request: dict) -> str:
-    return request["messages"][0]["content"]
+    """The task's prompt, as sent: a string, or its text block when marked for caching."""
+    content = request["messages"][0]["content"]
+    return content if isinstance(content, str) else "".join(block["text"] for block in content)

@@ -151,6 +151,11 @@ def invalid(body: dict) -> str | None:
             return f"tools: name {name!r} does not match ^[a-zA-Z0-9_-]{{1,64}}$"
     if len(set(names)) != len(names):
         return "tools: Tool names must be unique."
+    system = body.get("system") if isinstance(body.get("system"), list) else []
+    blocks = [block for m in body.get("messages") or [] if isinstance(m.get("content"), list) for block in m["content"]]
+    marked = sum(1 for block in [*body.get("tools", []), *system, *blocks] if "cache_control" in block)
+    if marked > 4:
+        return f"A maximum of 4 blocks with cache_control may be provided. Found {marked}."
     return _invalid_messages(body.get("messages") or [])
 
 

@@ -186,6 +186,19 @@ def test_static_prompt_and_tools_are_marked_for_caching(alice, fake_claude):
     assert "never" in request["system"][0]["text"] and "untrusted_data" in request["system"][0]["text"]
 
 
+def test_each_model_call_reads_the_transcript_so_far_from_the_cache(alice, fake_claude):
+    fake_claude.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}))
+    fake_claude.reply(tool_use("calendar_list_events", {"max_results": 1}))
+    fake_claude.reply(text("Done."))
+
+    alice.ask("What did Bob send, and what is next on my calendar?")
+
+    for request in fake_claude.requests:
+        last = request["messages"][-1]["content"]
+        assert last[-1]["cache_control"] == {"type": "ephemeral"}  # the task, then each turn's results
+        assert sum("cache_control" in block for m in request["messages"] for block in m["content"]) == 1
+
+
 def test_a_tool_use_id_the_model_repeats_in_one_turn_is_one_more_call(alice, fake_claude, sandbox):
     fake_claude.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}, id="toolu_same"),
                       tool_use("gmail_search", {"query": "from:carol", "limit": 1}, id="toolu_same"))

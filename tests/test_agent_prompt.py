@@ -30,6 +30,30 @@ def test_follow_up_task_sees_ids_and_links_of_earlier_task(alice, fake_claude):
     assert first["actions"][0]["link"] in prompt
 
 
+def test_follow_up_task_sees_the_id_of_the_mail_read_before(alice, fake_claude):
+    fake_claude.reply(tool_use("gmail_search", {"query": "subject:(Q3 report) from:alice", "limit": 1}))
+    fake_claude.respond_with(lambda req: [text(f"Found “{data(req)['messages'][0]['subject']}”.")])
+    first = alice.ask("Find Alice's last email about the Q3 report")
+    fake_claude.reply(text("Will do."))
+
+    alice.ask("Forward it to Bob", conversation_id=first["conversation_id"])
+
+    found = fake_claude.requests[1]["messages"][-1]["content"][0]["content"]
+    message_id = json.loads(found)["untrusted_data"]["messages"][0]["id"]
+    assert f'"id": "{message_id}"' in first_prompt(fake_claude.requests[-1])
+
+
+def test_a_long_conversation_gives_a_new_task_only_its_latest_tasks(alice, fake_claude):
+    fake_claude.default = lambda req: [text("Noted.")]
+    conversation = alice.ask("Note 0")["conversation_id"]
+    for n in range(1, 13):
+        alice.ask(f"Note {n}", conversation_id=conversation)
+
+    prompt = first_prompt(fake_claude.requests[-1])
+
+    assert "## 10. Note 11" in prompt and "Note 2\n" in prompt and "Note 1\n" not in prompt and "Note 0" not in prompt
+
+
 def test_seed_era_fields_are_folded_into_the_prompt(alice, fake_claude):
     fake_claude.reply(text("ok"))
 

@@ -90,3 +90,11 @@ def test_request_without_max_tokens_is_refused(claude):
                     body={"model": "claude-test", "messages": [{"role": "user", "content": "hi"}]})
 
     assert "max_tokens" in refused.value.body["error"]["message"]
+
+
+def test_more_than_four_cache_marks_are_refused(claude):
+    marked = [{**SEARCH, "name": f"tool_{n}", "cache_control": {"type": "ephemeral"}} for n in range(4)]
+    message = {"role": "user", "content": [{"type": "text", "text": "hi", "cache_control": {"type": "ephemeral"}}]}
+
+    assert ask(claude, [{"role": "user", "content": "hi"}], tools=marked).content[0].text == "ok"
+    assert refusal(claude, [message], tools=marked) == "A maximum of 4 blocks with cache_control may be provided. Found 5."

@@ -5,7 +5,7 @@ import weakref
 import anthropic
 from django.conf import settings
 
-from app.agent.prompt import system_blocks, tool_definitions
+from app.agent.prompt import cached_up_to_here, system_blocks, tool_definitions
 
 # Room for a long document in one call; a call cut off by it is not run (loop.CUT_OFF). Past 8192 the
 # SDK asks for streaming with some models, which these short turns do not need.
@@ -61,7 +61,7 @@ async def ask(claude: anthropic.AsyncAnthropic, messages: list[dict]):
             max_tokens=MAX_TOKENS,
             system=system_blocks(),
             tools=tool_definitions(),
-            messages=messages,
+            messages=cached_up_to_here(messages),
         )
     except anthropic.APIStatusError as exc:
         if not passing(exc.status_code):

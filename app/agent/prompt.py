@@ -20,6 +20,8 @@ HERE = Path(__file__).parent
 CACHED = {"type": "ephemeral"}
 PAST_RESULT_CHARS = 400  # enough for the ids a follow-up task needs
 PAST_REPLY_CHARS = 600
+PAST_TASKS = 10  # earlier tasks of a conversation in a new task's prompt: the latest, so it does not grow for ever
+PAST_FOUND = 10  # items a past read keeps (ids and names), for "forward it to Bob" a task later
 SEED_FIELDS = ("already_done", "workspace_content", "prompt_history", "current_service_url", "service_history")
 
 
@@ -34,6 +36,15 @@ def tool_definitions() -> list[dict]:
     if definitions:
         definitions[-1] = {**definitions[-1], "cache_control": CACHED}
     return definitions
+
+
+def cached_up_to_here(messages: list[dict]) -> list[dict]:
+    """The transcript with its last block marked for caching, so each model call of a run reads what the
+    one before sent (the task, the results so far) from the cache instead of paying for it again. With
+    the system prompt and the tools that makes three of the four marks the API allows."""
+    last = messages[-1]
+    content = last["content"] if isinstance(last["content"], list) else [{"type": "text", "text": last["content"]}]
+    return [*messages[:-1], {**last, "content": [*content[:-1], {**content[-1], "cache_control": CACHED}]}]
 
 
 @functools.cache
@@ -81,9 +92,34 @@ def untrusted(data) -> str:
 
 def _past_action(action) -> dict:
     past = {"tool": action.tool, "status": action.status, "summary": action.summary, "link": action.link}
-    if action.effect != "read" and action.status == action.Status.DONE and action.result:
-        past["result"] = _past_result(action.result)
+    if action.status == action.Status.DONE and action.result:
+        past["result" if action.effect != "read" else "found"] = (
+            _past_result(action.result) if action.effect != "read" else _past_found(action.result))
     return {key: value for key, value in past.items() if value}
+
+
+def _past_found(result: str) -> list[dict]:
+    """What a read found, as the ids and names a follow-up refers to ("forward it to Bob"): every item
+    with an id, its subject, name or title beside it, up to PAST_FOUND."""
+    try:
+        data = json.loads(result)["untrusted_data"]
+    except (ValueError, KeyError, TypeError):
+        return []
+    found: list[dict] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "id" in node and len(found) < PAST_FOUND:
+                found.append({key: _shorten(str(node[key]), 80) for key in ("id", "thread", "subject", "name", "title", "from")
+                              if node.get(key)})
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    return found
 
 
 def _past_result(result: str):

@@ -301,7 +301,8 @@ async def _task_prompt(conversation: Conversation, is_new: bool, ctx, task: str,
 
 @sync_to_async
 def _history(conversation: Conversation) -> list[dict]:
-    return [prompt.past_task(run, list(run.actions.all())) for run in conversation.runs.prefetch_related("actions")]
+    latest = list(conversation.runs.order_by("-created")[: prompt.PAST_TASKS].prefetch_related("actions"))[::-1]
+    return [prompt.past_task(run, list(run.actions.all())) for run in latest]
 
 
 @google_api.off_loop
