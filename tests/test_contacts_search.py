@@ -22,6 +22,25 @@ def test_outside_the_sandbox_a_person_links_to_google_contacts():
     assert compact(Context(credentials=None), person, True)["link"] == "https://contacts.google.com/person/c1001"
 
 
+def test_a_contacts_phone_number_comes_with_the_address(ctx):
+    found = {p["name"]: p for p in invoke("contacts_search", ctx, {"query": "alice"})["people"]}
+
+    assert found["Alice Chen"]["phones"] == ["+33 6 11 22 33 44"]
+    assert "phones" not in found["Alice Martin"]  # none saved: nothing to read
+
+
+def test_phone_numbers_of_other_contacts_and_colleagues_are_found_too(sandbox):
+    sandbox.reset({"people": {
+        "otherContacts": [{"name": "Jordan Lee", "emails": ["jordan@umbrella.example"], "phones": ["+1 555 0100"]}],
+        "directory": [{"name": "Jonas Berg", "emails": ["jonas@acme.example"], "phones": ["+46 8 123 456"]}]}})
+    ctx = Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+
+    found = {p["name"]: p for p in invoke("contacts_search", ctx, {"query": "jo"})["people"]}
+
+    assert found["Jordan Lee"]["phones"] == ["+1 555 0100"] and found["Jordan Lee"]["other_contact"] is True
+    assert found["Jonas Berg"]["phones"] == ["+46 8 123 456"]
+
+
 def test_address_finds_the_contact(ctx):
     assert names(invoke("contacts_search", ctx, {"query": "bob.schmidt@gmail"})) == ["Bob Schmidt"]
 

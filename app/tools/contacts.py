@@ -18,6 +18,9 @@ from app.tools.registry import tool
 
 
 DIRECTORY_SOURCES = ["DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE", "DIRECTORY_SOURCE_TYPE_DOMAIN_CONTACT"]
+# Other contacts allow only names, emailAddresses, phoneNumbers and metadata; organizations would be refused.
+SAVED_FIELDS = "names,emailAddresses,phoneNumbers,organizations"
+OTHER_FIELDS = "names,emailAddresses,phoneNumbers"
 
 
 def compact(ctx, person: dict, saved: bool) -> dict:
@@ -31,13 +34,13 @@ def compact(ctx, person: dict, saved: bool) -> dict:
 
 def _searches(service, query: str, size: int) -> list:
     return [
-        service.people().searchContacts(query=query, readMask="names,emailAddresses,organizations", pageSize=size),
-        service.otherContacts().search(query=query, readMask="names,emailAddresses", pageSize=size),
+        service.people().searchContacts(query=query, readMask=SAVED_FIELDS, pageSize=size),
+        service.otherContacts().search(query=query, readMask=OTHER_FIELDS, pageSize=size),
     ]
 
 
 def _directory_search(service, query: str, size: int):
-    return service.people().searchDirectoryPeople(query=query, readMask="names,emailAddresses,organizations",
+    return service.people().searchDirectoryPeople(query=query, readMask=SAVED_FIELDS,
                                                   sources=DIRECTORY_SOURCES, pageSize=size)
 
 
@@ -80,6 +83,8 @@ def colleague(person: dict) -> dict:
 def _basics(person: dict) -> dict:
     names = person.get("names", [])
     out = {"name": names[0]["displayName"] if names else "", "emails": [e["value"] for e in person.get("emailAddresses", [])]}
+    if person.get("phoneNumbers"):  # as the person wrote them; most contacts have none, so no empty list
+        out["phones"] = [p["value"] for p in person["phoneNumbers"]]
     organization = (person.get("organizations") or [{}])[0]
     if organization.get("name"):
         out["org"] = organization["name"] + (f", {organization['title']}" if organization.get("title") else "")
