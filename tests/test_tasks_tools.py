@@ -90,6 +90,29 @@ def test_very_long_list_says_more_tasks_remain(sandbox):
     assert len(backlog["tasks"]) == 300 and "300" in backlog["more"]
 
 
+def many_lists(sandbox, count):
+    sandbox.reset({"tasks": {"lists": [{"title": f"List {n}", "tasks": [{"title": f"Task {n}"}]} for n in range(count)]}})
+    return Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+
+
+def test_task_lists_google_gives_in_several_pages_are_all_found(sandbox):
+    ctx = many_lists(sandbox, 105)
+    sandbox.fault("/tasks/v1/users/@me/lists", short_page=100, count=10, method="GET")
+
+    assert len(invoke("tasks_list", ctx, {})["lists"]) == 105
+    invoke("tasks_add", ctx, {"title": "Book the room", "task_list": "List 104"})
+    assert "Book the room" in sandbox_tasks(sandbox, "List 104")
+
+
+def test_a_person_with_many_task_lists_has_them_read_in_one_request(sandbox):
+    ctx = many_lists(sandbox, 105)
+    sandbox.clear_log()
+
+    invoke("tasks_add", ctx, {"title": "Book the room", "task_list": "List 104"})
+
+    assert [r["path"] for r in sandbox.http_requests()].count("/tasks/v1/users/@me/lists") == 1
+
+
 def test_long_notes_are_cut_with_a_marker(ctx):
     added = invoke("tasks_add", ctx, {"title": "Read the brief", "notes": "details " * 100})
 

@@ -12,6 +12,8 @@ from app import google_api
 from app.tools.registry import ToolError, clip_into, tool
 
 PAGE = 100  # the most Google returns per request
+LISTS_PAGE = 1000  # task lists: the most Google returns per request, so one request for nearly everyone
+MAX_LISTS = 2000  # the most lists Google lets a person have
 MAX_PAGES = 3  # per list: 300 tasks is more than anyone reads in one answer
 
 
@@ -28,7 +30,10 @@ def compact(task: dict, list_id: str) -> dict:
 
 
 def task_lists(service) -> list[dict]:
-    return google_api.execute(service.tasklists().list(maxResults=100)).get("items", [])
+    """All the person's lists; the pages after the first are asked for only if Google says there are more."""
+    found, _ = google_api.listing(
+        lambda token, size: service.tasklists().list(maxResults=min(size, LISTS_PAGE), pageToken=token), "items", MAX_LISTS)
+    return found
 
 
 def list_id(service, name_or_id: str | None) -> str:
