@@ -113,6 +113,17 @@ def test_a_person_with_many_task_lists_has_them_read_in_one_request(sandbox):
     assert [r["path"] for r in sandbox.http_requests()].count("/tasks/v1/users/@me/lists") == 1
 
 
+def test_a_subtask_names_its_parent_and_is_listed_under_it(sandbox):
+    sandbox.reset({"tasks": {"lists": [{"title": "My Tasks", "tasks": [
+        {"id": "p1", "title": "Plan offsite"}, {"title": "Water the plants"}, {"title": "Book venue", "parent": "p1"}]}]}})
+    ctx = Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+
+    tasks = invoke("tasks_list", ctx, {})["lists"][0]["tasks"]
+
+    assert [(t["title"], t.get("parent")) for t in tasks] == [
+        ("Plan offsite", None), ("Book venue", "p1"), ("Water the plants", None)]
+
+
 def test_long_notes_are_cut_with_a_marker(ctx):
     added = invoke("tasks_add", ctx, {"title": "Read the brief", "notes": "details " * 100})
 

@@ -6,6 +6,7 @@ Seed section "tasks":
                            "due": 2,                               # days from today, or "YYYY-MM-DD"
                            "status": "completed", "hidden": true,  # optional
                            "assignmentInfo": {"surfaceType": "DOCUMENT"},  # optional: assigned in a Doc
+                           "parent": "...",                        # optional: a subtask of the task of that id
                            "id": "..."}]}]}
 Like Google, a due date is a date stored as midnight UTC, and completing a
 task stamps `completed`; tasks completed in Google's own apps come back

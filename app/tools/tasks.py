@@ -2,6 +2,7 @@
 
 Google Tasks keeps only the date of a due time, so due values are dates.
 """
+from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated
 
@@ -19,6 +20,8 @@ MAX_PAGES = 3  # per list: 300 tasks is more than anyone reads in one answer
 
 def compact(task: dict, list_id: str) -> dict:
     out = {"id": task["id"], "list": list_id, "title": task.get("title", "")}
+    if task.get("parent"):
+        out["parent"] = task["parent"]  # the id of the task it is a subtask of
     if task.get("notes"):
         clip_into(out, "notes", task["notes"], 500)
     if task.get("due"):
@@ -71,11 +74,32 @@ def tasks_list(
     pages = _all_pages(service, [e["id"] for e in lists], include_completed)
     out = []
     for entry, (tasks, more) in zip(lists, pages):
-        found = {"id": entry["id"], "title": entry["title"], "tasks": [compact(t, entry["id"]) for t in tasks]}
+        found = {"id": entry["id"], "title": entry["title"], "tasks": [compact(t, entry["id"]) for t in under_parents(tasks)]}
         if more:
             found["more"] = f"only the first {len(tasks)} tasks are shown"
         out.append(found)
     return {"lists": out}
+
+
+def under_parents(tasks: list[dict]) -> list[dict]:
+    """The tasks in Google's order, but each subtask right after its parent, so the listing reads as an
+    outline; a subtask whose parent is not listed (a completed one, say) stays where Google put it."""
+    listed = {t["id"] for t in tasks}
+    children = defaultdict(list)
+    for task in tasks:
+        if task.get("parent") in listed:
+            children[task["parent"]].append(task)
+    out = []
+
+    def place(task):
+        out.append(task)
+        for child in children[task["id"]]:
+            place(child)
+
+    for task in tasks:
+        if task.get("parent") not in listed:
+            place(task)
+    return out
 
 
 def _all_pages(service, list_ids: list[str], include_completed: bool) -> list[tuple[list[dict], bool]]:
