@@ -109,7 +109,7 @@ def docs_replace(
     reply = google_api.execute(documents.batchUpdate(documentId=doc["documentId"], body={"requests": [edit]}))
     changed = reply.get("replies", [{}])[0].get("replaceAllText", {}).get("occurrencesChanged", 0)
     if not changed:
-        raise ToolError(f"{doc.get('title', '')!r} no longer contains {find!r}; nothing was changed.")
+        raise ToolError(f"The document no longer contains {find!r}; nothing was changed.", found={"document": doc.get("title", "")})
     places = "1 place" if changed == 1 else f"{changed} places"
     return {"link": doc_link(ctx, doc["documentId"]),
             "summary": f"Replaced {find!r} with {replace!r} in {doc.get('title', '')!r} ({places})."}

@@ -100,12 +100,12 @@ def _removals(drive, file: str, name: str, people: list[str], link: bool) -> dic
     for who in people:
         permission = by_address.get(who.lower())
         if permission is None:
-            raise ToolError(f"{name!r} is not shared with {who}.")
+            raise ToolError(f"The file is not shared with {who}.", found={"file": name})
         if permission["role"] == "owner":
-            raise ToolError(f"{who} owns {name!r}; an owner's access cannot be removed.")
+            raise ToolError(f"{who} owns the file; an owner's access cannot be removed.", found={"file": name})
         if only_inherited(permission):
-            raise ToolError(f"{who} sees {name!r} through a folder it is in (or its shared drive): stop sharing that "
-                            "folder with them, or move the file out of it.")
+            raise ToolError(f"{who} sees the file through a folder it is in (or its shared drive): stop sharing that "
+                            "folder with them, or move the file out of it.", found={"file": name})
         # Shared with them directly and through a folder too: the direct share ends, the other stays.
         label = f"{who} (who still sees it through its folder)" if _inherited(permission) else who
         removals[label] = permission["id"]
@@ -114,8 +114,9 @@ def _removals(drive, file: str, name: str, people: list[str], link: bool) -> dic
         general = [p for p in found if p["type"] in ("anyone", "domain") and not only_inherited(p)]
         if not general:
             through_folder = any(p["type"] in ("anyone", "domain") for p in found)
-            raise ToolError(f"{name!r} is shared by link through a folder it is in: end that folder's link sharing, "
-                            "or move the file out of it." if through_folder else f"{name!r} is not shared by link.")
+            raise ToolError("The file is shared by link through a folder it is in: end that folder's link sharing, "
+                            "or move the file out of it." if through_folder else "The file is not shared by link.",
+                            found={"file": name})
         for permission in general:
             label = "anyone with the link" if permission["type"] == "anyone" else f"anyone at {permission.get('domain', '')}"
             removals[label] = permission["id"]
@@ -134,7 +135,7 @@ def _outcome(drive, requests: dict, meta: dict, verb: str, summary, rest: str, r
     failed = {who: str(explain(result, "drive")) for who, result in zip(requests, results) if isinstance(result, HttpError)}
     reasons = " ".join(f"{who}: {why}" for who, why in failed.items())
     if not done:
-        raise ToolError(f"Could not {verb} {meta['name']!r}: {reasons}")
+        raise ToolError(f"Could not {verb} the file: {reasons}", found={"file": meta["name"]})
     out = {"link": meta.get("webViewLink", ""), "summary": summary(", ".join(done))}
     if failed:
         out.update(summary=f"{out['summary']} {rest} {reasons}", failed_for=list(failed))
