@@ -215,3 +215,26 @@ def test_a_table_whose_first_row_is_short_still_reads_as_a_markdown_table():
     text = document_to_markdown({"body": {"content": [{"table": table}]}})
 
     assert text == "| a | b |  |\n| --- | --- | --- |\n| 1 | 2 | 3 |\n"
+
+
+def written_and_read(ctx, markdown: str) -> str:
+    made = invoke("docs_create", ctx, {"name": "Notes", "markdown": markdown})
+    return invoke("docs_read", ctx, {"document": made["id"]})["text"]
+
+
+def test_a_code_block_inside_a_numbered_item_is_not_an_item_of_its_own(ctx):
+    text = written_and_read(ctx, "1. Install 📦\n\n   ```\n   pip install x\n   ```\n2. Run it\n")
+
+    assert text == "1. Install 📦\n\npip install x\n\n2. Run it\n"
+
+
+def test_the_second_paragraph_of_an_item_gets_no_bullet_of_its_own(ctx):
+    text = written_and_read(ctx, "- Budget\n    - Cloud\n\n      Needs sign-off from Finance.\n    - Travel\n- Hiring\n")
+
+    assert text == "- Budget\n    - Cloud\n\nNeeds sign-off from Finance.\n\n    - Travel\n- Hiring\n"
+
+
+def test_a_numbered_list_broken_by_a_paragraph_or_code_keeps_counting(ctx):
+    text = written_and_read(ctx, "1. Draft\n\nSome detail.\n\n2. Review\n\n```\nmake check\n```\n\n3. Publish\n\nLater:\n\n1. Start again\n")
+
+    assert text == "1. Draft\n\nSome detail.\n\n2. Review\n\nmake check\n\n3. Publish\n\nLater:\n\n1. Start again\n"

@@ -38,7 +38,7 @@ def units(text: str) -> int:
 class Block:
     text: str = ""
     style: str = "NORMAL_TEXT"
-    list_number: int | None = None  # which top-level list the item belongs to
+    list_number: int | None = None  # for a list item: which Docs list it is in; None for any other paragraph
     ordered: bool = False
     spans: list = field(default_factory=list)  # (start, end, {"bold": True, "link": url, ...})
     rows: list["list[Block]"] | None = None  # a table: its rows of cells, the header first
@@ -46,7 +46,7 @@ class Block:
 
 def parse_blocks(markdown: str) -> list[Block]:
     blocks, lists, heading, table = [], [], None, None
-    list_count = 0
+    list_count, item_open, ordered_until = 0, False, None  # ordered_until: where the last ordered list ended
     for token in PARSER.parse(markdown):
         if token.type == "table_open":
             table = Block(rows=[])
@@ -62,24 +62,37 @@ def parse_blocks(markdown: str) -> list[Block]:
             _add_inline(cell, token.children or [])
             table.rows[-1].append(cell)
         elif token.type in ("bullet_list_open", "ordered_list_open"):
-            if not lists:
+            if not lists and not _continues(token, blocks, ordered_until):
                 list_count += 1
             lists.append(token.type == "ordered_list_open")
         elif token.type in ("bullet_list_close", "ordered_list_close"):
-            lists.pop()
+            ordered = lists.pop()
+            if not lists:
+                ordered_until = len(blocks) if ordered else None
+        elif token.type == "list_item_open":
+            item_open = True
         elif token.type == "heading_open":
             heading = f"HEADING_{token.tag[1]}"
         elif token.type == "inline":
             block = Block(style=heading or "NORMAL_TEXT")
-            if lists:
+            if lists and item_open:  # an item's first paragraph; the item's later paragraphs are not items
                 block.text, block.list_number, block.ordered = "\t" * (len(lists) - 1), list_count, lists[0]
             _add_inline(block, token.children or [])
-            if block.text.strip("\t") or not (heading or lists):
+            if block.text.strip("\t") or not (heading or item_open):
                 blocks.append(block)  # a bare "#" or an empty "-" item is nothing to show
-            heading = None
+            heading, item_open = None, False
         elif token.type in ("fence", "code_block", "html_block"):
             blocks.extend(Block(text=DROPPED_BY_DOCS.sub("", line)) for line in token.content.rstrip("\n").split("\n"))
     return blocks
+
+
+def _continues(token, blocks: list[Block], ordered_until: int | None) -> bool:
+    """Whether an ordered list carries on the one before ("2. Review" after "1. Draft" and a paragraph):
+    it does when it starts past 1 and only paragraphs came between, no table, which would end the run of
+    text that one Docs list can span."""
+    start = token.attrGet("start") or 1
+    return (token.type == "ordered_list_open" and start > 1 and ordered_until is not None
+            and all(block.rows is None for block in blocks[ordered_until:]))
 
 
 def _cells_as_line(cells: list[Block], bold: bool) -> Block:
@@ -162,20 +175,27 @@ def _text_requests(blocks: list[Block], at: int, new_paragraph: bool) -> tuple[l
 def _tabs_taken(blocks: list[Block]) -> int:
     """The leading tabs that making lists takes out of the text: those of every paragraph from a list's
     first item to its last (its nesting level), code lines inside an item's range included."""
-    ranges: dict[int, list[int]] = {}
-    for number, block in enumerate(blocks):
-        if block.list_number is not None:
-            ranges.setdefault(block.list_number, [number, number])[1] = number
-    inside = {number for first, last in ranges.values() for number in range(first, last + 1)}
+    inside = {number for first, last, _ in _list_ranges(blocks) for number in range(first, last + 1)}
     return sum(len(blocks[n].text) - len(blocks[n].text.lstrip("\t")) for n in inside)
 
 
-def _plain_paragraphs(where: dict) -> list[dict]:
+def _list_ranges(blocks: list[Block]) -> list[tuple[int, int, bool]]:
+    """Each Docs list to make: its first and last item (block numbers) and whether it is numbered."""
+    lists: dict[int, tuple[int, int, bool]] = {}
+    for number, block in enumerate(blocks):
+        if block.list_number is not None:
+            first, _, ordered = lists.get(block.list_number, (number, 0, block.ordered))
+            lists[block.list_number] = (first, number, ordered)
+    return list(lists.values())
+
+
+def _plain_paragraphs(where: dict, fields: str = "namedStyleType,indentStart,indentFirstLine") -> list[dict]:
     """Requests that make the paragraphs in range plain text: no heading, no bullet, and no indent,
-    which Docs adds when it takes a bullet off to keep the item's level."""
-    fields = "namedStyleType,indentStart,indentFirstLine"
+    which Docs adds when it takes a bullet off to keep the item's level. A field named without a
+    value goes back to its default."""
+    style = {"namedStyleType": "NORMAL_TEXT"} if "namedStyleType" in fields else {}
     return [{"deleteParagraphBullets": {"range": where}},
-            {"updateParagraphStyle": {"range": where, "paragraphStyle": {"namedStyleType": "NORMAL_TEXT"}, "fields": fields}}]
+            {"updateParagraphStyle": {"range": where, "paragraphStyle": style, "fields": fields}}]
 
 
 def _table_requests(table: Block, at: int) -> tuple[list[dict], int]:
@@ -203,17 +223,28 @@ def _table_requests(table: Block, at: int) -> tuple[list[dict], int]:
 
 
 def _bullet_requests(blocks, starts, index) -> list[dict]:
-    lists: dict[int, list] = {}
-    for block, start in zip(blocks, starts):
-        if block.list_number is not None:
-            first, _, ordered = lists.get(block.list_number, (start, 0, block.ordered))
-            lists[block.list_number] = (first, start + len(block.text), ordered)
     # One preset styles every level of a Docs list, so a nested list takes its top list's kind.
     # Bullets strip the leading tabs, which shifts what follows: the last list goes first.
     requests = []
-    for first, last, ordered in sorted(lists.values(), reverse=True):
+    for first, last, ordered in sorted(_list_ranges(blocks), reverse=True):
         preset = "NUMBERED_DECIMAL_ALPHA_ROMAN" if ordered else "BULLET_DISC_CIRCLE_SQUARE"
-        requests.append({"createParagraphBullets": {"range": _range(index[first], max(index[last], index[first] + 1)), "bulletPreset": preset}})
+        end = starts[last] + len(blocks[last].text)
+        requests.append({"createParagraphBullets": {"range": _range(index[starts[first]], max(index[end], index[starts[first]] + 1)),
+                                                    "bulletPreset": preset}})
+        requests += _unbullet_between(blocks, starts, index, first, last)
+    return requests
+
+
+def _unbullet_between(blocks, starts, index, first: int, last: int) -> list[dict]:
+    """Docs bullets every paragraph in a list's range: a code block or an item's second paragraph
+    between its items must lose that bullet again, and the indent Docs leaves in its place. Where each
+    one is counts the leading tabs the bullets took out of the paragraphs before it."""
+    requests, taken = [], 0
+    for number in range(first, last + 1):
+        block, start = blocks[number], index[starts[number]] - taken
+        if block.list_number is None:
+            requests += _plain_paragraphs(_range(start, start + 1), fields="indentStart,indentFirstLine")
+        taken += len(block.text) - len(block.text.lstrip("\t"))
     return requests
 
 
