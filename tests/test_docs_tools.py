@@ -238,3 +238,11 @@ def test_a_numbered_list_broken_by_a_paragraph_or_code_keeps_counting(ctx):
     text = written_and_read(ctx, "1. Draft\n\nSome detail.\n\n2. Review\n\n```\nmake check\n```\n\n3. Publish\n\nLater:\n\n1. Start again\n")
 
     assert text == "1. Draft\n\nSome detail.\n\n2. Review\n\nmake check\n\n3. Publish\n\nLater:\n\n1. Start again\n"
+
+
+def test_a_numbered_list_appended_after_one_counts_from_one_unless_it_carries_on(ctx):
+    invoke("docs_append", ctx, {"document": "1VendorShortlistDoc", "markdown": "1. Ask for quotes\n2. Compare"})
+    invoke("docs_append", ctx, {"document": "1VendorShortlistDoc", "markdown": "3. Sign the contract"})
+
+    text = invoke("docs_read", ctx, {"document": "1VendorShortlistDoc"})["text"]
+    assert text.endswith("2. Initech (David Okafor)\n\n1. Ask for quotes\n2. Compare\n3. Sign the contract\n")

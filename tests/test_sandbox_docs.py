@@ -176,3 +176,16 @@ def test_an_upload_holding_private_use_characters_is_imported_without_them(ctx, 
                                                media_body=upload, fields="id").execute()
 
     assert [text_of(p) for p in paragraphs(documents.get(documentId=made["id"]).execute())] == ["abc\n"]
+
+
+def test_bullets_right_after_a_list_with_the_same_preset_join_that_list(documents):
+    doc = documents.create(body={"title": "Lists"}).execute()["documentId"]
+    edit(documents, doc, {"insertText": {"location": {"index": 1}, "text": "one\ntwo\nthree\nfour"}},
+         {"createParagraphBullets": {"range": {"startIndex": 1, "endIndex": 2}, "bulletPreset": "NUMBERED_DECIMAL_ALPHA_ROMAN"}},
+         {"createParagraphBullets": {"range": {"startIndex": 5, "endIndex": 6}, "bulletPreset": "NUMBERED_DECIMAL_ALPHA_ROMAN"}},
+         {"createParagraphBullets": {"range": {"startIndex": 9, "endIndex": 10}, "bulletPreset": "BULLET_DISC_CIRCLE_SQUARE"}},
+         {"createParagraphBullets": {"range": {"startIndex": 15, "endIndex": 16}, "bulletPreset": "NUMBERED_DECIMAL_ALPHA_ROMAN"}})
+
+    one, two, three, four = [p["bullet"]["listId"] for p in paragraphs(documents.get(documentId=doc).execute())]
+
+    assert one == two and len({one, three, four}) == 3

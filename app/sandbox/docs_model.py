@@ -24,6 +24,7 @@ TEXT_FIELDS = ("bold", "italic", "underline", "strikethrough", "link")
 # Unicode Basic Multilingual Plane Private Use Area (U+E000-U+F8FF) will be stripped out".
 STRIPPED_ON_INSERT = re.compile("[\x00-\x08\x0c-\x1f\ue000-\uf8ff]")
 ORDERED_GLYPHS = ("DECIMAL", "ALPHA", "ROMAN")
+ORDERED_PRESET, UNORDERED_PRESET = "NUMBERED_DECIMAL_ALPHA_ROMAN", "BULLET_DISC_CIRCLE_SQUARE"  # what a seeded list is
 UNORDERED_GLYPHS = ("\u25cf", "\u25cb", "\u25a0")  # ● ○ ■
 TABLE, ROW, CELL, TABLE_END = "\ue000", "\ue001", "\ue002", "\ue003"
 MARKERS = (TABLE, ROW, CELL, TABLE_END)
@@ -43,7 +44,7 @@ class Document:
         self.chars: list[str] = ["\n"]
         self.styles: list[dict] = [{}]
         self.paras: list[dict | None] = [{"namedStyleType": "NORMAL_TEXT"}]  # set only on "\n"
-        self.lists: dict[str, bool] = {}  # listId -> ordered
+        self.lists: dict[str, str] = {}  # listId -> the bulletPreset it was made with
         self.revision = 1
 
     # --- building from a seed ------------------------------------------------
@@ -60,7 +61,7 @@ class Document:
         for block in blocks:
             if block.get("bullet") != kind or not block.get("bullet"):
                 kind = block.get("bullet")
-                list_id = doc._new_list(kind == "ordered") if kind else None
+                list_id = doc._new_list(ORDERED_PRESET if kind == "ordered" else UNORDERED_PRESET) if kind else None
             doc._append_block(block, list_id)
         if not doc.chars:
             return cls()
@@ -87,9 +88,9 @@ class Document:
         self.styles.append({})
         self.paras.append(para)
 
-    def _new_list(self, ordered: bool) -> str:
+    def _new_list(self, preset: str) -> str:
         list_id = f"kix.list{len(self.lists) + 1}"
-        self.lists[list_id] = ordered
+        self.lists[list_id] = preset
         return list_id
 
     # --- indices --------------------------------------------------------------
@@ -261,16 +262,27 @@ class Document:
 
     def _createParagraphBullets(self, spec: dict):
         start, end = self._range(spec.get("range", {}), "createParagraphBullets")
-        list_id = self._new_list(spec.get("bulletPreset", "").startswith("NUMBERED"))
+        paragraphs = self._paragraphs(start, end)
+        list_id = self._list_before(paragraphs[0], spec.get("bulletPreset", "")) or self._new_list(spec.get("bulletPreset", ""))
         # Leading tabs give the nesting level and are removed, as in Google Docs;
         # working from the last paragraph keeps the earlier positions valid.
-        for closing in reversed(self._paragraphs(start, end)):
+        for closing in reversed(paragraphs):
             first = self._paragraph_start(closing)
             tabs = 0
             while self.chars[first + tabs] == "\t":
                 tabs += 1
             del self.chars[first : first + tabs], self.styles[first : first + tabs], self.paras[first : first + tabs]
             self.paras[closing - tabs]["bullet"] = {"listId": list_id, "nestingLevel": min(tabs, 8)}
+
+    def _list_before(self, closing: int, preset: str) -> str | None:
+        """CreateParagraphBulletsRequest: "If the paragraph immediately before paragraphs being updated
+        is in a list with a matching preset, the paragraphs being updated are added to that preceding
+        list." A table before the paragraphs is not a paragraph in a list."""
+        first = self._paragraph_start(closing)
+        if first == 0 or self.chars[first - 1] != "\n":
+            return None
+        bullet = self.paras[first - 1].get("bullet")
+        return bullet["listId"] if bullet and self.lists.get(bullet["listId"]) == preset else None
 
     def _deleteParagraphBullets(self, spec: dict):
         start, end = self._range(spec.get("range", {}), "deleteParagraphBullets")
@@ -318,7 +330,7 @@ class Document:
             "revisionId": f"rev{self.revision}",
             "suggestionsViewMode": "SUGGESTIONS_INLINE",
             "body": {"content": content},
-            "lists": {list_id: _list_json(ordered) for list_id, ordered in self.lists.items()},
+            "lists": {list_id: _list_json(_numbered(preset)) for list_id, preset in self.lists.items()},
             "documentStyle": {"pageSize": {"width": {"magnitude": 612, "unit": "PT"}, "height": {"magnitude": 792, "unit": "PT"}}},
         }
 
@@ -362,6 +374,10 @@ class Document:
 def _lower(text: str) -> str:
     """Lower case one character for one ("İ" lowers to two), so that indices still match."""
     return "".join(low if len(low := char.lower()) == 1 else char for char in text)
+
+
+def _numbered(preset: str) -> bool:
+    return preset.startswith("NUMBERED")
 
 
 def _fields(spec: dict, known: tuple) -> list[str]:
@@ -452,7 +468,7 @@ def _export_paragraph(runs, para, lists, counters, fmt) -> str:
         level = bullet["nestingLevel"]
         key = (bullet["listId"], level)
         counters[key] = counters.get(key, 0) + 1
-        marker = f"{counters[key]}." if lists.get(bullet["listId"]) else ("-" if fmt == "markdown" else "*")
+        marker = f"{counters[key]}." if _numbered(lists.get(bullet["listId"], "")) else ("-" if fmt == "markdown" else "*")
         return "    " * level + f"{marker} {text}"
     if fmt == "markdown" and named.startswith("HEADING_"):
         return "#" * int(named[-1]) + " " + text

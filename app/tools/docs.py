@@ -10,7 +10,7 @@ from pydantic import Field
 from app import google_api
 from app.tools.context import Context
 from app.tools.drive import FileRef, create_doc, file_id, file_preview
-from app.tools.markdown_docs import document_to_markdown, markdown_requests
+from app.tools.markdown_docs import NUMBERED_GLYPHS, document_to_markdown, markdown_requests
 from app.tools.registry import ToolError, clip, tool
 
 
@@ -61,15 +61,17 @@ def docs_append(
     """Append Markdown to the end of a Google Doc, or of one of its tabs."""
     documents = ctx.service("docs").documents()
     if tab is None:
-        doc = google_api.execute(documents.get(documentId=file_id(document), fields="documentId,title,body(content(endIndex))"))
-        body, where = doc["body"], ""
+        doc = google_api.execute(documents.get(documentId=file_id(document),
+                                               fields="documentId,title,body(content(endIndex,paragraph(bullet))),lists"))
+        body, lists, where = doc["body"], doc.get("lists", {}), ""
     else:
         doc = google_api.execute(documents.get(documentId=file_id(document), includeTabsContent=True,
                                                fields="documentId,title,tabs"))
         target = _find_tab(doc, tab)
-        body, where = target["documentTab"]["body"], f" (tab {target['tabProperties'].get('title', tab)!r})"
+        body, lists = target["documentTab"]["body"], target["documentTab"].get("lists", {})
+        where = f" (tab {target['tabProperties'].get('title', tab)!r})"
     end = body["content"][-1]["endIndex"] - 1  # before the final newline, which cannot move
-    requests = markdown_requests(markdown, end, new_paragraph=end > 1)
+    requests = markdown_requests(markdown, end, new_paragraph=end > 1, after_numbered=_ends_in_numbered_list(body, lists))
     if not requests:
         raise ToolError("Nothing to append: the Markdown is empty.")
     if tab is not None:
@@ -77,6 +79,14 @@ def docs_append(
     google_api.execute(documents.batchUpdate(documentId=doc["documentId"], body={"requests": requests}))
     title = doc.get("title", "")
     return {"link": doc_link(ctx, doc["documentId"]), "summary": f"Added {len(markdown)} characters to {title!r}{where}."}
+
+
+def _ends_in_numbered_list(body: dict, lists: dict) -> bool:
+    bullet = body["content"][-1].get("paragraph", {}).get("bullet")
+    if not bullet:
+        return False
+    levels = lists.get(bullet.get("listId"), {}).get("listProperties", {}).get("nestingLevels", [])
+    return bool(levels) and levels[0].get("glyphType") in NUMBERED_GLYPHS
 
 
 def _check_find(find: str) -> None:

@@ -44,9 +44,12 @@ class Block:
     rows: list["list[Block]"] | None = None  # a table: its rows of cells, the header first
 
 
-def parse_blocks(markdown: str) -> list[Block]:
+def parse_blocks(markdown: str, after_numbered: bool = False) -> list[Block]:
+    """The Markdown's blocks. List items are numbered by Docs list from 1; 0 is the numbered list
+    before the Markdown (after_numbered), which a list starting past 1 at once carries on."""
     blocks, lists, heading, table = [], [], None, None
-    list_count, item_open, ordered_until = 0, False, None  # ordered_until: where the last ordered list ended
+    list_count, item_open = 0, False
+    ordered_until = 0 if after_numbered else None  # where the last numbered list ended
     for token in PARSER.parse(markdown):
         if token.type == "table_open":
             table = Block(rows=[])
@@ -130,14 +133,20 @@ def _add_inline(block: Block, children) -> None:
             block.text += text
 
 
-def markdown_requests(markdown: str, at: int, new_paragraph: bool = False) -> list[dict]:
+def markdown_requests(markdown: str, at: int, new_paragraph: bool = False, after_numbered: bool = False) -> list[dict]:
     """Docs batchUpdate requests that write `markdown` at index `at`.
 
     new_paragraph: start with a paragraph break (appending after existing text).
+    after_numbered: the paragraph before `at` is an item of a numbered list.
     Inserted text inherits the style around it, so the range is reset first.
     """
+    blocks = parse_blocks(DROPPED_BY_DOCS.sub("", markdown), after_numbered)
+    if after_numbered and blocks and blocks[0].ordered and blocks[0].list_number:
+        # Docs adds a numbered list right after another to that list ("3. Sign" after "2. Review"):
+        # an empty paragraph keeps a new one apart, to count from 1. One that starts past 1 is let join.
+        blocks.insert(0, Block())
     requests, first = [], True
-    for table, blocks in itertools.groupby(parse_blocks(DROPPED_BY_DOCS.sub("", markdown)), lambda b: b.rows is not None):
+    for table, blocks in itertools.groupby(blocks, lambda b: b.rows is not None):
         for part in ([[block] for block in blocks] if table else [list(blocks)]):
             written, length = (_table_requests(part[0], at) if table else
                                _text_requests(part, at, new_paragraph and first))
