@@ -246,3 +246,15 @@ def test_a_numbered_list_appended_after_one_counts_from_one_unless_it_carries_on
 
     text = invoke("docs_read", ctx, {"document": "1VendorShortlistDoc"})["text"]
     assert text.endswith("2. Initech (David Okafor)\n\n1. Ask for quotes\n2. Compare\n3. Sign the contract\n")
+
+
+def test_a_link_to_nowhere_is_written_as_its_plain_text(ctx):
+    assert written_and_read(ctx, "See [the agenda]() and [**the notes**]() for details.") == "See the agenda and **the notes** for details.\n"
+
+
+def test_an_html_line_break_is_a_line_break_in_the_doc_and_other_tags_are_dropped(ctx):
+    made = invoke("docs_create", ctx, {"name": "Steps", "markdown": "First<br>then <b>this</b> 🚀\n\n| Step | Notes |\n|---|---|\n| 1 | first<br/>second |"})
+
+    content = docs(ctx, made["id"])["body"]["content"]
+    assert content[1]["paragraph"]["elements"][0]["textRun"]["content"] == "First\vthen this 🚀\n"
+    assert table_runs(docs(ctx, made["id"]))[1][1][0]["content"] == "first\vsecond\n"

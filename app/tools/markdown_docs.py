@@ -24,6 +24,7 @@ CLEARED_FIELDS = "bold,italic,strikethrough,link"
 NUMBERED_GLYPHS = {"DECIMAL", "ZERO_DECIMAL", "ALPHA", "UPPER_ALPHA", "ROMAN", "UPPER_ROMAN"}
 HEADING_LEVELS = {"TITLE": 1, "SUBTITLE": 2, **{f"HEADING_{n}": n for n in range(1, 7)}}
 SPECIAL = re.compile(r"([\\`*\[\]]|(?<!\w)_|_(?!\w))")  # snake_case stays as it is
+LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 BLOCK_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])(\s)")
 # Docs strips these from inserted text; left in, they would shift every index computed after them.
 DROPPED_BY_DOCS = re.compile("[\x00-\x08\x0c-\x1f\ue000-\uf8ff]")
@@ -119,12 +120,16 @@ def _add_inline(block: Block, children) -> None:
             active[INLINE_STYLES[kind[:-5]]] = True
         elif kind.endswith("_close") and kind[:-6] in INLINE_STYLES:
             active.pop(INLINE_STYLES[kind[:-6]], None)
-        elif kind == "link_open":
+        elif kind == "link_open" and child.attrGet("href"):  # "[the agenda]()" links nowhere: its text stays plain
             active["link"] = child.attrGet("href")
         elif kind == "link_close":
             active.pop("link", None)
         elif kind in ("softbreak", "hardbreak"):
             block.text += " "
+        elif kind == "html_inline":
+            # <br> is a line break inside the paragraph (or table cell): Docs' vertical tab. Other tags
+            # are dropped, their text stays.
+            block.text += "\v" if LINE_BREAK_TAG.fullmatch(child.content) else ""
         else:
             # Markdown escapes (&#12;) can name characters Docs drops: they must not count.
             text = DROPPED_BY_DOCS.sub("", child.content if kind != "image" else (child.content or "image"))
