@@ -258,3 +258,29 @@ def test_an_html_line_break_is_a_line_break_in_the_doc_and_other_tags_are_droppe
     content = docs(ctx, made["id"])["body"]["content"]
     assert content[1]["paragraph"]["elements"][0]["textRun"]["content"] == "First\vthen this 🚀\n"
     assert table_runs(docs(ctx, made["id"]))[1][1][0]["content"] == "first\vsecond\n"
+
+
+def test_hebrew_and_arabic_paragraphs_are_laid_out_right_to_left(ctx):
+    markdown = "שלום, זה **מסמך** חדש.\n\n- פריט 🚀\n- Item\n\n| עמודה | Column |\n|---|---|\n| مرحبا | 1 |\n\n«مرحبا» بالعالم"
+    made = invoke("docs_create", ctx, {"name": "RTL", "markdown": markdown})
+    content = docs(ctx, made["id"])["body"]["content"]
+
+    def directions(elements):
+        for element in elements:
+            if "paragraph" in element and element["paragraph"]["elements"][0]["textRun"]["content"].strip():
+                yield element["paragraph"]["paragraphStyle"]["direction"][0]
+            for row in element.get("table", {}).get("tableRows", []):
+                for cell in row["tableCells"]:
+                    yield from directions(cell["content"])
+
+    assert "".join(directions(content)) == "RRLRLRLR"
+    assert invoke("docs_read", ctx, {"document": made["id"]})["text"].startswith("שלום, זה **מסמך** חדש.\n\n- פריט 🚀\n- Item\n")
+
+
+def test_english_appended_after_a_hebrew_paragraph_is_left_to_right_again(ctx):
+    made = invoke("docs_create", ctx, {"name": "RTL", "markdown": "שלום"})
+
+    invoke("docs_append", ctx, {"document": made["id"], "markdown": "Hello"})
+
+    hebrew, english = [c["paragraph"] for c in docs(ctx, made["id"])["body"]["content"] if "paragraph" in c]
+    assert hebrew["paragraphStyle"]["direction"] == "RIGHT_TO_LEFT" and english["paragraphStyle"]["direction"] == "LEFT_TO_RIGHT"

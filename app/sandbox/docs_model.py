@@ -257,7 +257,7 @@ class Document:
         start, end = self._span(spec.get("range", {}), "updateParagraphStyle")
         new = spec.get("paragraphStyle", {})
         for closing in self._paragraphs(start, end):
-            for field in _fields(spec, ("namedStyleType", "alignment")):
+            for field in _fields(spec, ("namedStyleType", "alignment", "direction")):
                 self.paras[closing][field] = new.get(field, "NORMAL_TEXT" if field == "namedStyleType" else None)
 
     def _createParagraphBullets(self, spec: dict):
@@ -424,7 +424,7 @@ def _paragraph_json(runs, para, start) -> dict:
     for text, style in runs:
         elements.append({"startIndex": index, "endIndex": index + units(text), "textRun": {"content": text, "textStyle": _style_json(style)}})
         index += units(text)
-    style = {"namedStyleType": para.get("namedStyleType", "NORMAL_TEXT"), "direction": "LEFT_TO_RIGHT"}
+    style = {"namedStyleType": para.get("namedStyleType", "NORMAL_TEXT"), "direction": para.get("direction") or "LEFT_TO_RIGHT"}
     if style["namedStyleType"].startswith("HEADING"):
         style["headingId"] = f"h.{start}"
     paragraph = {"elements": elements, "paragraphStyle": style}

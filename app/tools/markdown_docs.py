@@ -13,6 +13,7 @@ when the list's glyph is a number or letter), bold, italic and links.
 """
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -181,6 +182,7 @@ def _text_requests(blocks: list[Block], at: int, new_paragraph: bool) -> tuple[l
         if block.style != "NORMAL_TEXT" and block.text:
             style = {"namedStyleType": block.style}
             requests.append({"updateParagraphStyle": {"range": _range(index[start], index[end]), "paragraphStyle": style, "fields": "namedStyleType"}})
+        requests += _direction(block.text, _range(index[start], index[end]))
         for span_start, span_end, style in block.spans:
             requests.append(_text_style(index[start + span_start], index[start + span_end], style))
     return requests + _bullet_requests(blocks, starts, index), index[len(text)] - at - _tabs_taken(blocks)
@@ -203,10 +205,10 @@ def _list_ranges(blocks: list[Block]) -> list[tuple[int, int, bool]]:
     return list(lists.values())
 
 
-def _plain_paragraphs(where: dict, fields: str = "namedStyleType,indentStart,indentFirstLine") -> list[dict]:
-    """Requests that make the paragraphs in range plain text: no heading, no bullet, and no indent,
-    which Docs adds when it takes a bullet off to keep the item's level. A field named without a
-    value goes back to its default."""
+def _plain_paragraphs(where: dict, fields: str = "namedStyleType,indentStart,indentFirstLine,direction") -> list[dict]:
+    """Requests that make the paragraphs in range plain text: no heading, no bullet, no indent,
+    which Docs adds when it takes a bullet off to keep the item's level, and left to right (text put
+    after a Hebrew paragraph takes its direction). A field named without a value goes back to its default."""
     style = {"namedStyleType": "NORMAL_TEXT"} if "namedStyleType" in fields else {}
     return [{"deleteParagraphBullets": {"range": where}},
             {"updateParagraphStyle": {"range": where, "paragraphStyle": style, "fields": fields}}]
@@ -230,6 +232,7 @@ def _table_requests(table: Block, at: int) -> tuple[list[dict], int]:
                          {"updateTextStyle": {"range": _range(index[0], index[-1]), "textStyle": {}, "fields": CLEARED_FIELDS}}]
             spans = [(0, len(cell.text), {"bold": True})] if r == 0 else []  # the header row
             requests += [_text_style(index[s], index[e], style) for s, e, style in spans + cell.spans]
+            requests += _direction(cell.text, _range(index[0], index[-1]))
             length += index[-1] - index[0]
     # The paragraph after the table is the rest of the one it was put in, a heading or a list item
     # perhaps: plain text, as in the Markdown.
@@ -260,6 +263,16 @@ def _unbullet_between(blocks, starts, index, first: int, last: int) -> list[dict
             requests += _plain_paragraphs(_range(start, start + 1), fields="indentStart,indentFirstLine")
         taken += len(block.text) - len(block.text.lstrip("\t"))
     return requests
+
+
+def _direction(text: str, where: dict) -> list[dict]:
+    """Hebrew or Arabic text reads right to left: its paragraph must say so, or Docs lays it out left
+    to right, punctuation and list bullets on the wrong side. The first letter with a direction decides,
+    as in Unicode's bidirectional algorithm."""
+    strong = next((kind for kind in map(unicodedata.bidirectional, text) if kind in ("L", "R", "AL")), "L")
+    if strong == "L":
+        return []
+    return [{"updateParagraphStyle": {"range": where, "paragraphStyle": {"direction": "RIGHT_TO_LEFT"}, "fields": "direction"}}]
 
 
 def _text_style(start: int, end: int, style: dict) -> dict:
