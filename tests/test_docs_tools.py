@@ -44,6 +44,7 @@ def test_a_seeded_doc_reads_as_markdown_with_headings_lists_bold_and_links(ctx):
         "Questions go to #q3-planning.\n"
     )
     assert doc["name"] == "Q3 planning notes" and doc["link"].endswith("/open/file/1Q3PlanningNotesDoc")
+    assert "note" not in doc  # no pending suggestions
 
 
 def test_markdown_survives_a_round_trip_through_a_new_doc(ctx):
@@ -284,3 +285,27 @@ def test_english_appended_after_a_hebrew_paragraph_is_left_to_right_again(ctx):
 
     hebrew, english = [c["paragraph"] for c in docs(ctx, made["id"])["body"]["content"] if "paragraph" in c]
     assert hebrew["paragraphStyle"]["direction"] == "RIGHT_TO_LEFT" and english["paragraphStyle"]["direction"] == "LEFT_TO_RIGHT"
+
+
+def seeded_doc(sandbox, content: list) -> Context:
+    sandbox.reset({"drive": {"files": [{"id": "1SeededDoc", "name": "Budget", "mimeType": "doc", "content": content}]}})
+    return Context(credentials=sandbox.credentials(), api_root=sandbox.url)  # a reset forgets earlier grants
+
+
+def test_a_doc_with_pending_suggestions_reads_as_it_stands_and_says_so(sandbox):
+    ctx = seeded_doc(sandbox, [{"text": [["Budget: "], ["5k", {"suggestedDeletionIds": ["suggest.1"]}],
+                                         ["10k", {"suggestedInsertionIds": ["suggest.1"]}], [" 🚀 in Q3"]]},
+                               {"text": [["A whole new paragraph", {"suggestedInsertionIds": ["suggest.2"]}]]}])
+
+    read = invoke("docs_read", ctx, {"document": "1SeededDoc"})
+
+    assert read["text"] == "Budget: 5k 🚀 in Q3\n" and "pending suggestions" in read["note"]
+
+
+def test_date_chips_and_footnotes_are_read_with_the_text(sandbox):
+    ctx = seeded_doc(sandbox, [{"text": [["Launch on "], {"date": "Oct 3, 2025"}, {"footnote": "Pending legal."}, [" 🎉, review"],
+                                         {"footnote": "With *Finance*."}, ["."]]}])
+
+    read = invoke("docs_read", ctx, {"document": "1SeededDoc"})
+
+    assert read["text"] == "Launch on Oct 3, 2025[^1] 🎉, review[^2].\n\n[^1]: Pending legal.\n[^2]: With \\*Finance\\*.\n"

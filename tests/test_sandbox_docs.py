@@ -189,3 +189,39 @@ def test_bullets_right_after_a_list_with_the_same_preset_join_that_list(document
     one, two, three, four = [p["bullet"]["listId"] for p in paragraphs(documents.get(documentId=doc).execute())]
 
     assert one == two and len({one, three, four}) == 3
+
+
+def test_suggestions_show_inline_or_as_a_preview_with_them_accepted_or_rejected(sandbox):
+    sandbox.reset({"drive": {"files": [{"id": "1SuggestedDoc", "name": "Budget", "mimeType": "doc", "content": [
+        {"text": [["Budget: "], ["5k", {"suggestedDeletionIds": ["suggest.1"]}], ["10k 🚀", {"suggestedInsertionIds": ["suggest.1"]}], ["."]]}]}]}})
+    documents = Context(credentials=sandbox.credentials(), api_root=sandbox.url).service("docs").documents()
+
+    def read(mode=None):
+        doc = documents.get(documentId="1SuggestedDoc", **({"suggestionsViewMode": mode} if mode else {})).execute()
+        [paragraph] = paragraphs(doc)
+        return doc["suggestionsViewMode"], text_of(paragraph), paragraph["elements"][-1]["endIndex"], paragraph["elements"]
+
+    mode, inline, end, elements = read()
+    assert (mode, inline, end) == ("SUGGESTIONS_INLINE", "Budget: 5k10k 🚀.\n", 19)
+    assert elements[1]["textRun"]["suggestedDeletionIds"] == ["suggest.1"] and elements[2]["textRun"]["suggestedInsertionIds"] == ["suggest.1"]
+    assert read("PREVIEW_WITHOUT_SUGGESTIONS")[1:3] == ("Budget: 5k.\n", 13)
+    mode, accepted, end, elements = read("PREVIEW_SUGGESTIONS_ACCEPTED")
+    assert (mode, accepted, end) == ("PREVIEW_SUGGESTIONS_ACCEPTED", "Budget: 10k 🚀.\n", 17)
+    assert not any(key.startswith("suggested") for element in elements for key in element["textRun"])
+
+
+def test_a_date_chip_and_a_footnote_take_one_index_each_and_the_footnote_has_its_text(sandbox):
+    sandbox.reset({"drive": {"files": [{"id": "1ChipsDoc", "name": "Launch", "mimeType": "doc", "content": [
+        {"text": [["Launch "], {"date": "Oct 3, 2025"}, {"footnote": "Pending legal."}, ["."]]}]}]}})
+    ctx = Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+
+    doc = ctx.service("docs").documents().get(documentId="1ChipsDoc").execute()
+
+    text, date, note, end = paragraphs(doc)[0]["elements"]
+    assert date["dateElement"]["dateElementProperties"]["displayText"] == "Oct 3, 2025" and date["endIndex"] - date["startIndex"] == 1
+    reference = note["footnoteReference"]
+    assert reference["footnoteNumber"] == "1" and note["startIndex"] == 9 and end["textRun"]["content"] == ".\n"
+    [footnote] = doc["footnotes"][reference["footnoteId"]]["content"]
+    assert text_of(footnote["paragraph"]) == "Pending legal.\n"
+    exported = ctx.service("drive").files().export(fileId="1ChipsDoc", mimeType="text/plain").execute().decode()
+    assert exported == "Launch Oct 3, 2025[1].\n"

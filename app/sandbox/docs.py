@@ -14,7 +14,8 @@ router = Router("docs")
 READ = (G + "documents", G + "documents.readonly", DRIVE, G + "drive.readonly")
 WRITE = (G + "documents", DRIVE)
 DOCUMENT = r"/v1/documents/(?P<document_id>[\w-]+)"
-TAB_CONTENT = ("body", "lists", "documentStyle")  # what moves into each tab with includeTabsContent
+SUGGESTION_MODES = ("SUGGESTIONS_INLINE", "PREVIEW_SUGGESTIONS_ACCEPTED", "PREVIEW_WITHOUT_SUGGESTIONS")
+TAB_CONTENT = ("body", "lists", "documentStyle", "footnotes")  # what moves into each tab with includeTabsContent
 
 
 class State:
@@ -33,18 +34,20 @@ class State:
             raise ApiError(400, "This operation is not supported for this document", "failedPrecondition")
         return file
 
-    def document(self, file: dict, tabs: bool = False) -> dict:
+    def document(self, file: dict, tabs: bool = False, mode: str | None = None) -> dict:
         """The document as documents.get shows it: its first tab's content, or with includeTabsContent
-        every tab (and then no top-level body, as in Google Docs)."""
-        whole = file["document"].to_json(file["id"], file["name"])
+        every tab (and then no top-level body, as in Google Docs), in the suggestionsViewMode asked
+        for (the default for an editor shows suggestions inline)."""
+        mode = mode if mode in SUGGESTION_MODES else "SUGGESTIONS_INLINE"
+        whole = file["document"].view(mode).to_json(file["id"], file["name"], mode)
         whole["revisionId"] = _revision(file)
         if not tabs:
             return whole
         for key in TAB_CONTENT:
-            del whole[key]
+            whole.pop(key, None)
         named = [("Tab 1", file["document"])] + file.get("tabs", [])
         whole["tabs"] = [{"tabProperties": {"tabId": f"t.{index}", "title": title, "index": index},
-                          "documentTab": _tab_content(document)} for index, (title, document) in enumerate(named)]
+                          "documentTab": _tab_content(document.view(mode), mode)} for index, (title, document) in enumerate(named)]
         return whole
 
     def dump(self) -> dict:
@@ -53,7 +56,8 @@ class State:
 
 @router.get(DOCUMENT, scopes=READ)
 def get_document(state: State, request, document_id):
-    document = state.document(state.file(document_id), tabs=request.bool_arg("includeTabsContent"))
+    document = state.document(state.file(document_id), tabs=request.bool_arg("includeTabsContent"),
+                              mode=request.arg("suggestionsViewMode"))
     return apply_fields(document, request.arg("fields"), "*")
 
 
@@ -79,9 +83,9 @@ def _replace_in_tabs(drafts: list, edit: dict) -> dict:
     return {"replaceAllText": {"occurrencesChanged": changed}}
 
 
-def _tab_content(document) -> dict:
-    whole = document.to_json("", "")
-    return {key: whole[key] for key in TAB_CONTENT}
+def _tab_content(document, mode: str) -> dict:
+    whole = document.to_json("", "", mode)
+    return {key: whole[key] for key in TAB_CONTENT if key in whole}
 
 
 @router.post(r"/v1/documents", scopes=WRITE)

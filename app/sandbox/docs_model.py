@@ -11,7 +11,9 @@ A table is kept the same way: where Docs gives its start, each row's and each
 cell's start and its end one index each, the body holds a marker character
 (from the Private Use Area, which inserted text can never hold), and each cell
 holds paragraphs. A 2x2 table of empty cells is then 12 indices long, as Docs
-counts it.
+counts it. A date chip and a footnote reference are one marker character too,
+what they hold in its style; so are suggested insertions and deletions, which
+documents.get's preview modes leave out.
 """
 import copy
 import html
@@ -28,6 +30,10 @@ ORDERED_PRESET, UNORDERED_PRESET = "NUMBERED_DECIMAL_ALPHA_ROMAN", "BULLET_DISC_
 UNORDERED_GLYPHS = ("\u25cf", "\u25cb", "\u25a0")  # ● ○ ■
 TABLE, ROW, CELL, TABLE_END = "\ue000", "\ue001", "\ue002", "\ue003"
 MARKERS = (TABLE, ROW, CELL, TABLE_END)
+DATE, FOOTNOTE = "\ue004", "\ue005"  # a date chip and a footnote reference: one index each, their details in the style
+SUGGESTIONS = ("suggestedInsertionIds", "suggestedDeletionIds")
+# documents.get's suggestionsViewMode: which suggested text a preview leaves out.
+LEFT_OUT = {"PREVIEW_WITHOUT_SUGGESTIONS": "suggestedInsertionIds", "PREVIEW_SUGGESTIONS_ACCEPTED": "suggestedDeletionIds"}
 SECTION_BREAK = {
     "endIndex": 1,
     "sectionBreak": {"sectionStyle": {"columnSeparatorStyle": "NONE", "contentDirection": "LEFT_TO_RIGHT", "sectionType": "CONTINUOUS"}},
@@ -45,6 +51,7 @@ class Document:
         self.styles: list[dict] = [{}]
         self.paras: list[dict | None] = [{"namedStyleType": "NORMAL_TEXT"}]  # set only on "\n"
         self.lists: dict[str, str] = {}  # listId -> the bulletPreset it was made with
+        self.footnotes: dict[str, Document] = {}
         self.revision = 1
 
     # --- building from a seed ------------------------------------------------
@@ -52,8 +59,9 @@ class Document:
     def from_blocks(cls, blocks: list[dict]) -> "Document":
         """Seed blocks: {"text", "heading"?: 1-6, "bullet"?: "ordered"|"unordered", "level"?: 0-8}.
 
-        "text" is a string or a list of runs [text, {"bold"|"italic": true, "link": url}];
-        consecutive bullet blocks of one kind form one list.
+        "text" is a string or a list of runs [text, {"bold"|"italic": true, "link": url,
+        "suggestedInsertionIds"|"suggestedDeletionIds": [id]}], or {"date": display text} for a date chip,
+        or {"footnote": text} for a footnote; consecutive bullet blocks of one kind form one list.
         """
         doc = cls()
         doc.chars, doc.styles, doc.paras = [], [], []
@@ -75,8 +83,10 @@ class Document:
     def _append_block(self, block: dict, list_id: str | None) -> None:
         runs = block["text"] if isinstance(block["text"], list) else [[block["text"]]]
         for run in runs:
-            style = _seed_style(run[1] if len(run) > 1 else {})
-            for char in STRIPPED_ON_INSERT.sub("", run[0]):  # as Docs would; table markers are among them
+            # A chip is its marker; from text, Docs would strip those (table markers are among them).
+            text, spec = self._seed_chip(run) if isinstance(run, dict) else (STRIPPED_ON_INSERT.sub("", run[0]), run[1] if len(run) > 1 else {})
+            style = _seed_style(spec)
+            for char in text:
                 self.chars.append(char)
                 self.styles.append(dict(style))
                 self.paras.append(None)
@@ -87,6 +97,26 @@ class Document:
         self.chars.append("\n")
         self.styles.append({})
         self.paras.append(para)
+
+    def _seed_chip(self, run: dict) -> tuple[str, dict]:
+        """A date chip or a footnote reference: its one marker character and what it holds."""
+        if "date" in run:
+            return DATE, {"date": {"displayText": run["date"]}}
+        footnote_id = f"kix.fn{len(self.footnotes) + 1}"
+        self.footnotes[footnote_id] = Document.from_blocks([{"text": run["footnote"]}])
+        return FOOTNOTE, {"footnote": {"footnoteId": footnote_id, "footnoteNumber": str(len(self.footnotes))}}
+
+    def view(self, mode: str | None) -> "Document":
+        """The document as documents.get shows it in a suggestionsViewMode: a preview leaves out the
+        suggested insertions (without suggestions) or deletions (accepted), and marks no suggestion."""
+        left_out = LEFT_OUT.get(mode or "")
+        if not left_out:
+            return self
+        doc = copy.deepcopy(self)
+        kept = [position for position, style in enumerate(self.styles) if left_out not in style]
+        doc.chars, doc.paras = [self.chars[p] for p in kept], [doc.paras[p] for p in kept]
+        doc.styles = [{key: value for key, value in self.styles[p].items() if key not in SUGGESTIONS} for p in kept]
+        return doc
 
     def _new_list(self, preset: str) -> str:
         list_id = f"kix.list{len(self.lists) + 1}"
@@ -176,6 +206,7 @@ class Document:
             raise ApiError(400, "Invalid insertText: Insert text requests must specify text to insert.")
         paragraph = self.paras[self._paragraphs(position, position)[0]]
         inherited = self.styles[position - 1] if position and self.chars[position - 1] not in ("\n", *MARKERS) else {}
+        inherited = {key: value for key, value in inherited.items() if key in TEXT_FIELDS}  # not a chip's or a suggestion's
         for offset, char in enumerate(STRIPPED_ON_INSERT.sub("", spec["text"])):
             self.chars.insert(position + offset, char)
             self.styles.insert(position + offset, dict(inherited))
@@ -322,14 +353,17 @@ class Document:
                     stack.pop()  # that was the cell's last paragraph
         return root
 
-    def to_json(self, document_id: str, title: str) -> dict:
+    def to_json(self, document_id: str, title: str, mode: str = "SUGGESTIONS_INLINE") -> dict:
         content = [copy.deepcopy(SECTION_BREAK)] + [_element_json(element) for element in self.elements()]
+        footnotes = {footnote_id: {"footnoteId": footnote_id, "content": [_element_json(e) for e in footnote.view(mode).elements()]}
+                     for footnote_id, footnote in self.footnotes.items()}
         return {
             "documentId": document_id,
             "title": title,
             "revisionId": f"rev{self.revision}",
-            "suggestionsViewMode": "SUGGESTIONS_INLINE",
+            "suggestionsViewMode": mode,
             "body": {"content": content},
+            **({"footnotes": footnotes} if footnotes else {}),
             "lists": {list_id: _list_json(_numbered(preset)) for list_id, preset in self.lists.items()},
             "documentStyle": {"pageSize": {"width": {"magnitude": 612, "unit": "PT"}, "height": {"magnitude": 792, "unit": "PT"}}},
         }
@@ -389,6 +423,8 @@ def _fields(spec: dict, known: tuple) -> list[str]:
 
 def _seed_style(spec: dict) -> dict:
     style = {key: True for key in ("bold", "italic") if spec.get(key)}
+    style.update({key: list(spec[key]) for key in SUGGESTIONS if spec.get(key)})
+    style.update({key: spec[key] for key in ("date", "footnote") if key in spec})  # a chip's details
     if spec.get("link"):
         style["link"] = {"url": spec["link"]}
     return style
@@ -422,8 +458,9 @@ def _end_index(elements: list) -> int:
 def _paragraph_json(runs, para, start) -> dict:
     elements, index = [], start
     for text, style in runs:
-        elements.append({"startIndex": index, "endIndex": index + units(text), "textRun": {"content": text, "textStyle": _style_json(style)}})
-        index += units(text)
+        for piece, element in _run_elements(text, style):
+            elements.append({"startIndex": index, "endIndex": index + units(piece), **element})
+            index += units(piece)
     style = {"namedStyleType": para.get("namedStyleType", "NORMAL_TEXT"), "direction": para.get("direction") or "LEFT_TO_RIGHT"}
     if style["namedStyleType"].startswith("HEADING"):
         style["headingId"] = f"h.{start}"
@@ -435,6 +472,17 @@ def _paragraph_json(runs, para, start) -> dict:
         if bullet["nestingLevel"]:
             paragraph["bullet"]["nestingLevel"] = bullet["nestingLevel"]
     return {"startIndex": start, "endIndex": index, "paragraph": paragraph}
+
+
+def _run_elements(text: str, style: dict) -> list[tuple[str, dict]]:
+    """A run's paragraph elements: one textRun, or one element for each chip, with its text."""
+    if "date" in style:
+        return [(char, {"dateElement": {"dateId": "kix.date", "dateElementProperties": style["date"], "textStyle": {}}}) for char in text]
+    if "footnote" in style:
+        return [(char, {"footnoteReference": {**style["footnote"], "textStyle": {}}}) for char in text]
+    suggested = {key: style[key] for key in SUGGESTIONS if key in style}
+    typed = {key: value for key, value in style.items() if key not in SUGGESTIONS}
+    return [(text, {"textRun": {"content": text, "textStyle": _style_json(typed), **copy.deepcopy(suggested)}})]
 
 
 def _style_json(style: dict) -> dict:
@@ -476,6 +524,8 @@ def _export_paragraph(runs, para, lists, counters, fmt) -> str:
 
 
 def _export_run(text: str, style: dict, fmt: str) -> str:
+    if "date" in style or "footnote" in style:  # what the chip shows, footnotes by their number
+        return style["date"]["displayText"] * len(text) if "date" in style else f"[{style['footnote']['footnoteNumber']}]" * len(text)
     core = text.strip()
     if fmt == "text" or not core:
         return text

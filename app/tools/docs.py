@@ -25,15 +25,32 @@ def docs_create(ctx: Context, name: str, markdown: str = "") -> dict:
 @tool("read", progress="Reading a Google Doc")
 def docs_read(ctx: Context, document: FileRef, max_chars: Annotated[int, Field(ge=200, le=30000)] = 8000) -> dict:
     """Read a Google Doc as Markdown, every tab of it."""
+    documents = ctx.service("docs").documents()
     # Without includeTabsContent Docs returns the first tab only, silently.
-    doc = google_api.execute(ctx.service("docs").documents().get(documentId=file_id(document), includeTabsContent=True))
+    doc = google_api.execute(documents.get(documentId=file_id(document), includeTabsContent=True))
+    suggested = _has_suggestions(doc)
+    if suggested:
+        # Shown inline, a suggested change reads as both texts ("5k10k"): read the Doc as it stands.
+        doc = google_api.execute(documents.get(documentId=doc["documentId"], includeTabsContent=True,
+                                               suggestionsViewMode="PREVIEW_WITHOUT_SUGGESTIONS"))
     tabs = list(_every_tab(doc.get("tabs", []))) or [{"documentTab": doc, "tabProperties": {}}]
     if len(tabs) == 1:
         text = document_to_markdown(tabs[0]["documentTab"])
     else:
         text = "\n".join(f"[Tab: {tab['tabProperties'].get('title', '')}]\n\n" + document_to_markdown(tab["documentTab"])
                          for tab in tabs)
-    return {"name": doc.get("title", ""), "link": doc_link(ctx, doc["documentId"]), **clip(text, max_chars)}
+    out = {"name": doc.get("title", ""), "link": doc_link(ctx, doc["documentId"]), **clip(text, max_chars)}
+    if suggested:
+        out["note"] = "The Doc has pending suggestions, not yet accepted: the text is without them."
+    return out
+
+
+def _has_suggestions(value) -> bool:
+    """Whether a document as documents.get gives it has a suggested change anywhere (suggestedInsertionIds,
+    suggestedDeletionIds, suggestedTextStyleChanges...)."""
+    if isinstance(value, dict):
+        return any((key.startswith("suggested") and item) or _has_suggestions(item) for key, item in value.items())
+    return isinstance(value, list) and any(_has_suggestions(item) for item in value)
 
 
 def _every_tab(tabs: list[dict]):

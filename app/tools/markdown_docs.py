@@ -9,7 +9,8 @@ written where the one before it ended. Docs counts indices in UTF-16 code
 units, so every offset is converted (an emoji is two units).
 
 Reading: documents.get's paragraphs become headings, nested lists (ordered
-when the list's glyph is a number or letter), bold, italic and links.
+when the list's glyph is a number or letter), bold, italic and links; a date
+chip reads as the date it shows, and footnotes as [^1] with their text at the end.
 """
 import itertools
 import re
@@ -306,7 +307,33 @@ def document_to_markdown(document: dict) -> str:
             out.append("\n" if list_id and list_id == previous else "\n\n")
         out.append(line)
         previous = list_id
-    return "".join(out) + "\n" if out else ""
+    notes = _footnotes_markdown(document)
+    return "".join(out) + "\n" + notes if out else notes
+
+
+def _footnotes_markdown(document: dict) -> str:
+    """The footnotes, as Markdown's "[^1]: text" lines after the text, in the order of their numbers
+    (the body names them [^1] where they are referenced)."""
+    numbers = {}
+    for element in _paragraph_elements(document.get("body", {}).get("content", [])):
+        if "footnoteReference" in element:
+            reference = element["footnoteReference"]
+            numbers[reference.get("footnoteId")] = reference.get("footnoteNumber", "")
+    lines = []
+    for footnote_id, number in numbers.items():
+        content = document.get("footnotes", {}).get(footnote_id, {}).get("content", [])
+        text = " ".join(_inline_markdown(p["paragraph"].get("elements", [])) for p in content if "paragraph" in p).strip()
+        lines.append(f"[^{number}]: {text}\n")
+    return "\n" + "".join(lines) if lines else ""
+
+
+def _paragraph_elements(content: list[dict]):
+    """Every paragraph element, those in table cells included, in reading order."""
+    for element in content:
+        yield from element.get("paragraph", {}).get("elements", [])
+        for row in element.get("table", {}).get("tableRows", []):
+            for cell in row.get("tableCells", []):
+                yield from _paragraph_elements(cell.get("content", []))
 
 
 def _element_markdown(element: dict, lists: dict, counters: dict) -> tuple[str | None, str]:
@@ -359,6 +386,10 @@ def _inline_markdown(elements: list[dict]) -> str:
         elif "richLink" in element:
             props = element["richLink"].get("richLinkProperties", {})
             pieces.append((props.get("title", ""), {"link": {"url": props.get("uri", "")}}))
+        elif "dateElement" in element:  # a date chip: what it shows
+            pieces.append((element["dateElement"].get("dateElementProperties", {}).get("displayText", ""), {}))
+        elif "footnoteReference" in element:
+            pieces.append((None, {"footnote": element["footnoteReference"].get("footnoteNumber", "")}))
     out, group, group_url = [], [], None
     for text, style in pieces + [("", {"link": {"url": object()}})]:  # the sentinel flushes the last group
         url = style.get("link", {}).get("url")
@@ -367,7 +398,7 @@ def _inline_markdown(elements: list[dict]) -> str:
             out.append(f"[{joined}]({group_url})" if group_url and joined.strip() else joined)
             group = []
         group_url = url
-        group.append(_emphasis(SPECIAL.sub(r"\\\1", text), style))
+        group.append(f"[^{style['footnote']}]" if text is None else _emphasis(SPECIAL.sub(r"\\\1", text), style))
     return "".join(out)
 
 
