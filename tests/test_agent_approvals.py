@@ -77,6 +77,24 @@ def test_an_unshare_that_would_no_longer_do_what_its_card_said_is_not_done(alice
     assert "bob@acme.example" in [p.get("emailAddress") for p in direct]
 
 
+def test_the_tasks_own_steps_do_not_stop_what_was_approved(alice, fake_claude, sandbox):
+    # A file saved into the folder changes its item count; Bob's share changes who sees it before Carol's.
+    fake_claude.reply(tool_use("drive_create_file", {"name": "Agenda", "kind": "text", "content": "1. Budget", "folder": "Projects"}),
+                      tool_use("drive_share", {"file": "1ProjectsFolder", "people": ["bob@acme.example"], "role": "writer"}),
+                      tool_use("drive_share", {"file": "1ProjectsFolder", "people": ["carol@partner.example"]}))
+    cards = [a["id"] for a in alice.ask("Put an agenda in Projects, share it with Bob to edit and Carol to read")["actions"]
+             if a["status"] == "pending"]
+    fake_claude.reply(text("Waiting for Carol's."))
+    fake_claude.reply(text("Shared with both."))
+
+    alice.approve(cards[0])
+    body = alice.approve(cards[1])
+
+    assert [a["status"] for a in body["actions"]] == ["done", "done", "done"]
+    shared = {p.get("emailAddress") for p in sandbox.state()["drive"]["files"]["1ProjectsFolder"]["permissions"]}
+    assert {"bob@acme.example", "carol@partner.example"} <= shared
+
+
 def test_approving_twice_sends_once_and_the_second_approve_is_told_it_was_sent(alice, fake_claude, sandbox):
     action_id = ask_to_send(alice, fake_claude)["actions"][0]["id"]
     fake_claude.reply(text("Sent."))

@@ -165,6 +165,17 @@ def test_a_refusal_is_reported_as_one_not_as_an_answer(alice, fake_claude):
     assert body["status"] == "failed" and body["reply"] == "Claude declined this request, so it was not carried out."
 
 
+def test_a_refused_turn_runs_none_of_its_calls(alice, fake_claude, sandbox):
+    fake_claude.reply(text("I'll"), tool_use("drive_create_file", {"name": "Half", "kind": "text", "content": "x"}),
+                      stop_reason="refusal")
+
+    body = alice.ask("Something Claude stops half way")
+
+    assert body["status"] == "failed" and body["actions"] == []
+    assert body["reply"] == "Claude declined this request, so it was not carried out."
+    assert not [f for f in sandbox.state()["drive"]["files"].values() if f["name"] == "Half"]
+
+
 def test_a_final_turn_with_nothing_in_it_says_what_was_done(alice, fake_claude, sandbox):
     fake_claude.reply(tool_use("calendar_create_event", {"title": "Focus time", "start": "2030-03-05T09:00"}))
     fake_claude.reply()  # Claude may end its turn with no content after tool results

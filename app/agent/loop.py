@@ -46,6 +46,9 @@ async def advance(run: Run, calls: ToolCalls, bus: EventBus) -> None:
         response = await claude.ask(client, run.messages)
         _record_turn(run, response)
         uses = _tool_uses(run.messages[-1])
+        if response.stop_reason == "refusal":  # whatever the turn holds is cut short: none of its calls is run
+            await _finish(run, Run.Status.FAILED, DECLINED + await _done_so_far(run))
+            return
         if uses and response.stop_reason == "max_tokens":
             # The API drops the part of a call's input the limit cut off: run as it stands, a call would
             # do something else (a new Doc without its text). None of the turn's calls is run.
@@ -69,9 +72,7 @@ def step_limit_reply() -> str:
 
 async def _last_word(run: Run, stop_reason: str | None) -> tuple[str, str]:
     """How the run ends when the model stops asking for tools: its answer, said to be cut off if it was;
-    what was done, when it said nothing; and a refusal as one, not as an answer."""
-    if stop_reason == "refusal":
-        return Run.Status.FAILED, DECLINED + await _done_so_far(run)
+    what was done, when it said nothing."""
     said = _text(run.messages[-1])
     if said in ("", NO_REPLY):
         return Run.Status.DONE, "Finished." + await _done_so_far(run)

@@ -23,6 +23,10 @@ from app.tools.registry import ReconnectRequired, ToolError
 log = logging.getLogger(__name__)
 
 INTERRUPTED = "interrupted — check whether it happened"
+# Card fields, as the approved call is checked again (ToolCalls._changed):
+COUNTS = {"items", "occurrences"}  # the task's own steps change them (a file saved into the folder shared)
+AUDIENCES = {"shared_with", "guests"}  # who sees, or is emailed: someone new matters, someone gone does not
+UNORDERED = {"removing", "newly_seen_by", "no_longer_seen_by"}
 
 
 class ToolCalls:
@@ -77,6 +81,8 @@ class ToolCalls:
         return action
 
     async def _execute(self, action: Action) -> None:
+        if needs_approval(action.effect) and not await self._as_approved(action):
+            return
         # Claim the execution itself, so nothing can run an action twice.
         started = timezone.now()
         claimed = await Action.objects.filter(id=action.id, status=Action.Status.APPROVED, started=None).aupdate(
@@ -89,8 +95,6 @@ class ToolCalls:
         self.bus.publish("step_started", action_id=action.id, tool=action.tool, line=describe(action))
         loop = asyncio.get_running_loop()
         try:
-            if needs_approval(action.effect):
-                await loop.run_in_executor(THREADS, self._still_as_approved, action)
             result = await loop.run_in_executor(THREADS, invoke, action.tool, self.ctx, action.input)
             self._succeeded(action, result)
         except ReconnectRequired as exc:
@@ -105,16 +109,64 @@ class ToolCalls:
         await action.asave(update_fields=["status", "summary", "link", "result", "error", "finished"])
         self.bus.publish("step_finished", **step(action))
 
-    def _still_as_approved(self, action: Action) -> None:
+    async def _as_approved(self, action: Action) -> bool:
         """What the person approved is what happens: the call is reviewed again just before it runs, and
-        anything the card showed that has changed meanwhile (a Gmail signature, who a reply goes to, who
-        can see a folder, an event's guests) stops it rather than doing something they did not see."""
+        if what its card showed has changed meanwhile (a Gmail signature, whom a reply reaches, whose access
+        an unshare ends, someone new who would see a folder or an event's change), it is not run.
+
+        Checked before the action is claimed, so a process that stops meanwhile leaves it to run later
+        rather than reported as perhaps done; it is failed only if no other driver took it up."""
+        granted = {who async for who in self._granted()}
+        try:
+            changed = await asyncio.get_running_loop().run_in_executor(THREADS, self._changed, action, granted)
+            error = ToolError(f"What this would do changed after it was approved ({', '.join(changed)}), so it was "
+                              "not done. Ask for it again to see it as it is now.") if changed else None
+        except ReconnectRequired as exc:
+            self.reconnect_required, error = True, exc
+        except ToolError as exc:
+            error = exc
+        except Exception:
+            log.exception("Checking a %s call again crashed", action.tool)
+            error = ToolError(f"{action.tool} could not be checked before it ran; the error was logged. It was not done.")
+        if error is None:
+            return True
+        fields = {"status": Action.Status.FAILED, "error": str(error), "result": _found(error), "finished": timezone.now()}
+        if await Action.objects.filter(id=action.id, status=Action.Status.APPROVED, started=None).aupdate(**fields):
+            for name, value in fields.items():
+                setattr(action, name, value)
+            self.bus.publish("step_finished", **step(action))
+        else:
+            await action.arefresh_from_db()
+        return False
+
+    def _changed(self, action: Action, granted: set[str]) -> list[str]:
+        """What differs between the card as approved and as it would be now. Counts the task's own steps
+        change are not compared (a folder's items, the places a wording is found); for who sees or is
+        emailed, only someone new counts, besides those the task itself shared with."""
         now = json.loads(json.dumps(review_call(action.tool, self.ctx, action.input).preview))
         shown = action.preview or {}
-        changed = [key for key in sorted(set(now) | set(shown)) if now.get(key) != shown.get(key)]
-        if changed:
-            raise ToolError(f"What this would do changed after it was approved ({', '.join(changed)}), so it was not "
-                            "done. Ask for it again to see it as it is now.")
+        changed = []
+        for key in sorted(set(now) | set(shown)):
+            before, after = shown.get(key), now.get(key)
+            if key in COUNTS:
+                continue
+            if key in AUDIENCES:
+                if {str(who).lower() for who in after or []} - {str(who).lower() for who in before or []} - granted:
+                    changed.append(key)
+            elif key in UNORDERED and isinstance(before, list) and isinstance(after, list):
+                if sorted(map(str, before)) != sorted(map(str, after)):
+                    changed.append(key)
+            elif before != after:
+                changed.append(key)
+        return changed
+
+    async def _granted(self):
+        """Whom this task has given access to already, through shares that ran (they are no strangers)."""
+        async for share in Action.objects.filter(run=self.run, tool="drive_share", status=Action.Status.DONE):
+            for who in share.input.get("people") or []:
+                yield who.lower()
+            if share.input.get("link"):
+                yield "anyone with the link"
 
     @staticmethod
     def _succeeded(action: Action, result: dict) -> None:
