@@ -155,3 +155,21 @@ def test_a_forward_too_large_to_send_is_refused_before_approval(ctx, monkeypatch
 
     with pytest.raises(ToolError, match="attachments: false"):
         review("gmail_forward", ctx, {"message_id": q3_mail(ctx)["id"], "to": ["dana@partner.example"]})
+
+
+def test_a_file_sent_without_a_name_is_on_the_card_and_stays_behind_when_files_do(ctx):
+    scan = EmailMessage(policy=SMTP)
+    scan["From"], scan["To"], scan["Subject"] = "scanner@acme.example", "alex@acme.example", "Scan"
+    scan.set_content("Scanned document attached")
+    scan.make_mixed()
+    pdf = EmailMessage(policy=SMTP)
+    pdf.set_content(b"%PDF-1.4 scan", maintype="application", subtype="pdf")
+    del pdf["Content-Disposition"]  # a scanner's part: neither a name nor a disposition
+    scan.attach(pdf)
+    message_id = insert(ctx, scan)
+
+    card = review("gmail_forward", ctx, {"message_id": message_id, "to": ["bob@acme.example"]})
+    without = invoke("gmail_forward", ctx, {"message_id": message_id, "to": ["bob@acme.example"], "attachments": False})
+
+    assert [f["type"] for f in card.preview["attachments"]] == ["application/pdf"]
+    assert "application/pdf" not in [part.get_content_type() for part in sent_message(ctx, without["id"]).walk()]

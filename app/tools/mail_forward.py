@@ -36,7 +36,7 @@ def forward(raw: bytes, note: str, with_files: bool, signature: str = "") -> For
     original = message_from_bytes(raw, policy=default)
     head = [(name, value) for name in HEADERS if (value := header_text(original, name))]
     subject = dict(head).get("Subject", "")
-    files = [part for part in _leaves(original) if _is_file(part)]
+    files = list(_files(original))
     content = _content_of(raw)
     if not with_files and not _without_files(content):
         content = None
@@ -77,9 +77,22 @@ def _leaves(part):
         yield part
 
 
-def _is_file(part) -> bool:
-    """A file the original carries, as mail programs list them: not its text, nor an image shown in it."""
-    return part.is_attachment() or (bool(part.get_filename()) and part.get_content_disposition() != "inline")
+def _files(part, parent: str = ""):
+    """The files the original carries, as mail programs list them."""
+    if part.is_multipart() and part.get_content_type() != "message/rfc822":
+        for child in part.get_payload():
+            yield from _files(child, part.get_content_type())
+    elif _is_file(part, parent):
+        yield part
+
+
+def _is_file(part, parent: str) -> bool:
+    """A file: not the mail's text, nor an image its HTML shows (in multipart/related). One sent without a
+    name or a disposition (a scanner's PDF) is a file too, as reading the mail lists it (mail_mime.file_parts)."""
+    if part.is_attachment() or (part.get_filename() and part.get_content_disposition() != "inline"):
+        return True
+    return part.get_content_type() not in ("text/plain", "text/html") and parent != "multipart/related" \
+        and part.get_content_disposition() != "inline"
 
 
 def _content_of(raw: bytes) -> EmailMessage:
@@ -91,12 +104,12 @@ def _content_of(raw: bytes) -> EmailMessage:
     return content
 
 
-def _without_files(part) -> bool:
+def _without_files(part, parent: str = "") -> bool:
     """Leave the file parts out of `part`; whether anything of it is left."""
     if part.is_multipart() and part.get_content_type() != "message/rfc822":
-        part.set_payload([child for child in part.get_payload() if _without_files(child)])
+        part.set_payload([child for child in part.get_payload() if _without_files(child, part.get_content_type())])
         return bool(part.get_payload())
-    return not _is_file(part)
+    return not _is_file(part, parent)
 
 
 def _seven_bit(content) -> None:
