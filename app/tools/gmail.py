@@ -183,8 +183,10 @@ def _prepare_outgoing(needs_recipient: bool):
         _show_sender(_identity(ctx, gmail, parent and parent.head), preview)
         if args["attachments"]:
             preview["attachments"] = [_attachment_label(ctx, gmail, AttachmentRef(**ref)) for ref in args["attachments"]]
-            # Too large is said now, not after the person approved it. Files go out in base64: 4 bytes for 3.
-            _check_size(sum(file["size"] for file in preview["attachments"]) * 4 // 3 + len(args["body"].encode()))
+            # Too large is said now, not after the person approved it. Files go out in base64 lines of 76
+            # characters and a line break for every 57 bytes; an HTML body goes twice (text and HTML).
+            body = len(args["body"].encode()) * (2 if args["html"] else 1)
+            _check_size(sum((file["size"] + 56) // 57 * 78 for file in preview["attachments"]) + body)
         return args, preview
 
     return prepare
