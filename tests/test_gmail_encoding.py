@@ -84,10 +84,21 @@ def test_mail_labelled_wrongly_is_read_as_its_bytes_were_meant(ctx):
     ("gb2312", "gbk", "朱镕基和王喆"),  # Chinese beyond GB2312
     ("ks_c_5601-1987", "cp949", "똠방각하 회의"),  # Korean
     ("us-ascii", "cp1252", "Café crème"),  # an 8-bit mailer that says ASCII
-], ids=["hebrew", "thai", "japanese", "chinese", "korean", "ascii-labelled"])
+    ("Windows-31J", "cp932", "①会議は㈱アクメで"),  # Java mailers' name for it
+], ids=["hebrew", "thai", "japanese", "chinese", "korean", "ascii-labelled", "windows-31j"])
 def test_mail_in_the_charsets_mail_programs_write_is_read_as_they_meant_it(ctx, label, codec, text):
     message_id = insert(ctx, raw_in_charset(label, text.encode(codec)))
     assert invoke("gmail_read", ctx, {"message_id": message_id})["messages"][0]["body"]["text"] == text
+
+
+def test_japanese_mail_with_a_character_its_label_lacks_is_read_as_japanese_not_as_codes(ctx):
+    # ISO-2022-JP as Windows writes it: 会議 then ① (NEC's 0x2D21, outside the standard) then です.
+    body = b"\x1b$B2q5D-!$G$9\x1b(B"
+    message_id = insert(ctx, raw_in_charset("iso-2022-jp", body))
+
+    text = invoke("gmail_read", ctx, {"message_id": message_id})["messages"][0]["body"]["text"]
+
+    assert text.startswith("会議") and text.endswith("です") and "\x1b" not in text
 
 
 def test_a_reply_quotes_hebrew_mail_as_it_was_written(ctx, sandbox):

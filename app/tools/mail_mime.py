@@ -259,9 +259,10 @@ MAIL_CHARSETS = {
     **dict.fromkeys(ASCII_LABELS, "cp1252"),
     "iso-8859-9": "cp1254",
     **dict.fromkeys(("windows-874", "tis-620", "iso-8859-11"), "cp874"),
-    **dict.fromkeys(("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis"), "cp932"),
-    **dict.fromkeys(("gb2312", "gbk", "x-gbk", "csgb2312", "chinese"), "gb18030"),
-    **dict.fromkeys(("euc-kr", "ks_c_5601-1987", "ksc5601", "korean", "cseuckr"), "cp949"),
+    **dict.fromkeys(("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis", "windows-31j"), "cp932"),
+    "x-euc-jp": "euc_jp",
+    **dict.fromkeys(("gb2312", "gbk", "x-gbk", "csgb2312", "chinese", "gb_2312-80"), "gb18030"),
+    **dict.fromkeys(("euc-kr", "ks_c_5601-1987", "ks_c_5601-1989", "ksc5601", "korean", "cseuckr", "windows-949"), "cp949"),
     **dict.fromkeys(("iso-8859-8-i", "iso-8859-8-e", "logical", "visual"), "iso8859-8"),
     **dict.fromkeys(("big5", "big5-hkscs", "cn-big5", "x-x-big5"), "big5hkscs"),
 }
@@ -300,7 +301,10 @@ def decode(data: bytes, charset: str | None, complete: bool = True) -> str:
     # Text labelled ASCII yet holding other bytes is mislabelled: UTF-8 most often, else Windows-1252.
     ascii_label = _label(charset) in ASCII_LABELS
     charset = charset and text_codec(charset)  # a label known under another name, or none worth trusting
-    for codec in filter(None, ("utf-8", charset) if ascii_label else (charset, "utf-8")):
+    # ISO-2022 text is 7-bit, so UTF-8 would take its escape codes as they are: a character the label's
+    # codec cannot read is better replaced than the whole text shown as codes.
+    fallback = None if (charset or "").startswith("iso2022") else "utf-8"
+    for codec in filter(None, ("utf-8", charset) if ascii_label else (charset, fallback)):
         try:
             return _decoded(data, codec, complete, "strict")
         except (UnicodeDecodeError, LookupError):
