@@ -309,3 +309,15 @@ def test_date_chips_and_footnotes_are_read_with_the_text(sandbox):
     read = invoke("docs_read", ctx, {"document": "1SeededDoc"})
 
     assert read["text"] == "Launch on Oct 3, 2025[^1] 🎉, review[^2].\n\n[^1]: Pending legal.\n[^2]: With \\*Finance\\*.\n"
+
+
+def test_a_doc_whose_suggestions_only_restyle_text_is_read_once():
+    from app.tools.docs import _has_suggestions
+
+    restyled = {"body": {"content": [{"paragraph": {"elements": [{"textRun": {
+        "content": "Budget", "suggestedTextStyleChanges": {"suggest.3": {"textStyle": {"bold": True}}}}}]}}]}}
+    inserted = {"body": {"content": [{"paragraph": {"elements": [{"textRun": {
+        "content": "10k", "suggestedInsertionIds": ["suggest.1"]}}]}}]}}
+
+    assert not _has_suggestions(restyled)  # the text reads the same: no second read of the Doc
+    assert _has_suggestions(inserted)

@@ -24,7 +24,7 @@ CONTACTS = (CONTACTS_READ, G + "contacts")
 OTHER = (OTHER_CONTACTS_READ,)
 DIRECTORY = (DIRECTORY_READ, G + "directory")
 DIRECTORY_SOURCES = {"DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE", "DIRECTORY_SOURCE_TYPE_DOMAIN_CONTACT"}
-OTHER_FIELDS = {"emailAddresses", "metadata", "names", "phoneNumbers", "photos"}
+OTHER_FIELDS = {"emailAddresses", "metadata", "names", "phoneNumbers"}  # all otherContacts.search takes
 
 
 def fold(text: str) -> str:

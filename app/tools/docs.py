@@ -45,11 +45,13 @@ def docs_read(ctx: Context, document: FileRef, max_chars: Annotated[int, Field(g
     return out
 
 
+TEXT_SUGGESTIONS = ("suggestedInsertionIds", "suggestedDeletionIds")  # a suggested style leaves the text as it reads
+
+
 def _has_suggestions(value) -> bool:
-    """Whether a document as documents.get gives it has a suggested change anywhere (suggestedInsertionIds,
-    suggestedDeletionIds, suggestedTextStyleChanges...)."""
+    """Whether a document as documents.get gives it has text suggested in or out anywhere."""
     if isinstance(value, dict):
-        return any((key.startswith("suggested") and item) or _has_suggestions(item) for key, item in value.items())
+        return any((key in TEXT_SUGGESTIONS and item) or _has_suggestions(item) for key, item in value.items())
     return isinstance(value, list) and any(_has_suggestions(item) for item in value)
 
 
