@@ -194,3 +194,12 @@ def test_a_task_google_refused_is_not_taken_for_one_of_that_name_just_completed(
 
     with pytest.raises(ToolError, match="Tasks is having trouble right now"):
         invoke("tasks_add", ctx, {"title": "Call Bob"})
+
+
+def test_subtasks_read_in_their_own_order_whatever_order_google_lists_them_in():
+    from app.tools.tasks import under_parents
+
+    listed = [{"id": "p", "position": "1"}, {"id": "b", "parent": "p", "position": "2"},
+              {"id": "a", "parent": "p", "position": "1"}, {"id": "q", "position": "2"}]
+
+    assert [t["id"] for t in under_parents(listed)] == ["p", "a", "b", "q"]

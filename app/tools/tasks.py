@@ -93,7 +93,8 @@ def under_parents(tasks: list[dict]) -> list[dict]:
 
     def place(task):
         out.append(task)
-        for child in children[task["id"]]:
+        # Google orders a task among its siblings by `position`; in what order it lists them is not said.
+        for child in sorted(children[task["id"]], key=lambda t: t.get("position", "")):
             place(child)
 
     for task in tasks:
