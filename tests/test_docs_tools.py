@@ -321,3 +321,16 @@ def test_a_doc_whose_suggestions_only_restyle_text_is_read_once():
 
     assert not _has_suggestions(restyled)  # the text reads the same: no second read of the Doc
     assert _has_suggestions(inserted)
+
+
+def test_a_numbered_list_appended_after_a_paragraph_carries_on_the_docs_list(ctx):
+    invoke("docs_append", ctx, {"document": "1VendorShortlistDoc", "markdown": "Then 👉:\n\n3. Sign the contract ✍️"})
+
+    text = invoke("docs_read", ctx, {"document": "1VendorShortlistDoc"})["text"]
+    assert text.endswith("2. Initech (David Okafor)\n\nThen 👉:\n\n3. Sign the contract ✍️\n")
+
+
+def test_a_bullet_between_numbered_items_keeps_the_numbering_going(ctx):
+    text = written_and_read(ctx, "1. Install 📦\n- note\n    - detail\n2. Configure\n\n## Later\n\n1. Start again\n")
+
+    assert text == "1. Install 📦\n\n- note\n    - detail\n\n2. Configure\n\n## Later\n\n1. Start again\n"

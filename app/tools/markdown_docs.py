@@ -51,7 +51,7 @@ def parse_blocks(markdown: str, after_numbered: bool = False) -> list[Block]:
     """The Markdown's blocks. List items are numbered by Docs list from 1; 0 is the numbered list
     before the Markdown (after_numbered), which a list starting past 1 at once carries on."""
     blocks, lists, heading, table = [], [], None, None
-    list_count, item_open = 0, False
+    list_count, current, numbered, item_open = 0, 0, 0, False  # current: the list being read; numbered: the last numbered one
     ordered_until = 0 if after_numbered else None  # where the last numbered list ended
     for token in PARSER.parse(markdown):
         if token.type == "table_open":
@@ -68,13 +68,14 @@ def parse_blocks(markdown: str, after_numbered: bool = False) -> list[Block]:
             _add_inline(cell, token.children or [])
             table.rows[-1].append(cell)
         elif token.type in ("bullet_list_open", "ordered_list_open"):
-            if not lists and not _continues(token, blocks, ordered_until):
-                list_count += 1
+            if not lists:
+                carries_on = _continues(token, blocks, ordered_until)
+                list_count += not carries_on
+                current = numbered if carries_on else list_count
             lists.append(token.type == "ordered_list_open")
         elif token.type in ("bullet_list_close", "ordered_list_close"):
-            ordered = lists.pop()
-            if not lists:
-                ordered_until = len(blocks) if ordered else None
+            if lists.pop() and not lists:  # a bullet list between numbered items does not end their run
+                ordered_until, numbered = len(blocks), current
         elif token.type == "list_item_open":
             item_open = True
         elif token.type == "heading_open":
@@ -82,7 +83,7 @@ def parse_blocks(markdown: str, after_numbered: bool = False) -> list[Block]:
         elif token.type == "inline":
             block = Block(style=heading or "NORMAL_TEXT")
             if lists and item_open:  # an item's first paragraph; the item's later paragraphs are not items
-                block.text, block.list_number, block.ordered = "\t" * (len(lists) - 1), list_count, lists[0]
+                block.text, block.list_number, block.ordered = "\t" * (len(lists) - 1), current, lists[0]
             _add_inline(block, token.children or [])
             if block.text.strip("\t") or not (heading or item_open):
                 blocks.append(block)  # a bare "#" or an empty "-" item is nothing to show
@@ -94,8 +95,9 @@ def parse_blocks(markdown: str, after_numbered: bool = False) -> list[Block]:
 
 def _continues(token, blocks: list[Block], ordered_until: int | None) -> bool:
     """Whether an ordered list carries on the one before ("2. Review" after "1. Draft" and a paragraph):
-    it does when it starts past 1 and only paragraphs came between, no table, which would end the run of
-    text that one Docs list can span."""
+    it does when it starts past 1 and only paragraphs, headings or bullet lists came between, no table,
+    which would end the run of text that one Docs list can span. The number written says what the person
+    means, so "3." after a heading is the third step still, and "1." a new list."""
     start = token.attrGet("start") or 1
     return (token.type == "ordered_list_open" and start > 1 and ordered_until is not None
             and all(block.rows is None for block in blocks[ordered_until:]))
@@ -193,15 +195,17 @@ def _tabs_taken(blocks: list[Block]) -> int:
     """The leading tabs that making lists takes out of the text: those of every paragraph from a list's
     first item to its last (its nesting level), code lines inside an item's range included."""
     inside = {number for first, last, _ in _list_ranges(blocks) for number in range(first, last + 1)}
-    return sum(len(blocks[n].text) - len(blocks[n].text.lstrip("\t")) for n in inside)
+    return sum(_tabs_in(blocks, n, n + 1) for n in inside)
 
 
 def _list_ranges(blocks: list[Block]) -> list[tuple[int, int, bool]]:
-    """Each Docs list to make: its first and last item (block numbers) and whether it is numbered."""
+    """Each Docs list to make: its first and last item (block numbers) and whether it is numbered.
+    The list that carries on the Doc's own (number 0) starts at the first block written: Docs adds
+    paragraphs to a list only when the paragraph just before them is in it."""
     lists: dict[int, tuple[int, int, bool]] = {}
     for number, block in enumerate(blocks):
         if block.list_number is not None:
-            first, _, ordered = lists.get(block.list_number, (number, 0, block.ordered))
+            first, _, ordered = lists.get(block.list_number, (0 if block.list_number == 0 else number, 0, block.ordered))
             lists[block.list_number] = (first, number, ordered)
     return list(lists.values())
 
@@ -242,28 +246,46 @@ def _table_requests(table: Block, at: int) -> tuple[list[dict], int]:
 
 def _bullet_requests(blocks, starts, index) -> list[dict]:
     # One preset styles every level of a Docs list, so a nested list takes its top list's kind.
-    # Bullets strip the leading tabs, which shifts what follows: the last list goes first.
+    # Bullets strip the leading tabs, which shifts what follows: the last list goes first. A list inside
+    # another's range (a bullet list between numbered items) is made again once the outer one is.
+    ranges = sorted(_list_ranges(blocks), reverse=True)
+    outer = [r for r in ranges if not any(o[0] < r[0] and r[1] < o[1] for o in ranges)]
     requests = []
-    for first, last, ordered in sorted(_list_ranges(blocks), reverse=True):
-        preset = "NUMBERED_DECIMAL_ALPHA_ROMAN" if ordered else "BULLET_DISC_CIRCLE_SQUARE"
-        end = starts[last] + len(blocks[last].text)
-        requests.append({"createParagraphBullets": {"range": _range(index[starts[first]], max(index[end], index[starts[first]] + 1)),
-                                                    "bulletPreset": preset}})
-        requests += _unbullet_between(blocks, starts, index, first, last)
+    for first, last, ordered in outer:
+        requests += _list_requests(blocks, starts, index, (first, last, ordered), ranges, shift=0)
     return requests
 
 
-def _unbullet_between(blocks, starts, index, first: int, last: int) -> list[dict]:
-    """Docs bullets every paragraph in a list's range: a code block or an item's second paragraph
-    between its items must lose that bullet again, and the indent Docs leaves in its place. Where each
-    one is counts the leading tabs the bullets took out of the paragraphs before it."""
-    requests, taken = [], 0
-    for number in range(first, last + 1):
-        block, start = blocks[number], index[starts[number]] - taken
-        if block.list_number is None:
-            requests += _plain_paragraphs(_range(start, start + 1), fields="indentStart,indentFirstLine")
-        taken += len(block.text) - len(block.text.lstrip("\t"))
+def _list_requests(blocks, starts, index, made: tuple[int, int, bool], ranges, shift: int) -> list[dict]:
+    """Bullets for one list whose paragraphs begin `shift` units before `index` says (tabs taken out
+    before them), then the paragraphs in its range that are not its items: plain ones lose the bullet,
+    and the items of a list inside it get their tabs back and their own list.
+
+    Docs bullets every paragraph in a list's range and leaves an indent where it takes one off again.
+    Where each paragraph is counts the leading tabs the bullets took out of the paragraphs before it."""
+    first, last, ordered = made
+    preset = "NUMBERED_DECIMAL_ALPHA_ROMAN" if ordered else "BULLET_DISC_CIRCLE_SQUARE"
+    start, end = index[starts[first]] - shift, index[starts[last] + len(blocks[last].text)] - shift
+    requests = [{"createParagraphBullets": {"range": _range(start, max(end, start + 1)), "bulletPreset": preset}}]
+    taken, number = 0, first
+    while number <= last:
+        inner = next((r for r in ranges if r[0] == number and r != made), None)
+        if inner:
+            tabs = [(index[starts[n]] - shift - _tabs_in(blocks, first, n), _tabs_in(blocks, n, n + 1))
+                    for n in range(inner[0], inner[1] + 1)]
+            requests += [{"insertText": {"location": {"index": at}, "text": "\t" * count}} for at, count in reversed(tabs) if count]
+            requests += _list_requests(blocks, starts, index, inner, ranges, shift + taken)
+            taken, number = taken + _tabs_in(blocks, inner[0], inner[1] + 1), inner[1] + 1
+            continue
+        if blocks[number].list_number is None:
+            at = index[starts[number]] - shift - taken
+            requests += _plain_paragraphs(_range(at, at + 1), fields="indentStart,indentFirstLine")
+        taken, number = taken + _tabs_in(blocks, number, number + 1), number + 1
     return requests
+
+
+def _tabs_in(blocks, first: int, end: int) -> int:
+    return sum(len(b.text) - len(b.text.lstrip("\t")) for b in blocks[first:end])
 
 
 def _direction(text: str, where: dict) -> list[dict]:
