@@ -334,3 +334,12 @@ def test_a_bullet_between_numbered_items_keeps_the_numbering_going(ctx):
     text = written_and_read(ctx, "1. Install 📦\n- note\n    - detail\n2. Configure\n\n## Later\n\n1. Start again\n")
 
     assert text == "1. Install 📦\n\n- note\n    - detail\n\n2. Configure\n\n## Later\n\n1. Start again\n"
+
+
+def test_a_bullet_before_a_numbered_item_that_carries_on_the_docs_list_is_written(ctx):
+    invoke("docs_append", ctx, {"document": "1VendorShortlistDoc", "markdown": "1. Ask\n2. Compare"})
+
+    invoke("docs_append", ctx, {"document": "1VendorShortlistDoc", "markdown": "- note\n\n3. Sign\n"})
+
+    text = invoke("docs_read", ctx, {"document": "1VendorShortlistDoc"})["text"]
+    assert text.endswith("1. Ask\n2. Compare\n\n- note\n\n3. Sign\n")

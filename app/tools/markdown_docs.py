@@ -249,7 +249,7 @@ def _bullet_requests(blocks, starts, index) -> list[dict]:
     # Bullets strip the leading tabs, which shifts what follows: the last list goes first. A list inside
     # another's range (a bullet list between numbered items) is made again once the outer one is.
     ranges = sorted(_list_ranges(blocks), reverse=True)
-    outer = [r for r in ranges if not any(o[0] < r[0] and r[1] < o[1] for o in ranges)]
+    outer = [r for r in ranges if not any(_inside(r, o) for o in ranges)]
     requests = []
     for first, last, ordered in outer:
         requests += _list_requests(blocks, starts, index, (first, last, ordered), ranges, shift=0)
@@ -269,7 +269,7 @@ def _list_requests(blocks, starts, index, made: tuple[int, int, bool], ranges, s
     requests = [{"createParagraphBullets": {"range": _range(start, max(end, start + 1)), "bulletPreset": preset}}]
     taken, number = 0, first
     while number <= last:
-        inner = next((r for r in ranges if r[0] == number and r != made), None)
+        inner = next((r for r in ranges if r[0] == number and _inside(r, made)), None)
         if inner:
             tabs = [(index[starts[n]] - shift - _tabs_in(blocks, first, n), _tabs_in(blocks, n, n + 1))
                     for n in range(inner[0], inner[1] + 1)]
@@ -282,6 +282,12 @@ def _list_requests(blocks, starts, index, made: tuple[int, int, bool], ranges, s
             requests += _plain_paragraphs(_range(at, at + 1), fields="indentStart,indentFirstLine")
         taken, number = taken + _tabs_in(blocks, number, number + 1), number + 1
     return requests
+
+
+def _inside(r: tuple[int, int, bool], o: tuple[int, int, bool]) -> bool:
+    """Whether list range r lies within o. Both may start at the first block written (the list carrying
+    on the Doc's own starts there), so the one ending later holds the other."""
+    return r != o and o[0] <= r[0] and r[1] <= o[1]
 
 
 def _tabs_in(blocks, first: int, end: int) -> int:
