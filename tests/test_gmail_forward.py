@@ -173,3 +173,17 @@ def test_a_file_sent_without_a_name_is_on_the_card_and_stays_behind_when_files_d
 
     assert [f["type"] for f in card.preview["attachments"]] == ["application/pdf"]
     assert "application/pdf" not in [part.get_content_type() for part in sent_message(ctx, without["id"]).walk()]
+
+
+def test_an_invitations_calendar_part_is_not_a_file_and_goes_with_the_forward(ctx):
+    invite = EmailMessage(policy=SMTP)
+    invite["From"], invite["To"], invite["Subject"] = "maria@globex.example", "alex@acme.example", "Invitation: Kickoff"
+    invite.set_content("You are invited to Kickoff.")
+    invite.add_alternative("BEGIN:VCALENDAR\nMETHOD:REQUEST\nEND:VCALENDAR\n", subtype="calendar")
+    message_id = insert(ctx, invite)
+
+    card = review("gmail_forward", ctx, {"message_id": message_id, "to": ["bob@acme.example"], "attachments": False})
+    sent = invoke("gmail_forward", ctx, {"message_id": message_id, "to": ["bob@acme.example"], "attachments": False})
+
+    assert "attachments" not in card.preview
+    assert "text/calendar" in [part.get_content_type() for part in sent_message(ctx, sent["id"]).walk()]

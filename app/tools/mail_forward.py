@@ -14,7 +14,7 @@ from email import encoders, message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
 
-from app.tools.mail_mime import addressed, header_text, with_signature
+from app.tools.mail_mime import BODY_PARENTS, addressed, header_text, with_signature
 
 FORWARD_LINE = "---------- Forwarded message ---------"
 HEADERS = ("From", "Date", "Subject", "To", "Cc")
@@ -91,8 +91,7 @@ def _is_file(part, parent: str) -> bool:
     name or a disposition (a scanner's PDF) is a file too, as reading the mail lists it (mail_mime.file_parts)."""
     if part.is_attachment() or (part.get_filename() and part.get_content_disposition() != "inline"):
         return True
-    return part.get_content_type() not in ("text/plain", "text/html") and parent != "multipart/related" \
-        and part.get_content_disposition() != "inline"
+    return part.get_content_maintype() != "text" and parent not in BODY_PARENTS and part.get_content_disposition() != "inline"
 
 
 def _content_of(raw: bytes) -> EmailMessage:

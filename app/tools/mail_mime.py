@@ -344,6 +344,11 @@ def attachments(payload: dict) -> list[dict]:
     ]
 
 
+# Parts of these are the mail's own body: its versions (an invitation's text/calendar beside its text),
+# the images its HTML shows, a bounce's report.
+BODY_PARENTS = ("multipart/alternative", "multipart/related", "multipart/report")
+
+
 def file_parts(payload: dict, parent: str = ""):
     """The message's files, each with a "filename": one the sender left out is made up from its type,
     as scanners and some mail programs send them (a PDF, an attached email) with none."""
@@ -361,8 +366,8 @@ def _file_name(part: dict, parent: str) -> str | None:
     if part.get("filename"):
         return part["filename"]
     kind = part.get("mimeType", "")
-    # Not files: a body, and the images an HTML body shows (in multipart/related, by cid:).
-    if kind in ("text/plain", "text/html") or parent == "multipart/related":
+    # Not files: text (a body, an invitation's calendar, a bounce's headers), nor a part of the body.
+    if kind.startswith("text/") or parent in BODY_PARENTS:
         return None
     if not (part.get("body", {}).get("attachmentId") or kind == "message/rfc822"):
         return None
