@@ -85,7 +85,8 @@ def test_mail_labelled_wrongly_is_read_as_its_bytes_were_meant(ctx):
     ("ks_c_5601-1987", "cp949", "똠방각하 회의"),  # Korean
     ("us-ascii", "cp1252", "Café crème"),  # an 8-bit mailer that says ASCII
     ("Windows-31J", "cp932", "①会議は㈱アクメで"),  # Java mailers' name for it
-], ids=["hebrew", "thai", "japanese", "chinese", "korean", "ascii-labelled", "windows-31j"])
+    ("iso-2022-jp", "utf-8", "会議は明日です"),  # a mobile mailer's UTF-8 under the usual Japanese label
+], ids=["hebrew", "thai", "japanese", "chinese", "korean", "ascii-labelled", "windows-31j", "utf8-labelled-iso2022"])
 def test_mail_in_the_charsets_mail_programs_write_is_read_as_they_meant_it(ctx, label, codec, text):
     message_id = insert(ctx, raw_in_charset(label, text.encode(codec)))
     assert invoke("gmail_read", ctx, {"message_id": message_id})["messages"][0]["body"]["text"] == text

@@ -302,8 +302,9 @@ def decode(data: bytes, charset: str | None, complete: bool = True) -> str:
     ascii_label = _label(charset) in ASCII_LABELS
     charset = charset and text_codec(charset)  # a label known under another name, or none worth trusting
     # ISO-2022 text is 7-bit, so UTF-8 would take its escape codes as they are: a character the label's
-    # codec cannot read is better replaced than the whole text shown as codes.
-    fallback = None if (charset or "").startswith("iso2022") else "utf-8"
+    # codec cannot read is better replaced than the whole text shown as codes. (8-bit bytes under that
+    # label mean the label is wrong: UTF-8 then, as for any other.)
+    fallback = None if (charset or "").startswith("iso2022") and data.isascii() else "utf-8"
     for codec in filter(None, ("utf-8", charset) if ascii_label else (charset, fallback)):
         try:
             return _decoded(data, codec, complete, "strict")
