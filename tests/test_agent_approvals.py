@@ -95,6 +95,24 @@ def test_the_tasks_own_steps_do_not_stop_what_was_approved(alice, fake_claude, s
     assert {"bob@acme.example", "carol@partner.example"} <= shared
 
 
+def test_a_link_the_task_shared_does_not_excuse_a_link_someone_else_opened_on_another_folder(alice, fake_claude, sandbox, ctx):
+    permissions = ctx.service("drive").permissions()
+    permissions.create(fileId="1FinanceFolder", body={"type": "user", "role": "reader", "emailAddress": "carol@partner.example"},
+                       sendNotificationEmail=False).execute()
+    fake_claude.reply(tool_use("drive_share", {"file": "1Q3PlanningNotesDoc", "link": True}),
+                      tool_use("drive_create_file", {"name": "Payroll", "kind": "text", "content": "Bob 120k", "folder": "Finance"}))
+    share, payroll = [a["id"] for a in alice.ask("Share the notes by link and put the payroll in Finance")["actions"]]
+    fake_claude.reply(text("Waiting for the payroll's."))
+    alice.approve(share)
+    permissions.create(fileId="1FinanceFolder", body={"type": "anyone", "role": "reader"}).execute()  # someone else, meanwhile
+    fake_claude.reply(text("The payroll was not saved."))
+
+    body = alice.approve(payroll)
+
+    assert body["data"][0]["status"] == "failed" and "(shared_with)" in body["data"][0]["error"]
+    assert not [f for f in sandbox.state()["drive"]["files"].values() if f["name"] == "Payroll"]
+
+
 def test_approving_twice_sends_once_and_the_second_approve_is_told_it_was_sent(alice, fake_claude, sandbox):
     action_id = ask_to_send(alice, fake_claude)["actions"][0]["id"]
     fake_claude.reply(text("Sent."))

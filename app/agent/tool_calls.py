@@ -17,6 +17,7 @@ from app.agent.prompt import untrusted
 from app.google_api import THREADS
 from app.models import Action, Run
 from app.tools import get_tool, invoke
+from app.tools.drive import file_id
 from app.tools import review as review_call
 from app.tools.registry import ReconnectRequired, ToolError
 
@@ -116,7 +117,7 @@ class ToolCalls:
 
         Checked before the action is claimed, so a process that stops meanwhile leaves it to run later
         rather than reported as perhaps done; it is failed only if no other driver took it up."""
-        granted = {who async for who in self._granted()}
+        granted = {given async for given in self._granted()}
         try:
             changed = await asyncio.get_running_loop().run_in_executor(THREADS, self._changed, action, granted)
             error = ToolError(f"What this would do changed after it was approved ({', '.join(changed)}), so it was "
@@ -139,12 +140,14 @@ class ToolCalls:
             await action.arefresh_from_db()
         return False
 
-    def _changed(self, action: Action, granted: set[str]) -> list[str]:
+    def _changed(self, action: Action, granted: set[tuple[str, str]]) -> list[str]:
         """What differs between the card as approved and as it would be now. Counts the task's own steps
         change are not compared (a folder's items, the places a wording is found); for who sees or is
-        emailed, only someone new counts, besides those the task itself shared with."""
+        emailed, only someone new counts, besides those the task itself shared this file or folder with."""
         now = json.loads(json.dumps(review_call(action.tool, self.ctx, action.input).preview))
         shown = action.preview or {}
+        target = _target(action.input)
+        granted = {who for item, who in granted if item == target}
         changed = []
         for key in sorted(set(now) | set(shown)):
             before, after = shown.get(key), now.get(key)
@@ -161,12 +164,14 @@ class ToolCalls:
         return changed
 
     async def _granted(self):
-        """Whom this task has given access to already, through shares that ran (they are no strangers)."""
+        """(file, person) for each access this task has given already, through shares that ran: on that
+        file or folder, they are no strangers."""
         async for share in Action.objects.filter(run=self.run, tool="drive_share", status=Action.Status.DONE):
+            item = _target(share.input)
             for who in share.input.get("people") or []:
-                yield who.lower()
+                yield item, who.lower()
             if share.input.get("link"):
-                yield "anyone with the link"
+                yield item, "anyone with the link"
 
     @staticmethod
     def _succeeded(action: Action, result: dict) -> None:
@@ -183,6 +188,11 @@ class ToolCalls:
         action.status = Action.Status.FAILED
         action.error = str(error)
         action.result = _found(error)
+
+
+def _target(args: dict) -> str:
+    """The file or folder a Drive call acts on or writes into, by id."""
+    return file_id(args.get("folder") or args.get("file") or "") if isinstance(args, dict) else ""
 
 
 def _found(error: ToolError) -> str:
