@@ -118,3 +118,30 @@ def test_a_forked_worker_drives_runs_under_an_owner_of_its_own():
         childs_owner = pipe.read()
 
     assert childs_owner != leases.OWNER and childs_owner.startswith(f"{leases.HOST}:{child}:")
+
+
+def test_pages_following_a_run_the_server_stops_are_told_it_can_be_resumed(monkeypatch, ctx):
+    import asyncio
+
+    from app.agent import runs
+    from app.agent.events import EventBus
+
+    run, bus = running(owner="here"), EventBus()
+
+    async def stop_the_server():
+        working = asyncio.Event()
+
+        async def until_the_server_stops(*args):
+            working.set()
+            await asyncio.Event().wait()
+
+        monkeypatch.setattr(runs, "advance", until_the_server_stops)
+        driving = asyncio.create_task(runs._drive_here(run, ctx, "s", bus))
+        await working.wait()
+        driving.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await driving
+
+    asyncio.run(stop_the_server())
+
+    assert bus.history[-1] == {"type": "run_finished", "status": "interrupted", "reply": "", "error": runs.STOPPING}

@@ -27,6 +27,7 @@ from app.tools import RECONNECT
 
 log = logging.getLogger(__name__)
 RESTARTED = "The server restarted while this task was running."
+STOPPING = "The server stopped while this task was running; resume it once it is back."
 DATABASE_TROUBLE = "The database could not be written just now; resume to carry on from here."
 
 
@@ -148,6 +149,11 @@ async def _drive_here(run: Run, ctx, session_key: str, bus: EventBus) -> None:
         except Exception:
             log.exception("Run %s crashed", run.id)
             await _stop(run, Run.Status.FAILED, "Something went wrong on our side; the error was logged.")
+    except asyncio.CancelledError:
+        # The server is stopping: what followers are told is what recovery will record at the next start
+        # (the run in the database stays as it is meanwhile, resumable then).
+        run.status, run.error = Run.Status.INTERRUPTED, STOPPING
+        raise
     except leases.LeaseLost:
         log.warning("Run %s is no longer this driver's (its lease ran out); it stopped here.", run.id)
         try:
