@@ -29,3 +29,18 @@ def approval_card(page):
     card = page.locator(".approval")
     expect(card).to_be_visible()
     return card
+
+
+def conversation_load_fails_once(page, status: int, content_type: str, body: str):
+    """The next load of a conversation is answered with an error (a proxy's page, or the app's own)."""
+    page.problems.expect_status(status)
+    failed = []
+
+    def fail(route):
+        if not failed:
+            failed.append(route.request)
+            route.fulfill(status=status, content_type=content_type, body=body)
+        else:
+            route.continue_()
+
+    page.route("**/conversations/*", fail)

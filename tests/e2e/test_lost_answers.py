@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from app.tools import invoke
-from tests.e2e.flows import approval_card, held, send_task
+from tests.e2e.flows import approval_card, conversation_load_fails_once, held, send_task
 from tests.e2e.test_approvals import sent_subjects
 from tests.fake_claude import text, tool_use
 
@@ -27,21 +27,6 @@ def answer_lost_once(page, wanted=lambda request: True):
             route.continue_()
 
     page.route("**/get_response", drop)
-
-
-def conversation_load_fails_once(page, status: int, content_type: str, body: str):
-    """The next load of a conversation is answered with an error (a proxy's page, or the app's own)."""
-    page.problems.expect_status(status)
-    failed = []
-
-    def fail(route):
-        if not failed:
-            failed.append(route.request)
-            route.fulfill(status=status, content_type=content_type, body=body)
-        else:
-            route.continue_()
-
-    page.route("**/conversations/*", fail)
 
 
 def conversation_in_address(page) -> str:

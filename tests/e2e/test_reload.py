@@ -1,7 +1,7 @@
 """Reloading the page brings back the conversation where it was."""
 from playwright.sync_api import expect
 
-from tests.e2e.flows import approval_card, held, send_task
+from tests.e2e.flows import approval_card, conversation_load_fails_once, held, send_task
 from tests.fake_claude import text, tool_use
 
 EMAIL = {"to": ["Sam Rivera <sam.rivera@gmail.example>"], "subject": "Friday", "body": "Booked for 8pm. See you!"}
@@ -25,13 +25,18 @@ def test_reload_during_an_approval_pause_restores_the_card(page, claude):
     expect(page.locator(".reply")).to_contain_text("Told Sam.")
 
 
-def test_new_conversation_starts_empty_and_the_old_one_stays_in_the_sidebar(page, claude):
+def answered_then_new_conversation(page, claude):
+    """One conversation answered, then a new, empty one: the first waits in the sidebar."""
     claude.reply(text("You have 3 unread emails."))
     page.goto(page.app_url)
     send_task(page, "How many unread emails?")
     expect(page.locator(".reply")).to_contain_text("3 unread")
-
     page.get_by_role("button", name="New conversation").click()
+
+
+def test_new_conversation_starts_empty_and_the_old_one_stays_in_the_sidebar(page, claude):
+    answered_then_new_conversation(page, claude)
+
     expect(page.locator(".run")).to_have_count(0)
     page.get_by_role("button", name="How many unread emails?").click()
     expect(page.locator(".reply")).to_contain_text("3 unread")
@@ -77,3 +82,16 @@ def test_a_conversation_slow_to_load_does_not_replace_the_one_opened_after_it(pa
     send_task(page, "What should I wear?")
     expect(page.locator(".reply").last).to_contain_text("Bring a coat.")
     expect(page.locator(".message.task")).to_have_text(["You: When is dinner?", "You: What should I wear?"])
+
+
+def test_a_conversation_from_the_sidebar_that_fails_to_load_says_so_and_offers_to_try_again(page, claude):
+    answered_then_new_conversation(page, claude)
+    conversation_load_fails_once(page, 502, "text/html", "<h1>502 Bad Gateway</h1>")
+
+    page.get_by_role("button", name="How many unread emails?").click()
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("The conversation could not be loaded. The server answered 502")
+    alert.get_by_role("button", name="Retry").click()
+    expect(page.locator(".reply")).to_contain_text("3 unread")
+    expect(page.get_by_role("alert")).to_have_count(0)

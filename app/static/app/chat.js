@@ -265,6 +265,12 @@ async function openConversation(id, { follow = true } = {}) {
   return null;
 }
 
+// Opened by the person (the sidebar, the address): a conversation that fails to load says so.
+async function openFromList(id) {
+  const problem = await openConversation(id);
+  if (problem) view.showThreadError(problem, () => openFromList(id));
+}
+
 function newConversation() {
   stopWaiting({ leaving: true });
   page.opening++; // a conversation still loading is not shown over the new one
@@ -282,7 +288,7 @@ async function refreshSidebar() {
       type: "button",
       "data-id": c.id,
       "aria-current": String(c.id === page.conversationId),
-      onClick: () => { closeSidebar(); openConversation(c.id); },
+      onClick: () => { closeSidebar(); openFromList(c.id); },
     }, c.title || "Untitled conversation")));
   $("conversation-list").replaceChildren(...items);
 }
@@ -323,4 +329,4 @@ document.addEventListener("keydown", (event) => {
 
 const restored = new URLSearchParams(location.hash.slice(1)).get("c");
 refreshSidebar();
-if (restored) openConversation(restored);
+if (restored) openFromList(restored);

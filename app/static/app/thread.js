@@ -18,6 +18,15 @@ export function clearThread() {
   thread.replaceChildren();
 }
 
+// A conversation that could not be opened: said below what the thread shows, with Retry.
+export function showThreadError(message, retry) {
+  const line = el("div", { className: "error-line", role: "alert" }, el("span", {}, message),
+    el("button", { type: "button", onClick: () => { item.remove(); retry(); } }, "Retry"));
+  const item = el("li", { className: "run" }, el("div", { className: "outcome" }, line));
+  thread.append(item);
+  line.querySelector("button").focus();
+}
+
 export function addRun(task) {
   const run = el("li", { className: "run" },
     el("div", { className: "message task" }, el("span", { className: "visually-hidden" }, "You: "), task),
