@@ -223,6 +223,13 @@ def written_and_read(ctx, markdown: str) -> str:
     return invoke("docs_read", ctx, {"document": made["id"]})["text"]
 
 
+def appended_and_read(ctx, *markdowns: str) -> str:
+    """The vendor shortlist (it ends in a numbered list) after each append in turn."""
+    for markdown in markdowns:
+        invoke("docs_append", ctx, {"document": "1VendorShortlistDoc", "markdown": markdown})
+    return invoke("docs_read", ctx, {"document": "1VendorShortlistDoc"})["text"]
+
+
 def test_a_code_block_inside_a_numbered_item_is_not_an_item_of_its_own(ctx):
     text = written_and_read(ctx, "1. Install 📦\n\n   ```\n   pip install x\n   ```\n2. Run it\n")
 
@@ -242,10 +249,8 @@ def test_a_numbered_list_broken_by_a_paragraph_or_code_keeps_counting(ctx):
 
 
 def test_a_numbered_list_appended_after_one_counts_from_one_unless_it_carries_on(ctx):
-    invoke("docs_append", ctx, {"document": "1VendorShortlistDoc", "markdown": "1. Ask for quotes\n2. Compare"})
-    invoke("docs_append", ctx, {"document": "1VendorShortlistDoc", "markdown": "3. Sign the contract"})
+    text = appended_and_read(ctx, "1. Ask for quotes\n2. Compare", "3. Sign the contract")
 
-    text = invoke("docs_read", ctx, {"document": "1VendorShortlistDoc"})["text"]
     assert text.endswith("2. Initech (David Okafor)\n\n1. Ask for quotes\n2. Compare\n3. Sign the contract\n")
 
 
@@ -324,9 +329,8 @@ def test_a_doc_whose_suggestions_only_restyle_text_is_read_once():
 
 
 def test_a_numbered_list_appended_after_a_paragraph_carries_on_the_docs_list(ctx):
-    invoke("docs_append", ctx, {"document": "1VendorShortlistDoc", "markdown": "Then 👉:\n\n3. Sign the contract ✍️"})
+    text = appended_and_read(ctx, "Then 👉:\n\n3. Sign the contract ✍️")
 
-    text = invoke("docs_read", ctx, {"document": "1VendorShortlistDoc"})["text"]
     assert text.endswith("2. Initech (David Okafor)\n\nThen 👉:\n\n3. Sign the contract ✍️\n")
 
 
@@ -337,9 +341,6 @@ def test_a_bullet_between_numbered_items_keeps_the_numbering_going(ctx):
 
 
 def test_a_bullet_before_a_numbered_item_that_carries_on_the_docs_list_is_written(ctx):
-    invoke("docs_append", ctx, {"document": "1VendorShortlistDoc", "markdown": "1. Ask\n2. Compare"})
+    text = appended_and_read(ctx, "1. Ask\n2. Compare", "- note\n\n3. Sign\n")
 
-    invoke("docs_append", ctx, {"document": "1VendorShortlistDoc", "markdown": "- note\n\n3. Sign\n"})
-
-    text = invoke("docs_read", ctx, {"document": "1VendorShortlistDoc"})["text"]
     assert text.endswith("1. Ask\n2. Compare\n\n- note\n\n3. Sign\n")
