@@ -92,14 +92,15 @@ def test_mail_in_the_charsets_mail_programs_write_is_read_as_they_meant_it(ctx, 
     assert invoke("gmail_read", ctx, {"message_id": message_id})["messages"][0]["body"]["text"] == text
 
 
-def test_japanese_mail_with_a_character_its_label_lacks_is_read_as_japanese_not_as_codes(ctx):
-    # ISO-2022-JP as Windows writes it: 会議 then ① (NEC's 0x2D21, outside the standard) then です.
-    body = b"\x1b$B2q5D-!$G$9\x1b(B"
+def test_japanese_mail_with_the_characters_windows_adds_is_read_whole(ctx):
+    # ISO-2022-JP as Windows writes it: 会議 ① です ㈱ (NEC's 0x2D21 and 0x2D6A, outside the standard),
+    # then half-width ｶﾅ, and ASCII again.
+    body = b"\x1b$B2q5D-!$G$9-j\x1b(I6E\x1b(B OK"
     message_id = insert(ctx, raw_in_charset("iso-2022-jp", body))
 
     text = invoke("gmail_read", ctx, {"message_id": message_id})["messages"][0]["body"]["text"]
 
-    assert text.startswith("会議") and text.endswith("です") and "\x1b" not in text
+    assert text == "会議①です㈱ｶﾅ OK"
 
 
 def test_a_reply_quotes_hebrew_mail_as_it_was_written(ctx, sandbox):

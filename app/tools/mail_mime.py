@@ -301,15 +301,17 @@ def decode(data: bytes, charset: str | None, complete: bool = True) -> str:
     # Text labelled ASCII yet holding other bytes is mislabelled: UTF-8 most often, else Windows-1252.
     ascii_label = _label(charset) in ASCII_LABELS
     charset = charset and text_codec(charset)  # a label known under another name, or none worth trusting
-    # ISO-2022 text is 7-bit, so UTF-8 would take its escape codes as they are: a character the label's
-    # codec cannot read is better replaced than the whole text shown as codes. (8-bit bytes under that
-    # label mean the label is wrong: UTF-8 then, as for any other.)
+    # ISO-2022 text is 7-bit, so UTF-8 would take its escape codes as they are: no fallback to it. (8-bit
+    # bytes under that label mean the label is wrong: UTF-8 then, as for any other.) Japanese text the
+    # strict codec refuses holds the characters Windows adds, read as Windows means them.
     fallback = None if (charset or "").startswith("iso2022") and data.isascii() else "utf-8"
     for codec in filter(None, ("utf-8", charset) if ascii_label else (charset, fallback)):
         try:
             return _decoded(data, codec, complete, "strict")
         except (UnicodeDecodeError, LookupError):
             pass
+    if charset == "iso2022_jp" and data.isascii():
+        return _decoded(_jis_as_cp932(data), "cp932", complete, "replace")
     if charset:
         return _decoded(data, charset, complete, "replace")
     # Unlabelled and not clean UTF-8: UTF-8 with a stray bad byte, or Windows-1252 (what old
@@ -317,6 +319,29 @@ def decode(data: bytes, charset: str | None, complete: bool = True) -> str:
     text = _decoded(data, "utf-8", complete, "replace")
     bad = text.count("\ufffd")
     return text if sum(1 for c in text if c > "\x7f") > 2 * bad else data.decode("cp1252", "replace")
+
+
+# ISO-2022-JP's escapes to one-byte sets: ASCII, JIS-Roman (read as ASCII, as mail programs show it),
+# half-width katakana; any other escape (ESC $ @, ESC $ B) starts two-byte JIS X 0208.
+ONE_BYTE_SETS = {b"\x1b(B": 0, b"\x1b(J": 0, b"\x1b(I": 0x80}
+
+
+def _jis_as_cp932(data: bytes) -> bytes:
+    """ISO-2022-JP as Windows writes it (NEC's ① and ㈱ and IBM's kanji included, which Python's
+    codec refuses but browsers and mail programs read), rewritten as the Shift_JIS bytes of the same
+    characters, for cp932 to read. Shift_JIS is JIS X 0208 with each pair of rows folded into one."""
+    out, two_byte, shift = bytearray(), False, 0
+    for chunk in re.split(rb"(\x1b[$(][@BJI])", data):
+        if chunk.startswith(b"\x1b"):
+            two_byte, shift = chunk not in ONE_BYTE_SETS, ONE_BYTE_SETS.get(chunk, 0)
+        elif not two_byte:
+            out += bytes(byte + shift if byte > 0x20 and shift else byte for byte in chunk)
+        else:
+            for row, cell in zip(chunk[::2], chunk[1::2]):
+                lead = (row + 1) // 2 + (0x70 if row <= 0x5E else 0xB0)
+                trail = cell + (0x1F + (cell >= 0x60) if row % 2 else 0x7E)
+                out += bytes((lead, trail))
+    return bytes(out)
 
 
 def _decoded(data: bytes, codec: str, complete: bool, errors: str) -> str:
