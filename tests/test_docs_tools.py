@@ -266,6 +266,13 @@ def test_an_html_line_break_is_a_line_break_in_the_doc_and_other_tags_are_droppe
     assert table_runs(docs(ctx, made["id"]))[1][1][0]["content"] == "first\vsecond\n"
 
 
+def test_a_line_break_reads_back_as_the_br_that_wrote_it_in_paragraphs_items_and_cells(ctx):
+    markdown = "First<br>then **this<br>bold**\n\n- item<br>more\n\n| Step | Notes |\n|---|---|\n| 1 | first<br>second |"
+
+    assert written_and_read(ctx, markdown) == (
+        "First<br>then **this**<br>**bold**\n\n- item<br>more\n\n| **Step** | **Notes** |\n| --- | --- |\n| 1 | first<br>second |\n")
+
+
 def test_hebrew_and_arabic_paragraphs_are_laid_out_right_to_left(ctx):
     markdown = "שלום, זה **מסמך** חדש.\n\n- פריט 🚀\n- Item\n\n| עמודה | Column |\n|---|---|\n| مرحبا | 1 |\n\n«مرحبا» بالعالم"
     made = invoke("docs_create", ctx, {"name": "RTL", "markdown": markdown})

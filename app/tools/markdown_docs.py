@@ -407,7 +407,7 @@ def _inline_markdown(elements: list[dict]) -> str:
     for element in elements:
         if "textRun" in element:
             run = element["textRun"]
-            pieces.append((run.get("content", "").replace("\n", "").replace("\v", " "), run.get("textStyle", {})))
+            pieces.append((run.get("content", "").replace("\n", ""), run.get("textStyle", {})))
         elif "person" in element:
             props = element["person"].get("personProperties", {})
             pieces.append((props.get("name") or props.get("email", ""), {}))
@@ -427,7 +427,10 @@ def _inline_markdown(elements: list[dict]) -> str:
             group = []
         group_url = url
         group.append(f"[^{style['footnote']}]" if text is None else _emphasis(SPECIAL.sub(r"\\\1", text), style))
-    return "".join(out)
+    text = "".join(out)
+    # A line break inside a paragraph or cell (Docs' vertical tab) reads as the <br> that writes one:
+    # a newline would end the list item or table row it is in.
+    return text.replace("\v", "<br>") if text.strip() else text
 
 
 def _emphasis(text: str, style: dict) -> str:
