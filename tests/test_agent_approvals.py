@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from app.agent import leases, runs, service
 from app.models import Action, Run
+from app.tools import invoke
 from app.tools.context import Context
 from tests.agent_script import data, tool_results
 from tests.agent_fixtures import sends
@@ -111,6 +112,45 @@ def test_a_link_the_task_shared_does_not_excuse_a_link_someone_else_opened_on_an
 
     assert body["data"][0]["status"] == "failed" and "(shared_with)" in body["data"][0]["error"]
     assert not [f for f in sandbox.state()["drive"]["files"].values() if f["name"] == "Payroll"]
+
+
+def test_a_guest_the_task_added_does_not_stop_its_next_change_to_the_event(alice, fake_claude, ctx):
+    event, move = invite_bob_and_approve(alice, fake_claude, ctx)
+    fake_claude.reply(text("Bob is invited and the review is an hour later."))
+
+    body = alice.approve(move)
+
+    assert body["data"][0]["status"] == "done"
+    now = ctx.service("calendar").events().get(calendarId="primary", eventId=event["id"]).execute()
+    assert now["start"]["dateTime"].startswith("2030-03-05T16:00")
+    assert {a["email"] for a in now["attendees"]} == {"carol@partner.example", "bob@acme.example"}
+
+
+def test_a_guest_someone_else_added_meanwhile_still_stops_a_change_to_the_event(alice, fake_claude, ctx):
+    event, move = invite_bob_and_approve(alice, fake_claude, ctx)
+    guests = [{"email": "carol@partner.example"}, {"email": "bob@acme.example"}, {"email": "mallory@outside.example"}]
+    ctx.service("calendar").events().patch(calendarId="primary", eventId=event["id"], body={"attendees": guests}).execute()
+    fake_claude.reply(text("The review was not moved."))
+
+    body = alice.approve(move)
+
+    assert body["data"][0]["status"] == "failed" and "(guests)" in body["data"][0]["error"]
+    now = ctx.service("calendar").events().get(calendarId="primary", eventId=event["id"]).execute()
+    assert now["start"]["dateTime"].startswith("2030-03-05T15:00")
+
+
+def invite_bob_and_approve(alice, fake_claude, ctx) -> tuple[dict, str]:
+    """A review with a guest; the model asks, in one turn, to invite Bob and to move it an hour later
+    (both reach the guests, so both wait), and the invitation is approved and sent. Returns the event
+    and the move's card, not yet approved."""
+    event = invoke("calendar_create_event", ctx, {"title": "Q3 review", "start": "2030-03-05T15:00",
+                                                  "attendees": ["carol@partner.example"]})["event"]
+    fake_claude.reply(tool_use("calendar_update_event", {"event_id": event["id"], "add_attendees": ["bob@acme.example"]}),
+                      tool_use("calendar_update_event", {"event_id": event["id"], "start": "2030-03-05T16:00"}))
+    invite, move = [a["id"] for a in alice.ask("Invite Bob to the Q3 review and move it an hour later")["actions"]]
+    fake_claude.reply(text("Waiting for the move's."))
+    assert alice.approve(invite)["data"][0]["status"] == "done"
+    return event, move
 
 
 def test_approving_twice_sends_once_and_the_second_approve_is_told_it_was_sent(alice, fake_claude, sandbox):

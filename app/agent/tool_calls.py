@@ -16,8 +16,7 @@ from app.agent.events import EventBus
 from app.agent.prompt import untrusted
 from app.google_api import THREADS
 from app.models import Action, Run
-from app.tools import get_tool, invoke
-from app.tools.drive import file_id
+from app.tools import get_tool, invoke, load_catalogue
 from app.tools import review as review_call
 from app.tools.registry import ReconnectRequired, ToolError
 
@@ -143,10 +142,10 @@ class ToolCalls:
     def _changed(self, action: Action, granted: set[tuple[str, str]]) -> list[str]:
         """What differs between the card as approved and as it would be now. Counts the task's own steps
         change are not compared (a folder's items, the places a wording is found); for who sees or is
-        emailed, only someone new counts, besides those the task itself shared this file or folder with."""
+        emailed, only someone new counts, besides those the task itself gave this file, folder or event to."""
         now = json.loads(json.dumps(review_call(action.tool, self.ctx, action.input).preview))
         shown = action.preview or {}
-        target = _target(action.input)
+        target = get_tool(action.tool).target_of(action.input)
         granted = {who for item, who in granted if item == target}
         changed = []
         for key in sorted(set(now) | set(shown)):
@@ -164,14 +163,12 @@ class ToolCalls:
         return changed
 
     async def _granted(self):
-        """(file, person) for each access this task has given already, through shares that ran: on that
-        file or folder, they are no strangers."""
-        async for share in Action.objects.filter(run=self.run, tool="drive_share", status=Action.Status.DONE):
-            item = _target(share.input)
-            for who in share.input.get("people") or []:
-                yield item, who.lower()
-            if share.input.get("link"):
-                yield item, "anyone with the link"
+        """(target, person) for each access this task has given already, by calls that ran (a share, an
+        invitation): on that file, folder or event, they are no strangers."""
+        givers = [name for name, tool in load_catalogue().items() if tool.gives]
+        async for action in Action.objects.filter(run=self.run, tool__in=givers, status=Action.Status.DONE):
+            for given in get_tool(action.tool).given_by(action.input):
+                yield given
 
     @staticmethod
     def _succeeded(action: Action, result: dict) -> None:
@@ -188,11 +185,6 @@ class ToolCalls:
         action.status = Action.Status.FAILED
         action.error = str(error)
         action.result = _found(error)
-
-
-def _target(args: dict) -> str:
-    """The file or folder a Drive call acts on or writes into, by id."""
-    return file_id(args.get("folder") or args.get("file") or "") if isinstance(args, dict) else ""
 
 
 def _found(error: ToolError) -> str:

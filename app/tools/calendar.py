@@ -174,7 +174,17 @@ def _insert_once(ctx, body: dict, **options) -> dict:
         return google_api.execute(events.get(calendarId="primary", eventId=body["id"]))
 
 
-@tool("write", escalate=reaches_others, prepare=show_update, progress="Updating the event")
+def _event(args: dict) -> str:
+    return args["event_id"]
+
+
+def _invited(args: dict) -> list[tuple[str, str]]:
+    """The guests a change that ran added: the task's other changes to the event may show them. (A new
+    event's guests need not be given: its id, and so any change to it, comes only after it is made.)"""
+    return [(args["event_id"], guest.lower()) for guest in args.get("add_attendees") or []]
+
+
+@tool("write", escalate=reaches_others, prepare=show_update, target=_event, gives=_invited, progress="Updating the event")
 def calendar_update_event(
     ctx,
     event_id: str,

@@ -45,6 +45,12 @@ PERMISSIONS_PAGE = 100  # the most permissions.list returns at once
 FileRef = Annotated[str, Field(description="file id or link")]
 
 
+def acts_on(args: dict) -> str:
+    """The id of what a Drive call acts on: the folder it writes into, else the file. A card's
+    shared_with is this item's, so shares the task made of it are what may excuse a change there."""
+    return file_id(args.get("folder") or args.get("file") or "")
+
+
 def outbound_if_folder_shared(ctx: Context, args: dict, preview: dict):
     # A file put in a shared folder is shared too: an instruction planted in an email
     # could otherwise copy private text to whoever can read that folder, unasked.
@@ -136,7 +142,7 @@ def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=2
     return {**head, **clip(data.decode("utf-8", "replace"), max_chars)}
 
 
-@tool("write", escalate=outbound_if_seen_or_formulas, prepare=_preview_create, progress="Creating {name!r} in Drive")
+@tool("write", escalate=outbound_if_seen_or_formulas, prepare=_preview_create, target=acts_on, progress="Creating {name!r} in Drive")
 def drive_create_file(
     ctx: Context,
     name: str,
@@ -190,7 +196,7 @@ def _move_effect(ctx: Context, args: dict, preview: dict):
     return "outbound" if preview.get("newly_seen_by") or (args["name"] and preview["shared_with"]) else None
 
 
-@tool("write", escalate=_move_effect, prepare=_preview_move, progress="Moving or renaming a Drive file")
+@tool("write", escalate=_move_effect, prepare=_preview_move, target=acts_on, progress="Moving or renaming a Drive file")
 def drive_move(
     ctx: Context,
     file: FileRef,
@@ -210,7 +216,7 @@ def drive_move(
             "link": moved.get("webViewLink", ""), "summary": f"Moved {meta['name']!r}{where}{renamed}."}
 
 
-@tool("destructive", prepare=_preview_file, progress="Moving a Drive file to the trash")
+@tool("destructive", prepare=_preview_file, target=acts_on, progress="Moving a Drive file to the trash")
 def drive_delete(ctx: Context, file: FileRef) -> dict:
     """Move a file to Drive's trash (restorable for 30 days)."""
     request = ctx.service("drive").files().update(

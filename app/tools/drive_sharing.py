@@ -11,7 +11,7 @@ from pydantic import Field
 from app import google_api
 from app.tools import mail_mime
 from app.tools.context import Context
-from app.tools.drive import FileRef, file_id, file_preview, list_permissions, only_inherited
+from app.tools.drive import FileRef, acts_on, file_id, file_preview, list_permissions, only_inherited
 from app.tools.errors import explain
 from app.tools.registry import ToolError, tool
 
@@ -33,7 +33,13 @@ def _preview_share(ctx: Context, args: dict) -> tuple[dict, dict]:
     return args, file_preview(ctx, args["file"])
 
 
-@tool("outbound", prepare=_preview_share, progress="Sharing a Drive file")
+def _given(args: dict) -> list[tuple[str, str]]:
+    """Who a share that ran gave the file or folder to: the task's later steps there may show them."""
+    item = acts_on(args)
+    return [(item, who.lower()) for who in args.get("people") or []] + ([(item, "anyone with the link")] if args.get("link") else [])
+
+
+@tool("outbound", prepare=_preview_share, target=acts_on, gives=_given, progress="Sharing a Drive file")
 def drive_share(
     ctx: Context,
     file: FileRef,
@@ -77,7 +83,7 @@ def _preview_unshare(ctx: Context, args: dict) -> tuple[dict, dict]:
     return args, {**preview, "removing": list(removals)}
 
 
-@tool("destructive", prepare=_preview_unshare, progress="Unsharing a Drive file")
+@tool("destructive", prepare=_preview_unshare, target=acts_on, progress="Unsharing a Drive file")
 def drive_unshare(ctx: Context, file: FileRef, people: PEOPLE = [],
                   link: Annotated[bool, Field(description="end sharing by link")] = False) -> dict:
     """Stop sharing a file or folder with people or by link."""

@@ -22,7 +22,7 @@ from app import google_api
 from app.tools import file_text, mail_forward, mail_quote
 from app.tools import mail_mime as mime
 from app.tools.context import Context
-from app.tools.drive import folder_id, outbound_if_folder_shared, preview_folder
+from app.tools.drive import acts_on, folder_id, outbound_if_folder_shared, preview_folder
 from app.tools.registry import TEXT_LIMIT, ToolError, clip, tool
 from app.tools.timezone import user_timezone
 
@@ -691,7 +691,8 @@ def _preview_saved_attachment(ctx: Context, args: dict) -> tuple[dict, dict]:
     return args, {**preview, "attachment": _attachment_label(ctx, ctx.service("gmail"), ref)}
 
 
-@tool("write", escalate=outbound_if_folder_shared, prepare=_preview_saved_attachment, progress="Saving an attachment to Drive")
+@tool("write", escalate=outbound_if_folder_shared, prepare=_preview_saved_attachment, target=acts_on,
+      progress="Saving an attachment to Drive")
 def gmail_save_attachment(
     ctx: Context, message_id: str, attachment_id: str, folder: Annotated[str | None, Field(description="folder name or id")] = None
 ) -> dict:

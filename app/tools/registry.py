@@ -58,6 +58,12 @@ class Tool:
     escalate: Callable[..., Effect | None] | None = None
     prepare: Callable[..., tuple[dict, dict]] | None = None
     progress: str = ""
+    # target(args) -> the id of the file, folder or event a call acts on; gives(args) -> [(target, who)],
+    # whom a call that ran gave access to or invited (lowercased addresses, "anyone with the link").
+    # An approved call is checked again before it runs, and those this same task already gave its
+    # target to are no strangers there (ToolCalls._changed), whichever tool gave it.
+    target: Callable[[dict], str] | None = None
+    gives: Callable[[dict], list[tuple[str, str]]] | None = None
 
     @property
     def service(self) -> str:
@@ -84,6 +90,14 @@ class Tool:
         effect = (self.escalate and self.escalate(ctx, args, preview)) or self.effect
         return Review(effect, args, preview)
 
+    def target_of(self, args) -> str:
+        """The id this call acts on, "" for a tool that declares none (so nothing given excuses it)."""
+        return self.target(args) if self.target and isinstance(args, dict) else ""
+
+    def given_by(self, args) -> list[tuple[str, str]]:
+        """(target, who) for each person or link this call, having run, gave access to."""
+        return self.gives(args) if self.gives and isinstance(args, dict) else []
+
     def describe(self, args: dict) -> str:
         """A line for the progress view, e.g. "Searching Gmail for 'Q3 report'"."""
         try:
@@ -101,7 +115,7 @@ class Tool:
 TOOLS: dict[str, Tool] = {}
 
 
-def tool(effect: Effect, *, escalate=None, prepare=None, progress: str = ""):
+def tool(effect: Effect, *, escalate=None, prepare=None, progress: str = "", target=None, gives=None):
     """Register a function as a tool with the effect it has on the workspace."""
     if effect not in EFFECTS:
         raise ValueError(f"effect must be one of {EFFECTS}")
@@ -117,7 +131,7 @@ def tool(effect: Effect, *, escalate=None, prepare=None, progress: str = ""):
             fields[pname] = (hints[pname], default)
         model = create_model(f"{name}_input", __config__=ConfigDict(extra="forbid"), **fields)
         description = inspect.cleandoc(func.__doc__ or "").strip()
-        TOOLS[name] = Tool(name, func, effect, description, model, escalate, prepare, progress)
+        TOOLS[name] = Tool(name, func, effect, description, model, escalate, prepare, progress, target, gives)
         return func
 
     return register
