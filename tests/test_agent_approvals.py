@@ -1,6 +1,8 @@
 """Approvals: nothing outbound happens before the person says yes, and then exactly once."""
 import threading
 
+import pytest
+
 from django.test import Client
 from django.utils import timezone
 
@@ -112,6 +114,26 @@ def test_a_link_the_task_shared_does_not_excuse_a_link_someone_else_opened_on_an
 
     assert body["data"][0]["status"] == "failed" and "(shared_with)" in body["data"][0]["error"]
     assert not [f for f in sandbox.state()["drive"]["files"].values() if f["name"] == "Payroll"]
+
+
+@pytest.mark.parametrize("name, args", [
+    ("docs_append", {"document": "1Q3PlanningNotesDoc", "markdown": "Bob joins the dashboard work."}),
+    ("docs_replace", {"document": "1Q3PlanningNotesDoc", "find": "Hire two backend engineers", "replace": "Hire one"}),
+    ("sheets_append", {"spreadsheet": "1Q3BudgetSheet", "rows": [["Contractor (Bob)", 12000]]}),
+])
+def test_someone_the_task_shared_a_doc_or_sheet_with_does_not_stop_its_next_edit_there(alice, fake_claude, ctx, name, args):
+    file = args.get("document") or args["spreadsheet"]
+    ctx.service("drive").permissions().create(fileId=file, body={"type": "user", "role": "reader", "emailAddress": "carol@partner.example"},
+                                              sendNotificationEmail=False).execute()  # Carol reads it: edits wait for approval
+    fake_claude.reply(tool_use("drive_share", {"file": file, "people": ["bob@acme.example"], "role": "writer"}), tool_use(name, args))
+    share, edit = [a["id"] for a in alice.ask("Share it with Bob and note his part in it")["actions"]]
+    fake_claude.reply(text("Waiting for the edit's."))
+    alice.approve(share)
+    fake_claude.reply(text("Shared and noted."))
+
+    body = alice.approve(edit)
+
+    assert body["data"][0]["status"] == "done"
 
 
 def test_a_guest_the_task_added_does_not_stop_its_next_change_to_the_event(alice, fake_claude, ctx):

@@ -68,11 +68,16 @@ def _outbound_if_others_read(ctx: Context, args: dict, preview: dict):
     return "outbound" if preview.get("shared_with") else None
 
 
+def _document(args: dict) -> str:
+    # Its card's shared_with is the doc's: someone the task shared the doc with is no stranger there.
+    return file_id(args["document"])
+
+
 def _preview_document(ctx: Context, args: dict) -> tuple[dict, dict]:
     return args, file_preview(ctx, args["document"])
 
 
-@tool("write", escalate=_outbound_if_others_read, prepare=_preview_document, progress="Adding to a Google Doc")
+@tool("write", escalate=_outbound_if_others_read, prepare=_preview_document, target=_document, progress="Adding to a Google Doc")
 def docs_append(
     ctx: Context, document: FileRef, markdown: str,
     tab: Annotated[str | None, Field(description="tab title or id; default: the first tab")] = None,
@@ -125,7 +130,7 @@ def _preview_replace(ctx: Context, args: dict) -> tuple[dict, dict]:
     return args, {**preview, "occurrences": occurrences}
 
 
-@tool("write", escalate=_outbound_if_others_read, prepare=_preview_replace, progress="Editing a Google Doc")
+@tool("write", escalate=_outbound_if_others_read, prepare=_preview_replace, target=_document, progress="Editing a Google Doc")
 def docs_replace(
     ctx: Context, document: FileRef,
     find: Annotated[str, Field(min_length=1)], replace: str, match_case: bool = False,

@@ -58,7 +58,13 @@ def _preview_rows(ctx: Context, args: dict) -> tuple[dict, dict]:
     return {**args, "sheet": sheet["title"]}, preview
 
 
-@tool("write", escalate=outbound_if_seen_or_formulas, prepare=_preview_rows, progress="Adding rows to a Google Sheet")
+def _spreadsheet(args: dict) -> str:
+    # Its card's shared_with is the spreadsheet's: someone the task shared it with is no stranger there.
+    return file_id(args["spreadsheet"])
+
+
+@tool("write", escalate=outbound_if_seen_or_formulas, prepare=_preview_rows, target=_spreadsheet,
+      progress="Adding rows to a Google Sheet")
 def sheets_append(
     ctx: Context,
     spreadsheet: FileRef,
