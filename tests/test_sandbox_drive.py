@@ -7,6 +7,8 @@ import pytest
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseUpload
 
+from app.tools.context import Context
+
 ALL_DRIVES = {"corpora": "allDrives", "includeItemsFromAllDrives": True, "supportsAllDrives": True}
 
 
@@ -242,3 +244,81 @@ def test_a_shared_drive_files_permissions_come_from_permissions_list_only(ctx, f
     assert got == {"id": "1BrandGuidelinesDoc", "driveId": "0AMarketingDrive"}
     assert listed["files"] == [{"id": "1BrandGuidelinesDoc"}]
     assert granted["permissions"] == [{"emailAddress": "eve@outside.example"}]
+
+
+def share_folder(ctx, folder_id, email, role="reader"):
+    body = {"type": "user", "role": role, "emailAddress": email}
+    ctx.service("drive").permissions().create(fileId=folder_id, body=body, sendNotificationEmail=False,
+                                              supportsAllDrives=True).execute()
+
+
+def test_a_copy_without_a_name_or_folder_is_copy_of_beside_the_original_and_mine(files):
+    copied = files.copy(fileId="1Q3BudgetSheet", body={}, fields="name,parents,owners(emailAddress)").execute()
+
+    assert copied == {"name": "Copy of Q3 budget", "parents": ["1FinanceFolder"], "owners": [{"emailAddress": "alex@acme.example"}]}
+
+
+def test_a_copy_of_a_file_shared_with_me_is_mine_and_goes_to_my_drive(files):
+    copied = files.copy(fileId="1VendorShortlistDoc", body={}, fields="id,parents,owners(emailAddress)").execute()
+
+    assert copied["parents"] == [files.get(fileId="root", fields="id").execute()["id"]]
+    assert copied["owners"] == [{"emailAddress": "alex@acme.example"}]
+    assert files.export(fileId=copied["id"], mimeType="text/plain").execute().decode().startswith("Vendor shortlist")
+
+
+def test_a_copy_is_seen_by_the_people_of_its_folder_not_by_those_the_original_was_shared_with(ctx, files):
+    share_folder(ctx, "1ProjectsFolder", "eve@outside.example")
+    share_folder(ctx, "1Q3BudgetSheet", "bob@acme.example")
+
+    copied = files.copy(fileId="1Q3BudgetSheet", body={"parents": ["1ProjectsFolder"]}, fields="permissions(emailAddress)").execute()
+
+    assert {p["emailAddress"] for p in copied["permissions"]} == {"alex@acme.example", "eve@outside.example"}
+
+
+def test_a_copy_into_a_shared_drive_belongs_to_the_drive_and_needs_supports_all_drives(files):
+    with pytest.raises(HttpError) as caught:
+        files.copy(fileId="1Q3BudgetSheet", body={"parents": ["0AMarketingDrive"]}).execute()
+    copied = files.copy(fileId="1Q3BudgetSheet", body={"parents": ["0AMarketingDrive"]}, supportsAllDrives=True,
+                        fields="driveId,owners").execute()
+
+    assert caught.value.status_code == 404
+    assert copied == {"driveId": "0AMarketingDrive"}  # a shared drive's files have no owner
+
+
+def test_a_copy_out_of_a_shared_drive_into_my_drive_is_mine(files):
+    copied = files.copy(fileId="1Q3CampaignSheet", body={"parents": ["root"]}, supportsAllDrives=True,
+                        fields="id,driveId,owners(emailAddress)").execute()
+
+    assert "driveId" not in copied and copied["owners"] == [{"emailAddress": "alex@acme.example"}]
+    assert files.export(fileId=copied["id"], mimeType="text/csv").execute().decode().startswith("Week,Channel,Budget")
+
+
+def test_a_folder_cannot_be_copied(files, sandbox):
+    before = len(sandbox.state()["drive"]["files"])
+    with pytest.raises(HttpError) as caught:
+        files.copy(fileId="1FinanceFolder", body={}).execute()
+
+    assert caught.value.status_code == 403 and reason(caught.value) == "cannotCopyFile"
+    assert files.get(fileId="1FinanceFolder", fields="capabilities(canCopy)").execute() == {"capabilities": {"canCopy": False}}
+    assert len(sandbox.state()["drive"]["files"]) == before
+
+
+def test_nothing_is_put_in_a_folder_the_account_may_only_view(sandbox):
+    sandbox.reset({"drive": {"files": [
+        {"id": "1AliceFolder", "name": "Alice's plans", "mimeType": "folder", "owner": {"email": "alice@acme.example"},
+         "permissions": [{"emailAddress": "demo@example.com", "role": "reader"}]},
+        {"id": "1Notes", "name": "Notes", "mimeType": "text/plain", "text": "x"}]}})
+    files = Context(credentials=sandbox.credentials(), api_root=sandbox.url).service("drive").files()
+
+    with pytest.raises(HttpError) as caught:
+        files.copy(fileId="1Notes", body={"parents": ["1AliceFolder"]}).execute()
+
+    assert caught.value.status_code == 403 and reason(caught.value) == "insufficientParentPermissions"
+    assert files.get(fileId="1AliceFolder", fields="capabilities(canAddChildren)").execute() == {"capabilities": {"canAddChildren": False}}
+    assert len(sandbox.state()["drive"]["files"]) == 2
+
+
+def test_my_drive_s_top_folder_is_read_like_any_folder(files):
+    root = files.get(fileId="root", fields="id,name,mimeType,owners(me)").execute()
+
+    assert root == {"id": "0ARootFolder", "name": "My Drive", "mimeType": "application/vnd.google-apps.folder", "owners": [{"me": True}]}

@@ -57,6 +57,7 @@ ROOT = "0ARootFolder"
 SHORT_TYPES = {"folder": FOLDER, "doc": DOC, "sheet": SHEET}
 ROLES = ("reader", "commenter", "writer", "fileOrganizer", "organizer", "owner")
 DRIVE_ROLES = ROLES[:-1]  # a shared drive has managers (organizer), not owners
+EDITORS = ROLES[ROLES.index("writer"):]  # the roles that may change a file or add to a folder
 FILE_DEFAULT_FIELDS = "kind,id,name,mimeType"
 FILES = r"/drive/v3/files"
 FILE = FILES + r"/(?P<file_id>[\w-]+)"
@@ -73,6 +74,11 @@ class State:
         self.files: dict[str, dict] = {}
         self.notifications: list[dict] = []  # sharing emails Drive would have sent
         self.uploads: dict[str, dict] = {}  # resumable upload sessions by upload_id
+        # My Drive's top folder: files.get answers for it ("root" or its id) as for any folder, though no list holds it.
+        account = sandbox.account
+        self.my_drive = {"id": ROOT, "name": "My Drive", "mimeType": FOLDER, "description": "", "parents": [], "driveId": None,
+                         "starred": False, "trashed": False, "createdTime": utc_stamp(), "modifiedTime": utc_stamp(),
+                         "sharedWithMe": False, "owner": None, "permissions": [self.permission(account["email"], "owner", account["name"])]}
         for spec in seed.get("files", []):
             self._seed_file(spec)
 
@@ -161,6 +167,16 @@ class State:
                     out[permission["id"]] = {**permission, "role": role, "permissionDetails": [details]}
         return list(out.values())
 
+    def capabilities(self, file: dict) -> dict:
+        """What the account may do with the file, as Drive's `capabilities` says: a folder cannot be copied,
+        and only an editor (of it, of a folder it is in, or of its shared drive) may add files to a folder."""
+        me = self.sandbox.account["email"].lower()
+        roles = [p["role"] for p in self.effective_permissions(file) if p.get("emailAddress", "").lower() == me]
+        roles += [self.drive_roles[file["driveId"]]] if file["driveId"] else []
+        editor = any(role in EDITORS for role in roles)
+        folder = file["mimeType"] == FOLDER
+        return {"canEdit": editor, "canAddChildren": folder and editor, "canCopy": not folder}
+
     def ancestors(self, file: dict) -> list[dict]:
         chain, parent = [], self.files.get(file["parents"][0]) if file["parents"] else None
         while parent is not None and parent not in chain:
@@ -204,6 +220,7 @@ class State:
             "createdTime": file["createdTime"],
             "modifiedTime": file["modifiedTime"],
             "webViewLink": self.sandbox.link("file", file["id"]),
+            "capabilities": self.capabilities(file),
         }
         if file["driveId"]:
             # "Not populated for items in shared drives" (permissions and shared): permissions.list tells.
@@ -309,7 +326,7 @@ def export_file(state: State, request, file_id):
 
 @router.get(FILE, scopes=METADATA)
 def get_file(state: State, request, file_id):
-    file = state.find(request, file_id)
+    file = state.my_drive if state.resolve_folder(file_id) == ROOT else state.find(request, file_id)
     if request.arg("alt") != "media":
         return apply_fields(state.metadata(file), request.arg("fields"), FILE_DEFAULT_FIELDS)
     if G + "drive.metadata.readonly" in request.scopes and not request.scopes & set(READ):
@@ -375,26 +392,35 @@ def continue_resumable(state: State, request):
 def _create(state: State, request, metadata: dict, media: bytes | None, media_type: str | None):
     parents = metadata.get("parents") or [ROOT]
     parent = _folder(state, request, parents[0])
-    drive_id = parent["id"] if parent["id"] in state.drives else parent.get("driveId")
     metadata = {**metadata, "mimeType": metadata.get("mimeType") or media_type}
-    file = state.new_file({k: v for k, v in metadata.items() if k != "id"}, parent=parent["id"], drive_id=drive_id)
+    file = state.new_file({k: v for k, v in metadata.items() if k != "id"}, parent=parent["id"], drive_id=_drive_of(state, parent))
     if media is not None:
         _store_media(file, media, media_type)
     return apply_fields(state.metadata(file), request.arg("fields"), FILE_DEFAULT_FIELDS)
 
 
 def _folder(state: State, request, folder_id: str) -> dict:
+    """A folder files may be put in: 404 when the account cannot see it, 403 when it may only view it."""
     folder_id = state.resolve_folder(folder_id)
     if folder_id == ROOT:
         return {"id": ROOT}
     if folder_id in state.drives:
         if not request.bool_arg("supportsAllDrives"):
             raise ApiError(404, f"File not found: {folder_id}.", "notFound")
+        if state.drive_roles[folder_id] not in EDITORS:
+            raise ApiError(403, "Insufficient permissions for the specified parent.", "insufficientParentPermissions")
         return {"id": folder_id}
     folder = state.find(request, folder_id)
     if folder["mimeType"] != FOLDER:
         raise ApiError(400, f"The parent {folder_id} is not a folder.", "invalidParent")
+    if not state.capabilities(folder)["canAddChildren"]:
+        raise ApiError(403, "Insufficient permissions for the specified parent.", "insufficientParentPermissions")
     return folder
+
+
+def _drive_of(state: State, parent: dict) -> str | None:
+    """The shared drive a file put in this folder (or at a shared drive's top) belongs to; None for My Drive."""
+    return parent["id"] if parent["id"] in state.drives else parent.get("driveId")
 
 
 def _store_media(file: dict, media: bytes, media_type: str | None) -> None:
@@ -441,12 +467,17 @@ def _update(state: State, request, file: dict, changes: dict, media):
 @router.post(FILE + r"/copy", scopes=WRITE)
 def copy_file(state: State, request, file_id):
     source = state.find(request, file_id)
+    if not state.capabilities(source)["canCopy"]:
+        raise ApiError(403, "This file cannot be copied by the user.", "cannotCopyFile")
     changes = request.json()
-    parent = _folder(state, request, (changes.get("parents") or source["parents"])[0])
+    # Without parents the copy goes in the original's folder, or in My Drive when the account sees none of its
+    # folders (a file shared with it); it belongs to the drive of the folder it goes in, and takes that
+    # folder's people, not the original's own shares.
+    parent = _folder(state, request, (changes.get("parents") or source["parents"] or [ROOT])[0])
     copied = state.new_file(
         {"name": changes.get("name") or f"Copy of {source['name']}", "mimeType": source["mimeType"], "description": source["description"]},
         parent=parent["id"],
-        drive_id=source["driveId"],
+        drive_id=_drive_of(state, parent),
     )
     for key in ("document", "tabs", "rows", "more_sheets", "content"):
         if key in source:
