@@ -322,3 +322,14 @@ def test_my_drive_s_top_folder_is_read_like_any_folder(files):
     root = files.get(fileId="root", fields="id,name,mimeType,owners(me)").execute()
 
     assert root == {"id": "0ARootFolder", "name": "My Drive", "mimeType": "application/vnd.google-apps.folder", "owners": [{"me": True}]}
+
+
+def test_a_shared_drive_says_whether_the_account_may_add_files_to_it(sandbox):
+    sandbox.reset({"drive": {"drives": [{"id": "0ATeam", "name": "Team"}, {"id": "0ATemplates", "name": "Templates", "role": "reader"}]}})
+    drives = Context(credentials=sandbox.credentials(), api_root=sandbox.url).service("drive").drives()
+
+    listed = drives.list(fields="drives(name,capabilities(canAddChildren))").execute()["drives"]
+
+    assert listed == [{"name": "Team", "capabilities": {"canAddChildren": True}},
+                      {"name": "Templates", "capabilities": {"canAddChildren": False}}]
+    assert drives.get(driveId="0ATemplates", fields="capabilities").execute() == {"capabilities": {"canAddChildren": False}}

@@ -550,7 +550,7 @@ def delete_permission(state: State, request, file_id, permission_id):
 # --- shared drives and about -------------------------------------------------------------
 @router.get(r"/drive/v3/drives", scopes=METADATA)
 def list_drives(state: State, request):
-    drives = [{"kind": "drive#drive", **d} for d in state.drives.values()]
+    drives = [_drive(state, d) for d in state.drives.values()]
     return apply_fields({"kind": "drive#driveList", "drives": drives}, request.arg("fields"), "kind,nextPageToken,drives(kind,id,name)")
 
 
@@ -559,7 +559,12 @@ def get_drive(state: State, request, drive_id):
     drive = state.drives.get(drive_id)
     if drive is None:
         raise ApiError(404, f"Shared drive not found: {drive_id}", "notFound")
-    return apply_fields({"kind": "drive#drive", **drive}, request.arg("fields"), "kind,id,name")
+    return apply_fields(_drive(state, drive), request.arg("fields"), "kind,id,name")
+
+
+def _drive(state: State, drive: dict) -> dict:
+    """A shared drive as the API shows it, with what the account's membership lets it do."""
+    return {"kind": "drive#drive", **drive, "capabilities": {"canAddChildren": state.drive_roles[drive["id"]] in EDITORS}}
 
 
 @router.get(r"/drive/v3/about", scopes=METADATA)
