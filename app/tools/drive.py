@@ -1,4 +1,4 @@
-"""Drive tools: search (shared drives included), read, create, move and trash files; sharing is in drive_sharing."""
+"""Drive tools: search (shared drives included), read, create, copy, move and trash files; sharing is in drive_sharing."""
 import csv
 import io
 import logging
@@ -37,12 +37,13 @@ INCOMPLETE = ("Drive could not search every shared drive this time, so a file mi
               "search again with folder set to its shared drive or folder.")
 COUNT_LIMIT = 1000  # how far a folder's items (or the shared drives) are counted: "1000+" past it
 FILE_FIELDS = "id,name,mimeType,modifiedTime,webViewLink,driveId,owners(displayName,me)"
-SHARING_FIELDS = ("id,name,mimeType,driveId,shared,owners(emailAddress,me),"
+SHARING_FIELDS = ("id,name,mimeType,driveId,shared,owners(emailAddress,me),capabilities(canAddChildren),"
                   "permissions(type,role,emailAddress,domain,permissionDetails(inherited))")
 # permissions.list, not files.get: files.get and files.list leave out the permissions of items in shared drives.
 PERMISSION_FIELDS = "nextPageToken,permissions(id,type,role,emailAddress,domain,permissionDetails(inherited,permissionType))"
 PERMISSIONS_PAGE = 100  # the most permissions.list returns at once
 FileRef = Annotated[str, Field(description="file id or link")]
+MY_DRIVE = {"id": "root", "name": "My Drive", "mimeType": FOLDER}
 
 
 def acts_on(args: dict) -> str:
@@ -120,7 +121,7 @@ def drive_search(
 
 @tool("read", progress="Reading a Drive file")
 def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=200, le=30000)] = 8000) -> dict:
-    """Read a file's text: Docs as Markdown, Sheets sheet by sheet, PDF, Word, Excel and PowerPoint files' text, text files as they are."""
+    """Read a file's text: Docs as Markdown, Sheets sheet by sheet, PDF, Word, Excel, PowerPoint and text files."""
     files = ctx.service("drive").files()
     meta = google_api.execute(files.get(fileId=file_id(file), fields="id,name,mimeType,size,webViewLink", supportsAllDrives=True))
     head = {"name": meta["name"], "type": _short_type(meta["mimeType"]), "link": meta.get("webViewLink", "")}
@@ -150,7 +151,7 @@ def drive_create_file(
     kind: Literal["doc", "sheet", "text", "markdown", "csv"] = "doc",
     folder: Annotated[str | None, Field(description="folder name or id")] = None,
 ) -> dict:
-    """Create a Google Doc, a Google Sheet or a plain file, optionally in a folder."""
+    """Create a Google Doc, a Google Sheet or a plain file."""
     target = find_folder(ctx, folder) if folder else None
     parents = [target["id"]] if target else []
     if kind == "doc":
@@ -216,6 +217,65 @@ def drive_move(
             "link": moved.get("webViewLink", ""), "summary": f"Moved {meta['name']!r}{where}{renamed}."}
 
 
+def _copy_plan(ctx: Context, file: str, folder: str | None) -> tuple[dict, dict]:
+    """The file to copy and the folder its copy goes in: the one asked for, or else the original's."""
+    request = ctx.service("drive").files().get(fileId=file_id(file), fields="id,name,mimeType,parents,driveId", supportsAllDrives=True)
+    source = google_api.execute(request)
+    if source["mimeType"] == FOLDER:
+        raise ToolError(f"{source['name']!r} is a folder, and Drive cannot copy folders: make a new folder and copy "
+                        "the files in it one by one.")
+    if not folder:
+        return source, _original_folder(ctx, source)
+    target = find_folder(ctx, folder)
+    if not _can_add_to(target):
+        raise ToolError(f"You can only view the folder {target['name']!r}, so the copy cannot go in it: choose a "
+                        "folder you can add files to.")
+    return source, target
+
+
+def _original_folder(ctx: Context, source: dict) -> dict:
+    """The original's folder, as Drive copies by default; My Drive for a file shared with the person from a
+    folder they cannot see or may only view (the person asked for a copy, not for someone else's folder)."""
+    parent = next(iter(source.get("parents", [])), None)
+    if parent is None:
+        return dict(MY_DRIVE)
+    folder = _shared_drive_top(ctx, parent) if parent == source.get("driveId") else google_api.execute(_get_sharing(ctx, parent))
+    return folder if _can_add_to(folder) else dict(MY_DRIVE)
+
+
+def _can_add_to(folder: dict) -> bool:
+    # Drive says so in the folder's capabilities; My Drive has none here, and is the person's own.
+    return folder.get("capabilities", {}).get("canAddChildren", True)
+
+
+def _preview_copy(ctx: Context, args: dict) -> tuple[dict, dict]:
+    """The card names the original, the copy, the folder it goes in and who sees that folder (so will see the copy)."""
+    source, target = _copy_plan(ctx, args["file"], args["folder"])
+    target = with_permissions(ctx, target)[0]
+    name = args["name"] or f"Copy of {source['name']}"
+    preview = {"name": source["name"], "type": _short_type(source["mimeType"]), "copy": name, "folder": target["name"],
+               "shared_with": _audience(ctx, target)}
+    # The approved call makes exactly this copy in exactly this folder, even if another one takes its name meanwhile.
+    return {**args, "file": source["id"], "name": name, "folder": target["id"]}, preview
+
+
+@tool("write", escalate=outbound_if_folder_shared, prepare=_preview_copy, target=acts_on, progress="Copying a Drive file")
+def drive_copy(
+    ctx: Context,
+    file: FileRef,
+    name: str | None = None,
+    folder: Annotated[str | None, Field(description="folder name or id")] = None,
+) -> dict:
+    """Copy a file (not a folder), by default into the same folder."""
+    source, target = _copy_plan(ctx, file, folder)
+    body = {"name": name or f"Copy of {source['name']}", "parents": [target["id"]]}
+    drive = ctx.service("drive")
+    copied = google_api.execute(drive.files().copy(fileId=source["id"], body=body, fields=FILE_FIELDS, supportsAllDrives=True))
+    drives = _drive_names(ctx, drive) if copied.get("driveId") else {}
+    return {**_summary(copied, drives), "folder": target["name"],
+            "summary": f"Copied {source['name']!r} as {copied['name']!r} into {target['name']!r}."}
+
+
 @tool("destructive", prepare=_preview_file, target=acts_on, progress="Moving a Drive file to the trash")
 def drive_delete(ctx: Context, file: FileRef) -> dict:
     """Move a file to Drive's trash (restorable for 30 days)."""
@@ -277,7 +337,7 @@ def find_folder(ctx: Context, folder: str) -> dict:
     """A folder by exact name, id or link, with its SHARING_FIELDS; ToolError when there is none,
     so that a mistyped name never reads as an empty folder."""
     if folder.lower() in ("root", "my drive"):
-        return {"id": "root", "name": "My Drive", "mimeType": FOLDER}
+        return dict(MY_DRIVE)
     files, pages = ctx.service("drive").files(), []
     query = f"mimeType = '{FOLDER}' and name = {_literal(folder)} and trashed = false"
     found, _ = google_api.listing(lambda token, size: files.list(
@@ -285,9 +345,11 @@ def find_folder(ctx: Context, folder: str) -> dict:
     ), "files", 1, pages)
     if found:
         return found[0]
-    drives = {name.lower(): drive_id for drive_id, name in _drive_names(ctx, ctx.service("drive")).items()}
-    if folder.lower() in drives:  # a shared drive is the top folder of its files
-        return {"id": drives[folder.lower()], "name": folder, "mimeType": FOLDER, "driveId": drives[folder.lower()]}
+    names = _drive_names(ctx, ctx.service("drive"))
+    # A shared drive, by name or id, is the top folder of its files.
+    drive_id = folder if folder in names else next((i for i, name in names.items() if name.lower() == folder.lower()), None)
+    if drive_id:
+        return _shared_drive_top(ctx, drive_id)
     try:
         meta = google_api.execute(_get_sharing(ctx, folder))
     except HttpError as error:
@@ -300,6 +362,13 @@ def find_folder(ctx: Context, folder: str) -> dict:
     if meta["mimeType"] != FOLDER:
         raise ToolError(f"{folder!r} is a file, not a folder.")
     return meta
+
+
+def _shared_drive_top(ctx: Context, drive_id: str) -> dict:
+    """A shared drive as the folder its top-level files are in."""
+    found = _shared_drives(ctx, ctx.service("drive")).get(drive_id, {})
+    top = {"id": drive_id, "name": found.get("name", drive_id), "mimeType": FOLDER, "driveId": drive_id}
+    return {**top, "capabilities": found["capabilities"]} if "capabilities" in found else top
 
 
 def _incomplete(pages: list[dict]) -> bool:
@@ -429,13 +498,18 @@ def _literal(text: str) -> str:
 
 
 def _drive_names(ctx: Context, drive) -> dict:
-    if "drive_names" not in ctx.cache:
+    return {drive_id: found["name"] for drive_id, found in _shared_drives(ctx, drive).items()}
+
+
+def _shared_drives(ctx: Context, drive) -> dict:
+    """The person's shared drives by id: their names, and whether they may add files to them."""
+    if "shared_drives" not in ctx.cache:
         shared = drive.drives()
         drives, _ = google_api.listing(lambda token, size: shared.list(
-            pageSize=min(size, 100), pageToken=token, fields="nextPageToken,drives(id,name)"
+            pageSize=min(size, 100), pageToken=token, fields="nextPageToken,drives(id,name,capabilities(canAddChildren))"
         ), "drives", COUNT_LIMIT)
-        ctx.cache["drive_names"] = {d["id"]: d["name"] for d in drives}
-    return ctx.cache["drive_names"]
+        ctx.cache["shared_drives"] = {d["id"]: d for d in drives}
+    return ctx.cache["shared_drives"]
 
 
 def _summary(file: dict, drive_names: dict) -> dict:

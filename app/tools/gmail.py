@@ -696,7 +696,7 @@ def _preview_saved_attachment(ctx: Context, args: dict) -> tuple[dict, dict]:
 def gmail_save_attachment(
     ctx: Context, message_id: str, attachment_id: str, folder: Annotated[str | None, Field(description="folder name or id")] = None
 ) -> dict:
-    """Save an email attachment to Drive (optionally into a folder); returns the new file."""
+    """Save an email attachment to Drive; returns the new file."""
     file = _mail_file(ctx.service("gmail"), message_id, attachment_id)
     # Drive advises resumable uploads over 5 MB: a chunk that fails is sent again, not the whole file.
     # An email (.eml) goes that way too: the client library wraps a one-request upload in MIME, which

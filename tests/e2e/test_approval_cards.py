@@ -255,6 +255,20 @@ def test_saving_an_attachment_into_a_shared_folder_names_the_file_the_folder_and
     expect(card).not_to_contain_text(q3["id"])
 
 
+def test_copying_into_a_shared_folder_names_the_original_the_copy_the_folder_and_who_sees_it(page, claude, ctx):
+    permission = {"type": "user", "role": "reader", "emailAddress": "carol@partner.example"}
+    ctx.service("drive").permissions().create(fileId="1ProjectsFolder", body=permission, sendNotificationEmail=False).execute()
+
+    card = cards_for(page, claude, tool_use("drive_copy", {"file": "1Q3BudgetSheet", "name": "Q4 plan", "folder": "Projects"})).first
+
+    expect(card).to_contain_text("Copy this file?")
+    expect(card.locator("dt:has-text('Copy of') + dd")).to_have_text("“Q3 budget” (sheet)")
+    expect(card.locator("dt:has-text('Named') + dd")).to_have_text("Q4 plan")
+    expect(card.locator("dt:has-text('Into folder') + dd")).to_have_text("Projects")
+    expect(card.locator("dt:has-text('Seen by') + dd")).to_have_text("carol@partner.example")
+    expect(card).not_to_contain_text("1ProjectsFolder")
+
+
 def test_an_email_s_card_says_how_big_each_attachment_is(page, claude, ctx):
     report = drive_pdf(ctx, b"%PDF-1.4\n" + bytes(2_500_000), "Offsite budget.pdf")
     mail = {"to": ["bob@acme.example"], "subject": "Budget", "body": "Attached.", "attachments": [{"drive_file_id": report}]}

@@ -305,6 +305,12 @@ const CARDS = {
     ["No longer seen by", listText(p.no_longer_seen_by)],
     ["New name", i.name],
   ]),
+  drive_copy: sharedWriteCard("Copy this file?", (i, p) => [
+    ["Copy of", p.name ? fileText(p) : i.file],
+    ["Named", p.copy || i.name],
+    ["Into folder", p.folder || i.folder],
+    ["Seen by", p.folder && audienceText(p)],
+  ]),
   sheets_append: sharedWriteCard("Add these rows?", (i, p) => [
     ...fileRows(p, i.spreadsheet),
     ["Sheet", p.sheet || i.sheet || "the first"],
