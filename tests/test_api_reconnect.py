@@ -1,4 +1,6 @@
-"""A grant Google no longer accepts (invalid_grant) sends the person back to Connect Google."""
+"""A grant Google no longer accepts (invalid_grant) sends the person back to Connect Google; an outage keeps it."""
+from types import SimpleNamespace
+
 import pytest
 
 from app import connection
@@ -53,3 +55,29 @@ def test_a_grant_connected_again_during_the_run_is_kept_when_the_old_one_is_refu
     assert connection.status(alice.client.session)["connected"] is True
     assert connection.forget_refused(alice.client.session.session_key, new, "Reconnect Google") is True
     assert connection.status(alice.client.session)["connected"] is False
+
+
+@pytest.fixture
+def no_backoff(monkeypatch):
+    """google-auth tries a failing token endpoint again after 1 s, then 2 s: here at once."""
+    from google.auth import _exponential_backoff
+
+    monkeypatch.setattr(_exponential_backoff, "time", SimpleNamespace(sleep=lambda seconds: None))
+
+
+def test_an_outage_of_googles_sign_in_service_keeps_the_connection(alice, google, fake_claude, no_backoff):
+    connect(alice, google)
+    google.call("POST", "/_sandbox/tokens/expire")  # the access token must be renewed...
+    google.fault("/token", status=503, count=100)  # ...while Google's token endpoint is down
+    fake_claude.reply(tool_use("calendar_list_events", {"max_results": 3}))
+    fake_claude.respond_with(lambda req: [text(tool_results(req)[0]["content"])])
+
+    body = alice.ask("What is on my calendar?")
+
+    assert "Try again in a few minutes" in body["reply"] and "Reconnect" not in body["reply"]
+    status = connection.status(alice.client.session)
+    assert status["connected"] is True and status["notice"] is None
+    google.call("DELETE", "/_sandbox/faults")  # Google is back: the same connection works
+    fake_claude.reply(tool_use("calendar_list_events", {"max_results": 3}))
+    fake_claude.reply(text("Here it is."))
+    assert alice.ask("And now?")["actions"][0]["status"] == "done"

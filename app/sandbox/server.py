@@ -68,6 +68,11 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def _oauth(self, request: Request) -> Response:
         tokens = self.sandbox.tokens
         try:
+            # A queued fault fails Google's sign-in endpoints too, in OAuth's error shape (an outage
+            # of the token endpoint is not a refused grant).
+            fault = self.sandbox.take_fault(request.method, request.path, in_batch=False)
+            if fault and fault.status >= 400:
+                raise OAuthError(fault.reason or "internal_failure", f"Injected fault {fault.status}", fault.status)
             if request.path.endswith("auth"):
                 return Response(302, b"", content_type="text/plain", headers={"Location": tokens.authorize(request.query)})
             form = parse_form(request.body)

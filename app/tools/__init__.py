@@ -11,6 +11,8 @@ from googleapiclient.errors import HttpError
 from app import google_api
 
 RECONNECT = "Google no longer accepts this connection. Reconnect Google to continue."
+SIGN_IN_UNAVAILABLE = ("Google's sign-in service could not renew access just now (it is having trouble); the "
+                       "connection is kept. Try again in a few minutes.")
 
 # The modules that register tools, a service's tools in one module or a few (drive_sharing).
 TOOL_MODULES = (
@@ -47,13 +49,17 @@ def get_tool(name: str):
 def readable_google_errors(service: str):
     """Google's failures as ToolErrors a person can act on, wherever a tool talks to Google."""
     from app.tools.errors import explain, unreachable
-    from app.tools.registry import ReconnectRequired
+    from app.tools.registry import ReconnectRequired, ToolError
 
     try:
         yield
     except HttpError as error:
         raise explain(error, service) from None
-    except RefreshError:
+    except RefreshError as error:
+        # google-auth marks a 5xx or "temporarily_unavailable" from the token endpoint retryable: an outage at
+        # Google, not a refused grant (invalid_grant), so the grant is kept rather than dropped.
+        if error.retryable:
+            raise ToolError(SIGN_IN_UNAVAILABLE) from None
         raise ReconnectRequired(RECONNECT) from None
     except google_api.TRANSPORT_ERRORS + (TransportError,) as error:  # timeouts, resets, DNS
         raise unreachable(error, service) from None
