@@ -144,3 +144,13 @@ def test_database_url_with_a_bad_port_names_the_setting_not_the_password(postgre
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL has a port") as refused:
         postgres_url(f"postgres://app:s3cret@db:{port}/gws")
     assert "s3cret" not in str(refused.value)
+
+
+def test_unsupported_database_url_names_its_scheme_not_the_password(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+    from web import env
+
+    monkeypatch.setenv("DATABASE_URL", "mysql://app:Sup3rS3cret@db.internal/gws")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL uses mysql:// scheme") as refused:
+        env.database_from_url("DATABASE_URL", "", ROOT)
+    assert "Sup3rS3cret" not in str(refused.value) and "db.internal" not in str(refused.value)

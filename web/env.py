@@ -115,7 +115,9 @@ def database_from_url(name: str, default: str, base_dir) -> dict:
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
         }
-    raise ImproperlyConfigured(f"{name}={url!r} is not supported. Use sqlite:///path or postgres://user:pass@host/db.")
+    # Only the scheme is named: the rest of the URL may hold a password.
+    raise ImproperlyConfigured(f"{name} uses {parsed.scheme + '://' if parsed.scheme else 'no'} scheme, which is not "
+                               "supported. Use sqlite:///path or postgres://user:pass@host/db.")
 
 
 def _port(name: str, parsed) -> int | None:
