@@ -12,12 +12,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Not even a superuser: a record that can be deleted is no record. This also takes away
+        # the "delete selected" bulk action.
+        return False
+
 
 class RunInline(admin.TabularInline):
     model = Run
     fields = ("task", "status", "model_calls", "created")
     readonly_fields = fields
     extra = 0
+    can_delete = False
     show_change_link = True
 
 
@@ -26,6 +32,7 @@ class ActionInline(admin.TabularInline):
     fields = ("tool", "effect", "status", "summary", "error", "created", "finished")
     readonly_fields = fields
     extra = 0
+    can_delete = False
 
 
 @admin.register(Conversation)
