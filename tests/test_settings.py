@@ -117,6 +117,27 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY" in result.stderr.splitlines()[-1]
 
 
+def test_without_a_secret_key_each_install_makes_its_own_once_readable_by_its_owner_only(tmp_path):
+    from web.env import local_secret_key
+
+    (tmp_path / "one").mkdir(), (tmp_path / "two").mkdir()
+    first = local_secret_key(tmp_path / "one" / ".secret_key")
+
+    assert local_secret_key(tmp_path / "one" / ".secret_key") == first  # kept across restarts
+    assert local_secret_key(tmp_path / "two" / ".secret_key") != first  # another install, another key
+    assert len(first) >= 50
+    assert (tmp_path / "one" / ".secret_key").stat().st_mode & 0o777 == 0o600
+    assert sorted(path.name for path in (tmp_path / "one").iterdir()) == [".secret_key"]
+
+
+def test_the_app_without_a_secret_key_encrypts_with_this_installs_own_key():
+    """Not with a key written in the code, which anyone could use to read the Google tokens in a session."""
+    key = django_eval("settings.SECRET_KEY", SECRET_KEY="")
+
+    assert key == (ROOT / ".secret_key").read_text().strip()
+    assert key not in (ROOT / "web" / "settings.py").read_text()
+
+
 @pytest.fixture
 def postgres_url(monkeypatch):
     """database_from_url for a postgres:// DATABASE_URL, whether or not its driver is installed here."""

@@ -4,7 +4,10 @@ Each one raises ImproperlyConfigured naming the variable and the fix, so a
 typo in `.env` stops startup with a message instead of a confusing failure
 later on.
 """
+import contextlib
 import os
+import tempfile
+from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -77,6 +80,35 @@ def envfernetkeys(name: str) -> str:
                 "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
             ) from None
     return value
+
+
+def local_secret_key(path: Path) -> str:
+    """This install's own SECRET_KEY, made at random the first time and kept in `path` (mode 0600).
+
+    For development and the sandbox, when SECRET_KEY is not set. A key written in the code would be
+    every install's, and the Google tokens encrypted with it (app/crypto.py) as good as stored in clear.
+    """
+    try:
+        if not path.exists():
+            from django.core.management.utils import get_random_secret_key
+
+            draft_fd, draft = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")  # readable by its owner only
+            try:
+                with os.fdopen(draft_fd, "w") as draft_file:
+                    draft_file.write(get_random_secret_key() + "\n")
+                # Put in place whole, and only if no other process starting at the same time got there first.
+                with contextlib.suppress(FileExistsError):
+                    os.link(draft, path)
+            finally:
+                os.unlink(draft)
+        key = path.read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"SECRET_KEY is empty and this install's own key in {path} could not be read or "
+                                   f"made ({exc.strerror}). Set SECRET_KEY to a long random string.") from None
+    if not key:
+        raise ImproperlyConfigured(f"SECRET_KEY is empty and {path} is empty. Delete the file to have a new key made, "
+                                   "or set SECRET_KEY.")
+    return key
 
 
 def database_from_url(name: str, default: str, base_dir) -> dict:

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
-from web.env import database_from_url, env, envbool, envchoice, envfernetkeys, envint, envlist, envurl
+from web.env import database_from_url, env, envbool, envchoice, envfernetkeys, envint, envlist, envurl, local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
@@ -22,7 +22,9 @@ SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY is empty. Set SECRET_KEY to a long random string in production.")
-    SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-for-anything-real"
+    # Outside production: this install's own random key, made on first start and kept in a file
+    # that git ignores. It also encrypts the Google tokens in sessions, unless TOKEN_ENCRYPTION_KEY is set.
+    SECRET_KEY = local_secret_key(BASE_DIR / ".secret_key")
 elif PRODUCTION and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY is too short for production. Use at least 50 random characters.")
 
