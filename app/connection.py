@@ -26,6 +26,9 @@ GRANT = "google_grant"  # encrypted token blob
 PROFILE = "google_profile"  # {"email", "scopes"}: not secret
 NOTICE = "google_notice"  # a plain explanation to show once, e.g. after invalid_grant
 SANDBOX_OFF = "sandbox_disconnected"
+PERMISSIONS_PAGE = "https://myaccount.google.com/permissions"
+UNREADABLE = ("This app's encryption key has changed, so your Google connection can no longer be used. Connect Google "
+              f"again (the old access is listed at {PERMISSIONS_PAGE}, where you can remove it).")
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,13 @@ def forget_refused(session_key: str, credentials, notice: str) -> bool:
     return True
 
 
+def _forget_unreadable(session) -> None:
+    """A grant the keys no longer decrypt (SECRET_KEY or TOKEN_ENCRYPTION_KEY changed) connects nothing:
+    forget it, and say why, rather than show the person as connected."""
+    if session.get(GRANT) and _grant(session) is None:
+        forget(session, UNREADABLE)
+
+
 def forget(session, notice: str | None = None) -> None:
     session.pop(GRANT, None)
     session.pop(PROFILE, None)
@@ -157,6 +167,7 @@ def ensure_sandbox_connection(session) -> None:
 
 def context_for_session(session) -> Context | None:
     """The tools' context for this session; None when no workspace is connected."""
+    _forget_unreadable(session)
     ensure_sandbox_connection(session)
     credentials = load_credentials(session)
     if credentials is None:
@@ -166,6 +177,7 @@ def context_for_session(session) -> Context | None:
 
 def status(session) -> dict:
     """What the page header shows: connected as whom, sandbox or not, what is missing."""
+    _forget_unreadable(session)
     ensure_sandbox_connection(session)
     profile = session.get(PROFILE) or {}
     connected = session.get(GRANT) is not None

@@ -2,7 +2,10 @@
 
 The key is TOKEN_ENCRYPTION_KEY (one or more comma-separated Fernet keys,
 newest first, so keys can be rotated) or, by default, derived from SECRET_KEY
-with HKDF so a plain install needs no extra setting.
+with HKDF so a plain install needs no extra setting. The key derived from
+SECRET_KEY always reads too, after the configured ones: grants kept before
+TOKEN_ENCRYPTION_KEY was set stay readable (and are encrypted again with the
+newest key when next stored).
 """
 import base64
 import functools
@@ -15,10 +18,10 @@ from django.conf import settings
 
 @functools.cache
 def _fernet(secret_key: str, configured: str) -> MultiFernet:
-    if configured:  # checked at startup (web/env.py)
-        return MultiFernet([Fernet(key.strip()) for key in configured.split(",") if key.strip()])
+    keys = [Fernet(key.strip()) for key in configured.split(",") if key.strip()]  # checked at startup (web/env.py)
     derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"gws-maa oauth tokens").derive(secret_key.encode())
-    return MultiFernet([Fernet(base64.urlsafe_b64encode(derived))])
+    # MultiFernet encrypts with the first key and decrypts with any.
+    return MultiFernet(keys + [Fernet(base64.urlsafe_b64encode(derived))])
 
 
 def fernet() -> MultiFernet:
