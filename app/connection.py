@@ -7,6 +7,7 @@ settings whenever credentials are built.
 """
 import json
 import logging
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ PROFILE = "google_profile"  # {"email", "scopes"}: not secret
 NOTICE = "google_notice"  # a plain explanation to show once, e.g. after invalid_grant
 SANDBOX_OFF = "sandbox_disconnected"
 PERMISSIONS_PAGE = "https://myaccount.google.com/permissions"
+NOT_REVOKED = ("You are disconnected here, but Google could not be told to end this app's access to your account. "
+               f"Remove it yourself at {PERMISSIONS_PAGE}.")
 UNREADABLE = ("This app's encryption key has changed, so your Google connection can no longer be used. Connect Google "
               f"again (the old access is listed at {PERMISSIONS_PAGE}, where you can remove it).")
 
@@ -191,13 +194,31 @@ def status(session) -> dict:
     }
 
 
-def revoke_at_google(token: str) -> None:
-    """Revoke a grant at Google, best effort (a network call: run it on google_api.THREADS)."""
+def revoke_at_google(token: str) -> bool:
+    """Revoke a grant at Google (a network call: run it on google_api.THREADS).
+
+    False when Google could not be told: the access may still be live there, and the person must hear so."""
     data = urllib.parse.urlencode({"token": token}).encode()
     try:
         urllib.request.urlopen(urllib.request.Request(endpoints().revoke_uri, data=data, method="POST"), timeout=10).close()
-    except OSError as exc:  # already revoked, or Google unreachable: forgetting it here still matters
-        log.info("Token revocation failed: %s", type(exc).__name__)
+    except urllib.error.HTTPError as exc:
+        with exc:
+            if _already_ended(exc):
+                return True
+            log.warning("Google refused to revoke a token: HTTP %s", exc.code)
+            return False
+    except OSError as exc:  # Google unreachable
+        log.warning("Token revocation failed: %s", type(exc).__name__)
+        return False
+    return True
+
+
+def _already_ended(error) -> bool:
+    """Google answers 400 invalid_token for a grant that was revoked or expired already: nothing is left to end."""
+    try:
+        return error.code == 400 and json.loads(error.read()).get("error") == "invalid_token"
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def sign_out(session) -> str | None:

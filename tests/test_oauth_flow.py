@@ -183,3 +183,29 @@ def test_oauth_secrets_stay_out_of_debug_logs(google, browser, caplog):
     credentials = connection.load_credentials(browser.session)
     for secret in (credentials.token, credentials.refresh_token, "sandbox-client-secret"):
         assert secret not in caplog.text
+
+
+@pytest.mark.parametrize("google_fails", ["unreachable", "answers 503"])
+def test_disconnect_google_does_not_hear_of_says_where_to_end_the_access(google, browser, settings, google_fails):
+    connect(browser)
+    if google_fails == "unreachable":
+        settings.GOOGLE_REVOKE_URI = "http://127.0.0.1:9/revoke"  # a closed port
+    else:
+        google.fault("/revoke", status=503)
+
+    browser.post("/oauth2/logout/")
+    page = browser.get("/").content.decode()
+
+    assert connection.status(browser.session)["connected"] is False
+    assert "Google could not be told" in page
+    assert '<a href="https://myaccount.google.com/permissions"' in page
+    assert google.state()["oauth"]["refresh_tokens"] == 1  # still live at Google
+
+
+def test_disconnect_of_access_google_already_ended_says_nothing_more(google, browser):
+    connect(browser)
+    google.call("POST", "/revoke?token=" + connection.load_credentials(browser.session).refresh_token)
+
+    browser.post("/oauth2/logout/")
+
+    assert connection.status(browser.session)["notice"] is None

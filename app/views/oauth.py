@@ -79,8 +79,9 @@ class LogoutView(View):
     async def post(self, request):
         # Signed out here first: a browser that leaves while Google is asked still leaves nothing behind.
         token = await sync_to_async(connection.sign_out)(request.session)
-        if token:  # shielded: the revocation goes through even then
-            await asyncio.shield(google_api.off_loop(connection.revoke_at_google)(token))
+        # Shielded: the revocation goes through even then.
+        if token and not await asyncio.shield(google_api.off_loop(connection.revoke_at_google)(token)):
+            request.session[connection.NOTICE] = connection.NOT_REVOKED  # shown on the page it goes back to
         return HttpResponseRedirect("/")
 
 
