@@ -1,4 +1,6 @@
 """Finding people's addresses among saved and other contacts."""
+import pytest
+
 from app.scopes import DIRECTORY_READ, OTHER_CONTACTS_READ, REQUESTED
 from app.tools import invoke
 from app.tools.contacts import compact
@@ -127,11 +129,24 @@ def test_without_directory_access_contacts_answer_and_the_note_says_what_was_not
     assert found == {"people": [], "note": "your organisation's directory was not searched (access not granted)"}
 
 
-def test_a_directory_google_cannot_search_just_now_is_noted(ctx, sandbox, settings):
+@pytest.mark.parametrize("status, reason", [(503, None), (403, "rateLimitExceeded")])
+def test_a_directory_google_cannot_search_just_now_is_noted(ctx, sandbox, settings, status, reason):
     settings.GOOGLE_API_RETRIES = 0  # the retries would meet the same fault
-    sandbox.fault("searchDirectoryPeople", status=503, count=10)
+    sandbox.fault("searchDirectoryPeople", status=status, count=10, reason=reason)
 
     found = invoke("contacts_search", ctx, {"query": "alice"})
 
     assert "Alice Chen" in names(found)
     assert found["note"] == "your organisation's directory could not be searched just now"
+
+
+@pytest.mark.parametrize("status, reason", [(503, None), (403, "rateLimitExceeded")])
+def test_other_contacts_google_cannot_search_just_now_are_noted_as_a_failure_not_as_access_refused(ctx, sandbox, settings,
+                                                                                                 status, reason):
+    settings.GOOGLE_API_RETRIES = 0  # the retries would meet the same fault
+    sandbox.fault("otherContacts:search", status=status, count=10, reason=reason)
+
+    found = invoke("contacts_search", ctx, {"query": "ali"})
+
+    assert "Alice Chen" in names(found)
+    assert found["note"] == "other contacts could not be searched just now"

@@ -14,6 +14,7 @@ from googleapiclient.errors import HttpError
 from pydantic import Field
 
 from app import google_api
+from app.tools.errors import missing_scope
 from app.tools.registry import tool
 
 
@@ -62,14 +63,15 @@ def contacts_search(
     people, notes = [compact(ctx, r["person"], True) for r in saved.get("results", [])], []
     if isinstance(directory, HttpError):
         # A personal account has no directory (400): nothing to say. A refused scope or a failure is worth a note.
-        if directory.status_code == 403:
+        if missing_scope(directory):
             notes.append("your organisation's directory was not searched (access not granted)")
         elif directory.status_code != 400:
             notes.append("your organisation's directory could not be searched just now")
     else:
         people += _new([colleague(p) for p in directory.get("people", [])], people)
     if isinstance(other, HttpError):
-        notes.append("other contacts were not searched (access not granted)")
+        notes.append("other contacts were not searched (access not granted)" if missing_scope(other)
+                     else "other contacts could not be searched just now")
     else:
         people += _new([compact(ctx, r["person"], False) for r in other.get("results", [])], people)
     return {"people": people[:max_results], **({"note": "; ".join(notes)} if notes else {})}

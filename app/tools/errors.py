@@ -14,7 +14,7 @@ def explain(error: HttpError, service: str) -> ToolError:
     message = message.strip().rstrip(".")  # each sentence below ends with its own period
     if status == 401:
         return ToolError(f"Google did not accept the sign-in for {label}. Reconnect Google and try again.")
-    if status == 403 and reason in ("insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "PERMISSION_DENIED") and "scope" in message.lower():
+    if missing_scope(error):
         return ToolError(f"{label} access was not granted — reconnect Google and allow {label}.")
     if status == 429 or (status == 403 and reason in RATE_LIMIT_REASONS):
         return ToolError(f"{label} is rate limiting requests; try again in a minute.")
@@ -25,6 +25,14 @@ def explain(error: HttpError, service: str) -> ToolError:
     if status >= 500:
         return ToolError(f"{label} is having trouble right now ({status}); try again shortly.")
     return ToolError(f"{label} rejected the request: {message or status}.")
+
+
+def missing_scope(error: HttpError) -> bool:
+    """Whether Google refused because the person did not grant the scope this needs (not a rate limit
+    or a sharing refusal, which are 403s too)."""
+    reason, message = error_details(error)
+    return (error.status_code == 403 and "scope" in message.lower()
+            and reason in ("insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "PERMISSION_DENIED"))
 
 
 def unreachable(error: Exception, service: str) -> ToolError:
