@@ -196,10 +196,22 @@ def test_a_task_google_refused_is_not_taken_for_one_of_that_name_just_completed(
         invoke("tasks_add", ctx, {"title": "Call Bob"})
 
 
-def test_subtasks_read_in_their_own_order_whatever_order_google_lists_them_in():
+def test_tasks_and_subtasks_read_in_their_own_order_whatever_order_google_lists_them_in():
     from app.tools.tasks import under_parents
 
-    listed = [{"id": "p", "position": "1"}, {"id": "b", "parent": "p", "position": "2"},
-              {"id": "a", "parent": "p", "position": "1"}, {"id": "q", "position": "2"}]
+    listed = [{"id": "q", "position": "2"}, {"id": "b", "parent": "p", "position": "2"}, {"id": "x", "parent": "done", "position": "1"},
+              {"id": "a", "parent": "p", "position": "1"}, {"id": "p", "position": "1"}]
 
-    assert [t["id"] for t in under_parents(listed)] == ["p", "a", "b", "q"]
+    assert [t["id"] for t in under_parents(listed)] == ["p", "a", "b", "q", "x"]
+
+
+def test_a_list_reads_in_the_persons_order_after_tasks_are_changed(sandbox):
+    sandbox.reset({"tasks": {"lists": [{"title": "My Tasks", "tasks": [
+        {"title": "Plan offsite"}, {"title": "Water the plants"}, {"title": "Call the bank"}]}]}})
+    ctx = Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+    first = invoke("tasks_list", ctx, {})["lists"][0]["tasks"]
+
+    invoke("tasks_update", ctx, {"task_id": first[0]["id"], "notes": "book the venue"})
+
+    titles = [t["title"] for t in invoke("tasks_list", ctx, {})["lists"][0]["tasks"]]
+    assert [t["title"] for t in first] == titles == ["Plan offsite", "Water the plants", "Call the bank"]

@@ -11,7 +11,10 @@ Seed section "tasks":
 Like Google, a due date is a date stored as midnight UTC, and completing a
 task stamps `completed`; tasks completed in Google's own apps come back
 hidden, which is why listing them needs showHidden=true, and tasks assigned
-from a Doc or a Chat space are listed only with showAssigned=true.
+from a Doc or a Chat space are listed only with showAssigned=true. A list's
+tasks come in the order they were last changed, not in the person's order:
+Google does not say in what order it lists them, and `position` is what
+orders a task among its siblings.
 """
 import uuid
 from datetime import date, datetime, timedelta, timezone
@@ -100,7 +103,10 @@ class State:
         return tasks[task_id]
 
     def edit(self, list_id: str, task_id: str, body: dict) -> dict:
+        """The task changed as `body` says; it moves to the end of its list's order, the order of the last change."""
         task = self.task(list_id, task_id)
+        tasks = self.tasks[self.tasklist(list_id)["id"]]
+        tasks[task_id] = tasks.pop(task_id)
         for key in FIELDS + ("hidden", "deleted"):
             if key in body:
                 task[key] = body[key]
@@ -121,7 +127,7 @@ class State:
         due_min, due_max = request.arg("dueMin"), request.arg("dueMax")
         updated_min = request.arg("updatedMin")
         out = []
-        for task in sorted(self.tasks[list_id].values(), key=lambda t: t["position"]):
+        for task in self.tasks[list_id].values():
             if (task.get("deleted") and not show_deleted) or (task.get("hidden") and not show_hidden):
                 continue
             if task.get("assignmentInfo") and not request.bool_arg("showAssigned"):

@@ -82,24 +82,23 @@ def tasks_list(
 
 
 def under_parents(tasks: list[dict]) -> list[dict]:
-    """The tasks in Google's order, but each subtask right after its parent, so the listing reads as an
-    outline; a subtask whose parent is not listed (a completed one, say) stays where Google put it."""
+    """The tasks in the person's order, read as an outline: each among its siblings by `position` (in what
+    order Google lists them is not said), each subtask right after its parent. Subtasks whose parent is
+    not listed (a completed one, say) come after the rest."""
     listed = {t["id"] for t in tasks}
-    children = defaultdict(list)
-    for task in tasks:
-        if task.get("parent") in listed:
-            children[task["parent"]].append(task)
+    children = defaultdict(list)  # by parent id, "" for the top level; each in order
+    for task in sorted(tasks, key=lambda t: t.get("position", "")):
+        children[task.get("parent") or ""].append(task)
+    orphans = [task for parent, kids in children.items() if parent and parent not in listed for task in kids]
     out = []
 
     def place(task):
         out.append(task)
-        # Google orders a task among its siblings by `position`; in what order it lists them is not said.
-        for child in sorted(children[task["id"]], key=lambda t: t.get("position", "")):
+        for child in children.get(task["id"], []):
             place(child)
 
-    for task in tasks:
-        if task.get("parent") not in listed:
-            place(task)
+    for task in children[""] + orphans:
+        place(task)
     return out
 
 
