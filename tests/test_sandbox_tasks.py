@@ -60,19 +60,43 @@ def test_completing_stamps_completed_and_reopening_clears_it(tasks):
     assert done["completed"] and "completed" not in reopened
 
 
-def test_deleted_task_is_gone(tasks):
+def status_of(call):
+    with pytest.raises(HttpError) as caught:
+        call.execute()
+    return caught.value.status_code
+
+
+def test_a_deleted_task_is_found_only_among_deleted_tasks(tasks):
     task = tasks.tasks().insert(tasklist="@default", body={"title": "Pay invoice"}).execute()
 
     tasks.tasks().delete(tasklist="@default", task=task["id"]).execute()
 
     assert "Pay invoice" not in titles(tasks.tasks().list(tasklist="@default", showHidden=True).execute())
-    assert tasks.tasks().get(tasklist="@default", task=task["id"]).execute()["deleted"] is True
+    deleted = tasks.tasks().list(tasklist="@default", showDeleted=True, showHidden=True).execute()["items"]
+    assert [t.get("deleted") for t in deleted if t["id"] == task["id"]] == [True]
+    assert status_of(tasks.tasks().get(tasklist="@default", task=task["id"])) == 404
+    assert status_of(tasks.tasks().patch(tasklist="@default", task=task["id"], body={"status": "completed"})) == 404
+    assert status_of(tasks.tasks().delete(tasklist="@default", task=task["id"])) == 404
 
 
-def test_unknown_list_is_404(tasks):
-    with pytest.raises(HttpError) as caught:
-        tasks.tasks().list(tasklist="nope").execute()
-    assert caught.value.status_code == 404
+def test_a_tasks_parent_cannot_be_set_through_its_body(tasks):
+    parent = tasks.tasks().insert(tasklist="@default", body={"title": "Plan offsite"}).execute()
+
+    task = tasks.tasks().insert(tasklist="@default", body={"title": "Book venue", "parent": parent["id"]}).execute()
+    patched = tasks.tasks().patch(tasklist="@default", task=task["id"], body={"parent": parent["id"]}).execute()
+
+    assert "parent" not in task and "parent" not in patched
+    assert "parent" not in tasks.tasks().get(tasklist="@default", task=task["id"]).execute()
+
+
+@pytest.mark.parametrize("change", [{"status": "done"}, {"due": "next week"}])
+def test_a_refused_change_leaves_the_task_as_it_was(tasks, change):
+    task = tasks.tasks().insert(tasklist="@default", body={"title": "Pay invoice", "due": "2030-03-08"}).execute()
+
+    assert status_of(tasks.tasks().patch(tasklist="@default", task=task["id"], body={"title": "Paid", **change})) == 400
+
+    stored = tasks.tasks().get(tasklist="@default", task=task["id"]).execute()
+    assert (stored["title"], stored["status"], stored["due"]) == ("Pay invoice", "needsAction", "2030-03-08T00:00:00.000Z")
 
 
 def reseeded(sandbox, tasks_seed):
@@ -90,3 +114,20 @@ def test_tasks_are_listed_in_the_order_they_were_last_changed_not_in_the_persons
 
     assert in_order(first) == in_order(after) == ["A", "B", "C"]
     assert titles(first) == ["C", "B", "A"] and titles(after)[-1] == "A"
+
+
+def test_pages_are_googles_default_size_when_none_is_asked(sandbox):
+    tasks = reseeded(sandbox, {"lists": [{"title": f"List {n}", "tasks": [{"title": f"Task {i}"} for i in range(25)]}
+                                         for n in range(25)]})
+
+    lists = tasks.tasklists().list().execute()
+    page = tasks.tasks().list(tasklist="@default").execute()
+
+    assert len(lists["items"]) == 25 and "nextPageToken" not in lists
+    assert len(page["items"]) == 20 and page["nextPageToken"]
+
+
+def test_unknown_list_is_404(tasks):
+    with pytest.raises(HttpError) as caught:
+        tasks.tasks().list(tasklist="nope").execute()
+    assert caught.value.status_code == 404

@@ -151,6 +151,16 @@ def test_deleting_a_task_names_it_on_the_card_and_removes_it(ctx, sandbox):
     assert "Draft Q3 report narrative" not in [t["title"] for t in invoke("tasks_list", ctx, {"task_list": "Q3"})["lists"][0]["tasks"]]
 
 
+@pytest.mark.parametrize("tool", ["tasks_complete", "tasks_update", "tasks_delete"])
+@pytest.mark.parametrize("in_list", [None, "Q3"])
+def test_a_deleted_task_is_not_marked_done_changed_or_deleted_again(ctx, tool, in_list):
+    task = next(t for t in invoke("tasks_list", ctx, {"task_list": "Q3"})["lists"][0]["tasks"] if t["title"] == "Draft Q3 report narrative")
+    invoke("tasks_delete", ctx, {"task_id": task["id"]})
+
+    with pytest.raises(ToolError, match="No task with id|found nothing with that id"):
+        invoke(tool, ctx, {"task_id": task["id"], "task_list": in_list, **({"title": "Redo"} if tool == "tasks_update" else {})})
+
+
 def test_an_update_that_changes_nothing_says_so(ctx):
     with pytest.raises(ToolError, match="Nothing to change"):
         invoke("tasks_update", ctx, {"task_id": "anything"})

@@ -14,7 +14,9 @@ hidden, which is why listing them needs showHidden=true, and tasks assigned
 from a Doc or a Chat space are listed only with showAssigned=true. A list's
 tasks come in the order they were last changed, not in the person's order:
 Google does not say in what order it lists them, and `position` is what
-orders a task among its siblings.
+orders a task among its siblings. `parent` and `position` are read-only (only
+tasks.move changes them), and a deleted task is found only by listing with
+showDeleted=true.
 """
 import uuid
 from datetime import date, datetime, timedelta, timezone
@@ -31,7 +33,8 @@ WRITE = (TASKS,)
 LISTS = r"/tasks/v1/users/@me/lists"
 TASK_LIST = r"/tasks/v1/lists/(?P<list_id>[^/]+)/tasks"
 TASK = TASK_LIST + r"/(?P<task_id>[^/]+)"
-FIELDS = ("title", "notes", "due", "status", "parent", "links")
+WRITABLE = ("title", "notes", "due", "status")  # what a request body may set; the rest is Google's
+STATUSES = ("needsAction", "completed")
 
 
 def due_stamp(value) -> str:
@@ -91,35 +94,40 @@ class State:
         # New tasks go to the top of the list, as in Google Tasks.
         first = min((int(t["position"]) for t in tasks.values()), default=10**19)
         task = {"kind": "tasks#task", "id": task_id, "title": "", "status": "needsAction", "position": f"{first - 1:020d}",
+                "parent": body.get("parent"),  # a seed's subtask; requests cannot set it
                 "selfLink": f"{self.sandbox.base_url}/tasks/v1/lists/{list_id}/tasks/{task_id}",
                 "webViewLink": self.sandbox.link("task", task_id), "links": []}
-        tasks[task_id] = task
-        return self.edit(list_id, task_id, {**body, "hidden": body.get("hidden", False)})
+        edited = self.edited(task, {**body, "hidden": body.get("hidden", False)})
+        tasks[task_id] = edited
+        return _shown(edited)
 
     def task(self, list_id: str, task_id: str) -> dict:
         tasks = self.tasks[self.tasklist(list_id)["id"]]
-        if task_id not in tasks:
+        if task_id not in tasks or tasks[task_id].get("deleted"):
             raise ApiError(404, "Task not found.", "notFound")
         return tasks[task_id]
 
     def edit(self, list_id: str, task_id: str, body: dict) -> dict:
-        """The task changed as `body` says; it moves to the end of its list's order, the order of the last change."""
-        task = self.task(list_id, task_id)
+        """The task changed as `body` says, stored only if the change is valid; it moves to the end
+        of its list's order, which is the order of the last change."""
+        edited = self.edited(self.task(list_id, task_id), body)
         tasks = self.tasks[self.tasklist(list_id)["id"]]
-        tasks[task_id] = tasks.pop(task_id)
-        for key in FIELDS + ("hidden", "deleted"):
-            if key in body:
-                task[key] = body[key]
+        del tasks[task_id]
+        tasks[task_id] = edited
+        return _shown(edited)
+
+    @staticmethod
+    def edited(task: dict, body: dict) -> dict:
+        out = {**task, **{k: v for k, v in body.items() if k in WRITABLE + ("hidden", "deleted")}}
         if body.get("due") is not None:
-            task["due"] = due_stamp(body["due"])
-        if task["status"] not in ("needsAction", "completed"):
-            raise ApiError(400, f"Invalid value for status: {task['status']}", "invalid")
-        if task["status"] == "completed":
-            task.setdefault("completed", body.get("completed") or utc_stamp())
+            out["due"] = due_stamp(body["due"])
+        if out["status"] not in STATUSES:
+            raise ApiError(400, f"Invalid value for status: {out['status']}", "invalid")
+        if out["status"] == "completed":
+            out["completed"] = body.get("completed") or task.get("completed") or utc_stamp()
         else:
-            task.pop("completed", None)
-        task.update({"updated": utc_stamp(), "etag": f'"{uuid.uuid4().hex[:8]}"'})
-        return {k: v for k, v in task.items() if v is not None and v is not False}
+            out.pop("completed", None)
+        return {**out, "updated": utc_stamp(), "etag": f'"{uuid.uuid4().hex[:8]}"'}
 
     def listing(self, list_id: str, request) -> list[dict]:
         show_completed = request.bool_arg("showCompleted", True)
@@ -140,8 +148,13 @@ class State:
                 continue
             if updated_min and task["updated"] < _utc(updated_min):
                 continue
-            out.append({k: v for k, v in task.items() if v is not None and v is not False})
+            out.append(_shown(task))
         return out
+
+
+def _shown(task: dict) -> dict:
+    """A task as Google answers it: fields that are unset or false are left out."""
+    return {k: v for k, v in task.items() if v is not None and v is not False}
 
 
 def _utc(stamp: str) -> str:
@@ -153,8 +166,10 @@ def _utc(stamp: str) -> str:
     return utc_stamp(value)
 
 
-def _page(request, items: list, key: str, limit: int, kind: str) -> dict:
-    page, next_token = request.page(items, "maxResults", limit, 100 if kind == "tasks#tasks" else 1000)
+def _page(request, items: list, key: str, kind: str) -> dict:
+    # Google's page sizes: tasks 20 unless asked (at most 100), task lists 1000 (at most 1000).
+    size, cap = (20, 100) if kind == "tasks#tasks" else (1000, 1000)
+    page, next_token = request.page(items, "maxResults", size, cap)
     out = {"kind": kind, "etag": '"1"', key: page}
     if next_token:
         out["nextPageToken"] = next_token
@@ -163,7 +178,7 @@ def _page(request, items: list, key: str, limit: int, kind: str) -> dict:
 
 @router.get(LISTS, scopes=READ)
 def tasklists_list(state, request):
-    return _page(request, list(state.lists.values()), "items", 20, "tasks#taskLists")
+    return _page(request, list(state.lists.values()), "items", "tasks#taskLists")
 
 
 @router.post(LISTS, scopes=WRITE)
@@ -178,29 +193,29 @@ def tasklists_get(state, request, list_id):
 
 @router.get(TASK_LIST, scopes=READ)
 def tasks_list(state, request, list_id):
-    return _page(request, state.listing(state.tasklist(list_id)["id"], request), "items", 20, "tasks#tasks")
+    return _page(request, state.listing(state.tasklist(list_id)["id"], request), "items", "tasks#tasks")
 
 
 @router.post(TASK_LIST, scopes=WRITE)
 def tasks_insert(state, request, list_id):
-    body = {k: v for k, v in request.json().items() if k in FIELDS}
+    body = {k: v for k, v in request.json().items() if k in WRITABLE}
     return state.add_task(state.tasklist(list_id)["id"], body)
 
 
 @router.get(TASK, scopes=READ)
 def tasks_get(state, request, list_id, task_id):
-    return {k: v for k, v in state.task(list_id, task_id).items() if v is not None and v is not False}
+    return _shown(state.task(list_id, task_id))
 
 
 @router.patch(TASK, scopes=WRITE)
 def tasks_patch(state, request, list_id, task_id):
-    return state.edit(list_id, task_id, {k: v for k, v in request.json().items() if k in FIELDS + ("completed",)})
+    return state.edit(list_id, task_id, {k: v for k, v in request.json().items() if k in WRITABLE + ("completed",)})
 
 
 @router.put(TASK, scopes=WRITE)
 def tasks_update(state, request, list_id, task_id):
     body = {"notes": None, "due": None, **request.json()}  # a full update clears what it leaves out
-    return state.edit(list_id, task_id, {k: v for k, v in body.items() if k in FIELDS + ("completed",)})
+    return state.edit(list_id, task_id, {k: v for k, v in body.items() if k in WRITABLE + ("completed",)})
 
 
 @router.delete(TASK, scopes=WRITE)

@@ -227,6 +227,6 @@ def find_list(service, task_id: str) -> str:
     lists = task_lists(service)
     results = google_api.execute_batch(service, [service.tasks().get(tasklist=e["id"], task=task_id) for e in lists])
     for entry, result in zip(lists, results):
-        if not isinstance(result, HttpError):
+        if not isinstance(result, HttpError) and not result.get("deleted"):  # should Google still answer for a deleted one
             return entry["id"]
-    raise ToolError(f"No task with id {task_id!r}; list tasks to find its id.")
+    raise ToolError(f"No task with id {task_id!r} (it may have been deleted); list tasks to find its id.")
