@@ -42,6 +42,17 @@ def test_completed_tasks_are_shown_when_asked_even_hidden_ones(ctx):
     assert done == {"Expense report for October", "Order new badge"}
 
 
+def test_a_reopened_task_that_google_had_hidden_is_listed_among_open_tasks(ctx):
+    badge = next(t for t in invoke("tasks_list", ctx, {"include_completed": True})["lists"][0]["tasks"]
+                 if t["title"] == "Order new badge")  # completed in Google's own app, so hidden
+
+    invoke("tasks_update", ctx, {"task_id": badge["id"], "done": False})
+
+    open_tasks = invoke("tasks_list", ctx, {"task_list": "My Tasks"})["lists"][0]["tasks"]
+    assert "Order new badge" in [t["title"] for t in open_tasks]
+    assert not any(t.get("done") for t in open_tasks)
+
+
 def test_added_task_lands_in_the_named_list_with_its_due_date(ctx, sandbox):
     added = invoke("tasks_add", ctx, {"title": "Send slides to Bob", "notes": "v2 deck", "due": "2030-03-08", "task_list": "Q3"})
 

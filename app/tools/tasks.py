@@ -108,10 +108,11 @@ def _all_pages(service, list_ids: list[str], include_completed: bool) -> list[tu
     tokens = {list_id: None for list_id in list_ids}
     resource = service.tasks()
     for _ in range(MAX_PAGES):
-        # Tasks completed in Google's own apps are "hidden": showHidden brings them back. Tasks
+        # Tasks completed in Google's own apps are "hidden", and one reopened since may stay so:
+        # showHidden brings them back (showCompleted still leaves completed ones out). Tasks
         # assigned from Docs or Chat are left out unless showAssigned asks for them.
         requests = [
-            resource.list(tasklist=list_id, showCompleted=include_completed, showHidden=include_completed,
+            resource.list(tasklist=list_id, showCompleted=include_completed, showHidden=True,
                           showAssigned=True, maxResults=PAGE, pageToken=token)
             for list_id, token in tokens.items()
         ]
