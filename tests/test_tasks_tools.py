@@ -76,6 +76,27 @@ def test_completing_a_task_stamps_it_done(ctx, sandbox):
     assert stored["status"] == "completed" and stored["completed"]
 
 
+def test_a_task_added_to_the_default_list_names_that_list_so_the_other_tools_find_it(ctx, sandbox):
+    added = invoke("tasks_add", ctx, {"title": "Call the bank"})
+    default = next(l for l in sandbox.state()["tasks"]["lists"] if l["title"] == "My Tasks")
+
+    assert added["task"]["list"] == default["id"] and added["summary"] == "Added task 'Call the bank' to 'My Tasks'."
+    listed = invoke("tasks_list", ctx, {"task_list": added["task"]["list"]})["lists"]
+    assert [l["title"] for l in listed] == ["My Tasks"] and "Call the bank" in [t["title"] for t in listed[0]["tasks"]]
+    invoke("tasks_complete", ctx, {"task_id": added["task"]["id"], "task_list": added["task"]["list"]})
+
+
+def test_the_default_list_is_known_by_googles_name_for_it_too(ctx):
+    added = invoke("tasks_add", ctx, {"title": "Call the bank", "task_list": "@default"})
+
+    card = review("tasks_delete", ctx, {"task_id": added["task"]["id"], "task_list": "@default"})
+    updated = invoke("tasks_update", ctx, {"task_id": added["task"]["id"], "task_list": "@default", "title": "Call the bank again"})
+    listed = invoke("tasks_list", ctx, {"task_list": "@default"})["lists"]
+
+    assert card.preview == {"title": "Call the bank", "list": "My Tasks"} and updated["task"]["list"] == added["task"]["list"]
+    assert [l["title"] for l in listed] == ["My Tasks"] and "Call the bank again" in [t["title"] for t in listed[0]["tasks"]]
+
+
 @pytest.mark.parametrize("tool", ["tasks_add", "tasks_list"])
 def test_unknown_list_names_the_lists_there_are(ctx, tool):
     with pytest.raises(ToolError, match="No task list 'Groceries'") as missing:
@@ -184,7 +205,7 @@ def test_a_task_google_added_before_its_answer_was_lost_is_added_once(ctx, sandb
 
     titles = [t["title"] for listed in invoke("tasks_list", ctx, {})["lists"] for t in listed["tasks"]]
     assert titles.count("File the VAT return") == 1
-    assert result["task"]["due"] == "2030-03-05" and result["summary"] == "Added task 'File the VAT return', due 2030-03-05."
+    assert result["task"]["due"] == "2030-03-05" and result["summary"] == "Added task 'File the VAT return' to 'My Tasks', due 2030-03-05."
 
 
 def test_a_task_google_refused_with_a_5xx_is_reported_not_added(ctx, sandbox):

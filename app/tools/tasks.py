@@ -16,6 +16,7 @@ PAGE = 100  # the most Google returns per request
 LISTS_PAGE = 1000  # task lists: the most Google returns per request, so one request for nearly everyone
 MAX_LISTS = 2000  # the most lists Google lets a person have
 MAX_PAGES = 3  # per list: 300 tasks is more than anyone reads in one answer
+DEFAULT = "@default"  # Google's alias for the person's default list
 
 
 def compact(task: dict, list_id: str) -> dict:
@@ -40,13 +41,19 @@ def task_lists(service) -> list[dict]:
 
 
 def list_id(service, name_or_id: str | None) -> str:
-    """A list's id from its id or its title; none means the default list."""
-    if not name_or_id:
-        return "@default"
+    """A list's id from its id or its title; none or "@default" means the default list."""
+    return list_entry(service, name_or_id)["id"]
+
+
+def list_entry(service, name_or_id: str | None) -> dict:
+    """A list (id, title) from its id or its title. The default list is asked for by Google's alias and
+    answers with its own id, the one the other tools and the listing know it by."""
+    if not name_or_id or name_or_id == DEFAULT:
+        return google_api.execute(service.tasklists().get(tasklist=DEFAULT))
     lists = task_lists(service)
     for entry in lists:
         if _matches(entry, name_or_id):
-            return entry["id"]
+            return entry
     raise _no_list(name_or_id, lists)
 
 
@@ -68,6 +75,8 @@ def tasks_list(
     """Your task lists with their open tasks (and completed ones if asked)."""
     service = ctx.service("tasks")
     every = task_lists(service)
+    if task_list == DEFAULT:
+        task_list = list_id(service, DEFAULT)
     lists = [e for e in every if not task_list or _matches(e, task_list)]
     if not lists:
         raise _no_list(task_list, every)
@@ -140,15 +149,15 @@ def tasks_add(
 ) -> dict:
     """Add a task."""
     service = ctx.service("tasks")
-    target = list_id(service, task_list)
+    target = list_entry(service, task_list)
     body = {"title": title}
     if notes:
         body["notes"] = notes
     if due:
         body["due"] = f"{due.isoformat()}T00:00:00.000Z"
-    task = compact(_insert_once(service, target, body), target)
+    task = compact(_insert_once(service, target["id"], body), target["id"])
     when = f", due {task['due']}" if due else ""
-    return {"task": task, "link": task["link"], "summary": f"Added task {title!r}{when}."}
+    return {"task": task, "link": task["link"], "summary": f"Added task {title!r} to {target['title']!r}{when}."}
 
 
 def _insert_once(service, target: str, body: dict) -> dict:
