@@ -173,6 +173,20 @@ def test_a_task_is_renamed_given_a_new_date_and_reopened(ctx, sandbox):
     assert updated["summary"] == "Updated 'Finish Q3 narrative' (due, status, title)."
 
 
+def test_a_tasks_due_date_is_removed_when_asked(ctx, sandbox):
+    task = next(t for t in invoke("tasks_list", ctx, {})["lists"][0]["tasks"] if t["title"] == "Review Bob's budget draft")
+
+    updated = invoke("tasks_update", ctx, {"task_id": task["id"], "clear_due": True})
+
+    assert task["due"] and "due" not in updated["task"] and updated["summary"] == "Updated \"Review Bob's budget draft\" (due)."
+    assert not sandbox_tasks(sandbox, "My Tasks")["Review Bob's budget draft"].get("due")
+
+
+def test_a_new_due_date_and_its_removal_together_are_refused(ctx):
+    with pytest.raises(ToolError, match="not both"):
+        invoke("tasks_update", ctx, {"task_id": "anything", "due": "2030-03-08", "clear_due": True})
+
+
 def test_deleting_a_task_names_it_on_the_card_and_removes_it(ctx, sandbox):
     task = next(t for t in invoke("tasks_list", ctx, {"task_list": "Q3"})["lists"][0]["tasks"] if t["title"] == "Draft Q3 report narrative")
 

@@ -144,7 +144,7 @@ def tasks_add(
     ctx,
     title: str,
     notes: str | None = None,
-    due: Annotated[date | None, Field(description="YYYY-MM-DD")] = None,
+    due: date | None = None,  # the schema's "format": "date" already says YYYY-MM-DD
     task_list: Annotated[str | None, Field(description="name or id; default list if none")] = None,
 ) -> dict:
     """Add a task."""
@@ -192,20 +192,25 @@ def tasks_update(
     task_id: str,
     title: str | None = None,
     notes: str | None = None,
-    due: Annotated[date | None, Field(description="YYYY-MM-DD")] = None,
+    due: date | None = None,
+    clear_due: bool = False,
     done: Annotated[bool | None, Field(description="false reopens it")] = None,
     task_list: Annotated[str | None, Field(description="default: search all")] = None,
 ) -> dict:
     """Change a task: its title, notes or due date; mark it done or reopen it."""
     body = {key: value for key, value in (("title", title), ("notes", notes)) if value is not None}
+    if due is not None and clear_due:
+        raise ToolError("Give a new due date or clear_due, not both.")
     if due is not None:
         body["due"] = f"{due.isoformat()}T00:00:00.000Z"
+    if clear_due:
+        body["due"] = None  # a patch removes a field sent as null; one left out is kept
     if done is not None:
         body["status"] = "completed" if done else "needsAction"
         if not done:
             body["completed"] = None  # Google keeps a completion date until it is cleared
     if not body:
-        raise ToolError("Nothing to change: give at least one field.")
+        raise ToolError("Nothing to change: give at least one field (clear_due removes the due date).")
     service = ctx.service("tasks")
     target = list_id(service, task_list) if task_list else find_list(service, task_id)
     task = compact(google_api.execute(service.tasks().patch(tasklist=target, task=task_id, body=body)), target)
