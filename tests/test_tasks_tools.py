@@ -1,4 +1,5 @@
 """Reading, adding and completing tasks, checked in the sandbox's task lists."""
+import json
 import random
 
 import pytest
@@ -6,6 +7,7 @@ import pytest
 from app.tools import invoke, review
 from app.tools.context import Context
 from app.tools.registry import ToolError
+from app.tools.tasks import LISTING_LIMIT
 
 
 def sandbox_tasks(sandbox, title):
@@ -116,10 +118,28 @@ def test_list_longer_than_a_page_shows_every_task(sandbox):
     assert "more" not in backlog
 
 
-def test_very_long_list_says_more_tasks_remain(sandbox):
+def test_very_long_list_says_how_many_of_its_tasks_are_shown(sandbox):
     backlog = invoke("tasks_list", long_list(sandbox, 350), {})["lists"][0]
 
-    assert len(backlog["tasks"]) == 300 and "300" in backlog["more"]
+    assert backlog["more"] == f"{len(backlog['tasks'])} of 300+ tasks shown"
+
+
+def test_many_long_lists_share_the_listings_size_limit_and_each_says_what_it_leaves_out(sandbox):
+    long = [{"title": f"Project {n}", "tasks": [{"title": f"Follow up item {i}", "notes": "Details " * 20, "due": i % 30}
+                                                for i in range(120)]} for n in range(6)]
+    sandbox.reset({"tasks": {"lists": [{"title": "Errands", "tasks": [{"title": "Buy stamps"}, {"title": "Post the forms"}]}, *long]}})
+    ctx = Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+
+    listing = invoke("tasks_list", ctx, {})
+
+    assert 0.9 * LISTING_LIMIT < len(json.dumps(listing, ensure_ascii=False)) <= LISTING_LIMIT  # what the short list leaves is used
+    errands, *projects = listing["lists"]
+    assert [t["title"] for t in errands["tasks"]] == ["Buy stamps", "Post the forms"] and "more" not in errands
+    for project in projects:
+        shown = len(project["tasks"])
+        assert shown > 10 and project["more"] == f"{shown} of 120 tasks shown; ask for this list alone to see more"
+        assert [t["title"] for t in project["tasks"]] == [f"Follow up item {i}" for i in range(shown)]
+    assert not any("list" in t for listed in listing["lists"] for t in listed["tasks"])
 
 
 def many_lists(sandbox, count):

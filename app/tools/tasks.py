@@ -2,25 +2,30 @@
 
 Google Tasks keeps only the date of a due time, so due values are dates.
 """
+import json
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
+from itertools import accumulate
 from typing import Annotated
 
 from googleapiclient.errors import HttpError
 from pydantic import Field
 
 from app import google_api
-from app.tools.registry import ToolError, clip_into, tool
+from app.tools.registry import TEXT_LIMIT, ToolError, clip_into, tool
 
 PAGE = 100  # the most Google returns per request
 LISTS_PAGE = 1000  # task lists: the most Google returns per request, so one request for nearly everyone
 MAX_LISTS = 2000  # the most lists Google lets a person have
 MAX_PAGES = 3  # per list: 300 tasks is more than anyone reads in one answer
 DEFAULT = "@default"  # Google's alias for the person's default list
+LISTING_LIMIT = 4 * TEXT_LIMIT  # characters of one listing, shared by its lists (~9,000 tokens)
 
 
-def compact(task: dict, list_id: str) -> dict:
-    out = {"id": task["id"], "list": list_id, "title": task.get("title", "")}
+def compact(task: dict, list_id: str | None = None) -> dict:
+    """A task for the model; in a listing, its list is said once for all its tasks, not on each."""
+    out = {"id": task["id"], **({"list": list_id} if list_id else {}), "title": task.get("title", "")}
     if task.get("parent"):
         out["parent"] = task["parent"]  # the id of the task it is a subtask of
     if task.get("notes"):
@@ -29,7 +34,8 @@ def compact(task: dict, list_id: str) -> dict:
         out["due"] = task["due"][:10]
     if task.get("status") == "completed":
         out["done"] = task.get("completed", True)
-    out["link"] = task.get("webViewLink")
+    if task.get("webViewLink"):  # Google's link, in a form of its own: passed on, not made from the id
+        out["link"] = task["webViewLink"]
     return out
 
 
@@ -81,13 +87,28 @@ def tasks_list(
     if not lists:
         raise _no_list(task_list, every)
     pages = _all_pages(service, [e["id"] for e in lists], include_completed)
-    out = []
-    for entry, (tasks, more) in zip(lists, pages):
-        found = {"id": entry["id"], "title": entry["title"], "tasks": [compact(t, entry["id"]) for t in under_parents(tasks)]}
-        if more:
-            found["more"] = f"only the first {len(tasks)} tasks are shown"
-        out.append(found)
+    out = [{"id": entry["id"], "title": entry["title"]} for entry in lists]
+    outlines = [[compact(t) for t in under_parents(tasks)] for tasks, _ in pages]
+    for found, outline, (_, more_in_google), shown in zip(out, outlines, pages, _fitting(out, outlines)):
+        found["tasks"] = outline[:shown]
+        if shown < len(outline) or more_in_google:
+            found["more"] = f"{shown} of {len(outline)}{'+' if more_in_google else ''} tasks shown"
+            if shown < len(outline) and len(lists) > 1:
+                found["more"] += "; ask for this list alone to see more"
     return {"lists": out}
+
+
+def _fitting(lists: list[dict], outlines: list[list[dict]]) -> list[int]:
+    """How many of each list's tasks (from the top) fit in the listing's limit. Each list has an
+    equal share of it, and what a short list leaves over goes to the longer ones."""
+    sizes = [[len(json.dumps(t, ensure_ascii=False)) for t in outline] for outline in outlines]
+    left = LISTING_LIMIT - len(json.dumps(lists, ensure_ascii=False))
+    shares = [0] * len(sizes)
+    by_size = sorted(range(len(sizes)), key=lambda i: sum(sizes[i]))
+    for rank, i in enumerate(by_size):
+        shares[i] = max(0, min(sum(sizes[i]), left // (len(sizes) - rank)))
+        left -= shares[i]
+    return [bisect_right(list(accumulate(size)), share) for size, share in zip(sizes, shares)]
 
 
 def under_parents(tasks: list[dict]) -> list[dict]:
@@ -157,7 +178,7 @@ def tasks_add(
         body["due"] = f"{due.isoformat()}T00:00:00.000Z"
     task = compact(_insert_once(service, target["id"], body), target["id"])
     when = f", due {task['due']}" if due else ""
-    return {"task": task, "link": task["link"], "summary": f"Added task {title!r} to {target['title']!r}{when}."}
+    return {"task": task, "link": task.get("link"), "summary": f"Added task {title!r} to {target['title']!r}{when}."}
 
 
 def _insert_once(service, target: str, body: dict) -> dict:
@@ -183,7 +204,7 @@ def tasks_complete(ctx, task_id: str, task_list: Annotated[str | None, Field(des
     target = list_id(service, task_list) if task_list else find_list(service, task_id)
     done = google_api.execute(service.tasks().patch(tasklist=target, task=task_id, body={"status": "completed"}))
     task = compact(done, target)
-    return {"task": task, "link": task["link"], "summary": f"Marked {task['title']!r} done."}
+    return {"task": task, "link": task.get("link"), "summary": f"Marked {task['title']!r} done."}
 
 
 @tool("write", progress="Updating a task")
@@ -215,7 +236,7 @@ def tasks_update(
     target = list_id(service, task_list) if task_list else find_list(service, task_id)
     task = compact(google_api.execute(service.tasks().patch(tasklist=target, task=task_id, body=body)), target)
     changed = sorted(key for key in body if key != "completed")
-    return {"task": task, "link": task["link"], "summary": f"Updated {task['title']!r} ({', '.join(changed)})."}
+    return {"task": task, "link": task.get("link"), "summary": f"Updated {task['title']!r} ({', '.join(changed)})."}
 
 
 def _name_task(ctx, args: dict) -> tuple[dict, dict]:
