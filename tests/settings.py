@@ -4,7 +4,10 @@ import glob
 import os
 import tempfile
 
-from web.settings import *  # noqa: F403
+# Before web.settings is read: the tests' settings never come from a developer's .env. Set in the
+# environment, so the processes the tests start (the browser tests' server, manage.py) ignore it too.
+os.environ["IGNORE_DOTENV"] = "1"
+from web.settings import *  # noqa: E402, F403
 
 # Django's default in-memory test database shares one cache between threads, and
 # there a table lock fails at once ("database table is locked") instead of

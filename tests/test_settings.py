@@ -1,5 +1,6 @@
 """Settings from the environment: bad values stop startup with a message that names them."""
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -175,3 +176,37 @@ def test_unsupported_database_url_names_its_scheme_not_the_password(monkeypatch)
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL uses mysql:// scheme") as refused:
         env.database_from_url("DATABASE_URL", "", ROOT)
     assert "Sup3rS3cret" not in str(refused.value) and "db.internal" not in str(refused.value)
+
+
+# What a developer's .env might hold: a setting tests rely on, production mode, a real database.
+PRODUCTION_KEY = "a-real-production-key-that-is-long-enough-to-pass-the-check"
+HOSTILE_DOTENV = f"""\
+PRODUCTION=1
+SECRET_KEY={PRODUCTION_KEY}
+AGENT_APPROVAL=none
+AGENT_MAX_STEPS=1
+DATABASE_URL=sqlite:////var/lib/gws-maa/live.sqlite3
+"""
+
+
+def settings_of_a_copy(dotenv: str, module: str, tmp_path: Path) -> str:
+    """The settings `module` gives in a fresh process, from a copy of the project whose .env holds `dotenv`."""
+    copy = tmp_path / ("with" if dotenv else "without")
+    shutil.copytree(ROOT / "web", copy / "web")
+    for name in ("__init__.py", "settings.py", "e2e/__init__.py", "e2e/settings.py"):
+        (copy / "tests" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "tests" / name, copy / "tests" / name)
+    (copy / ".env").write_text(dotenv)
+    # Each copy makes a key of its own (.secret_key): what matters is that the .env's is not taken.
+    shown = f"s.PRODUCTION, s.DEBUG, s.SECRET_KEY == {PRODUCTION_KEY!r}, s.AGENT_APPROVAL, s.AGENT_MAX_STEPS, s.DATABASES['default']['NAME']"
+    environment = {k: v for k, v in os.environ.items() if k != "IGNORE_DOTENV"}  # as a developer's shell has it
+    environment.update(GOOGLE_API_ENDPOINT="http://127.0.0.1:9", ANTHROPIC_BASE_URL="http://127.0.0.1:9")  # e2e's
+    result = subprocess.run([sys.executable, "-c", f"import {module} as s; print({shown})"], cwd=copy, env=environment,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.replace(str(copy), "<project>")
+
+
+@pytest.mark.parametrize("module", ["tests.settings", "tests.e2e.settings"])
+def test_a_developer_s_dotenv_does_not_change_the_test_settings(module, tmp_path):
+    assert settings_of_a_copy(HOSTILE_DOTENV, module, tmp_path) == settings_of_a_copy("", module, tmp_path)

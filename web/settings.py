@@ -12,7 +12,10 @@ from dotenv import load_dotenv
 from web.env import database_from_url, env, envbool, envchoice, envfernetkeys, envint, envlist, envurl, local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_dotenv(BASE_DIR / ".env")
+# The test settings set IGNORE_DOTENV before importing these: a developer's .env (AGENT_APPROVAL=none,
+# PRODUCTION=1, a DATABASE_URL naming a real database) must not change what the tests run against.
+if not os.environ.get("IGNORE_DOTENV"):
+    load_dotenv(BASE_DIR / ".env")
 
 # One switch for production: DEBUG off, secure cookies, HSTS, HTTPS redirect.
 PRODUCTION = envbool("PRODUCTION", False)
