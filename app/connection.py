@@ -76,7 +76,8 @@ def store(session, *, token: str, refresh_token: str | None, expiry: datetime | 
     # When the connection began: a task begun since then was planned with this very account,
     # even when its address is not known (Gmail not granted).
     session[PROFILE] = {"email": email, "scopes": granted,
-                        "connected_at": connected_at or datetime.now(timezone.utc).isoformat()}
+                        "connected_at": connected_at or datetime.now(timezone.utc).isoformat(),
+                        "sandbox": settings.WORKSPACE_SANDBOX}  # where the grant came from: see load_credentials
     session.pop(NOTICE, None)
     session.pop(SANDBOX_OFF, None)
 
@@ -87,10 +88,20 @@ def _grant(session) -> dict | None:
     return json.loads(plain) if plain else None
 
 
+def from_sandbox(session) -> bool | None:
+    """Whether the session's grant came from the workspace sandbox (True) or from Google (False); None when
+    it holds no grant, or one kept before where it came from was recorded."""
+    return (session.get(PROFILE) or {}).get("sandbox") if session.get(GRANT) else None
+
+
 def load_credentials(session):
-    """google.oauth2 Credentials for this session, or None when not connected."""
+    """google.oauth2 Credentials for this session, or None when not connected.
+
+    A grant only goes back where it came from: a Google grant sent to the sandbox would be refused, and
+    the refusal would end the person's Google connection (forget_refused).
+    """
     grant = _grant(session)
-    if grant is None:
+    if grant is None or from_sandbox(session) not in (None, settings.WORKSPACE_SANDBOX):
         return None
     ep = endpoints()
     expiry = datetime.fromisoformat(grant["expiry"]).replace(tzinfo=None) if grant.get("expiry") else None

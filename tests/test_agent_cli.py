@@ -4,12 +4,16 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from app import connection
 from app.models import Run
 
 from tests.agent_fixtures import sends
+from tests.agent_script import tool_results
+from tests.api_connect import connect
 from tests.fake_claude import text, tool_use
 
 MAIL = {"to": ["bob@acme.example"], "subject": "Lunch", "body": "Tuesday?"}
@@ -84,9 +88,40 @@ def test_a_task_cut_off_in_the_cli_is_resumed_there(agent_world, sandbox, monkey
     assert "Bob sent one email." in resumed
 
 
-def test_the_cli_s_follow_up_for_a_google_session_keeps_it_off_the_sandbox(alice, agent_world, monkeypatch):
-    agent_world.reply(text("Bob wrote about lunch."))
+@pytest.mark.parametrize("origin_recorded", [True, False])
+def test_a_session_connected_to_google_stays_on_google_in_the_terminal(alice, google, agent_world, monkeypatch,
+                                                                        origin_recorded):
+    refresh_token = connect(alice, google)
+    key = alice.client.session.session_key
+    if not origin_recorded:  # connected before the session said where its grant came from: the server uses Google
+        forget_origin(key)
+    agent_world.reply(tool_use("calendar_list_events", {"max_results": 3}))
+    agent_world.reply(text("Nothing much."))
 
-    output = run_cli("What did Bob send?", [], monkeypatch, "--no-sandbox", "--session", alice.client.session.session_key)
+    output = run_cli("What is on my calendar?", [], monkeypatch, "--session", key)  # no --no-sandbox
 
-    assert f"manage.py agent --no-sandbox --session {alice.client.session.session_key} --conversation " in output
+    assert not tool_results(agent_world.requests[1])[0].get("is_error")
+    assert connection.load_credentials(SessionStore(session_key=key)).refresh_token == refresh_token
+    assert f"manage.py agent --no-sandbox --session {key} --conversation " in output
+
+
+def forget_origin(session_key: str) -> None:
+    session = SessionStore(session_key=session_key)
+    del session[connection.PROFILE]["sandbox"]
+    session.save()
+
+
+def test_the_terminal_without_the_google_client_refuses_a_google_session_and_keeps_its_grant(alice, google, monkeypatch,
+                                                                                             settings):
+    refresh_token = connect(alice, google)
+    settings.GOOGLE_CLIENT_ID = ""  # the terminal's environment lacks the server's .env
+
+    with pytest.raises(CommandError, match="GOOGLE_CLIENT_ID"):
+        run_cli("What is on my calendar?", [], monkeypatch, "--session", alice.client.session.session_key)
+
+    assert connection.load_credentials(alice.client.session).refresh_token == refresh_token
+
+
+def test_the_terminal_says_a_sandbox_session_is_not_a_google_one(alice, monkeypatch):
+    with pytest.raises(CommandError, match="connected to the workspace sandbox, not to Google: leave out --no-sandbox"):
+        run_cli("What is on my calendar?", [], monkeypatch, "--no-sandbox", "--session", alice.client.session.session_key)

@@ -33,3 +33,14 @@ def test_no_google_client_and_no_sandbox_means_not_configured(settings):
     answer = browser.get("/oauth2/login/")
     assert answer.status_code == 503
     assert b"GOOGLE_CLIENT_ID" in answer.content
+
+
+def test_a_google_grant_is_never_sent_to_the_sandbox(google, settings):
+    session = SessionStore()
+    grant = google.grant()
+    connection.store(session, token=grant["access_token"], refresh_token=grant["refresh_token"], expiry=None,
+                     granted=grant["scope"].split())
+    settings.WORKSPACE_SANDBOX = True  # e.g. a terminal command on the sandbox naming this browser's session
+
+    assert connection.context_for_session(session) is None
+    assert connection.from_sandbox(session) is False  # the grant itself is kept for Google

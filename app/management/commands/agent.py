@@ -2,7 +2,8 @@
 
 It prints each step as it happens and asks y/n before anything that needs
 approval. It works on the bundled workspace sandbox unless given the session
-key of a browser session that connected a real Google account.
+key of a browser session that connected a real Google account: a session's
+grant is only ever used with the Google, or the sandbox, that gave it.
 """
 import asyncio
 import json
@@ -35,9 +36,11 @@ class Command(BaseCommand):
             raise CommandError('Give a task ("…") or --resume <run id>, not both.')
         if options["no_sandbox"] and not options["session"]:
             raise CommandError("--no-sandbox needs --session <key> of a browser session connected to Google.")
-        if not options["no_sandbox"]:
-            settings.WORKSPACE_SANDBOX = True
         session = SessionStore(session_key=options["session"])
+        settings.WORKSPACE_SANDBOX = self.on_sandbox(session, options)
+        if not connection.is_configured():
+            raise CommandError("Google needs its OAuth client here too: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET "
+                               "as the server has them.")
         ctx = connection.context_for_session(session)
         if ctx is None:
             raise CommandError("That session has no Google connection. Connect Google in the browser first.")
@@ -47,6 +50,19 @@ class Command(BaseCommand):
             asyncio.run(self.converse(session.session_key, ctx, connection.account(session), options))
         finally:
             registry.observer = None
+
+    @staticmethod
+    def on_sandbox(session, options) -> bool:
+        """The sandbox, unless the session named is connected to Google: then Google, whatever the flags say,
+        since a Google grant sent to the sandbox is refused, and the refusal would end the connection."""
+        if not options["session"]:
+            return True
+        origin = connection.from_sandbox(session)
+        if origin is None:  # not connected, or connected before the origin was recorded: as the server runs
+            return settings.WORKSPACE_SANDBOX and not options["no_sandbox"]
+        if origin and options["no_sandbox"]:
+            raise CommandError("That session is connected to the workspace sandbox, not to Google: leave out --no-sandbox.")
+        return origin
 
     async def converse(self, session_key: str, ctx, account, options) -> None:
         email, connected_at = account
@@ -64,7 +80,7 @@ class Command(BaseCommand):
         except service.InvalidRequest as exc:
             raise CommandError(str(exc)) from None
         # Conversations and runs belong to a session: the next command names this one to reach them.
-        again = f"{'--no-sandbox ' if options['no_sandbox'] else ''}--session {session_key}"
+        again = f"{'' if settings.WORKSPACE_SANDBOX else '--no-sandbox '}--session {session_key}"
         if run.status == Run.Status.INTERRUPTED:
             raise CommandError(f"{run.error} Resume it with: manage.py agent {again} --resume {run.id}")
         if run.status == Run.Status.RUNNING:
