@@ -13,6 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+import google.auth.exceptions
 import google.oauth2.credentials
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
@@ -105,7 +106,8 @@ def load_credentials(session):
         return None
     ep = endpoints()
     expiry = datetime.fromisoformat(grant["expiry"]).replace(tzinfo=None) if grant.get("expiry") else None
-    return google.oauth2.credentials.Credentials(
+    kind = SandboxCredentials if ep.sandbox else google.oauth2.credentials.Credentials
+    return kind(
         token=grant["token"],
         refresh_token=grant.get("refresh_token"),
         token_uri=ep.token_uri,
@@ -167,16 +169,37 @@ def ensure_sandbox_connection(session) -> None:
     """In sandbox mode every session is connected to the demo account, no consent step."""
     if not settings.WORKSPACE_SANDBOX or session.get(GRANT) or session.get(SANDBOX_OFF):
         return
-    ep = endpoints()
+    grant = _sandbox_grant()
+    store(session, token=grant["access_token"], refresh_token=grant["refresh_token"], expiry=grant["expiry"],
+          granted=grant["scope"].split(), email=grant["account"]["email"])
+
+
+def _sandbox_grant() -> dict:
+    """A grant of every requested scope from the sandbox, with its account and expiry."""
     request = urllib.request.Request(
-        ep.api_root + "/_sandbox/tokens", data=json.dumps({"scopes": scopes.REQUESTED}).encode(), method="POST",
-        headers={"Content-Type": "application/json"},
+        endpoints().api_root + "/_sandbox/tokens", data=json.dumps({"scopes": scopes.REQUESTED}).encode(),
+        method="POST", headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         grant = json.loads(response.read())
-    expiry = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=int(grant["expires_in"]))
-    store(session, token=grant["access_token"], refresh_token=grant["refresh_token"], expiry=expiry,
-          granted=grant["scope"].split(), email=grant["account"]["email"])
+    grant["expiry"] = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=int(grant["expires_in"]))
+    return grant
+
+
+class SandboxCredentials(google.oauth2.credentials.Credentials):
+    """A sandbox grant. The sandbox keeps grants in memory only, so once it has restarted (and in the
+    sandbox each `manage.py agent` starts for itself) it no longer knows the grant a session holds: a
+    fresh one takes its place, as a new session is given one, instead of asking the person to reconnect
+    a demo account. The run then keeps it in the session (save_refreshed)."""
+
+    def refresh(self, request):
+        try:
+            super().refresh(request)
+        except google.auth.exceptions.RefreshError:
+            log.info("The sandbox no longer knows this grant; a fresh one replaces it.")
+            fresh = _sandbox_grant()
+            self.token, self.expiry = fresh["access_token"], fresh["expiry"].replace(tzinfo=None)
+            self._refresh_token = fresh["refresh_token"]  # google-auth has no setter for it
 
 
 def context_for_session(session) -> Context | None:

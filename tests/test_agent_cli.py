@@ -76,6 +76,20 @@ def test_the_cli_says_how_to_go_on_with_a_conversation_and_does(agent_world, mon
     assert "Bob wrote about lunch." in str(agent_world.requests[-1]["messages"])  # the earlier task is in its history
 
 
+def test_the_cli_s_follow_up_carries_on_in_the_sandbox_a_new_command_starts(agent_world, sandbox, monkeypatch):
+    agent_world.reply(text("Bob wrote about lunch."))
+    first = run_cli("What did Bob send?", [], monkeypatch)
+    follow_up = re.search(r"manage.py agent (--session \S+ --conversation \S+)", first)[1].split()
+    sandbox.reset("demo")  # each command starts a sandbox of its own, which knows no earlier command's grant
+
+    agent_world.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}))
+    agent_world.reply(text("He suggested Tuesday."))
+    second = run_cli("When?", [], monkeypatch, *follow_up)
+
+    assert "He suggested Tuesday." in second
+    assert not tool_results(agent_world.requests[-1])[0].get("is_error")
+
+
 def test_a_task_cut_off_in_the_cli_is_resumed_there(agent_world, sandbox, monkeypatch):
     agent_world.reply(tool_use("gmail_search", {"query": "from:bob", "limit": 1}))
     agent_world.fail(529, times=3)

@@ -81,3 +81,14 @@ def test_an_outage_of_googles_sign_in_service_keeps_the_connection(alice, google
     fake_claude.reply(tool_use("calendar_list_events", {"max_results": 3}))
     fake_claude.reply(text("Here it is."))
     assert alice.ask("And now?")["actions"][0]["status"] == "done"
+
+
+def test_a_grant_google_refuses_is_no_crash_in_the_log(alice, google, fake_claude, caplog):
+    refresh_token = connect(alice, google)
+    google.call("POST", "/revoke?token=" + refresh_token)
+    fake_claude.reply(tool_use("calendar_list_events", {"max_results": 3}))
+    fake_claude.reply(text("I could not reach your calendar."))
+
+    alice.ask("What is on my calendar?")
+
+    assert not [record for record in caplog.records if record.exc_info]

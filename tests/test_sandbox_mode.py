@@ -4,6 +4,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 
 from app import connection
+from tests.agent_script import tool_results
+from tests.fake_claude import text, tool_use
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +46,20 @@ def test_a_google_grant_is_never_sent_to_the_sandbox(google, settings):
 
     assert connection.context_for_session(session) is None
     assert connection.from_sandbox(session) is False  # the grant itself is kept for Google
+
+
+def test_a_session_the_restarted_sandbox_no_longer_knows_carries_on_with_a_fresh_grant(alice, sandbox, fake_claude,
+                                                                                    caplog):
+    before = connection.load_credentials(alice.client.session).refresh_token
+    sandbox.reset("demo")  # as a restart does: the sandbox keeps its grants in memory only
+    fake_claude.reply(tool_use("calendar_list_events", {"max_results": 3}))
+    fake_claude.reply(text("Here is your week."))
+
+    assert alice.ask("What is on my calendar?")["reply"] == "Here is your week."
+
+    assert "Europe/Paris" in str(fake_claude.requests[0]["messages"])  # the time zone was read
+    assert not tool_results(fake_claude.requests[1])[0].get("is_error")
+    status = connection.status(alice.client.session)
+    assert status["connected"] and status["notice"] is None
+    assert connection.load_credentials(alice.client.session).refresh_token != before  # kept for the next task
+    assert not [record for record in caplog.records if record.exc_info]

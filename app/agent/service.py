@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from asgiref.sync import sync_to_async
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from google.auth.exceptions import RefreshError
 
 from app import google_api
 from app.agent import approvals, leases, prompt
@@ -310,6 +311,9 @@ def _timezone(ctx) -> str | None:
     """The person's zone; None tells the model it is unknown rather than letting it assume UTC."""
     try:
         return known_timezone(ctx)
+    except RefreshError:  # Google refused the grant: the task's first tool says so and asks to reconnect
+        log.info("Could not read the time zone: Google no longer accepts this connection.")
+        return None
     except Exception:  # a task must not fail for it
         log.warning("Could not read the time zone", exc_info=True)
         return None
