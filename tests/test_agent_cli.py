@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from app import connection
-from app.models import Run
+from app.models import Action, Run
 
 from tests.agent_fixtures import sends
 from tests.agent_script import tool_results
@@ -19,9 +19,17 @@ from tests.fake_claude import text, tool_use
 MAIL = {"to": ["bob@acme.example"], "subject": "Lunch", "body": "Tuesday?"}
 
 
-def run_cli(task: str | None, answers: list[str], monkeypatch, *options: str) -> str:
+def run_cli(task: str | None, answers: list[str], monkeypatch, *options: str, end=EOFError) -> str:
+    """The command's output, typing `answers` at its questions; after them, input ends (or `end`: Ctrl-C)."""
     replies = iter(answers)
-    monkeypatch.setattr("builtins.input", lambda prompt="": next(replies))
+
+    def typed(prompt=""):
+        answer = next(replies, None)
+        if answer is None:
+            raise end
+        return answer
+
+    monkeypatch.setattr("builtins.input", typed)
     out = io.StringIO()
     call_command("agent", *filter(None, [task]), *options, stdout=out)
     return out.getvalue()
@@ -50,6 +58,33 @@ def test_cli_no_means_nothing_is_sent(agent_world, sandbox, monkeypatch):
     assert "Not sent." in output
     assert sends(sandbox) == 0
     assert agent_world.requests[-1]["messages"][-1]["content"][0]["is_error"]
+
+
+@pytest.mark.parametrize("end", [EOFError, KeyboardInterrupt])
+def test_input_ending_at_an_approval_leaves_the_card_waiting_and_says_how_to_decide(agent_world, sandbox, monkeypatch,
+                                                                                    end):
+    agent_world.reply(tool_use("gmail_send", MAIL))
+
+    with pytest.raises(CommandError, match=r"waits for your decision. Decide with: manage.py agent --session \S+ "
+                                           r"--resume \S+"):
+        run_cli("Ask Bob for lunch", [], monkeypatch, end=end)
+
+    assert Run.objects.get().status == Run.Status.NEEDS_APPROVAL
+    assert Action.objects.get().status == Action.Status.PENDING
+    assert sends(sandbox) == 0
+
+
+def test_resuming_a_task_that_waits_asks_its_cards_again(agent_world, sandbox, monkeypatch):
+    agent_world.reply(tool_use("gmail_send", MAIL))
+    with pytest.raises(CommandError) as waiting:
+        run_cli("Ask Bob for lunch", [], monkeypatch)
+    agent_world.reply(text("Asked Bob for lunch."))
+
+    output = run_cli(None, ["y"], monkeypatch, *str(waiting.value).split("manage.py agent ")[1].split())
+
+    assert '"subject": "Lunch"' in output
+    assert "Asked Bob for lunch." in output
+    assert sends(sandbox) == 1
 
 
 def test_cli_says_where_a_task_another_process_took_up_will_end(agent_world, sandbox, monkeypatch):

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from app import connection
 from app.agent import claude, service
 from app.agent.runs import registry
-from app.models import Run
+from app.models import Action, Run
 
 
 class Command(BaseCommand):
@@ -27,7 +27,8 @@ class Command(BaseCommand):
                             help="use a real Google connection (needs --session)")
         parser.add_argument("--session", help="key of a browser session whose Google connection to use")
         parser.add_argument("--conversation", help="continue this conversation (of the same --session)")
-        parser.add_argument("--resume", metavar="RUN_ID", help="carry on a task that was cut off (of the same --session)")
+        parser.add_argument("--resume", metavar="RUN_ID",
+                            help="carry on a task that was cut off, or decide on one that waits (of the same --session)")
 
     def handle(self, *args, **options):
         if not claude.is_configured():
@@ -47,7 +48,7 @@ class Command(BaseCommand):
         session.save()
         registry.observer = self.show
         try:
-            asyncio.run(self.converse(session.session_key, ctx, connection.account(session), options))
+            self.converse(session.session_key, ctx, connection.account(session), options)
         finally:
             registry.observer = None
 
@@ -64,23 +65,25 @@ class Command(BaseCommand):
             raise CommandError("That session is connected to the workspace sandbox, not to Google: leave out --no-sandbox.")
         return origin
 
-    async def converse(self, session_key: str, ctx, account, options) -> None:
+    def converse(self, session_key: str, ctx, account, options) -> None:
         email, connected_at = account
-        try:
-            if options["resume"]:
-                run = await service.resume(session_key=session_key, ctx=ctx, run_id=options["resume"], email=email,
-                                           connected_at=connected_at)
-            else:
-                run = await service.start_task(session_key=session_key, ctx=ctx, task=options["task"],
-                                               conversation_id=options["conversation"], email=email)
-            while run.status == Run.Status.NEEDS_APPROVAL:
-                approve, reject = await self.ask_approvals(run)
-                run = await service.decide(session_key=session_key, ctx=ctx, approve=approve, reject=reject,
-                                           email=email, connected_at=connected_at)
-        except service.InvalidRequest as exc:
-            raise CommandError(str(exc)) from None
         # Conversations and runs belong to a session: the next command names this one to reach them.
         again = f"{'' if settings.WORKSPACE_SANDBOX else '--no-sandbox '}--session {session_key}"
+        # One event loop for the whole command, idle while a question waits for its answer: Ctrl-C at the
+        # question ends the command at once (asked on a thread, it left the loop waiting for that thread).
+        with asyncio.Runner() as loop:
+            try:
+                run = loop.run(self.begin(session_key, ctx, email, connected_at, options))
+                while run.status == Run.Status.NEEDS_APPROVAL:
+                    decisions = self.ask_approvals(run)
+                    if decisions is None:
+                        raise CommandError(f"Nothing was decided; the task waits for your decision. Decide with: "
+                                           f"manage.py agent {again} --resume {run.id}")
+                    approve, reject = decisions
+                    run = loop.run(service.decide(session_key=session_key, ctx=ctx, approve=approve, reject=reject,
+                                                  email=email, connected_at=connected_at))
+            except service.InvalidRequest as exc:
+                raise CommandError(str(exc)) from None
         if run.status == Run.Status.INTERRUPTED:
             raise CommandError(f"{run.error} Resume it with: manage.py agent {again} --resume {run.id}")
         if run.status == Run.Status.RUNNING:
@@ -90,14 +93,32 @@ class Command(BaseCommand):
         self.stdout.write(f"\n(conversation {run.conversation_id}, {run.model_calls} model calls; to go on with it: "
                           f"manage.py agent {again} --conversation {run.conversation_id} \"…\")")
 
-    async def ask_approvals(self, run: Run) -> tuple[list[str], list[str]]:
+    @staticmethod
+    async def begin(session_key: str, ctx, email, connected_at, options) -> Run:
+        if not options["resume"]:
+            return await service.start_task(session_key=session_key, ctx=ctx, task=options["task"],
+                                            conversation_id=options["conversation"], email=email)
+        try:
+            return await service.resume(session_key=session_key, ctx=ctx, run_id=options["resume"], email=email,
+                                        connected_at=connected_at)
+        except service.InvalidRequest as exc:
+            if exc.details.get("run", {}).get("status") != Run.Status.NEEDS_APPROVAL:
+                raise
+            return await Run.objects.aget(id=options["resume"])  # this session's, waiting: its cards are asked again
+
+    def ask_approvals(self, run: Run) -> tuple[list[str], list[str]] | None:
+        """y/n on each card; None when input ends (or Ctrl-C) first: then nothing is decided, the cards wait."""
         approve, reject = [], []
-        async for action in run.actions.filter(status="pending"):
+        for action in run.actions.filter(status=Action.Status.PENDING):
             self.stdout.write(f"\n{action.tool} ({action.effect}) wants to do:")
             self.stdout.write(json.dumps(action.input, indent=2, ensure_ascii=False))
             if action.preview:  # names for the ids above: what will really be touched
                 self.stdout.write(json.dumps(action.preview, indent=2, ensure_ascii=False))
-            answer = await asyncio.to_thread(input, "Approve? [y/N] ")
+            try:
+                answer = input("Approve? [y/N] ")
+            except (EOFError, KeyboardInterrupt):
+                self.stdout.write("")  # the question's line ends
+                return None
             (approve if answer.strip().lower() in ("y", "yes") else reject).append(action.id)
         return approve, reject
 
