@@ -1,4 +1,5 @@
 """Approvals: nothing outbound happens before the person says yes, and then exactly once."""
+import base64
 import threading
 
 import pytest
@@ -60,6 +61,23 @@ def test_a_mail_whose_signature_changed_after_its_card_is_not_sent(alice, fake_c
     assert sends(sandbox) == 0
     assert body["data"][0]["status"] == "failed"
     assert body["data"][0]["error"].startswith("What this would do changed after it was approved (signature)")
+
+
+def test_a_reply_that_arrives_after_a_conversation_s_trash_card_stops_it(alice, fake_claude, sandbox, ctx):
+    fake_claude.reply(tool_use("gmail_search", {"query": "subject:(Q3 report) from:alex", "limit": 1}))
+    fake_claude.respond_with(lambda req: [tool_use("gmail_trash", {"message_ids": [data(req)["messages"][0]["id"]]})])
+    card = alice.ask("Delete the Q3 report conversation")
+    report = invoke("gmail_search", ctx, {"query": "subject:(Q3 report) from:alex"})["messages"][0]
+    raw = base64.urlsafe_b64encode(b"From: Dana <dana@partner.example>\r\nTo: alex@acme.example\r\n"
+                                   b"Subject: Re: Q3 report\r\n\r\nOne more figure before you file it.\r\n").decode()
+    ctx.service("gmail").users().messages().insert(userId="me", body={"raw": raw, "threadId": report["thread"]}).execute()
+    fake_claude.reply(text("It was not deleted."))
+
+    body = alice.approve(card["actions"][-1]["id"])
+
+    assert body["data"][0]["status"] == "failed"
+    assert body["data"][0]["error"].startswith("What this would do changed after it was approved (messages)")
+    assert invoke("gmail_search", ctx, {"query": "in:trash subject:(Q3 report)"})["messages"] == []
 
 
 def test_an_unshare_that_would_no_longer_do_what_its_card_said_is_not_done(alice, fake_claude, sandbox, ctx):

@@ -15,8 +15,8 @@ def test_trash_card_names_the_mail_not_its_id(alice, fake_claude, sandbox):
 
     trash = body["actions"][-1]
     assert trash["status"] == "pending"
-    [mail] = trash["preview"]["messages"]
-    assert "Q3 report" in mail["subject"] and "@acme.example" in mail["from"]
+    mails = trash["preview"]["messages"]  # the whole conversation, as Gmail's Delete takes it
+    assert all("Q3 report" in mail["subject"] and "@acme.example" in mail["from"] for mail in mails) and len(mails) == 3
 
 
 def test_preview_and_progress_lines_survive_a_reload(alice, fake_claude, sandbox):

@@ -40,7 +40,7 @@ EXPECTED = {
     "tasks_delete": "destructive",
     "contacts_search": "read",
 }
-BUDGET = 17_265  # characters of tool definitions sent to Claude, about 4,300 tokens (a cached prefix; each tool must earn its place)
+BUDGET = 17_400  # characters of tool definitions sent to Claude, about 4,350 tokens (a cached prefix; each tool must earn its place)
 
 
 def test_catalogue_has_every_tool_with_its_declared_effect():

@@ -136,6 +136,26 @@ def test_trash_moves_messages_out_of_search(ctx, sandbox):
     assert [m["id"] for m in find(ctx, "in:trash from:github")] == github
 
 
+def test_deleting_an_email_moves_its_whole_conversation_to_trash_as_gmail_does(ctx, sandbox):
+    report = find(ctx, "subject:(Q3 report) from:alex")[0]
+    conversation = [m["id"] for m in find(ctx, "subject:(Q3 report)") if m["thread"] == report["thread"]]
+
+    result = invoke("gmail_trash", ctx, {"message_ids": [report["id"]]})
+
+    assert len(conversation) > 1 and sorted(result["trashed"]) == sorted(conversation)
+    assert all("TRASH" in sandbox_message(sandbox, i)["labelIds"] for i in conversation)
+
+
+def test_only_the_emails_given_go_to_trash_when_asked(ctx, sandbox):
+    report = find(ctx, "subject:(Q3 report) from:alex")[0]
+
+    result = invoke("gmail_trash", ctx, {"message_ids": [report["id"]], "only_these": True})
+
+    assert result["trashed"] == [report["id"]]
+    rest = [m for m in find(ctx, "subject:(Q3 report)") if m["thread"] == report["thread"]]
+    assert rest and all("TRASH" not in sandbox_message(sandbox, m["id"])["labelIds"] for m in rest)
+
+
 def test_attachment_is_saved_to_drive(ctx, sandbox):
     q3 = find(ctx, "subject:q3 filename:final")[0]
     attachment = invoke("gmail_read", ctx, {"message_id": q3["id"]})["messages"][0]["attachments"][0]

@@ -661,24 +661,47 @@ def _describe_change(read, archive, added, removed) -> str:
 
 
 def _name_trashed(ctx: Context, args: dict) -> tuple[dict, dict]:
-    """The card names what will go to Trash, not just ids."""
-    found = _headlines(ctx.service("gmail"), args["message_ids"])
-    preview = {"messages": [{"subject": found[i].get("subject", ""), "from": found[i].get("from", "")} for i in args["message_ids"] if i in found]}
+    """The card names every email that will go to Trash, not just ids: with whole conversations, each
+    of theirs (a reply that arrives after approval changes the card, so nothing unseen goes)."""
+    gmail = ctx.service("gmail")
+    found = _headlines(gmail, args["message_ids"])
+    if args["only_these"]:
+        going = [found[i] for i in args["message_ids"] if i in found]
+    else:
+        going = [mime.headers(m.get("payload", {})) for thread in _threads(gmail, found) for m in thread.get("messages", [])]
+    preview = {"messages": [{"subject": m.get("subject", ""), "from": m.get("from", "")} for m in going]}
     missing = [i for i in args["message_ids"] if i not in found]
     return args, {**preview, **({"not_found": missing} if missing else {})}
 
 
+def _threads(gmail, found: dict) -> list[dict]:
+    """The conversations of the messages found, each with its messages' subject and sender, in one batch."""
+    threads = gmail.users().threads()
+    ids = list(dict.fromkeys(m["threadId"] for m in found.values()))
+    fetched = google_api.execute_batch(gmail, [threads.get(userId="me", id=t, format="metadata", metadataHeaders=["Subject", "From"],
+                                                           fields="id,messages(id,payload(headers))") for t in ids])
+    _raise_first_failure(fetched, ignore_404=True)
+    return [thread for thread in fetched if isinstance(thread, dict)]
+
+
 @tool("destructive", prepare=_name_trashed, progress="Moving emails to Trash")
-def gmail_trash(ctx: Context, message_ids: list[str]) -> dict:
-    """Move emails to Trash (Gmail deletes them for good after 30 days)."""
+def gmail_trash(ctx: Context, message_ids: list[str], only_these: bool = False) -> dict:
+    """Move emails and their conversations to Trash, as Gmail's Delete does (only_these: just these
+    emails); deleted for good after 30 days."""
     gmail = ctx.service("gmail")
-    messages = gmail.users().messages()
-    results = google_api.execute_batch(gmail, [messages.trash(userId="me", id=i) for i in message_ids])
+    found = _headlines(gmail, message_ids)
+    if only_these:
+        calls = [gmail.users().messages().trash(userId="me", id=i) for i in found]
+    else:
+        calls = [gmail.users().threads().trash(userId="me", id=t) for t in dict.fromkeys(m["threadId"] for m in found.values())]
+    results = google_api.execute_batch(gmail, calls)
     _raise_first_failure(results, ignore_404=True)  # a lost scope or a lasting outage is not "not found"
-    trashed = [i for i, r in zip(message_ids, results) if isinstance(r, dict)]
-    failed = [i for i in message_ids if i not in trashed]
+    if only_these:
+        trashed = [i for i, r in zip(found, results) if isinstance(r, dict)]
+    else:
+        trashed = [m["id"] for r in results if isinstance(r, dict) for m in r.get("messages", [])]
     out = {"trashed": trashed, "summary": f"Moved {len(trashed)} email(s) to Trash."}
-    if failed:
+    if failed := [i for i in message_ids if i not in found]:
         out["not_found"] = failed
     return out
 
