@@ -12,6 +12,7 @@ from googleapiclient.http import MediaIoBaseUpload
 from pptx.util import Inches
 
 from app.tools import file_text, invoke, reader_process
+from app.tools.cell_values import displayed
 from app.tools.registry import ToolError
 from tests.test_file_text import mail_with
 
@@ -118,6 +119,39 @@ def test_cells_read_as_they_are_shown_percentages_prices_and_dates(ctx):
     read = read_attachment(ctx, "q3.xlsx", out.getvalue())
 
     assert read["text"] == "## Q3\nGrowth | 12.5% | Price | €4,200.00 | Due | 2026-10-01 | Loss | (1,200)"
+
+
+def test_millions_zip_codes_phone_numbers_durations_and_red_losses_read_as_shown(ctx):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for label, value, number_format in [("Revenue", 2500000, '$#,##0.0,,"M"'), ("Loss", -1234.1, "0.00;[Red]0.00"),
+                                         ("ZIP", 2134, "00000"), ("Phone", 5551234567, "(000) 000-0000"),
+                                         ("SSN", 12345, "000-00-0000"), ("Call", 1.5, "[h]:mm")]:
+        sheet.append([label, value])
+        sheet.cell(sheet.max_row, 2).number_format = number_format
+    out = io.BytesIO()
+    book.save(out)
+
+    read = read_attachment(ctx, "figures.xlsx", out.getvalue())
+
+    assert read["text"].splitlines()[1:] == ["Revenue | $2.5M", "Loss | -1234.10", "ZIP | 02134", "Phone | (555) 123-4567",
+                                             "SSN | 000-01-2345", "Call | 36:00"]
+
+
+@pytest.mark.parametrize("value, number_format, shown", [
+    (-0.3, "0%;[Red]0%", "-30%"),  # a negative section without a sign keeps the minus
+    (-5, '_("$"* #,##0.00_);_("$"* (#,##0.00);_("$"* "-"??_);_(@_)', "$ (5.00)"),
+    (0, '_("$"* #,##0.00_);_("$"* (#,##0.00);_("$"* "-"??_);_(@_)', "$ -"),
+    (-1234.5, "[$$-409]#,##0.00", "-$1,234.50"),
+    (0, "0;-0;;@", ""),  # an empty zero section hides zeros
+    (1500, '[>=1000]0.0,"K";0', "1500"),  # conditions: the plain number, never a wrong one
+    (-3, "0.00E+00;(0.00E+00)", "-3"),
+    (1234.5, "#.##0,00 €", "1234.5"),  # not a format Excel writes: the plain number
+    (0.5, "h:mm", "0.5"),
+    (1.25, "0.0#", "1.25"),
+])
+def test_a_number_format_never_changes_the_value_shown(value, number_format, shown):
+    assert displayed(value, number_format) == shown
 
 
 def test_a_sheet_declaring_a_wrong_size_is_read_whole(ctx):
