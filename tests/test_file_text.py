@@ -7,6 +7,7 @@ from email.policy import SMTP
 
 import docx
 import pytest
+from docx.oxml import parse_xml
 from googleapiclient.http import MediaIoBaseUpload
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
@@ -334,6 +335,31 @@ def test_a_word_file_in_drive_is_read(ctx):
     upload = MediaIoBaseUpload(io.BytesIO(word_file("Signed by both parties.")), mimetype=file_text.WORD)
     created = ctx.service("drive").files().create(body={"name": "contract.docx"}, media_body=upload, fields="id").execute()
     assert invoke("drive_read", ctx, {"file": created["id"]})["text"] == "# Contract draft\nSigned by both parties."
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_word_text_in_content_controls_and_nested_tables_is_read_in_document_order(ctx):
+    document = docx.Document()
+    document.add_paragraph("Intro.")
+    # A template's filled-in field (a block content control), then one inside a sentence.
+    document.element.body.insert(len(document.element.body) - 1, parse_xml(
+        f"<w:sdt {W}><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>Client: ACME Corp, fee EUR 48,000</w:t></w:r></w:p>"
+        "</w:sdtContent></w:sdt>"))
+    document.add_paragraph("Signed by ")._p.append(parse_xml(
+        f"<w:sdt {W}><w:sdtContent><w:r><w:t>Jane Roe</w:t></w:r></w:sdtContent></w:sdt>"))
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(1, 0).text, table.cell(1, 1).text = "Schedule", "Fees", "see below"
+    table.cell(0, 1).add_table(rows=1, cols=1).cell(0, 0).text = "Nested total 999"
+    document.add_paragraph("End.")
+    out = io.BytesIO()
+    document.save(out)
+
+    read = read_attachment(ctx, "contract.docx", out.getvalue(), "application", "octet-stream")
+
+    assert read["text"] == ("Intro.\nClient: ACME Corp, fee EUR 48,000\nSigned by Jane Roe\n"
+                            "Schedule | Nested total 999\nFees | see below\nEnd.")
 
 
 def test_a_damaged_word_file_gives_a_clear_error(ctx):

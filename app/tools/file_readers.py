@@ -12,7 +12,8 @@ import docx
 import openpyxl
 import pptx
 import xlrd
-from docx.table import Table
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 from pptx.shapes.group import GroupShape
 from pypdf import PdfReader, apply_configuration
 
@@ -201,19 +202,61 @@ def _read_docx(data: bytes, max_chars: int, out) -> None:
     out.send(("opened", 1))
     lines, length = [], 0
     try:
-        for block in document.iter_inner_content():
+        for block in _blocks(document.element.body):
             if length > max_chars:
                 break
-            if isinstance(block, Table):
-                added = [" | ".join(cell.text.strip() for cell in row.cells) for row in block.rows]
+            if block.tag == TABLE:
+                added = _table_lines(block)
             else:
-                added = [_heading_mark(block) + block.text]
+                added = [_heading_mark(Paragraph(block, document)) + _inline_text(block)]
             lines += added
             length += sum(len(line) + 1 for line in added)
         out.send(("page", "\n".join(lines).strip()[: max_chars + 1]))  # one more: the server sees there was more
     except Exception:
         out.send(("page", None))
     out.send(("done", None))
+
+
+PARAGRAPH, TABLE, ROW, CELL, RUN = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:r")
+# What wraps paragraphs, rows, cells or runs without being text itself: content controls (which Word
+# templates, forms and cover pages fill), custom XML, tracked insertions, links, smart tags, fields.
+WRAPPERS = {qn(f"w:{tag}") for tag in ("sdt", "sdtContent", "customXml", "ins", "hyperlink", "smartTag", "fldSimple")}
+
+
+def _children(element, *tags: str):
+    """The element's children of these tags in document order, those inside wrappers included."""
+    for child in element.iterchildren():
+        if child.tag in tags:
+            yield child
+        elif child.tag in WRAPPERS:
+            yield from _children(child, *tags)
+
+
+def _blocks(element):
+    """The paragraphs and tables of the body or of a table cell."""
+    return _children(element, PARAGRAPH, TABLE)
+
+
+def _inline_text(paragraph) -> str:
+    return "".join(run.text for run in _children(paragraph, RUN))
+
+
+def _table_lines(table) -> list[str]:
+    """A row a line, its cells joined by |: a merged cell's text once, in its first column; a
+    table inside a cell as that cell's lines."""
+    lines = []
+    for row in _children(table, ROW):
+        cells = []
+        for cell in _children(row, CELL):
+            continued = cell.vMerge == "continue"  # the cell above holds the text
+            cells += ["" if continued else _cell_text(cell)] + [""] * (cell.grid_span - 1)
+        lines.append(" | ".join(cells))
+    return lines
+
+
+def _cell_text(cell) -> str:
+    return "\n".join(line for block in _blocks(cell)
+                     for line in (_table_lines(block) if block.tag == TABLE else [_inline_text(block)])).strip()
 
 
 def _heading_mark(paragraph) -> str:
