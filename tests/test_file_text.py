@@ -230,6 +230,21 @@ def test_text_is_read_as_its_bytes_were_meant(data, charset, text):
     assert mail_mime.decode(data, charset) == text
 
 
+@pytest.mark.parametrize("codec, table", [
+    ("shift_jis", "氏名,住所,金額\n山田太郎,東京都千代田区,12000\n佐藤花子,大阪府大阪市,8500\n"),
+    ("cp1251", "Имя,Город,Сумма\nИван Петров,Москва,12000\nОльга Смирнова,Санкт-Петербург,8500\n"),
+    ("gb18030", "姓名,城市,金额\n张伟,北京,12000\n李娜,上海,8500\n"),
+    ("cp1250", "Imię,Miasto\nŁukasz Żółć,Kraków\nMałgorzata,Gdańsk\n"),
+    ("cp1250", "Název,Město\nJan Novák,Praha\nPetr Dvořák,Brno\n"),
+    ("cp1252", "Name,Ville\nRené Müller,Zürich\nFrançoise,Besançon\n"),  # Western text stays Windows-1252
+    ("cp1252", "Café crème, voilà: ¿Dónde? Nº 5, 10 m³, don´t\n"),
+    ("cp1252", "Café crème"),  # which charset_normalizer alone takes for Windows-1250 (crčme)
+])
+def test_a_csv_saved_by_windows_in_another_language_is_read_in_its_code_page(ctx, codec, table):
+    read = read_attachment(ctx, "export.csv", table.encode(codec), "text", "csv")
+    assert read["text"] == table
+
+
 def test_odd_charset_labels_are_understood_or_ignored(ctx):
     russian = "Привет мир".encode("cp1251")
     assert read_attachment(ctx, "ru.txt", russian, "text", "plain", CHARSET="windows-1251")["text"] == "Привет мир"

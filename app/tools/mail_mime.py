@@ -17,6 +17,7 @@ from email.parser import BytesHeaderParser
 from email.policy import SMTP, default
 from email.utils import getaddresses
 
+import charset_normalizer
 import html2text
 
 REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd)\s*:\s*)+", re.IGNORECASE)
@@ -314,11 +315,45 @@ def decode(data: bytes, charset: str | None, complete: bool = True) -> str:
         return _decoded(_jis_as_cp932(data), "cp932", complete, "replace")
     if charset:
         return _decoded(data, charset, complete, "replace")
-    # Unlabelled and not clean UTF-8: UTF-8 with a stray bad byte, or Windows-1252 (what old
-    # mailers and Windows tools write).
+    # Unlabelled and not clean UTF-8: UTF-8 with a stray bad byte, or the code page of the Windows
+    # (or old mailer) that wrote it: a CSV export from Excel in Tokyo is Shift_JIS, in Moscow Windows-1251.
     text = _decoded(data, "utf-8", complete, "replace")
     bad = text.count("\ufffd")
-    return text if sum(1 for c in text if c > "\x7f") > 2 * bad else data.decode("cp1252", "replace")
+    return text if sum(1 for c in text if c > "\x7f") > 2 * bad else _decoded(data, _code_page(data), complete, "replace")
+
+
+# The code pages unlabelled text is likely in: charset_normalizer chooses among these only.
+CODE_PAGES = ("cp1252", "cp1250", "cp1251", "koi8_r", "cp1253", "cp932", "euc_jp", "gb18030", "big5hkscs", "cp949")
+OTHER_SCRIPTS = ("cp1251", "koi8_r", "cp1253", "cp932", "euc_jp", "gb18030", "big5hkscs", "cp949")
+CENTRAL_EUROPEAN = ("Polish", "Czech", "Slovak", "Hungarian", "Croatian", "Slovene", "Romanian")
+CLEAR = 0.1  # charset_normalizer's "chaos" (the share of the text that looks garbled) a guess may show at most
+
+
+def _code_page(data: bytes) -> str:
+    """Windows-1252 unless charset_normalizer reads the bytes clearly better in the code page of another
+    script (Japanese, Chinese, Korean, Cyrillic, Greek) or, in a Central European language, as
+    Windows-1250. Between Western code pages its guesses are not to be trusted (French read as cp775):
+    a guess counts only where Windows-1252 reads worse, and the two read differently."""
+    matches = list(charset_normalizer.from_bytes(data, cp_isolation=list(CODE_PAGES)))
+    western = next((m for m in matches if "cp1252" in m.could_be_from_charset), None)
+    chaos, coherence = (western.chaos, western.coherence) if western else (1.0, 0.0)
+    for match in matches:  # best first
+        if match is western:
+            break
+        if match.encoding in OTHER_SCRIPTS and match.chaos <= CLEAR and match.chaos < chaos:
+            return match.encoding
+        if match.encoding == "cp1250" and match.language in CENTRAL_EUROPEAN and match.chaos <= CLEAR and (
+                match.chaos < chaos or match.coherence > coherence):
+            return "cp1250"
+    return "cp1250" if _broken_words_in_1252(data) else "cp1252"
+
+
+def _broken_words_in_1252(data: bytes) -> bool:
+    """Whether Windows-1252 shows symbols inside words where Windows-1250 has letters (Ma³gorzata for
+    Małgorzata, ¯ó³æ for Żółć): short Central European text charset_normalizer is unsure of."""
+    western, central = data.decode("cp1252", "replace"), data.decode("cp1250", "replace")  # a character a byte
+    broken = sum(1 for i in range(1, len(central) - 1) if not western[i].isalpha() and central[i - 1:i + 2].isalpha())
+    return broken >= 2  # not one stray symbol
 
 
 # ISO-2022-JP's escapes to one-byte sets: ASCII, JIS-Roman (read as ASCII, as mail programs show it),
