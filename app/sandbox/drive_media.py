@@ -5,6 +5,7 @@ are kept by the Drive state.
 """
 import csv
 import io
+import re
 
 import openpyxl
 
@@ -53,12 +54,14 @@ def sheets_to_xlsx(sheets: list[tuple[str, list[list]]]) -> bytes:
     return out.getvalue()
 
 
+# A number as a cell shows one: no leading zero (02134 is a code, kept as text), at most 15
+# significant digits; "NaN", "inf" and "1_000" are text, though Python would read them as numbers.
+NUMBER = re.compile(r"-?(0|[1-9]\d{0,14})(\.\d+)?")
+
+
 def _number_or_text(value):
-    for kind in (int, float):
-        try:
-            return kind(value)
-        except (TypeError, ValueError):
-            pass
+    if isinstance(value, str) and NUMBER.fullmatch(value) and len(value.lstrip("-").replace(".", "").lstrip("0")) <= 15:
+        return float(value) if "." in value else int(value)
     return value or None
 
 

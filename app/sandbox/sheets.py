@@ -2,8 +2,11 @@
 
 Spreadsheets are Drive files (see the drive section): the first sheet's rows are
 file["rows"], the others file["more_sheets"] as (title, rows). The first sheet is
-called "Sheet1", as in a new Google Sheet. Appended values are kept as given
-(a formula as its text), as a CSV or Excel export of the file then shows them.
+called "Sheet1", as in a new Google Sheet. Appended values are kept as a CSV or
+Excel export of the file then shows them (a formula as its text). USER_ENTERED
+reads them as Sheets reads typing: a leading apostrophe makes text (and is not
+kept), digits make a number (02134 is 2134, and a number holds 15 significant
+digits), +x or -x that is no amount makes a formula (=+x).
 
     GET  /v4/spreadsheets/{id}                       properties and sheets (fields honoured)
     POST /v4/spreadsheets/{id}/values/{range}:append valueInputOption RAW or USER_ENTERED;
@@ -71,7 +74,8 @@ def append_values(state: State, request, spreadsheet_id, cells):
         raise ApiError(400, "Invalid values: each row must be a list.", "badRequest")
     table = f"{_quoted(title)}!A1:{_column(max((len(r) for r in rows), default=1))}{len(rows)}" if rows else None
     first = len(rows) + 1
-    rows.extend([["" if cell is None else _text(cell) for cell in row] for row in values])
+    typed = _user_entered if request.arg("valueInputOption") == "USER_ENTERED" else _text
+    rows.extend([["" if cell is None else typed(cell) for cell in row] for row in values])
     state.sandbox.state["drive"].touch(file)
     width = max((len(row) for row in values), default=0)
     updates = {"spreadsheetId": file["id"], "updatedRange": f"{_quoted(title)}!A{first}:{_column(width)}{len(rows)}",
@@ -97,6 +101,24 @@ def _column(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(65 + rest) + letters
     return letters or "A"
+
+
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")  # not 1,234: Sheets shows that as typed
+AMOUNT = re.compile(r"[+-]?[$€£¥]?\s*\d[\d.,]*\s*[$€£¥%]?")  # -$1,200.00, -450 €: numbers too
+
+
+def _user_entered(cell) -> str:
+    """A cell as Sheets reads it typed in."""
+    if not isinstance(cell, str):
+        return _text(cell)
+    if cell.startswith("'"):
+        return cell[1:]
+    if NUMBER.fullmatch(cell.strip()):
+        number = float(cell.replace(",", ""))
+        return str(int(number)) if number.is_integer() and abs(number) < 1e15 else f"{number:.15g}"
+    if cell[:1] in ("+", "-") and not AMOUNT.fullmatch(cell.strip()):
+        return "=" + cell
+    return cell
 
 
 def _text(cell) -> str:

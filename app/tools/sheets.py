@@ -4,7 +4,8 @@ Cells are entered as if typed in the sheet (USER_ENTERED), so 12.5, 2026-12-06 a
 their meaning as numbers, dates and amounts. A formula (=...) is entered too, but asks first: one
 such as IMPORTDATA or IMAGE fetches a web address when the sheet opens, and could carry the
 sheet's data out of the workspace, unseen, if an instruction planted in an email wrote it.
-Text Sheets would read as a formula though not written as one is entered as text (sheet_cells).
+Text Sheets would read as a formula though not written as one, or as a number losing digits (02134,
+a 16-digit ID), is entered as text (sheet_cells).
 """
 import re
 from typing import Annotated
@@ -15,7 +16,7 @@ from app import google_api
 from app.tools.context import Context
 from app.tools.drive import FileRef, file_id, file_preview, outbound_if_seen_or_formulas
 from app.tools.registry import ToolError, tool
-from app.tools.sheet_cells import Cell, formulas, read_as_formula
+from app.tools.sheet_cells import Cell, formulas, read_as_formula, read_as_lossy_number
 
 MAX_ROWS = 500
 GID = re.compile(r"[#?&]gid=(\d+)")  # the sheet a link opens at: …/edit#gid=1234
@@ -95,7 +96,8 @@ def _a1(title: str) -> str:
 
 def _typed(cell: Cell) -> Cell:
     """What to type for a cell: text Sheets would take for a formula, though not written as one
-    (=), gets the apostrophe that makes it text, as a person would type it."""
-    if read_as_formula(cell):
+    (=), or for a number that drops digits (02134), gets the apostrophe that makes it text, as a
+    person would type it."""
+    if read_as_formula(cell) or read_as_lossy_number(cell):
         return "'" + cell
     return cell
