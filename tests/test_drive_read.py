@@ -1,9 +1,12 @@
 """drive_read: a file's text as the model gets it."""
 import io
 
+import pytest
 from googleapiclient.http import MediaIoBaseUpload
 
 from app.tools import invoke
+from app.tools.context import Context
+from app.tools.registry import ToolError
 
 
 def read(ctx, **args):
@@ -67,3 +70,55 @@ def test_only_the_start_of_a_large_text_file_is_downloaded(ctx, sandbox):
     assert log["truncated"] is True and log["total_bytes"] == len(content)
     downloads = [r["status"] for r in sandbox.http_requests() if r["method"] == "GET" and file["id"] in r["path"]]
     assert downloads == [200, 206]  # the metadata, then a part of the file
+
+
+SALES = {"drive": {"files": [{
+    "id": "1SalesSheet", "name": "Sales 2026", "mimeType": "sheet",
+    "rows": [["Date", "Region", "Rep", "Amount"]] + [[f"2026-01-{n % 28 + 1:02d}", "EMEA", f"Rep {n}", str(1000 + n)]
+                                                     for n in range(2000)],
+    "more_sheets": {"Summary": [["Total", "2,999,000"], ["Best region", "EMEA"]]}}]}}
+
+
+@pytest.fixture
+def sales(sandbox):
+    sandbox.reset(SALES)
+    return Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+
+
+def test_a_sheet_after_a_long_one_is_named_as_not_read_and_can_be_asked_for(sales):
+    whole = read(sales, file="1SalesSheet", max_chars=30000)
+    assert whole["truncated"] and "Summary" not in whole["text"] and whole["sheets_not_read"] == ["Summary"]
+
+    summary = read(sales, file="1SalesSheet", sheet="summary")
+
+    assert summary["text"] == "## Summary\nTotal | 2,999,000\nBest region | EMEA"
+    assert summary["other_sheets"] == ["Sheet1"] and "truncated" not in summary
+
+
+def test_a_range_of_a_sheet_is_read_as_shown(sales):
+    part = read(sales, file="1SalesSheet", sheet="Sheet1!C1999:D2010")
+    assert part["text"] == "## Sheet1\nRep 1997 | 2997\nRep 1998 | 2998\nRep 1999 | 2999"
+    assert part["range"] == "Sheet1!C1999:D2001"  # cut to the sheet's last row, which Sheets requires
+
+
+def test_rows_past_those_a_read_can_hold_are_said_to_be_unread(sales):
+    first = read(sales, file="1SalesSheet", sheet="Sheet1", max_chars=200)
+    assert first["truncated"] and first["note"] == "Rows 201 on were not read: ask for them."
+    assert first["text"].startswith("## Sheet1\nDate | Region | Rep | Amount\n2026-01-01 | EMEA | Rep 0 | 1000\n")
+
+
+def test_a_link_to_a_tab_reads_that_tab_and_a_link_to_the_first_reads_them_all(ctx):
+    link = "https://docs.google.com/spreadsheets/d/1Q3BudgetSheet/edit#gid="
+    forecast = read(ctx, file=link + "1")
+    assert forecast["text"] == "## Forecast\nQuarter | Amount (EUR)\nQ4 | 74000\nQ1 2027 | 69500"
+    assert forecast["other_sheets"] == ["Sheet1"]
+    assert read(ctx, file=link + "0")["sheets"] == 2
+
+
+def test_an_unknown_sheet_is_refused_naming_the_sheets_there_are(ctx):
+    for wanted in ("Costs", "Costs!A1:B2", "B2"):  # B2 alone may be a mistyped sheet: no guess at a cell
+        with pytest.raises(ToolError, match=f"no sheet {wanted!r}") as refused:
+            read(ctx, file="1Q3BudgetSheet", sheet=wanted)
+        assert refused.value.found == {"sheets": ["Sheet1", "Forecast"]}
+    with pytest.raises(ToolError, match="Only a spreadsheet has sheets"):
+        read(ctx, file="1Q3PlanningNotesDoc", sheet="Forecast")

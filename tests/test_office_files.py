@@ -88,6 +88,21 @@ def test_a_long_sheet_is_read_only_as_far_as_asked(ctx):
 
     assert read["truncated"] and len(read["text"]) == 500 and read["text"].startswith("## Ledger\n2026-00000 | 0\n")
     assert (read["sheets"], read["sheets_read"]) == (2, 1) and "total_chars" not in read
+    assert read["sheets_not_read"] == ["Later"]  # named, so that it can be asked for
+
+
+def test_one_sheet_or_range_of_an_excel_file_in_drive_can_be_asked_for(ctx):
+    ledger = workbook(Ledger=[(f"2026-{n:05d}", n * 10) for n in range(5000)], Later=[("read when asked",)])
+    file_id = drive_file(ctx, "ledger.xlsx", ledger, file_text.EXCEL)
+
+    later = invoke("drive_read", ctx, {"file": file_id, "sheet": "later"})
+    rows = invoke("drive_read", ctx, {"file": file_id, "sheet": "Ledger!B3:B4"})
+
+    assert (later["text"], later["other_sheets"]) == ("## Later\nread when asked", ["Ledger"])
+    assert rows["text"] == "## Ledger\n20\n30"
+    with pytest.raises(ToolError, match="no sheet 'Costs'") as refused:
+        invoke("drive_read", ctx, {"file": file_id, "sheet": "Costs"})
+    assert refused.value.found == {"sheets": ["Ledger", "Later"]}
 
 
 def test_a_sheet_still_being_read_at_the_time_limit_gives_what_was_read_and_says_so(ctx, monkeypatch):
@@ -220,6 +235,16 @@ def test_an_old_excel_file_in_drive_is_read(ctx):
     read = invoke("drive_read", ctx, {"file": file_id})
 
     assert read["type"] == "excel" and read["text"] == OLD_WORKBOOK_TEXT
+
+
+def test_one_sheet_of_an_old_excel_file_can_be_asked_for(ctx):
+    file_id = drive_file(ctx, "ventes.xls", OLD_WORKBOOK.read_bytes(), file_text.EXCEL_97)
+
+    notes = invoke("drive_read", ctx, {"file": file_id, "sheet": "Notes"})
+    cells = invoke("drive_read", ctx, {"file": file_id, "sheet": "Ventes!A2:B3"})
+
+    assert notes["text"] == "## Notes\nExport du système comptable"
+    assert cells["text"] == "## Ventes\nÎle-de-France | 4,200.00 €\n東京 | 1,234.50 €"
 
 
 def test_a_damaged_old_excel_file_says_so(ctx):

@@ -9,6 +9,9 @@ kept), digits make a number (02134 is 2134, and a number holds 15 significant
 digits), +x or -x that is no amount makes a formula (=+x).
 
     GET  /v4/spreadsheets/{id}                       properties and sheets (fields honoured)
+    GET  /v4/spreadsheets/{id}/values:batchGet       ranges in A1 notation ('Q3 costs'!A1:D50, Sheet1, A:C,
+                                                     2:10) within the grid; cells as stored, which is as shown
+                                                     (FORMATTED_VALUE), trailing empty rows and cells left out
     POST /v4/spreadsheets/{id}/values/{range}:append valueInputOption RAW or USER_ENTERED;
                                                      rows go under the sheet's last row
 """
@@ -52,11 +55,64 @@ def get_spreadsheet(state: State, request, spreadsheet_id):
         "spreadsheetId": file["id"],
         "properties": {"title": file["name"], "locale": "en_US", "timeZone": state.sandbox.account["timezone"]},
         "sheets": [{"properties": {"sheetId": index, "title": title, "index": index, "sheetType": "GRID",
-                                   "gridProperties": {"rowCount": max(1000, len(rows)), "columnCount": 26}}}
+                                   "gridProperties": dict(zip(("rowCount", "columnCount"), _grid(rows)))}}
                    for index, (title, rows) in enumerate(sheets(file))],
         "spreadsheetUrl": state.sandbox.link("file", file["id"]),
     }
     return apply_fields(body, request.arg("fields"), "*")
+
+
+@router.get(SPREADSHEET + r"/values:batchGet", scopes=READ)
+def batch_get_values(state: State, request, spreadsheet_id):
+    file = state.file(spreadsheet_id)
+    if request.arg("valueRenderOption", "FORMATTED_VALUE") not in ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA"):
+        raise ApiError(400, "Invalid valueRenderOption.", "badRequest")
+    if not request.args("ranges"):
+        raise ApiError(400, "ranges is required.", "badRequest")
+    return {"spreadsheetId": file["id"], "valueRanges": [_value_range(file, a1) for a1 in request.args("ranges")]}
+
+
+# A1 cells: B2, A1:D50, A:C, 2:10, A2:D.
+CELLS = re.compile(r"([A-Z]{0,3})(\d*)(?::([A-Z]{0,3})(\d*))?")
+
+
+def _value_range(file: dict, a1: str) -> dict:
+    """The cells of one range of the sheet's grid (its rows, at least 1000, by 26 columns or its widest row):
+    a range open at its end runs to the grid's; one past it is refused, as Sheets refuses it."""
+    sheet, _, cells = re.fullmatch(r"('(?:[^']|'')*'|[^!]*)(!?)(.*)", a1, re.DOTALL).groups()
+    if not cells and sheet not in [title for title, _ in sheets(file)] and not sheet.startswith("'"):
+        sheet, cells = FIRST_SHEET, sheet  # cells alone: on the first sheet
+    title = _sheet_title(sheet)
+    rows = next((rows for name, rows in sheets(file) if name == title), None)
+    match = CELLS.fullmatch(cells.upper())
+    if rows is None or match is None:
+        raise ApiError(400, f"Unable to parse range: {a1}", "badRequest")
+    height, width = _grid(rows)
+    first_column, first_row = _column_number(match[1]) or 1, int(match[2] or 1)
+    if match[3] is None and cells:  # one cell
+        last_column, last_row = first_column, first_row
+    else:
+        last_column, last_row = _column_number(match[3] or "") or width, int(match[4] or height)
+    if max(first_column, last_column) > width or max(first_row, last_row) > height:
+        raise ApiError(400, f"Range ({a1}) exceeds grid limits. Max rows: {height}, max columns: {width}", "badRequest")
+    values = [row[first_column - 1:last_column] for row in rows[first_row - 1:last_row]]
+    values = [row[:max((i + 1 for i, cell in enumerate(row) if cell != ""), default=0)] for row in values]
+    while values and not values[-1]:
+        values.pop()
+    where = f"{_quoted(title)}!{_column(first_column)}{first_row}:{_column(last_column)}{last_row}"
+    return {"range": where, "majorDimension": "ROWS", **({"values": values} if values else {})}
+
+
+def _grid(rows: list) -> tuple[int, int]:
+    """A sheet's rows and columns: a new sheet's 1000 by 26, or as many as its cells take."""
+    return max(1000, len(rows)), max([26, *(len(row) for row in rows)])
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
 
 
 @router.post(SPREADSHEET + r"/values/(?P<cells>[^/]+):append", scopes=WRITE)

@@ -10,7 +10,7 @@ from googleapiclient.http import MediaIoBaseUpload
 from pydantic import Field
 
 from app import google_api
-from app.tools import file_text, readable_google_errors, sheet_cells
+from app.tools import file_text, readable_google_errors, sheet_cells, sheet_ranges
 from app.tools.context import Context
 from app.tools.markdown_docs import markdown_requests
 from app.tools.registry import ToolError, clip, tool
@@ -120,22 +120,30 @@ def drive_search(
 
 
 @tool("read", progress="Reading a Drive file")
-def drive_read(ctx: Context, file: FileRef, max_chars: Annotated[int, Field(ge=200, le=30000)] = 8000) -> dict:
-    """Read a file's text: Docs as Markdown, Sheets sheet by sheet, PDF, Word, Excel, PowerPoint and text files."""
+def drive_read(
+    ctx: Context,
+    file: FileRef,
+    max_chars: Annotated[int, Field(ge=200, le=30000)] = 8000,
+    sheet: Annotated[str | None, Field(description="a tab, or Tab!A1:D50")] = None,
+) -> dict:
+    """Read a file's text: Docs as Markdown, Sheets tab by tab, PDF, Office and text files."""
     files = ctx.service("drive").files()
     meta = google_api.execute(files.get(fileId=file_id(file), fields="id,name,mimeType,size,webViewLink", supportsAllDrives=True))
     head = {"name": meta["name"], "type": _short_type(meta["mimeType"]), "link": meta.get("webViewLink", "")}
     if meta["mimeType"] == SHEET:
-        return {**head, **_spreadsheet_text(files, meta["id"], max_chars)}
+        return {**head, **_spreadsheet_text(ctx, meta["id"], file, sheet, max_chars)}
+    kind = file_text.file_type(meta["mimeType"], meta["name"])
+    if sheet and kind not in (file_text.EXCEL, file_text.EXCEL_97):
+        raise ToolError("Only a spreadsheet has sheets: read this file without sheet.")
     if meta["mimeType"] in EXPORTS:
         data = google_api.execute(files.export(fileId=meta["id"], mimeType=EXPORTS[meta["mimeType"]]))
-    elif file_text.is_text(kind := file_text.file_type(meta["mimeType"], meta["name"])):
+    elif file_text.is_text(kind):
         return {**head, **_read_start(files, meta, max_chars)}
     elif kind in file_text.DOWNLOADED:
         if int(meta.get("size") or 0) > file_text.MAX_BYTES:
             return {**head, "note": "This file is too large to read here; share its link instead."}
         data = google_api.execute(files.get_media(fileId=meta["id"], supportsAllDrives=True))
-        return {**head, **file_text.text_of(data, kind, max_chars)}
+        return {**head, **file_text.text_of(data, kind, max_chars, sheet=sheet)}
     elif meta["mimeType"] == FOLDER:
         raise ToolError(f"That is a folder: use drive_search with folder={meta['id']!r}.")
     else:
@@ -528,8 +536,14 @@ def _short_type(mime_type: str) -> str:
     return SHORT_TYPES.get(mime_type, mime_type)
 
 
-def _spreadsheet_text(files, file_id: str, max_chars: int) -> dict:
-    """Every sheet, from an Excel export; a CSV export holds only the first sheet."""
+def _spreadsheet_text(ctx: Context, file_id: str, link: str, sheet: str | None, max_chars: int) -> dict:
+    """The sheet or range asked for (or the tab the link opens at), from the Sheets API; else every
+    sheet, from an Excel export; a CSV export holds only the first sheet."""
+    if sheet or sheet_ranges.GID.search(link):
+        part = sheet_ranges.read_range(ctx, file_id, sheet, link, max_chars)
+        if part is not None:
+            return part
+    files = ctx.service("drive").files()
     try:
         data = google_api.execute(files.export(fileId=file_id, mimeType=file_text.EXCEL))
         return file_text.office_text(data, file_text.EXCEL, max_chars)

@@ -19,11 +19,13 @@ from pypdf import PdfReader, apply_configuration
 
 from app.tools.cell_values import displayed
 from app.tools.file_text import OLE_SIGNATURE
+from app.tools.sheet_ranges import Bounds, find
 
 MEMORY = 1024 * 1024 * 1024  # bytes of address space for the reading process
 
 
-def read_pages(kind: str, data: bytes, max_chars: int, max_pages: int, page_budget: int, seconds: float, out) -> None:
+def read_pages(kind: str, data: bytes, max_chars: int, max_pages: int, page_budget: int, seconds: float, out,
+               part: str | None = None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
     out.send(("started", None))
     until = time.monotonic() + seconds
@@ -35,15 +37,16 @@ def read_pages(kind: str, data: bytes, max_chars: int, max_pages: int, page_budg
         with apply_configuration(stream_parsing_work_maximum_count=page_budget):
             _send_pages(_pdf_pages, data, max_chars, max_pages, until, out)
     else:
-        readers = {"xlsx": _sheets, "xls": _xls_sheets, "pptx": _slides}
+        readers = {"xlsx": functools.partial(_sheets, part=part), "xls": functools.partial(_xls_sheets, part=part),
+                   "pptx": _slides}
         _send_pages(readers[kind], data, max_chars, max_pages, until, out)
 
 
 def _send_pages(open_pages, data: bytes, max_chars: int, max_pages: int, until: float, out) -> None:
-    """Send the text of each page `open_pages(file, until)` gives (their number, then a reader of
-    each page's text) until there is enough text, pages or time."""
+    """Send the text of each page `open_pages(file, until)` gives (their number, a reader of each
+    page's text, and the names of a workbook's sheets) until there is enough text, pages or time."""
     try:
-        total, pages = open_pages(io.BytesIO(data), until)
+        total, pages, names = open_pages(io.BytesIO(data), until)
     except Locked:
         out.send(("locked", None))
         return
@@ -51,6 +54,8 @@ def _send_pages(open_pages, data: bytes, max_chars: int, max_pages: int, until: 
         out.send(("damaged", None))
         return
     out.send(("opened", total))
+    if names:
+        out.send(("names", names))
     length, stopped = 0, None
     for number in range(min(total, max_pages)):
         if length > max_chars:
@@ -90,25 +95,38 @@ def _pdf_pages(file, until: float):
     pdf = PdfReader(file)
     if pdf.is_encrypted and not pdf.decrypt(""):  # many PDFs are encrypted with an empty password
         raise Locked
-    return len(pdf.pages), (lambda _, page=page: page.extract_text() or "" for page in pdf.pages)
+    return len(pdf.pages), (lambda _, page=page: page.extract_text() or "" for page in pdf.pages), None
 
 
-def _sheets(file, until: float):
-    """A workbook's sheets as rows of cells joined by |, under the sheet's name; the values a
-    spreadsheet program last computed (not its formulas), shown in each cell's number format."""
+def _sheets(file, until: float, part: str | None = None):
+    """A workbook's sheets (or the sheet or range `part` names) as rows of cells joined by |, under
+    the sheet's name; the values a spreadsheet program last computed (not its formulas), shown in
+    each cell's number format."""
     book = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    return len(book.worksheets), (functools.partial(_sheet_text, sheet, until) for sheet in book.worksheets)
+    chosen = _chosen(book.sheetnames, part)
+    return len(chosen), (functools.partial(_sheet_text, book.worksheets[index], until, cells) for index, cells in chosen), \
+        book.sheetnames
 
 
-def _sheet_text(sheet, until: float, max_chars: int) -> str:
+def _chosen(names: list[str], part: str | None) -> list[tuple[int, Bounds | None]]:
+    """The sheets to read and their cells: all, or the one asked for (none when there is no such sheet)."""
+    if part is None:
+        return [(index, None) for index in range(len(names))]
+    found = find(names, part)
+    return [found] if found else []
+
+
+def _sheet_text(sheet, until: float, cells: Bounds | None, max_chars: int) -> str:
     # The size a sheet declares may be wrong: too small, read-only mode would drop the cells outside
     # it; a million rows by 16,384 columns, it would pad every row. The cells themselves say.
     sheet.reset_dimensions()
-    rows = ([displayed(cell.value, cell.number_format) for cell in row] for row in sheet.iter_rows())
+    first_column, first_row, last_column, last_row = cells or (None, None, None, None)
+    rows = ([displayed(cell.value, cell.number_format) for cell in row]
+            for row in sheet.iter_rows(min_row=first_row, max_row=last_row, min_col=first_column, max_col=last_column))
     return _rows_text(sheet.title, rows, until, max_chars)
 
 
-def _xls_sheets(file, until: float):
+def _xls_sheets(file, until: float, part: str | None = None):
     """An Excel 97-2003 workbook (.xls), read as _sheets reads .xlsx."""
     try:
         book = xlrd.open_workbook(file_contents=file.getvalue(), formatting_info=True, on_demand=True,
@@ -117,13 +135,17 @@ def _xls_sheets(file, until: float):
         if "encrypt" in str(error).lower():
             raise Locked from None
         raise
-    return book.nsheets, (functools.partial(_xls_sheet_text, book, index, until) for index in range(book.nsheets))
+    chosen = _chosen(book.sheet_names(), part)
+    return len(chosen), (functools.partial(_xls_sheet_text, book, index, until, cells) for index, cells in chosen), \
+        book.sheet_names()
 
 
-def _xls_sheet_text(book, index: int, until: float, max_chars: int) -> str:
+def _xls_sheet_text(book, index: int, until: float, cells: Bounds | None, max_chars: int) -> str:
     sheet = book.sheet_by_index(index)
+    first_column, first_row, last_column, last_row = cells or (None, None, None, None)
     try:
-        rows = ([_xls_cell(book, cell) for cell in sheet.row(number)] for number in range(sheet.nrows))
+        rows = ([_xls_cell(book, cell) for cell in sheet.row(number)[(first_column or 1) - 1:last_column]]
+                for number in range((first_row or 1) - 1, min(last_row or sheet.nrows, sheet.nrows)))
         return _rows_text(sheet.name, rows, until, max_chars)
     finally:
         book.unload_sheet(index)  # a sheet is padded to its widest row: sheets must not pile up in memory
@@ -168,7 +190,7 @@ def _rows_text(title: str, rows, until: float, max_chars: int) -> str:
 def _slides(file, until: float):
     """A deck's slides: the text of their shapes, tables as rows joined by |, and the speaker notes."""
     slides = list(pptx.Presentation(file).slides)
-    return len(slides), (functools.partial(_slide_text, number, slide) for number, slide in enumerate(slides, 1))
+    return len(slides), (functools.partial(_slide_text, number, slide) for number, slide in enumerate(slides, 1)), None
 
 
 def _slide_text(number: int, slide, max_chars: int) -> str:

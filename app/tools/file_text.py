@@ -17,7 +17,7 @@ import logging
 import mimetypes
 import re
 
-from app.tools import reader_process
+from app.tools import reader_process, sheet_ranges
 from app.tools.mail_mime import decode, header_text, html_to_text
 from app.tools.registry import ToolError, clip
 
@@ -64,8 +64,9 @@ def readable(mime_type: str) -> bool:
     return is_text(mime_type) or mime_type in DOWNLOADED
 
 
-def text_of(data: bytes, mime_type: str, max_chars: int, charset: str | None = None) -> dict:
-    """`{"text", "truncated"?, ...}` for a readable type (see `readable`); `charset` as the sender declared it."""
+def text_of(data: bytes, mime_type: str, max_chars: int, charset: str | None = None, sheet: str | None = None) -> dict:
+    """`{"text", "truncated"?, ...}` for a readable type (see `readable`); `charset` as the sender declared it;
+    `sheet`: of a workbook, only this sheet or range (app.tools.sheet_ranges)."""
     if mime_type == PDF:
         return pdf_text(data, max_chars)
     if mime_type == WORD:
@@ -74,9 +75,9 @@ def text_of(data: bytes, mime_type: str, max_chars: int, charset: str | None = N
         # Named .xls, yet not one: a workbook saved as .xlsx, or the HTML or tab-separated table
         # many systems export under that name.
         kind = EXCEL if data.startswith(b"PK") else "text/html" if data.lstrip()[:1] == b"<" else "text/plain"
-        return text_of(data, kind, max_chars, charset)
+        return text_of(data, kind, max_chars, charset, sheet)
     if mime_type in (EXCEL, EXCEL_97, POWERPOINT):
-        return office_text(data, mime_type, max_chars)
+        return office_text(data, mime_type, max_chars, sheet)
     if mime_type == EMAIL:
         return email_text(data, max_chars)
     if mime_type == "text/html":
@@ -152,19 +153,28 @@ def word_text(data: bytes, max_chars: int) -> dict:
     return clip(pages.texts[0], max_chars)
 
 
-def office_text(data: bytes, mime_type: str, max_chars: int) -> dict:
-    """An Excel workbook's sheets or a PowerPoint deck's slides."""
+def office_text(data: bytes, mime_type: str, max_chars: int, sheet: str | None = None) -> dict:
+    """An Excel workbook's sheets (or the sheet or range `sheet` names) or a PowerPoint deck's slides.
+    Sheets left unread are named, so that they can be asked for."""
     kind = {EXCEL: "xlsx", EXCEL_97: "xls", POWERPOINT: "pptx"}[mime_type]
     unit, what = ("slide", "a PowerPoint file") if kind == "pptx" else ("sheet", "an Excel workbook")
-    pages = _in_reader_process(kind, data, max_chars=max_chars, max_pages=PDF_MAX_PAGES)
+    pages = _in_reader_process(kind, data, max_chars=max_chars, max_pages=PDF_MAX_PAGES, part=sheet if unit == "sheet" else None)
     _raise_if_unopened(pages, what)
     if pages.killed:
         log.warning("Stopped reading %s on %s %d of %d: too costly to read", what, unit, len(pages.texts) + 1, pages.total)
     out = _paged_answer(pages, max_chars, unit)
     if out.get("truncated"):
         out.pop("total_chars", None)  # a sheet is read only as far as max_chars: the rest is not counted
+    if sheet is not None and unit == "sheet":
+        found = sheet_ranges.find(pages.names, sheet)
+        if found is None:
+            raise sheet_ranges.missing(sheet, pages.names)
+        out.pop("sheets")
+        return {**out, "other_sheets": pages.names[:found[0]] + pages.names[found[0] + 1:]}
     if not pages.total:
         out["note"] = f"This file holds no {unit}s to read."
+    elif len(pages.texts) < len(pages.names):
+        out["sheets_not_read"] = pages.names[len(pages.texts):]
     return out
 
 

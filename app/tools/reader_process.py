@@ -29,15 +29,17 @@ class Pages:
     killed: bool = False  # a page was still being read when the time was up, or the reader ran out of memory
     timed_out: bool = False  # reading stopped at the time limit
     cut_short: bool = False  # ... in the middle of the last page sent (a long sheet)
+    names: list[str] = field(default_factory=list)  # a workbook's sheets, all of them, read or not
 
 
 def read(kind: str, data: bytes, *, max_chars: int, max_pages: int = 1, page_budget: int = 0, seconds: float,
-         grace: float) -> Pages:
+         grace: float, part: str | None = None) -> Pages:
     """The text of a "pdf", "docx", "xlsx" or "pptx": the first pages until max_chars, max_pages or
     `seconds` (checked between pages) is reached; the reading process is killed `grace` seconds after
-    that. A Word document is one page, a workbook's sheets and a deck's slides are its pages."""
+    that. A Word document is one page, a workbook's sheets and a deck's slides are its pages; `part`:
+    only the workbook's sheet or range so named (app.tools.sheet_ranges)."""
     receive, send = _context.Pipe(duplex=False)
-    reader = _context.Process(target=_in_child, args=(kind, data, max_chars, max_pages, page_budget, seconds, send),
+    reader = _context.Process(target=_in_child, args=(kind, data, max_chars, max_pages, page_budget, seconds, send, part),
                               daemon=True)
     reader.start()
     send.close()
@@ -50,6 +52,8 @@ def read(kind: str, data: bytes, *, max_chars: int, max_pages: int = 1, page_bud
                 deadline = time.monotonic() + seconds + grace
             elif message == "opened":
                 pages.total = value
+            elif message == "names":
+                pages.names = value
             elif message == "locked":
                 pages.locked = True
             elif message == "page":

@@ -1,4 +1,4 @@
-"""Sheets tool: add rows to a Google Sheet. Reading one is drive_read's (every sheet, as shown).
+"""Sheets tool: add rows to a Google Sheet. Reading one is drive_read's (every sheet or one range, as shown).
 
 Cells are entered as if typed in the sheet (USER_ENTERED), so 12.5, 2026-12-06 and 45 € keep
 their meaning as numbers, dates and amounts. A formula (=...) is entered too, but asks first: one
@@ -7,19 +7,18 @@ sheet's data out of the workspace, unseen, if an instruction planted in an email
 Text Sheets would read as a formula though not written as one, or as a number losing digits (02134,
 a 16-digit ID), is entered as text (sheet_cells).
 """
-import re
 from typing import Annotated
 
 from pydantic import Field
 
 from app import google_api
+from app.tools import sheet_ranges
 from app.tools.context import Context
 from app.tools.drive import FileRef, file_id, file_preview, outbound_if_seen_or_formulas
 from app.tools.registry import ToolError, tool
 from app.tools.sheet_cells import Cell, formulas, read_as_formula, read_as_lossy_number
 
 MAX_ROWS = 500
-GID = re.compile(r"[#?&]gid=(\d+)")  # the sheet a link opens at: …/edit#gid=1234
 
 
 def _sheet(ctx: Context, spreadsheet: str, wanted: str | None) -> tuple[dict, dict]:
@@ -30,24 +29,13 @@ def _sheet(ctx: Context, spreadsheet: str, wanted: str | None) -> tuple[dict, di
     if not sheets:
         raise ToolError("This spreadsheet has no sheet to add rows to.")
     if wanted is None:
-        return book, _linked(sheets, spreadsheet)
-    found = next((s for s in sheets if s["title"] == wanted), None) or \
-        next((s for s in sheets if s["title"].casefold() == wanted.casefold()), None)
+        # Rows meant for the tab a link shows go there.
+        return book, sheets[sheet_ranges.linked(sheets, spreadsheet)]
+    titles = [sheet["title"] for sheet in sheets]
+    found = sheet_ranges.tab_named(titles, wanted)
     if found is None:
-        raise ToolError(f"The spreadsheet has no sheet {wanted!r}; its sheets follow.", found={"sheets": [s["title"] for s in sheets]})
-    return book, found
-
-
-def _linked(sheets: list[dict], link: str) -> dict:
-    """The sheet a link names (#gid=), else the first: rows meant for the tab a link shows go there."""
-    gid = GID.search(link)
-    if gid is None:
-        return sheets[0]
-    found = next((s for s in sheets if s["sheetId"] == int(gid[1])), None)
-    if found is None:
-        raise ToolError("The link names a sheet (gid) this spreadsheet no longer has; its sheets follow.",
-                        found={"sheets": [s["title"] for s in sheets]})
-    return found
+        raise sheet_ranges.missing(wanted, titles)
+    return book, sheets[found]
 
 
 def _preview_rows(ctx: Context, args: dict) -> tuple[dict, dict]:
@@ -78,7 +66,7 @@ def sheets_append(
     # The sheet alone as the range: Sheets finds its (first) table and adds the rows under it; the
     # summary names the range written, so rows put under a first block of several are seen there.
     appended = google_api.execute(values.append(
-        spreadsheetId=book["spreadsheetId"], range=_a1(target["title"]), valueInputOption="USER_ENTERED",
+        spreadsheetId=book["spreadsheetId"], range=sheet_ranges.quoted(target["title"]), valueInputOption="USER_ENTERED",
         insertDataOption="INSERT_ROWS", body={"values": [[_typed(cell) for cell in row] for row in rows]},
     ))
     where = appended.get("updates", {}).get("updatedRange", target["title"])
@@ -87,11 +75,6 @@ def sheets_append(
                     f"https://docs.google.com/spreadsheets/d/{book['spreadsheetId']}/edit#gid={target['sheetId']}")
     return {"link": link, "range": where,
             "summary": f"Added {count} to {book['properties']['title']!r} ({where})."}
-
-
-def _a1(title: str) -> str:
-    """A sheet's title as an A1 range: quoted, with ' doubled, as Sheets reads any title."""
-    return "'" + title.replace("'", "''") + "'"
 
 
 def _typed(cell: Cell) -> Cell:

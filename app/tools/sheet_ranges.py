@@ -1,0 +1,155 @@
+"""Which part of a spreadsheet is asked for: a sheet (tab) by its title or by the #gid= its link
+opens at, or an A1 range (Summary!A1:D50, 'Q3 costs'!B:C, or A1:D50 on the first sheet).
+
+A workbook is read sheet by sheet up to max_chars, so the sheets after a long one are reached
+only by asking for them. `find` runs in the file reading process too, for Excel files.
+"""
+import re
+
+from app import google_api
+from app.tools.registry import ToolError, clip
+
+GID = re.compile(r"[#?&]gid=(\d+)")  # the sheet a link opens at: …/edit#gid=1234
+# A1 cells: B2, A1:D50, A:C (whole columns), 2:10 (whole rows), A2:D (from row 2 down).
+CELLS = re.compile(r"(?P<c1>[A-Z]{1,3})?(?P<r1>\d+)?(?::(?P<c2>[A-Z]{1,3})?(?P<r2>\d+)?)?", re.IGNORECASE)
+TAB_AND_CELLS = re.compile(r"(?:'(?P<quoted>(?:[^']|'')+)'|(?P<plain>[^'!]+))!(?P<cells>[^!]+)")
+
+# (first column, first row, last column, last row), from 1; None where the range is open.
+Bounds = tuple[int | None, int | None, int | None, int | None]
+
+
+def tab_named(titles: list[str], wanted: str) -> int | None:
+    """The index of the sheet with this title: as written, else in any case."""
+    for same in (lambda title: title == wanted, lambda title: title.casefold() == wanted.casefold()):
+        found = next((index for index, title in enumerate(titles) if same(title)), None)
+        if found is not None:
+            return found
+    return None
+
+
+def find(titles: list[str], wanted: str, default: int = 0) -> tuple[int, Bounds | None] | None:
+    """The sheet (its index) and the cells asked for (None: all of them); None when there is no such
+    sheet. A title as it is comes first (a sheet may be called "Q1:Q2"), then Tab!A1:D50, then a
+    range alone (A1:D50, A:C; not B2, which may be a mistyped title) on the `default` sheet."""
+    wanted = wanted.strip()
+    whole = tab_named(titles, wanted)
+    if whole is not None:
+        return whole, None
+    match = TAB_AND_CELLS.fullmatch(wanted)
+    if match and (cells := bounds(match["cells"])):
+        index = tab_named(titles, match["plain"].strip() if match["plain"] else match["quoted"].replace("''", "'"))
+        return None if index is None else (index, cells)
+    cells = bounds(wanted) if ":" in wanted else None
+    return (default, cells) if cells and titles else None
+
+
+def bounds(cells: str) -> Bounds | None:
+    match = CELLS.fullmatch(cells.strip())
+    if not match:
+        return None
+    c1, r1, c2, r2 = _column(match["c1"]), _row(match["r1"]), _column(match["c2"]), _row(match["r2"])
+    if ":" not in cells:
+        return (c1, r1, c1, r1) if c1 and r1 else None  # one cell
+    if bool(c1) != bool(c2) or (r2 and not r1) or not (c1 or r2) or 0 in (r1, r2):
+        return None
+    (c1, c2), (r1, r2) = _ordered(c1, c2), _ordered(r1, r2)
+    return c1, r1, c2, r2
+
+
+def read_range(ctx, spreadsheet_id: str, wanted: str | None, link: str, max_chars: int) -> dict | None:
+    """The sheet or range asked for (or the sheet the link opens at) of a Google Sheet, as the person
+    sees its cells, with the titles of its other sheets; None when neither asks for a part (nor does a
+    link to the first sheet, what a copied link usually is): the whole spreadsheet is to be read."""
+    spreadsheets = ctx.service("sheets").spreadsheets()
+    fields = "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)))"
+    book = google_api.execute(spreadsheets.get(spreadsheetId=spreadsheet_id, fields=fields))
+    sheets = [sheet["properties"] for sheet in book.get("sheets", [])]
+    titles = [sheet["title"] for sheet in sheets]
+    opened = linked(sheets, link) if GID.search(link) else 0
+    if wanted is None:
+        if not opened:
+            return None
+        found = opened, None
+    elif (found := find(titles, wanted, opened)) is None:
+        raise missing(wanted, titles)
+    index, cells = found
+    out = _cells_text(spreadsheets, spreadsheet_id, sheets[index], cells, max_chars)
+    return {**out, "other_sheets": titles[:index] + titles[index + 1:]}
+
+
+def _cells_text(spreadsheets, spreadsheet_id: str, sheet: dict, cells: Bounds | None, max_chars: int) -> dict:
+    """The cells (all of the sheet's for None) as shown, in rows joined by |, under the sheet's title."""
+    title, grid = sheet["title"], sheet.get("gridProperties", {})
+    # Each row shown takes two characters at least: no more rows than that are fetched. Sheets
+    # refuses a range past the sheet's grid, so the range is cut to it.
+    first_column, first_row, last_column, last_row = cells or (None, None, None, None)
+    rows, columns = grid.get("rowCount"), grid.get("columnCount")
+    window = _cut(first_row or 1, last_row, rows, max_chars), _cut(first_column, last_column, columns, None)
+    if None in window:
+        return {"text": f"## {title}", "note": f"No cells there: the sheet has {rows} rows and {columns} columns."}
+    (top, bottom), (left, right) = window
+    asked = quoted(title) + "!" + (f"{_letters(left)}{top}:{_letters(right)}{bottom}" if left else f"{top}:{bottom}")
+    got = google_api.execute(spreadsheets.values().batchGet(
+        spreadsheetId=spreadsheet_id, ranges=[asked], valueRenderOption="FORMATTED_VALUE", majorDimension="ROWS"))
+    part = got["valueRanges"][0]
+    lines = [" | ".join(str(cell) for cell in row) for row in part.get("values", []) if any(row)]
+    out = {**clip("\n".join([f"## {title}", *lines]), max_chars), "range": part.get("range", asked)}
+    if min((end for end in (last_row, rows) if end), default=bottom + 1) > bottom:  # rows asked for, not fetched
+        out.pop("total_chars", None)  # of the rows fetched only
+        out.update(truncated=True, note=f"Rows {bottom + 1} on were not read: ask for them.")
+    return out
+
+
+def _cut(first: int | None, last: int | None, size: int | None, most: int | None) -> tuple | None:
+    """Rows or columns first..last (None: to the end) within a grid of `size`, at most `most` of them;
+    None when the first is past the grid."""
+    if first is not None and size is not None and first > size:
+        return None
+    ends = [end for end in (last, size, most and (first or 1) + most - 1) if end is not None]
+    return first, min(ends) if ends else None
+
+
+def missing(wanted: str, titles: list[str]) -> ToolError:
+    return ToolError(f"The spreadsheet has no sheet {wanted!r}; its sheets follow.", found={"sheets": titles})
+
+
+def linked(sheets: list[dict], link: str) -> int:
+    """The index of the sheet a link names (#gid=), else of the first: the tab the person was looking at."""
+    gid = GID.search(link)
+    if gid is None:
+        return 0
+    found = next((index for index, sheet in enumerate(sheets) if sheet["sheetId"] == int(gid[1])), None)
+    if found is None:
+        raise ToolError("The link names a sheet (gid) this spreadsheet no longer has; its sheets follow.",
+                        found={"sheets": [sheet["title"] for sheet in sheets]})
+    return found
+
+
+def quoted(title: str) -> str:
+    """A sheet's title as an A1 range: quoted, with ' doubled, as Sheets reads any title."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def _ordered(a: int | None, b: int | None) -> tuple[int | None, int | None]:
+    return (min(a, b), max(a, b)) if a is not None and b is not None else (a, b)
+
+
+def _column(letters: str | None) -> int | None:
+    if not letters:
+        return None
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _row(digits: str | None) -> int | None:
+    return int(digits) if digits else None
