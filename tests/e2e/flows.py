@@ -1,4 +1,5 @@
-"""Steps the browser tests share: typing a task, holding the fake Claude mid-run."""
+"""Steps the browser tests share: typing a task, holding the fake Claude mid-run, holding a load back."""
+import re
 import threading
 
 from playwright.sync_api import expect
@@ -44,3 +45,35 @@ def conversation_load_fails_once(page, status: int, content_type: str, body: str
             route.continue_()
 
     page.route("**/conversations/*", fail)
+
+
+LOAD = re.compile(r"/conversations/[^/]+$")
+
+
+class HeldLoad:
+    """The page's next load of a conversation, kept from it until the test lets it through. The server's
+    answer can be taken at a moment the test chooses (`answer`) and reach the page later (`deliver`): a
+    response slow on its way, without waiting on a clock."""
+
+    def __init__(self, page):
+        self.page, self.routes, self.asked = page, [], []
+        page.route(LOAD, lambda route: self.routes.append(route), times=1)
+        page.on("request", lambda request: self.asked.append(request) if LOAD.search(request.url) else None)
+
+    def _route(self):
+        if not self.asked:
+            self.page.wait_for_event("request", lambda request: LOAD.search(request.url))
+        # The route comes to the handler right after its request, while the test is in a Playwright call.
+        for _ in range(100):
+            if self.routes:
+                return self.routes[0]
+            self.page.evaluate("0")
+        raise AssertionError("the conversation's load never reached the route")
+
+    def answer(self):
+        """What the server answers now."""
+        return self._route().fetch()
+
+    def deliver(self, answer=None):
+        route = self._route()
+        route.fulfill(response=answer or route.fetch())

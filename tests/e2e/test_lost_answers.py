@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from app.tools import invoke
-from tests.e2e.flows import approval_card, conversation_load_fails_once, held, send_task
+from tests.e2e.flows import HeldLoad, approval_card, conversation_load_fails_once, held, send_task
 from tests.e2e.test_approvals import sent_subjects
 from tests.fake_claude import text, tool_use
 
@@ -136,6 +136,22 @@ def test_retry_after_a_task_s_answer_is_lost_shows_the_task_without_doing_it_twi
     expect(page.locator(".reply")).to_contain_text("Added the task.")
     expect(page.get_by_role("alert")).to_have_count(0)
     expect_the_task_added_once(page, ctx)
+
+
+def test_a_task_sent_while_the_conversation_reloads_after_a_lost_answer_stays_on_screen(page, claude):
+    alert = task_answer_lost(page, claude)
+    load = HeldLoad(page)
+    alert.get_by_role("button", name="Retry").click()  # the server has the task: the page loads the conversation
+    before = load.answer()
+    claude.reply(text("Bob's number is 555-0100."))
+    send_task(page, "What is Bob's number?")
+    expect(page.locator(".reply").last).to_contain_text("555-0100")
+
+    load.deliver(before)
+
+    expect(page.locator(".message.task")).to_have_text(["You: Remind me to call Bob about the offsite",
+                                                        "You: What is Bob's number?"])
+    expect(page.locator(".reply")).to_contain_text(["Added the task.", "555-0100"])
 
 
 def test_opening_another_conversation_while_an_approval_is_sent_stays_in_it(page, claude):

@@ -18,6 +18,7 @@ const page = {
   waiting: null, // AbortController of the request the page is waiting on
   events: null, // EventSource of the run being followed
   opening: 0, // counts the conversations opened: a load answered after a later one is not shown
+  acted: new Set(), // runs the person sent or decided on since the latest load began: newer than it
 };
 
 // --- busy state and Stop --------------------------------------------------------
@@ -103,6 +104,7 @@ const STOPPED = "Stopped waiting. The task carries on; its result appears here w
 async function call(run, body, retry) {
   const controller = new AbortController();
   page.waiting = controller;
+  page.acted.add(run); // a load still on its way is older than what this request shows of the run
   setBusy(true);
   const isTask = body.task !== undefined;
   if (run.dataset.runId) followRun(run, run.dataset.runId, { next: !isTask });
@@ -218,7 +220,6 @@ async function decide(action, decision, reason, card) {
 async function showServerTruth(run, { id = page.conversationId, follow = true } = {}) {
   const problem = await openConversation(id, { follow });
   if (!problem) return;
-  if (id) setConversation(id);
   view.showError(run, problem, { retry: () => showServerTruth(run, { id, follow }) });
 }
 
@@ -232,11 +233,14 @@ function setConversation(id) {
 }
 
 // `follow`: false after Stop, so a running run is shown but not waited on. Resolves to what kept the
-// conversation from being shown (no answer, or an error answer: the page is left as it was), or
+// conversation from being shown (no answer, or an error answer: the thread is left as it was), or
 // to nothing: shown, gone (a new conversation starts), or another one was opened since.
 async function openConversation(id, { follow = true } = {}) {
   stopWaiting({ leaving: true });
   const opening = ++page.opening;
+  page.acted.clear();
+  // The page is in this conversation from now on: a task sent before it has loaded goes to it.
+  setConversation(id);
   let answer;
   try {
     answer = await api.loadConversation(id);
@@ -251,22 +255,38 @@ async function openConversation(id, { follow = true } = {}) {
     return null;
   }
   if (!ok) return `The conversation could not be loaded. ${data.error || `The server answered ${status}.`}`;
-  view.clearThread();
-  setConversation(data.id || id);
-  for (const runData of data.runs || []) {
-    const run = view.addRun(runData.task);
-    renderRun(run, runData);
-    if (runData.status === "running" && !follow) view.showWorking(run, STOPPED);
-    if (runData.status === "running" && follow) {
-      setBusy(true);
-      followRun(run, run.dataset.runId);
-    }
-  }
+  showConversation(data, follow);
   return null;
 }
 
-// Opened by the person (the sidebar, the address): a conversation that fails to load says so.
+// The conversation as loaded, but for the runs the person sent or decided on while it loaded: the load
+// may have been answered before them, and the page is waiting on them or has their answer. They stay as
+// the page has them, in their place among the loaded runs, or after them when the load does not have them.
+function showConversation(data, follow) {
+  const acted = new Map([...page.acted].map((run) => [run.dataset.runId, run]));
+  // Loaded runs go in front of the first run kept; after it, once the load has come to it.
+  let next = view.clearThread([...acted.values()])[0] || null;
+  for (const runData of data.runs || []) {
+    const kept = acted.get(runData.run_id);
+    if (kept) next = kept.nextElementSibling;
+    else showLoadedRun(runData, follow, next);
+  }
+}
+
+function showLoadedRun(runData, follow, before) {
+  const run = view.addRun(runData.task, { before });
+  renderRun(run, runData);
+  if (runData.status === "running" && !follow) view.showWorking(run, STOPPED);
+  if (runData.status === "running" && follow) {
+    setBusy(true);
+    followRun(run, run.dataset.runId);
+  }
+}
+
+// Opened by the person (the sidebar, the address). The thread empties at once, so a task typed before the
+// conversation has loaded is seen to go to it; a conversation that fails to load says so.
 async function openFromList(id) {
+  if (id !== page.conversationId) view.clearThread();
   const problem = await openConversation(id);
   if (problem) view.showThreadError(problem, () => openFromList(id));
 }

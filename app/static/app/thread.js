@@ -14,8 +14,11 @@ const STATE_LABELS = {
   rejected: "Rejected",
 };
 
-export function clearThread() {
-  thread.replaceChildren();
+// `keep`: runs that stay in the page as they are (and keep what is being typed or pressed in them).
+// Returns them, in the order they are shown.
+export function clearThread(keep = []) {
+  for (const item of [...thread.children]) if (!keep.includes(item)) item.remove();
+  return [...thread.children];
 }
 
 // A conversation that could not be opened: said below what the thread shows, with Retry.
@@ -27,15 +30,16 @@ export function showThreadError(message, retry) {
   line.querySelector("button").focus();
 }
 
-export function addRun(task) {
+// `before`: the run it goes in front of (a run the person sent while the runs before it loaded).
+export function addRun(task, { before = null } = {}) {
   const run = el("li", { className: "run" },
     el("div", { className: "message task" }, el("span", { className: "visually-hidden" }, "You: "), task),
     el("ol", { className: "progress", "aria-label": "Progress" }),
     el("div", { className: "approvals" }),
     el("div", { className: "outcome" }));
   document.getElementById("welcome")?.remove();
-  thread.append(run);
-  run.scrollIntoView({ block: "end" });
+  thread.insertBefore(run, before);
+  thread.lastElementChild.scrollIntoView({ block: "end" }); // the newest run stays in view
   return run;
 }
 
