@@ -107,3 +107,35 @@ def test_a_card_decided_while_its_conversation_reloads_stays_decided(page, claud
     expect(hi.locator(".approval")).to_contain_text("Approved")
     expect_no_live_card(page)
     assert sent_subjects(ctx).count("Hi") == 1
+
+
+def test_a_task_s_live_progress_stays_when_a_late_load_shows_an_earlier_task_still_running(page, claude):
+    lunch_answered, lunch_answer = held([text("Lunch is at noon.")])
+    claude.respond_with(lunch_answer)
+    page.goto(page.app_url)
+    send_task(page, "When is lunch?")
+    expect(page.get_by_text("Thinking…")).to_be_visible()
+    load = HeldLoad(page)
+    page.reload()
+    before = load.answer()  # lunch still running
+    lunch_answered.set()
+    other = page.context.new_page()  # another tab sees lunch answered: the server has ended that task
+    other.goto(page.url)
+    expect(other.locator(".reply")).to_contain_text("Lunch is at noon.")
+    other.close()
+    calendar_asked, ask_calendar = held([tool_use("calendar_list_events", {})])
+    claude.respond_with(ask_calendar)
+    meeting_answered, meeting_answer = held([text("Your next meeting is the Q3 review.")])
+    claude.respond_with(meeting_answer)
+    send_task(page, "What is my next meeting?")
+    expect(page.get_by_text("Thinking…")).to_be_visible()
+
+    load.deliver(before)
+
+    expect_tasks(page, "When is lunch?", "What is my next meeting?")
+    calendar_asked.set()
+    meeting = page.locator(".run", has_text="What is my next meeting?")
+    expect(meeting.locator(".step")).to_contain_text("Looking at your calendar")  # live, before the answer
+    meeting_answered.set()
+    expect(meeting.locator(".reply")).to_contain_text("Your next meeting is the Q3 review.")
+    expect(page.locator(".run", has_text="When is lunch?")).to_contain_text("its result appears here when you open")

@@ -96,6 +96,7 @@ function newRunId() {
 // --- talking to /get_response ------------------------------------------------------
 const UNREACHABLE = "The server could not be reached. Check that it is running.";
 const STOPPED = "Stopped waiting. The task carries on; its result appears here when you open this conversation again.";
+const NOT_FOLLOWED = "Still running when this conversation loaded; its result appears here when you open it again.";
 
 // Resolves to what became of the request: {kind: "done"} (its answer is shown), "refused" (an error
 // is shown), "settled" (the action was decided before: `data.action`), "stopped" (Stop was pressed),
@@ -276,8 +277,14 @@ function showConversation(data, follow) {
 function showLoadedRun(runData, follow, before) {
   const run = view.addRun(runData.task, { before });
   renderRun(run, runData);
-  if (runData.status === "running" && !follow) view.showWorking(run, STOPPED);
-  if (runData.status === "running" && follow) {
+  if (runData.status !== "running") return;
+  if (!follow) {
+    view.showWorking(run, STOPPED);
+  } else if (page.waiting || page.events) {
+    // The page follows one run: the person's own, sent while this loaded (the load may be older than the
+    // end of this one), keeps its live progress.
+    view.showWorking(run, NOT_FOLLOWED);
+  } else {
     setBusy(true);
     followRun(run, run.dataset.runId);
   }
