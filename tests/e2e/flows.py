@@ -48,21 +48,22 @@ def conversation_load_fails_once(page, status: int, content_type: str, body: str
 
 
 LOAD = re.compile(r"/conversations/[^/]+$")
+LIST = re.compile(r"/conversations$")
 
 
 class HeldLoad:
-    """The page's next load of a conversation, kept from it until the test lets it through. The server's
-    answer can be taken at a moment the test chooses (`answer`) and reach the page later (`deliver`): a
-    response slow on its way, without waiting on a clock."""
+    """The page's next load of a conversation (or of their list), kept from it until the test lets it
+    through. The server's answer can be taken at a moment the test chooses (`answer`) and reach the page
+    later (`deliver`): a response slow on its way, without waiting on a clock."""
 
-    def __init__(self, page):
-        self.page, self.routes, self.asked = page, [], []
-        page.route(LOAD, lambda route: self.routes.append(route), times=1)
-        page.on("request", lambda request: self.asked.append(request) if LOAD.search(request.url) else None)
+    def __init__(self, page, url=LOAD):
+        self.page, self.url, self.routes, self.asked = page, url, [], []
+        page.route(url, lambda route: self.routes.append(route), times=1)
+        page.on("request", lambda request: self.asked.append(request) if url.search(request.url) else None)
 
     def _route(self):
         if not self.asked:
-            self.page.wait_for_event("request", lambda request: LOAD.search(request.url))
+            self.page.wait_for_event("request", lambda request: self.url.search(request.url))
         # The route comes to the handler right after its request, while the test is in a Playwright call.
         for _ in range(100):
             if self.routes:
@@ -77,3 +78,20 @@ class HeldLoad:
     def deliver(self, answer=None):
         route = self._route()
         route.fulfill(response=answer or route.fetch())
+
+    def deliver_and_see_it_read(self, answer):
+        """Deliver, and return once the page's own code has had the answer (see READS)."""
+        self._route().fulfill(response=answer, headers={**answer.headers, "x-held": "delivered"})
+        self.page.wait_for_function("() => (window.answersRead || []).includes('delivered')")
+
+
+# For a test whose page must be seen to ignore an answer: notes each JSON answer the page reads. The page's
+# code after its `await response.json()` runs in the same turn, before the test can look.
+READS = """
+const json = Response.prototype.json;
+Response.prototype.json = async function () {
+  const data = await json.call(this);
+  (window.answersRead ||= []).push(this.headers.get("x-held"));
+  return data;
+};
+"""

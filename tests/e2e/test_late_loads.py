@@ -1,8 +1,9 @@
 """A conversation's load that reaches the page late never takes back what the person did meanwhile: a task
-sent or a card decided while it loaded stays on screen, with its progress and its answer."""
+sent or a card decided while it loaded stays on screen, with its progress and its answer; a late list of
+conversations does not hide one just started."""
 from playwright.sync_api import expect
 
-from tests.e2e.flows import HeldLoad, approval_card, held, send_task
+from tests.e2e.flows import LIST, READS, HeldLoad, approval_card, held, send_task
 from tests.e2e.test_approvals import sent_subjects
 from tests.e2e.test_lost_answers import EMAIL, conversation_in_address, expect_no_live_card
 from tests.fake_claude import text, tool_use
@@ -139,3 +140,21 @@ def test_a_task_s_live_progress_stays_when_a_late_load_shows_an_earlier_task_sti
     meeting_answered.set()
     expect(meeting.locator(".reply")).to_contain_text("Your next meeting is the Q3 review.")
     expect(page.locator(".run", has_text="When is lunch?")).to_contain_text("its result appears here when you open")
+
+
+def test_a_late_list_of_conversations_does_not_hide_the_one_just_started(page, claude):
+    page.add_init_script(READS)
+    listing = HeldLoad(page, LIST)
+    lunch_answered, lunch_answer = held([text("Lunch is at noon.")])
+    claude.respond_with(lunch_answer)
+    page.goto(page.app_url)
+    before = listing.answer()  # no conversation yet
+    send_task(page, "When is lunch?")
+    # Listed once the task has started; its answer is held, so no other list is on its way.
+    expect(page.locator("#conversation-list button")).to_have_text(["When is lunch?"])
+
+    listing.deliver_and_see_it_read(before)
+
+    expect(page.locator("#conversation-list button")).to_have_text(["When is lunch?"])
+    lunch_answered.set()
+    expect(page.locator(".reply")).to_contain_text("Lunch is at noon.")

@@ -19,6 +19,7 @@ const page = {
   events: null, // EventSource of the run being followed
   opening: 0, // counts the conversations opened: a load answered after a later one is not shown
   acted: new Set(), // runs the person sent or decided on since the latest load began: newer than it
+  listing: 0, // counts the sidebar's lists asked for: one answered after a later one is not shown
 };
 
 // --- busy state and Stop --------------------------------------------------------
@@ -308,8 +309,10 @@ function newConversation() {
 }
 
 async function refreshSidebar() {
+  const listing = ++page.listing;
   const { ok, data } = await api.listConversations();
-  if (!ok) return;
+  // A list asked for earlier may come last, without the conversation a task has just started.
+  if (!ok || listing !== page.listing) return;
   const items = (data.conversations || []).map((c) =>
     el("li", {}, el("button", {
       type: "button",
