@@ -8,6 +8,7 @@ from app.tools import invoke, review
 from app.tools.context import Context
 from app.tools.registry import ToolError
 from app.tools.tasks import LISTING_LIMIT
+from tests.fake_claude import text, tool_use
 
 
 def sandbox_tasks(sandbox, title):
@@ -291,3 +292,13 @@ def test_a_list_reads_in_the_persons_order_after_tasks_are_changed(sandbox):
 
     titles = [t["title"] for t in invoke("tasks_list", ctx, {})["lists"][0]["tasks"]]
     assert [t["title"] for t in first] == titles == ["Plan offsite", "Water the plants", "Call the bank"]
+
+
+def test_the_agent_adds_a_task_with_the_due_date_it_was_asked_for(alice, fake_claude, sandbox):
+    fake_claude.reply(tool_use("tasks_add", {"title": "File the VAT return", "due": "2030-03-05"}))
+    fake_claude.reply(text("Added."))
+
+    body = alice.ask("Remind me to file the VAT return on March 5th 2030")
+
+    assert body["status"] == "done" and body["actions"][0]["input"]["due"] == "2030-03-05"
+    assert sandbox_tasks(sandbox, "My Tasks")["File the VAT return"]["due"] == "2030-03-05T00:00:00.000Z"

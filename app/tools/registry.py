@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic_core import to_jsonable_python
 
 Effect = Literal["read", "write", "outbound", "destructive"]
 EFFECTS = ("read", "write", "outbound", "destructive")
@@ -41,7 +42,7 @@ class Review:
     """A call worked out before it runs: what it will do, and what the person is shown."""
 
     effect: Effect
-    args: dict  # exactly what will run, e.g. a reply's recipients filled in
+    args: dict  # exactly what will run, e.g. a reply's recipients filled in; JSON, as the action keeps it
     preview: dict  # names for ids, for the approval card (e.g. the subject of a mail to trash)
 
 
@@ -88,7 +89,8 @@ class Tool:
         if self.prepare:
             args, preview = self.prepare(ctx, args)
         effect = (self.escalate and self.escalate(ctx, args, preview)) or self.effect
-        return Review(effect, args, preview)
+        # Stored with the action and validated again when it runs: a date goes as "2030-03-08".
+        return Review(effect, to_jsonable_python(args), preview)
 
     def target_of(self, args) -> str:
         """The id this call acts on, "" for a tool that declares none (so nothing given excuses it)."""
