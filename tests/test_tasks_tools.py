@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from app.tools import invoke, review
+from app.tools import get_tool, invoke, review
 from app.tools.context import Context
 from app.tools.registry import ToolError
 from app.tools.tasks import LISTING_LIMIT
@@ -302,3 +302,57 @@ def test_the_agent_adds_a_task_with_the_due_date_it_was_asked_for(alice, fake_cl
 
     assert body["status"] == "done" and body["actions"][0]["input"]["due"] == "2030-03-05"
     assert sandbox_tasks(sandbox, "My Tasks")["File the VAT return"]["due"] == "2030-03-05T00:00:00.000Z"
+
+
+def test_a_new_task_s_card_names_the_list_it_goes_into_and_the_task_lands_there(ctx, sandbox):
+    card = review("tasks_add", ctx, {"title": "Send slides to Bob", "due": "2030-03-08", "task_list": "q3"})
+    invoke("tasks_add", ctx, card.args)
+
+    assert card.preview == {"list": "Q3"}
+    assert get_tool("tasks_add").describe(card.args, card.preview) == "Adding the task 'Send slides to Bob' to 'Q3'"
+    assert "Send slides to Bob" in sandbox_tasks(sandbox, "Q3")
+
+
+def test_a_task_with_no_list_named_says_on_its_card_it_goes_to_the_default_list(ctx):
+    assert review("tasks_add", ctx, {"title": "Call the bank"}).preview == {"list": "My Tasks"}
+
+
+def subtask_world(sandbox) -> Context:
+    sandbox.reset({"tasks": {"lists": [{"title": "My Tasks", "tasks": [{"title": "Water the plants"}]}, {"title": "Offsite", "tasks": [
+        {"id": "p1", "title": "Plan offsite"}, {"id": "c1", "title": "Book venue", "parent": "p1"}]}]}})
+    return Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+
+
+@pytest.mark.parametrize("tool, args, line", [
+    ("tasks_complete", {}, "Completing the task 'Book venue'"),
+    ("tasks_update", {"due": "2030-05-02"}, "Updating the task 'Book venue'"),
+    ("tasks_delete", {}, "Deleting the task 'Book venue'"),
+])
+def test_a_subtask_s_card_names_it_its_list_and_the_task_it_is_part_of_never_their_ids(sandbox, tool, args, line):
+    ctx = subtask_world(sandbox)
+
+    card = review(tool, ctx, {"task_id": "c1", **args})
+
+    assert card.preview == {"title": "Book venue", "list": "Offsite", "parent": "Plan offsite"}
+    assert get_tool(tool).describe(card.args, card.preview) == line
+
+
+def test_completing_a_subtask_after_its_card_reads_the_lists_and_finds_the_task_once(sandbox):
+    ctx = subtask_world(sandbox)
+    sandbox.clear_log()
+
+    invoke("tasks_complete", ctx, review("tasks_complete", ctx, {"task_id": "c1"}).args)
+
+    # The lists, the task looked for in all of them (one batch), its parent's title, the change itself.
+    sent = [(r["method"], r["path"].rsplit("/", 1)[-1]) for r in sandbox.http_requests()]
+    assert sent == [("GET", "lists"), ("POST", "batch"), ("GET", "p1"), ("PATCH", "c1")]
+    assert sandbox_tasks(sandbox, "Offsite")["Book venue"]["status"] == "completed"
+
+
+def test_an_update_that_changes_nothing_is_refused_before_its_card_reads_anything(ctx, sandbox):
+    sandbox.clear_log()
+
+    with pytest.raises(ToolError, match="Nothing to change"):
+        review("tasks_update", ctx, {"task_id": "anything"})
+
+    assert sandbox.log() == []

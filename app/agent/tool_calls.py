@@ -201,7 +201,8 @@ def tool_result(action: Action) -> dict:
 
 def describe(action: Action) -> str:
     try:
-        return get_tool(action.tool).describe(action.input if isinstance(action.input, dict) else {})
+        preview = action.preview if isinstance(action.preview, dict) else {}
+        return get_tool(action.tool).describe(action.input if isinstance(action.input, dict) else {}, preview)
     except ToolError:
         return action.tool
 

@@ -58,7 +58,9 @@ class Tool:
     # reading it again. Both run off the event loop, before any approval is asked.
     escalate: Callable[..., Effect | None] | None = None
     prepare: Callable[..., tuple[dict, dict]] | None = None
-    progress: str = ""
+    # A format string over the arguments, or progress(args, preview) -> str where the line names what
+    # only the preview knows (a task's title for its id).
+    progress: str | Callable[[dict, dict], str] = ""
     # target(args) -> the id of the file, folder or event a call acts on; gives(args) -> [(target, who)],
     # whom a call that ran gave access to or invited (lowercased addresses, "anyone with the link").
     # An approved call is checked again before it runs, and those this same task already gave its
@@ -100,9 +102,11 @@ class Tool:
         """(target, who) for each person or link this call, having run, gave access to."""
         return self.gives(args) if self.gives and isinstance(args, dict) else []
 
-    def describe(self, args: dict) -> str:
+    def describe(self, args: dict, preview: dict | None = None) -> str:
         """A line for the progress view, e.g. "Searching Gmail for 'Q3 report'"."""
         try:
+            if callable(self.progress):
+                return self.progress(args, preview or {})
             return self.progress.format(**args) if self.progress else self.name
         except (KeyError, IndexError, ValueError):
             return self.name
@@ -117,7 +121,8 @@ class Tool:
 TOOLS: dict[str, Tool] = {}
 
 
-def tool(effect: Effect, *, escalate=None, prepare=None, progress: str = "", target=None, gives=None):
+def tool(effect: Effect, *, escalate=None, prepare=None, progress: str | Callable[[dict, dict], str] = "",
+         target=None, gives=None):
     """Register a function as a tool with the effect it has on the workspace."""
     if effect not in EFFECTS:
         raise ValueError(f"effect must be one of {EFFECTS}")

@@ -46,17 +46,24 @@ def task_lists(service) -> list[dict]:
     return found
 
 
-def list_id(service, name_or_id: str | None) -> str:
+def known_lists(ctx, service) -> list[dict]:
+    """task_lists, read once per run: a call is reviewed for its card and then run, and both name its list."""
+    if "task_lists" not in ctx.cache:
+        ctx.cache["task_lists"] = task_lists(service)
+    return ctx.cache["task_lists"]
+
+
+def list_id(ctx, service, name_or_id: str | None) -> str:
     """A list's id from its id or its title; none or "@default" means the default list."""
-    return list_entry(service, name_or_id)["id"]
+    return list_entry(ctx, service, name_or_id)["id"]
 
 
-def list_entry(service, name_or_id: str | None) -> dict:
+def list_entry(ctx, service, name_or_id: str | None) -> dict:
     """A list (id, title) from its id or its title. The default list is asked for by Google's alias and
     answers with its own id, the one the other tools and the listing know it by."""
     if not name_or_id or name_or_id == DEFAULT:
         return google_api.execute(service.tasklists().get(tasklist=DEFAULT))
-    lists = task_lists(service)
+    lists = known_lists(ctx, service)
     for entry in lists:
         if _matches(entry, name_or_id):
             return entry
@@ -82,7 +89,7 @@ def tasks_list(
     service = ctx.service("tasks")
     every = task_lists(service)
     if task_list == DEFAULT:
-        task_list = list_id(service, DEFAULT)
+        task_list = list_id(ctx, service, DEFAULT)
     lists = [e for e in every if not task_list or _matches(e, task_list)]
     if not lists:
         raise _no_list(task_list, every)
@@ -160,7 +167,22 @@ def _all_pages(service, list_ids: list[str], include_completed: bool) -> list[tu
     return [(tasks[list_id], list_id in tokens) for list_id in list_ids]
 
 
-@tool("write", progress="Adding task {title!r}")
+def _show_new_task(ctx, args: dict) -> tuple[dict, dict]:
+    """The card names the list the task goes into; the approved call adds it to exactly that list."""
+    target = list_entry(ctx, ctx.service("tasks"), args["task_list"])
+    return {**args, "task_list": target["id"]}, {"list": target["title"]}
+
+
+def _list_title(ctx, service, target: str) -> str:
+    return next((entry["title"] for entry in known_lists(ctx, service) if entry["id"] == target), "")
+
+
+def _adding(args: dict, preview: dict) -> str:
+    into = f" to {preview['list']!r}" if preview.get("list") else ""
+    return f"Adding the task {args['title']!r}{into}"
+
+
+@tool("write", prepare=_show_new_task, progress=_adding)
 def tasks_add(
     ctx,
     title: str,
@@ -170,7 +192,7 @@ def tasks_add(
 ) -> dict:
     """Add a task."""
     service = ctx.service("tasks")
-    target = list_entry(service, task_list)
+    target = list_entry(ctx, service, task_list)
     body = {"title": title}
     if notes:
         body["notes"] = notes
@@ -197,17 +219,40 @@ def _insert_once(service, target: str, body: dict) -> dict:
     return google_api.execute_once_or_find(service.tasks().insert(tasklist=target, body=body), added)
 
 
-@tool("write", progress="Completing a task")
+def _show_task(ctx, args: dict) -> tuple[dict, dict]:
+    """The card names the task by its title, its list and, for a subtask, the task it is part of; the
+    approved call changes it in exactly that list."""
+    service = ctx.service("tasks")
+    target, task = find_task(ctx, service, args["task_id"], args["task_list"])
+    preview = {"title": task.get("title", ""), "list": _list_title(ctx, service, target)}
+    if task.get("parent"):
+        parent = google_api.execute(service.tasks().get(tasklist=target, task=task["parent"], fields="title"))
+        preview["parent"] = parent.get("title", "")
+    return {**args, "task_list": target}, preview
+
+
+def _changing(doing: str):
+    """A progress line naming the task its card named, e.g. "Completing the task 'Renew passport'"."""
+    return lambda args, preview: f"{doing} the task {preview['title']!r}" if preview.get("title") else f"{doing} a task"
+
+
+@tool("write", prepare=_show_task, progress=_changing("Completing"))
 def tasks_complete(ctx, task_id: str, task_list: Annotated[str | None, Field(description="default: search all")] = None) -> dict:
     """Mark a task done."""
     service = ctx.service("tasks")
-    target = list_id(service, task_list) if task_list else find_list(service, task_id)
+    target = list_id(ctx, service, task_list) if task_list else find_list(ctx, service, task_id)
     done = google_api.execute(service.tasks().patch(tasklist=target, task=task_id, body={"status": "completed"}))
     task = compact(done, target)
     return {"task": task, "link": task.get("link"), "summary": f"Marked {task['title']!r} done."}
 
 
-@tool("write", progress="Updating a task")
+def _show_update(ctx, args: dict) -> tuple[dict, dict]:
+    """_show_task, once the call is known to change something."""
+    _patch(args["title"], args["notes"], args["due"], args["clear_due"], args["done"])
+    return _show_task(ctx, args)
+
+
+@tool("write", prepare=_show_update, progress=_changing("Updating"))
 def tasks_update(
     ctx,
     task_id: str,
@@ -219,6 +264,16 @@ def tasks_update(
     task_list: Annotated[str | None, Field(description="default: search all")] = None,
 ) -> dict:
     """Change a task: its title, notes or due date; mark it done or reopen it."""
+    body = _patch(title, notes, due, clear_due, done)
+    service = ctx.service("tasks")
+    target = list_id(ctx, service, task_list) if task_list else find_list(ctx, service, task_id)
+    task = compact(google_api.execute(service.tasks().patch(tasklist=target, task=task_id, body=body)), target)
+    changed = sorted(key for key in body if key != "completed")
+    return {"task": task, "link": task.get("link"), "summary": f"Updated {task['title']!r} ({', '.join(changed)})."}
+
+
+def _patch(title, notes, due, clear_due, done) -> dict:
+    """The patch for tasks_update; ToolError when it would change nothing."""
     body = {key: value for key, value in (("title", title), ("notes", notes)) if value is not None}
     if due is not None and clear_due:
         raise ToolError("Give a new due date or clear_due, not both.")
@@ -232,37 +287,33 @@ def tasks_update(
             body["completed"] = None  # Google keeps a completion date until it is cleared
     if not body:
         raise ToolError("Nothing to change: give at least one field (clear_due removes the due date).")
-    service = ctx.service("tasks")
-    target = list_id(service, task_list) if task_list else find_list(service, task_id)
-    task = compact(google_api.execute(service.tasks().patch(tasklist=target, task=task_id, body=body)), target)
-    changed = sorted(key for key in body if key != "completed")
-    return {"task": task, "link": task.get("link"), "summary": f"Updated {task['title']!r} ({', '.join(changed)})."}
+    return body
 
 
-def _name_task(ctx, args: dict) -> tuple[dict, dict]:
-    """The card names the task to delete, and its list."""
-    service = ctx.service("tasks")
-    target = list_id(service, args["task_list"]) if args["task_list"] else find_list(service, args["task_id"])
-    task = google_api.execute(service.tasks().get(tasklist=target, task=args["task_id"]))
-    titles = {entry["id"]: entry["title"] for entry in task_lists(service)}
-    return args, {"title": task.get("title", ""), "list": titles.get(target, "")}
-
-
-@tool("destructive", prepare=_name_task, progress="Deleting a task")
+@tool("destructive", prepare=_show_task, progress=_changing("Deleting"))
 def tasks_delete(ctx, task_id: str, task_list: Annotated[str | None, Field(description="default: search all")] = None) -> dict:
     """Delete a task."""
     service = ctx.service("tasks")
-    target = list_id(service, task_list) if task_list else find_list(service, task_id)
-    task = google_api.execute(service.tasks().get(tasklist=target, task=task_id))
+    target, task = find_task(ctx, service, task_id, task_list)
     google_api.execute(service.tasks().delete(tasklist=target, task=task_id))
     return {"summary": f"Deleted the task {task.get('title', '')!r}."}
 
 
-def find_list(service, task_id: str) -> str:
-    """The list holding a task: one batched lookup across all lists."""
-    lists = task_lists(service)
-    results = google_api.execute_batch(service, [service.tasks().get(tasklist=e["id"], task=task_id) for e in lists])
-    for entry, result in zip(lists, results):
+def find_task(ctx, service, task_id: str, task_list: str | None) -> tuple[str, dict]:
+    """The id of the list holding a task, and the task: from the list named, or else one batched
+    lookup across all lists."""
+    if task_list:
+        target = list_id(ctx, service, task_list)
+        found = [(target, google_api.execute(service.tasks().get(tasklist=target, task=task_id)))]
+    else:
+        lists = [entry["id"] for entry in known_lists(ctx, service)]
+        found = zip(lists, google_api.execute_batch(service, [service.tasks().get(tasklist=i, task=task_id) for i in lists]))
+    for target, result in found:
         if not isinstance(result, HttpError) and not result.get("deleted"):  # should Google still answer for a deleted one
-            return entry["id"]
+            return target, result
     raise ToolError(f"No task with id {task_id!r} (it may have been deleted); list tasks to find its id.")
+
+
+def find_list(ctx, service, task_id: str) -> str:
+    """The list holding a task."""
+    return find_task(ctx, service, task_id, None)[0]

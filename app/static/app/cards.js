@@ -242,6 +242,10 @@ function rowsTable(rows) {
   return el("table", { className: "cells" }, el("tbody", {}, rows.map(line)));
 }
 
+// A task as the person knows it: its title, the task it is part of, its list.
+const taskRows = (input, preview) => [["Task", preview.title || input.task_id], ["Subtask of", preview.parent], ["List", preview.list]];
+const DONE = { true: "done", false: "not done (reopen it)" };
+
 function sharedWriteCard(title, rows) {
   return (input, { preview = {} }) => ({ title, content: fields(rows(input, preview)) });
 }
@@ -273,7 +277,7 @@ const CARDS = {
   drive_unshare: unshareCard,
   gmail_trash: deletionCard("Move these emails to the trash?", trashedMails),
   drive_delete: deletionCard("Move this file to the trash?", (i, p) => fileRows(p, i.file)),
-  tasks_delete: deletionCard("Delete this task?", (i, p) => [["Task", p.title || i.task_id], ["List", p.list]]),
+  tasks_delete: deletionCard("Delete this task?", taskRows),
   // Someone else's event is not cancelled: it leaves this calendar, declined, and only its organizer may be told.
   calendar_delete_event: (input, action) => (action.preview?.organizer
     ? deletionCard("Remove this invitation from your calendar?", (i, p) => [
@@ -323,6 +327,20 @@ const CARDS = {
     ["With", el("pre", { className: "email-body" }, String(i.replace ?? ""))],
     ["Places", p.occurrences !== undefined && `${p.occurrences}${i.match_case ? ", matching case" : ", any case"}`],
   ]),
+  tasks_add: sharedWriteCard("Add this task?", (i, p) => [
+    ["Task", i.title],
+    ["Due", formatTime(i.due)],
+    ["List", p.list || i.task_list],
+    ["Notes", i.notes],
+  ]),
+  tasks_update: sharedWriteCard("Change this task?", (i, p) => [
+    ...taskRows(i, p),
+    ["New title", i.title],
+    ["New due date", formatTime(i.due)],
+    ["New notes", i.notes],
+    ["Mark it", DONE[i.done]],
+  ]),
+  tasks_complete: sharedWriteCard("Mark this task done?", taskRows),
   docs_append: sharedWriteCard("Add to this document?", (i, p) => [
     ...fileRows(p, i.document),
     ["Text to add", el("pre", { className: "email-body" }, String(i.markdown ?? ""))],
