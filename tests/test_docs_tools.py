@@ -1,7 +1,8 @@
 """docs_create, docs_read and docs_append: Markdown in, formatting kept as Docs structure, Markdown out."""
 import pytest
 
-from app.tools import invoke
+from app.tools import invoke, review
+from app.tools.drive import file_preview
 from app.tools.context import Context
 from app.tools.markdown_docs import document_to_markdown, markdown_requests
 from app.tools.registry import ToolError
@@ -50,6 +51,16 @@ def test_a_seeded_doc_reads_as_markdown_with_headings_lists_bold_and_links(ctx):
 def test_markdown_survives_a_round_trip_through_a_new_doc(ctx):
     made = invoke("docs_create", ctx, {"name": "Launch plan", "markdown": MARKDOWN})
     assert invoke("docs_read", ctx, {"document": made["id"]})["text"] == MARKDOWN
+
+
+def test_a_new_doc_s_card_says_it_goes_to_my_drive_where_only_the_person_sees_it(ctx, sandbox):
+    sandbox.clear_log()
+
+    card = review("docs_create", ctx, {"name": "Launch plan", "markdown": MARKDOWN})
+    assert card.preview == {"folder": "My Drive"} and sandbox.log() == []  # nothing to read: it is always there
+
+    made = invoke("docs_create", ctx, card.args)
+    assert file_preview(ctx, made["id"])["shared_with"] == []
 
 
 def test_formatting_is_docs_structure_not_literal_markers(ctx, sandbox):

@@ -14,7 +14,12 @@ from app.tools.markdown_docs import NUMBERED_GLYPHS, document_to_markdown, markd
 from app.tools.registry import ToolError, clip, tool
 
 
-@tool("write", progress="Creating the Google Doc {name!r}")
+def _show_new_doc(ctx: Context, args: dict) -> tuple[dict, dict]:
+    # Made with no parent, a Doc goes to the top of My Drive, where only the person sees it.
+    return args, {"folder": "My Drive"}
+
+
+@tool("write", prepare=_show_new_doc, progress="Creating the Google Doc {name!r}")
 def docs_create(ctx: Context, name: str, markdown: str = "") -> dict:
     """Create a Google Doc from Markdown (headings, lists, tables, bold, italic, links)."""
     created = create_doc(ctx, name, markdown, [])

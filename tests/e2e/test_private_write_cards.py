@@ -60,3 +60,15 @@ def test_task_cards_name_the_task_the_task_it_is_part_of_and_the_list(q3_subtask
     for card in (add, complete, update):
         for some_id in q3_subtask.values():
             expect(card).not_to_contain_text(some_id)
+
+
+def test_a_new_doc_s_card_shows_its_title_where_it_goes_and_its_text(page, claude):
+    text = "# Launch plan\n\n- Book the venue\n- Invite the press"
+
+    card = cards_for(page, claude, tool_use("docs_create", {"name": "Launch plan", "markdown": text})).first
+
+    expect(card).to_contain_text("Create this Google Doc?")
+    expect(row(card, "Title")).to_have_text("Launch plan")
+    expect(row(card, "In folder")).to_have_text("My Drive")
+    expect(row(card, "Seen by")).to_have_text("only you")
+    expect(card.locator("pre[aria-label='Text of the Doc']")).to_have_text(text)

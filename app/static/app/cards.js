@@ -297,6 +297,12 @@ const CARDS = {
     formulasRow(p),
     ["Content", i.content && el("pre", { className: "email-body" }, i.content)],
   ]),
+  docs_create: sharedWriteCard("Create this Google Doc?", (i, p) => [
+    ["Title", i.name],
+    ["In folder", p.folder],
+    ["Seen by", p.folder && audienceText(p)],
+    ["Text", el("pre", { className: "email-body", "aria-label": "Text of the Doc" }, String(i.markdown ?? ""))],
+  ]),
   gmail_save_attachment: sharedWriteCard("Save this attachment to Drive?", (i, p) => [
     ["Attachment", p.attachment ? fileText(p.attachment) : listText(i)],
     ["Into folder", p.folder || i.folder || "My Drive"],
