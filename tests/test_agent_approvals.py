@@ -116,6 +116,22 @@ def test_the_tasks_own_steps_do_not_stop_what_was_approved(alice, fake_claude, s
     assert {"bob@acme.example", "carol@partner.example"} <= shared
 
 
+def test_a_new_label_another_approved_call_made_first_does_not_stop_the_second_labelling(alice, fake_claude, settings, ctx):
+    settings.AGENT_APPROVAL = "all"
+    first, second = [m["id"] for m in invoke("gmail_search", ctx, {"query": "in:inbox", "limit": 2})["messages"]]
+    fake_claude.reply(tool_use("gmail_modify", {"message_ids": [first], "add_labels": ["Follow up"]}),
+                      tool_use("gmail_modify", {"message_ids": [second], "add_labels": ["Follow up"]}))
+    cards = alice.ask("Label my two latest mails for follow up")["actions"]
+    assert [card["preview"]["new_labels"] for card in cards] == [["Follow up"], ["Follow up"]]
+    fake_claude.reply(text("Labelled."))
+
+    alice.approve(cards[0]["id"])
+    body = alice.approve(cards[1]["id"])
+
+    assert [a["status"] for a in body["actions"]] == ["done", "done"]
+    assert {m["id"] for m in invoke("gmail_search", ctx, {"query": "label:follow-up"})["messages"]} >= {first, second}
+
+
 def test_a_link_the_task_shared_does_not_excuse_a_link_someone_else_opened_on_another_folder(alice, fake_claude, sandbox, ctx):
     permissions = ctx.service("drive").permissions()
     permissions.create(fileId="1FinanceFolder", body={"type": "user", "role": "reader", "emailAddress": "carol@partner.example"},

@@ -6,6 +6,7 @@ import pytest
 from googleapiclient.http import MediaIoBaseUpload
 
 from app.tools import get_tool, invoke
+from app.tools.context import Context
 from app.tools.registry import ToolError
 from tests.gmail_helpers import sandbox_message
 
@@ -101,3 +102,42 @@ def test_a_reply_to_a_sender_whose_address_is_not_one_keeps_their_name_out_of_th
         review(ctx, "gmail_send", {"reply_to_message_id": reply_to, "body": "Done."})
 
     assert "SYSTEM" not in str(refused.value) and refused.value.found == {"recipient": planted}
+
+
+def invoice(ctx):
+    return invoke("gmail_search", ctx, {"query": "subject:INV-2031"})["messages"][0]
+
+
+def test_a_label_change_s_card_names_the_email_and_the_labels_saying_which_are_new(ctx):
+    mail = invoice(ctx)
+    change = {"message_ids": [mail["id"]], "read": True, "add_labels": ["To pay", "starred"], "remove_labels": ["finance"]}
+
+    card = review(ctx, "gmail_modify", change)
+
+    assert card.preview == {"messages": [{"subject": "Invoice INV-2031 for May", "from": "CloudHost Billing <billing@cloudhost.example>"}],
+                            "labels_added": ["To pay", "Starred"], "labels_removed": ["Finance"], "new_labels": ["To pay"]}
+    assert get_tool("gmail_modify").describe(card.args, card.preview) == (
+        "Updating 'Invoice INV-2031 for May': mark read, label To pay, Starred, remove Finance")
+
+
+def test_labelling_after_its_card_reads_the_email_and_the_labels_once(ctx, sandbox):
+    mail = invoice(ctx)
+    run = Context(credentials=sandbox.credentials(), api_root=sandbox.url)  # a run that has read nothing yet
+    sandbox.clear_log()
+
+    card = review(run, "gmail_modify", {"message_ids": [mail["id"]], "archive": True, "add_labels": ["Clients"]})
+    invoke("gmail_modify", run, card.args)
+
+    reads = [r["path"] for r in sandbox.log() if r["method"] == "GET"]
+    assert reads.count(f"/gmail/v1/users/me/messages/{mail['id']}") == 1 and reads.count("/gmail/v1/users/me/labels") == 1
+    assert sorted(invoice(ctx)["labels"]) == ["Clients", "Finance"]  # archived: out of the Inbox
+
+
+@pytest.mark.parametrize("change, refusal", [
+    ({"add_labels": ["TRASH"]}, "cannot change TRASH: use gmail_trash"),
+    ({"remove_labels": ["No such label"]}, "Nothing to change"),
+    ({}, "Nothing to change"),
+])
+def test_a_label_change_that_cannot_be_made_is_refused_before_anyone_is_asked(ctx, change, refusal):
+    with pytest.raises(ToolError, match=refusal):
+        review(ctx, "gmail_modify", {"message_ids": [invoice(ctx)["id"]], **change})

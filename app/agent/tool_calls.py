@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 
 INTERRUPTED = "interrupted — check whether it happened"
 # Card fields, as the approved call is checked again (ToolCalls._changed):
-COUNTS = {"items", "occurrences"}  # the task's own steps change them (a file saved into the folder shared)
+# The task's own steps change them: a file saved into the folder shared, a label another of its calls made.
+OWN_STEPS = {"items", "occurrences", "new_labels"}
 AUDIENCES = {"shared_with", "guests"}  # who sees, or is emailed: someone new matters, someone gone does not
 UNORDERED = {"removing", "newly_seen_by", "no_longer_seen_by"}
 
@@ -140,9 +141,10 @@ class ToolCalls:
         return False
 
     def _changed(self, action: Action, granted: set[tuple[str, str]]) -> list[str]:
-        """What differs between the card as approved and as it would be now. Counts the task's own steps
-        change are not compared (a folder's items, the places a wording is found); for who sees or is
-        emailed, only someone new counts, besides those the task itself gave this file, folder or event to."""
+        """What differs between the card as approved and as it would be now. What the task's own steps
+        change is not compared (a folder's items, the places a wording is found, a label still to make);
+        for who sees or is emailed, only someone new counts, besides those the task itself gave this file,
+        folder or event to."""
         now = json.loads(json.dumps(review_call(action.tool, self.ctx, action.input).preview))
         shown = action.preview or {}
         target = get_tool(action.tool).target_of(action.input)
@@ -150,7 +152,7 @@ class ToolCalls:
         changed = []
         for key in sorted(set(now) | set(shown)):
             before, after = shown.get(key), now.get(key)
-            if key in COUNTS:
+            if key in OWN_STEPS:
                 continue
             if key in AUDIENCES:
                 if {str(who).lower() for who in after or []} - {str(who).lower() for who in before or []} - granted:

@@ -590,7 +590,41 @@ def _part_data(gmail, message_id: str, part: dict) -> bytes:
 
 
 # --- labels and trash ----------------------------------------------------------------
-@tool("write", progress="Updating emails")
+def _show_modify(ctx: Context, args: dict) -> tuple[dict, dict]:
+    """The card names the emails (subject and sender) and the labels that go on or come off, by name,
+    saying which will be new; a change that cannot be made is refused before anyone is asked."""
+    _refuse_folders(args["add_labels"] + args["remove_labels"])
+    gmail = ctx.service("gmail")
+    found = _known_headlines(ctx, gmail, args["message_ids"])
+    preview = {"messages": [{"subject": found[i].get("subject", ""), "from": found[i].get("from", "")} for i in args["message_ids"]]}
+    if args["add_labels"] or args["remove_labels"]:
+        labels = {label["name"].lower(): label for label in _labels(ctx, gmail)}
+        preview["labels_added"] = [_label_shown(labels[n.lower()]) if n.lower() in labels else n for n in args["add_labels"]]
+        preview["labels_removed"] = [_label_shown(labels[n.lower()]) for n in args["remove_labels"] if n.lower() in labels]
+        if new := [n for n in args["add_labels"] if n.lower() not in labels]:
+            preview["new_labels"] = new
+    if args["read"] is None and not (args["archive"] or args["add_labels"] or preview.get("labels_removed")):
+        raise ToolError(NOTHING_TO_MODIFY)
+    return args, preview
+
+
+def _label_shown(label: dict) -> str:
+    """A label as Gmail shows it: "Starred" rather than the system label's id STARRED."""
+    return label["name"].replace("_", " ").capitalize() if label.get("type") == "system" else label["name"]
+
+
+def _modifying(args: dict, preview: dict) -> str:
+    """e.g. "Updating 'Lunch on Tuesday?': mark read, label Follow up"."""
+    messages = preview.get("messages") or []
+    which = repr(messages[0]["subject"] or "(no subject)") if len(messages) == 1 else f"{len(args['message_ids'])} emails"
+    added, removed = preview.get("labels_added", args["add_labels"]), preview.get("labels_removed", args["remove_labels"])
+    return f"Updating {which}: {_change_steps(args['read'], args['archive'], added, removed, 'asked')}"
+
+
+NOTHING_TO_MODIFY = "Nothing to change: say read, archive, add_labels or remove_labels."
+
+
+@tool("write", prepare=_show_modify, progress=_modifying)
 def gmail_modify(
     ctx: Context,
     message_ids: list[str],
@@ -600,9 +634,7 @@ def gmail_modify(
     remove_labels: list[str] = [],
 ) -> dict:
     """Mark conversations read/unread, archive them, add or remove labels (STARRED, IMPORTANT, INBOX too)."""
-    refused = next((n for n in add_labels + remove_labels if n.strip().upper() in FOLDER_LABELS), None)
-    if refused:
-        raise ToolError(f"gmail_modify cannot change {refused}: use gmail_trash to move mail to Trash.")
+    _refuse_folders(add_labels + remove_labels)
     gmail = ctx.service("gmail")
     # System labels answer to their names ("starred") like the person's own.
     ids_by_name = {label["name"].lower(): label["id"] for label in _labels(ctx, gmail)} if add_labels or remove_labels else {}
@@ -619,19 +651,35 @@ def gmail_modify(
     thread_add = (["UNREAD"] if read is False else []) + [label for label in add if label != "STARRED"]
     thread_remove = (["UNREAD"] if read else []) + (["INBOX"] if archive else []) + remove
     if not (star or thread_add or thread_remove):
-        raise ToolError("Nothing to change: say read, archive, add_labels or remove_labels.")
+        raise ToolError(NOTHING_TO_MODIFY)
     if thread_add or thread_remove:
-        _modify_threads(gmail, message_ids, {"addLabelIds": thread_add, "removeLabelIds": thread_remove})
+        _modify_threads(ctx, gmail, message_ids, {"addLabelIds": thread_add, "removeLabelIds": thread_remove})
     if star:
         google_api.execute(gmail.users().messages().batchModify(userId="me", body={"ids": message_ids, "addLabelIds": star}))
-    done = _describe_change(read, archive, add_labels, remove_labels)
-    return {"ids": message_ids, "created_labels": created, "summary": f"{done} ({len(message_ids)} email(s))."}
+    done = _change_steps(read, archive, add_labels, remove_labels, "done")
+    return {"ids": message_ids, "created_labels": created, "summary": f"{done[:1].upper()}{done[1:]} ({len(message_ids)} email(s))."}
 
 
-def _modify_threads(gmail, message_ids: list[str], body: dict) -> None:
-    threads = list(dict.fromkeys(m["threadId"] for m in _headlines(gmail, message_ids, missing_ok=False).values()))
+def _refuse_folders(label_names: list[str]) -> None:
+    refused = next((n for n in label_names if n.strip().upper() in FOLDER_LABELS), None)
+    if refused:
+        raise ToolError(f"gmail_modify cannot change {refused}: use gmail_trash to move mail to Trash.")
+
+
+def _modify_threads(ctx: Context, gmail, message_ids: list[str], body: dict) -> None:
+    found = _known_headlines(ctx, gmail, message_ids)
+    threads = list(dict.fromkeys(found[i]["threadId"] for i in message_ids))
     changes = [gmail.users().threads().modify(userId="me", id=t, body=body) for t in threads]
     _raise_first_failure(google_api.execute_batch(gmail, changes))
+
+
+def _known_headlines(ctx: Context, gmail, message_ids: list[str]) -> dict:
+    """_headlines of messages that must all exist, kept for the run: a change's card reads them, and the
+    change itself finds their conversations there rather than reading them again."""
+    kept = ctx.cache.setdefault("gmail_headlines", {})
+    if missing := [i for i in dict.fromkeys(message_ids) if i not in kept]:
+        kept.update(_headlines(gmail, missing, missing_ok=False))
+    return kept
 
 
 def _headlines(gmail, message_ids: list[str], missing_ok: bool = True) -> dict:
@@ -652,12 +700,16 @@ def _raise_first_failure(results: list, ignore_404: bool = False) -> None:
             raise failure
 
 
-def _describe_change(read, archive, added, removed) -> str:
-    steps = [{True: "Marked read", False: "Marked unread"}.get(read, "")]
-    steps += ["archived" if archive else ""]
-    steps += [f"labelled {', '.join(added)}" if added else "", f"removed {', '.join(removed)}" if removed else ""]
-    text = ", ".join(step for step in steps if step)
-    return text[:1].upper() + text[1:]
+CHANGE_WORDS = {"done": ("marked read", "marked unread", "archived", "labelled", "removed"),
+                "asked": ("mark read", "mark unread", "archive", "label", "remove")}
+
+
+def _change_steps(read, archive, added, removed, tense: str) -> str:
+    """A label change in words, done ("marked read, labelled Follow up") or asked ("mark read, label Follow up")."""
+    as_read, as_unread, archived, labelled, unlabelled = CHANGE_WORDS[tense]
+    steps = [{True: as_read, False: as_unread}.get(read, ""), archived if archive else "",
+             f"{labelled} {', '.join(added)}" if added else "", f"{unlabelled} {', '.join(removed)}" if removed else ""]
+    return ", ".join(step for step in steps if step)
 
 
 def _name_trashed(ctx: Context, args: dict) -> tuple[dict, dict]:

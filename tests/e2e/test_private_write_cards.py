@@ -3,6 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.sandbox.seeds import resolve
+from app.tools import invoke
 from tests.e2e.test_approval_cards import cards_for
 from tests.fake_claude import tool_use
 from tests.live_app import LiveApp
@@ -22,8 +23,11 @@ def app_url(asking_app, sandbox, claude):
     return asking_app.url
 
 
-def row(card, label: str):
-    return card.locator(f"dt:text-is('{label}') + dd")
+def expect_card(card, title: str, rows: dict) -> None:
+    """The card asks `title` and shows each of `rows` (label: text) as a field."""
+    expect(card.locator("h3")).to_have_text(title)
+    for label, text in rows.items():
+        expect(card.locator(f"dt:text-is('{label}') + dd")).to_have_text(text)
 
 
 @pytest.fixture
@@ -46,17 +50,10 @@ def test_task_cards_name_the_task_the_task_it_is_part_of_and_the_list(q3_subtask
                       tool_use("tasks_update", {"task_id": q3_subtask["narrative"], "due": "2030-03-15", "done": False}))
 
     add, complete, update = cards.nth(0), cards.nth(1), cards.nth(2)
-    expect(add).to_contain_text("Add this task?")
-    expect(row(add, "Task")).to_have_text("Send slides to Bob")
-    expect(row(add, "Due")).to_have_text("Friday, March 8, 2030")
-    expect(row(add, "List")).to_have_text("Q3")
-    expect(complete).to_contain_text("Mark this task done?")
-    expect(row(complete, "Task")).to_have_text("Book venue")
-    expect(row(complete, "Subtask of")).to_have_text("Draft Q3 report narrative")
-    expect(row(complete, "List")).to_have_text("Q3")
-    expect(row(update, "Task")).to_have_text("Draft Q3 report narrative")
-    expect(row(update, "New due date")).to_have_text("Friday, March 15, 2030")
-    expect(row(update, "Mark it")).to_have_text("not done (reopen it)")
+    expect_card(add, "Add this task?", {"Task": "Send slides to Bob", "Due": "Friday, March 8, 2030", "List": "Q3"})
+    expect_card(complete, "Mark this task done?", {"Task": "Book venue", "Subtask of": "Draft Q3 report narrative", "List": "Q3"})
+    expect_card(update, "Change this task?", {"Task": "Draft Q3 report narrative", "New due date": "Friday, March 15, 2030",
+                                              "Mark it": "not done (reopen it)"})
     for card in (add, complete, update):
         for some_id in q3_subtask.values():
             expect(card).not_to_contain_text(some_id)
@@ -67,8 +64,23 @@ def test_a_new_doc_s_card_shows_its_title_where_it_goes_and_its_text(page, claud
 
     card = cards_for(page, claude, tool_use("docs_create", {"name": "Launch plan", "markdown": text})).first
 
-    expect(card).to_contain_text("Create this Google Doc?")
-    expect(row(card, "Title")).to_have_text("Launch plan")
-    expect(row(card, "In folder")).to_have_text("My Drive")
-    expect(row(card, "Seen by")).to_have_text("only you")
+    expect_card(card, "Create this Google Doc?", {"Title": "Launch plan", "In folder": "My Drive", "Seen by": "only you"})
     expect(card.locator("pre[aria-label='Text of the Doc']")).to_have_text(text)
+
+
+def test_a_label_change_s_card_names_the_email_and_the_labels_it_adds_and_removes(page, claude, ctx):
+    invoice = invoke("gmail_search", ctx, {"query": "subject:INV-2031"})["messages"][0]
+    change = {"message_ids": [invoice["id"]], "read": True, "archive": True, "add_labels": ["To pay", "starred"],
+              "remove_labels": ["finance"]}
+
+    card = cards_for(page, claude, tool_use("gmail_modify", change)).first
+
+    expect_card(card, "Change these emails?", {
+        "Emails": "“Invoice INV-2031 for May” from CloudHost Billing <billing@cloudhost.example>",
+        "Mark as": "read",
+        "Archive": "yes, out of the Inbox",
+        "Add labels": "To pay (a new label), Starred",
+        "Remove labels": "Finance",
+        "Applies to": "each email's whole conversation, as in Gmail (the star marks the email alone)",
+    })
+    expect(card).not_to_contain_text(invoice["id"])

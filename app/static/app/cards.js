@@ -228,7 +228,8 @@ function deletionCard(title, rows) {
   });
 }
 
-function trashedMails(input, preview) {
+// The emails a call acts on, by subject and sender.
+function mailRows(input, preview) {
   if (!preview.messages) return [["Emails", listText(input.message_ids)]];
   const missing = preview.not_found?.length ? [`${preview.not_found.length} not found: ${preview.not_found.join(", ")}`] : [];
   return [["Emails", el("ul", { className: "plain" }, [...preview.messages.map(mailText), ...missing].map((t) => el("li", {}, t)))]];
@@ -240,6 +241,20 @@ function rowsTable(rows) {
   if (!Array.isArray(rows)) return listText(rows);
   const line = (row) => el("tr", {}, (Array.isArray(row) ? row : [row]).map((cell) => el("td", {}, String(cell ?? ""))));
   return el("table", { className: "cells" }, el("tbody", {}, rows.map(line)));
+}
+
+// Labels, read state and the Inbox belong to each email's whole conversation, as in Gmail; a star to the email alone.
+function labelRows(input, preview) {
+  const isNew = (name) => preview.new_labels?.includes(name);
+  const added = (preview.labels_added || input.add_labels || []).map((name) => (isNew(name) ? `${name} (a new label)` : name));
+  const starred = (input.add_labels || []).some((name) => String(name).trim().toUpperCase() === "STARRED");
+  return [
+    ["Mark as", { true: "read", false: "unread" }[input.read]],
+    ["Archive", input.archive && "yes, out of the Inbox"],
+    ["Add labels", listText(added)],
+    ["Remove labels", listText(preview.labels_removed || input.remove_labels)],
+    ["Applies to", `each email's whole conversation, as in Gmail${starred ? " (the star marks the email alone)" : ""}`],
+  ];
 }
 
 // A task as the person knows it: its title, the task it is part of, its list.
@@ -275,7 +290,7 @@ const CARDS = {
   }),
   drive_share: shareCard,
   drive_unshare: unshareCard,
-  gmail_trash: deletionCard("Move these emails to the trash?", trashedMails),
+  gmail_trash: deletionCard("Move these emails to the trash?", mailRows),
   drive_delete: deletionCard("Move this file to the trash?", (i, p) => fileRows(p, i.file)),
   tasks_delete: deletionCard("Delete this task?", taskRows),
   // Someone else's event is not cancelled: it leaves this calendar, declined, and only its organizer may be told.
@@ -297,6 +312,7 @@ const CARDS = {
     formulasRow(p),
     ["Content", i.content && el("pre", { className: "email-body" }, i.content)],
   ]),
+  gmail_modify: sharedWriteCard("Change these emails?", (i, p) => [...mailRows(i, p), ...labelRows(i, p)]),
   docs_create: sharedWriteCard("Create this Google Doc?", (i, p) => [
     ["Title", i.name],
     ["In folder", p.folder],
