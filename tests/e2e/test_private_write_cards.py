@@ -59,6 +59,14 @@ def test_task_cards_name_the_task_the_task_it_is_part_of_and_the_list(q3_subtask
             expect(card).not_to_contain_text(some_id)
 
 
+def test_a_task_change_that_removes_its_due_date_says_so_on_its_card(page, claude, ctx):
+    task = next(t for t in invoke("tasks_list", ctx, {})["lists"][0]["tasks"] if t["title"] == "Review Bob's budget draft")
+
+    card = cards_for(page, claude, tool_use("tasks_update", {"task_id": task["id"], "clear_due": True})).first
+
+    expect_card(card, "Change this task?", {"Task": "Review Bob's budget draft", "New due date": "none: the due date is removed"})
+
+
 def test_a_new_doc_s_card_shows_its_title_where_it_goes_and_its_text(page, claude):
     text = "# Launch plan\n\n- Book the venue\n- Invite the press"
 

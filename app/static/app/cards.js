@@ -358,7 +358,7 @@ const CARDS = {
   tasks_update: sharedWriteCard("Change this task?", (i, p) => [
     ...taskRows(i, p),
     ["New title", i.title],
-    ["New due date", formatTime(i.due)],
+    ["New due date", i.clear_due ? "none: the due date is removed" : formatTime(i.due)],
     ["New notes", i.notes],
     ["Mark it", DONE[i.done]],
   ]),
