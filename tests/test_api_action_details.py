@@ -1,7 +1,9 @@
 """What the API tells the page about each action: names for the ids it acts on,
 worked out before approval, and the progress line, also after a reload."""
+import pytest
+
 from tests.agent_script import data
-from tests.fake_claude import tool_use
+from tests.fake_claude import text, tool_use
 
 
 def ask_to_trash_the_q3_report(alice, fake_claude) -> dict:
@@ -38,3 +40,15 @@ def test_reply_card_shows_who_the_reply_really_goes_to(alice, fake_claude, sandb
 
     assert send["input"]["to"]  # the recipients filled in from the original, as they will be sent
     assert "Q3 report" in send["preview"]["reply_to"]["subject"]
+
+
+@pytest.mark.parametrize("ids", [None, 5], ids=["null", "number"])
+def test_a_call_the_model_got_wrong_leaves_its_conversation_loadable(alice, fake_claude, sandbox, ids):
+    fake_claude.reply(tool_use("gmail_modify", {"message_ids": ids, "read": True}))
+    fake_claude.reply(text("Sorry, I could not do that."))
+
+    body = alice.ask("Mark it read")
+
+    assert body["actions"][0]["status"] == "failed" and body["actions"][0]["line"] == "gmail_modify"
+    loaded = alice.get(f"/conversations/{body['conversation_id']}")
+    assert loaded.status_code == 200 and loaded.json()["runs"][0]["reply"] == "Sorry, I could not do that."

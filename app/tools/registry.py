@@ -108,7 +108,7 @@ class Tool:
             if callable(self.progress):
                 return self.progress(args, preview or {})
             return self.progress.format(**args) if self.progress else self.name
-        except (KeyError, IndexError, ValueError):
+        except Exception:  # a line over input the model got wrong: the call fails, the page must still load
             return self.name
 
     def definition(self) -> dict:
