@@ -31,6 +31,11 @@ SANDBOX_OFF = "sandbox_disconnected"
 PERMISSIONS_PAGE = "https://myaccount.google.com/permissions"
 NOT_REVOKED = ("You are disconnected here, but Google could not be told to end this app's access to your account. "
                f"Remove it yourself at {PERMISSIONS_PAGE}.")
+ELSEWHERE = {
+    True: "This browser is connected to Google, which this server does not use: it runs the sandbox workspace. "
+          "Start it with GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET set to use your account.",
+    False: "This browser is connected to the sandbox workspace, not to Google: connect Google to use your account.",
+}
 UNREADABLE = ("This app's encryption key has changed, so your Google connection can no longer be used. Connect Google "
               f"again (the old access is listed at {PERMISSIONS_PAGE}, where you can remove it).")
 
@@ -95,14 +100,19 @@ def from_sandbox(session) -> bool | None:
     return (session.get(PROFILE) or {}).get("sandbox") if session.get(GRANT) else None
 
 
-def load_credentials(session):
-    """google.oauth2 Credentials for this session, or None when not connected.
+def _kept_elsewhere(session) -> bool:
+    """Whether the session's grant is for the other of Google and the sandbox than this server uses.
 
     A grant only goes back where it came from: a Google grant sent to the sandbox would be refused, and
-    the refusal would end the person's Google connection (forget_refused).
+    the refusal would end the person's Google connection (forget_refused); revoked there, it would live on.
     """
+    return from_sandbox(session) not in (None, settings.WORKSPACE_SANDBOX)
+
+
+def load_credentials(session):
+    """google.oauth2 Credentials for this session, or None when not connected (here)."""
     grant = _grant(session)
-    if grant is None or from_sandbox(session) not in (None, settings.WORKSPACE_SANDBOX):
+    if grant is None or _kept_elsewhere(session):
         return None
     ep = endpoints()
     expiry = datetime.fromisoformat(grant["expiry"]).replace(tzinfo=None) if grant.get("expiry") else None
@@ -217,14 +227,15 @@ def status(session) -> dict:
     _forget_unreadable(session)
     ensure_sandbox_connection(session)
     profile = session.get(PROFILE) or {}
-    connected = session.get(GRANT) is not None
+    elsewhere = _kept_elsewhere(session)
+    connected = session.get(GRANT) is not None and not elsewhere
     return {
         "connected": connected,
         "sandbox": settings.WORKSPACE_SANDBOX,
         "configured": is_configured(),
         "email": profile.get("email") if connected else None,
         "missing_services": scopes.missing_services(set(profile.get("scopes", []))) if connected else [],
-        "notice": session.get(NOTICE),
+        "notice": ELSEWHERE[settings.WORKSPACE_SANDBOX] if elsewhere else session.get(NOTICE),
     }
 
 
@@ -260,7 +271,7 @@ def sign_out(session) -> str | None:
 
     Returns the token to revoke at Google (the refresh token when there is one), if any.
     """
-    grant = _grant(session)
+    grant = None if _kept_elsewhere(session) else _grant(session)  # revoked only where it came from
     # A fresh, empty session: the next person on this browser inherits no conversations
     # and cannot approve actions planned for this account.
     session.flush()

@@ -5,6 +5,7 @@ from django.test import Client
 
 from app import connection
 from tests.agent_script import tool_results
+from tests.api_connect import connect
 from tests.fake_claude import text, tool_use
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,20 @@ def test_a_google_grant_is_never_sent_to_the_sandbox(google, settings):
 
     assert connection.context_for_session(session) is None
     assert connection.from_sandbox(session) is False  # the grant itself is kept for Google
+
+
+def test_a_google_connection_on_a_server_now_running_the_sandbox_is_not_shown_as_connected(alice, google, settings):
+    connect(alice, google)
+    settings.WORKSPACE_SANDBOX = True  # the server restarted on the sandbox
+
+    page = alice.get("/").content.decode()
+
+    assert "Connected as" not in page and "which this server does not use: it runs the sandbox workspace" in page
+    assert alice.post({"task": "What is on my calendar?"}).status_code == 401
+    # Disconnect must not hand the Google token to the sandbox (which here plays Google too, so would end it).
+    live = google.state()["oauth"]["refresh_tokens"]
+    assert alice.client.post("/oauth2/logout/", HTTP_X_CSRFTOKEN=alice.csrf).status_code == 302
+    assert google.state()["oauth"]["refresh_tokens"] == live
 
 
 def test_a_session_the_restarted_sandbox_no_longer_knows_carries_on_with_a_fresh_grant(alice, sandbox, fake_claude,
