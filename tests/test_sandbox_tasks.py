@@ -127,6 +127,25 @@ def test_pages_are_googles_default_size_when_none_is_asked(sandbox):
     assert len(page["items"]) == 20 and page["nextPageToken"]
 
 
+IN_A_DOC = {"surfaceType": "DOCUMENT", "linkToTask": "https://docs.google.com/document/d/1ContractDoc/edit?disco=AAAABc1",
+            "driveResourceInfo": {"driveFileId": "1ContractDoc"}}
+
+
+def test_a_task_assigned_in_a_doc_keeps_its_assignment_whatever_a_request_says(sandbox):
+    tasks = reseeded(sandbox, {"lists": [{"title": "My Tasks", "tasks": [
+        {"id": "kDocTask", "title": "Review contract", "assignmentInfo": IN_A_DOC}]}]})
+    elsewhere = {"assignmentInfo": {"surfaceType": "SPACE", "spaceInfo": {"space": "spaces/AAAAtEaM"}}}
+
+    patched = tasks.tasks().patch(tasklist="@default", task="kDocTask", body={"title": "Review the contract", **elsewhere}).execute()
+    replaced = tasks.tasks().update(tasklist="@default", task="kDocTask", body={"id": "kDocTask", "title": "Review it"}).execute()
+    tasks.tasks().insert(tasklist="@default", body={"title": "Fake assignment", **elsewhere}).execute()
+
+    assert patched["assignmentInfo"] == replaced["assignmentInfo"] == IN_A_DOC
+    listed = tasks.tasks().list(tasklist="@default", showAssigned=True).execute()["items"]
+    assert {t["title"]: t.get("assignmentInfo") for t in listed} == {"Review it": IN_A_DOC, "Fake assignment": None}
+    assert tasks.tasks().get(tasklist="@default", task="kDocTask").execute()["assignmentInfo"] == IN_A_DOC
+
+
 def test_unknown_list_is_404(tasks):
     with pytest.raises(HttpError) as caught:
         tasks.tasks().list(tasklist="nope").execute()

@@ -5,9 +5,17 @@ Seed section "tasks":
                 "tasks": [{"title": "...", "notes": "...",
                            "due": 2,                               # days from today, or "YYYY-MM-DD"
                            "status": "completed", "hidden": true,  # optional
-                           "assignmentInfo": {"surfaceType": "DOCUMENT"},  # optional: assigned in a Doc
+                           "assignmentInfo": {...},                # optional: assigned to the person, below
                            "parent": "...",                        # optional: a subtask of the task of that id
                            "id": "..."}]}]}
+A task assigned to the person in a Google Doc or a Chat space carries
+`assignmentInfo` as Google answers it, e.g.
+    {"surfaceType": "DOCUMENT", "linkToTask": "https://docs.google.com/...",
+     "driveResourceInfo": {"driveFileId": "1Abc"}}
+    {"surfaceType": "SPACE", "linkToTask": "https://chat.google.com/...",
+     "spaceInfo": {"space": "spaces/AAAA"}}
+(Google names neither the Doc nor the space). Only a seed gives it: it is
+read-only through the API, which keeps it whatever a request body says.
 Like Google, a due date is a date stored as midnight UTC, and completing a
 task stamps `completed`; tasks completed in Google's own apps come back
 hidden, which is why listing them needs showHidden=true, and tasks assigned
