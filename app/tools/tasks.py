@@ -36,7 +36,21 @@ def compact(task: dict, list_id: str | None = None) -> dict:
         out["done"] = task.get("completed", True)
     if task.get("webViewLink"):  # Google's link, in a form of its own: passed on, not made from the id
         out["link"] = task["webViewLink"]
+    if task.get("assignmentInfo"):  # shared with the Doc's collaborators or the space: changing it asks first
+        out["assigned_in"] = assigned_in(task)
     return out
+
+
+SURFACES = {"DOCUMENT": "a Google Doc", "SPACE": "a Chat space"}
+
+
+def assigned_in(task: dict) -> str | None:
+    """Where a task was assigned to the person, for the model and the card: "a Google Doc" or "a Chat
+    space"; None for their own task. Google names neither the Doc nor the space, only gives their ids."""
+    info = task.get("assignmentInfo")
+    if not info:
+        return None
+    return SURFACES.get(info.get("surfaceType"), "another Google app")
 
 
 def task_lists(service) -> list[dict]:
