@@ -234,23 +234,38 @@ def _insert_once(service, target: str, body: dict) -> dict:
 
 
 def _show_task(ctx, args: dict) -> tuple[dict, dict]:
-    """The card names the task by its title, its list and, for a subtask, the task it is part of; the
-    approved call changes it in exactly that list."""
+    """The card names the task by its title, its list and, for a subtask, the task it is part of, and
+    where it was assigned to the person if it was (the task as read says so); the approved call changes
+    it in exactly that list."""
     service = ctx.service("tasks")
     target, task = find_task(ctx, service, args["task_id"], args["task_list"])
     preview = {"title": task.get("title", ""), "list": _list_title(ctx, service, target)}
+    if where := assigned_in(task):
+        preview["assigned_in"] = where
+        if task["assignmentInfo"].get("linkToTask"):  # the task where it was assigned: opens that Doc or space
+            preview["assigned_link"] = task["assignmentInfo"]["linkToTask"]
     if task.get("parent"):
         parent = google_api.execute(service.tasks().get(tasklist=target, task=task["parent"], fields="title"))
         preview["parent"] = parent.get("title", "")
     return {**args, "task_list": target}, preview
 
 
-def _changing(doing: str):
-    """A progress line naming the task its card named, e.g. "Completing the task 'Renew passport'"."""
-    return lambda args, preview: f"{doing} the task {preview['title']!r}" if preview.get("title") else f"{doing} a task"
+def _changing(doing: str, assigned: str = " (assigned in {})"):
+    """A progress line naming the task its card named, e.g. "Completing the task 'Renew passport'", and
+    where it was assigned, if it was: that line is also what a card's one-line summary says."""
+    def line(args: dict, preview: dict) -> str:
+        task = f"the task {preview['title']!r}" if preview.get("title") else "a task"
+        return f"{doing} {task}" + (assigned.format(preview["assigned_in"]) if preview.get("assigned_in") else "")
+    return line
 
 
-@tool("write", prepare=_show_task, progress=_changing("Completing"))
+def _outbound_if_assigned(ctx, args: dict, preview: dict):
+    # A task assigned in a Doc or a Chat space is also theirs: whoever sees the Doc or is in the space
+    # sees its new title, notes or that it is done (a planted instruction could write private text there).
+    return "outbound" if preview.get("assigned_in") else None
+
+
+@tool("write", escalate=_outbound_if_assigned, prepare=_show_task, progress=_changing("Completing"))
 def tasks_complete(ctx, task_id: str, task_list: Annotated[str | None, Field(description="default: search all")] = None) -> dict:
     """Mark a task done."""
     service = ctx.service("tasks")
@@ -266,7 +281,7 @@ def _show_update(ctx, args: dict) -> tuple[dict, dict]:
     return _show_task(ctx, args)
 
 
-@tool("write", prepare=_show_update, progress=_changing("Updating"))
+@tool("write", escalate=_outbound_if_assigned, prepare=_show_update, progress=_changing("Updating"))
 def tasks_update(
     ctx,
     task_id: str,
@@ -304,13 +319,16 @@ def _patch(title, notes, due, clear_due, done) -> dict:
     return body
 
 
-@tool("destructive", prepare=_show_task, progress=_changing("Deleting"))
+# Google deletes an assigned task where it was assigned too, for everyone there: the card says so.
+@tool("destructive", prepare=_show_task, progress=_changing("Deleting", " (assigned in {}: it is deleted there too)"))
 def tasks_delete(ctx, task_id: str, task_list: Annotated[str | None, Field(description="default: search all")] = None) -> dict:
     """Delete a task."""
     service = ctx.service("tasks")
     target, task = find_task(ctx, service, task_id, task_list)
     google_api.execute(service.tasks().delete(tasklist=target, task=task_id))
-    return {"summary": f"Deleted the task {task.get('title', '')!r}."}
+    where = assigned_in(task)
+    there = f" (assigned in {where}: deleted there too)" if where else ""
+    return {"summary": f"Deleted the task {task.get('title', '')!r}{there}."}
 
 
 def find_task(ctx, service, task_id: str, task_list: str | None) -> tuple[str, dict]:

@@ -4,6 +4,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import DESKTOP
 from tests.e2e.flows import send_task
 from tests.fake_claude import tool_use
+from tests.test_tasks_assigned import DOC_LINK, with_assigned_tasks
 from tests.test_file_text import drive_pdf
 
 EVENT = {"title": "Q3 review", "start": "2026-12-01T10:00:00", "end": "2026-12-01T10:30:00",
@@ -201,6 +202,21 @@ def test_task_deletion_card_names_the_task_and_its_list(page, claude, ctx):
     expect(card).to_contain_text("Delete this task?")
     expect(card.locator("dt:has-text('Task') + dd")).to_have_text("Draft Q3 report narrative")
     expect(card.locator("dt:has-text('List') + dd")).to_have_text("Q3")
+
+
+def test_an_assigned_task_s_cards_say_where_it_was_assigned_and_that_others_there_see_the_change_or_deletion(page, claude, sandbox):
+    with_assigned_tasks(sandbox)
+
+    cards = cards_for(page, claude, tool_use("tasks_update", {"task_id": "kDocTask", "title": "Salary of Bob: 9100 EUR"}),
+                      tool_use("tasks_delete", {"task_id": "kDocTask"}))
+
+    update, delete = cards.nth(0), cards.nth(1)
+    expect(update).to_contain_text("Change this task?")
+    expect(update.locator("dt:text-is('Assigned in') + dd")).to_have_text(
+        "a Google Doc (open it): the change shows there too, to everyone who sees it")
+    expect(update.get_by_role("link", name="open it")).to_have_attribute("href", DOC_LINK)
+    expect(delete).to_contain_text("Deleting the task 'Review contract' (assigned in a Google Doc: it is deleted there too)")
+    expect(delete.locator("dt:text-is('Assigned in') + dd")).to_have_text("a Google Doc (open it): it is deleted there too, for everyone")
 
 
 def test_unshare_card_names_the_file_and_whose_access_ends(page, claude, sandbox, ctx):

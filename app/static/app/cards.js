@@ -1,6 +1,6 @@
 // Approval cards: exactly what an action will do, before it is done.
 // Every value is inserted as text; an email body is shown verbatim in a <pre>.
-import { el, formatTime, hasOffset, icon, listText, serviceOf } from "./dom.js";
+import { el, formatTime, hasOffset, icon, listText, openLink, serviceOf } from "./dom.js";
 
 const hasValue = (value) => value !== undefined && value !== null && value !== "" && value !== false;
 const yesNo = (value) => (value === undefined || value === null ? undefined : value ? "yes" : "no");
@@ -257,8 +257,18 @@ function labelRows(input, preview) {
   ];
 }
 
-// A task as the person knows it: its title, the task it is part of, its list.
-const taskRows = (input, preview) => [["Task", preview.title || input.task_id], ["Subtask of", preview.parent], ["List", preview.list]];
+// A task as the person knows it: its title, the task it is part of, its list, and where it was assigned
+// to them if it was (a Doc or a Chat space, whose people see it): what a change or deletion does there.
+const SHOWS_THERE = "the change shows there too, to everyone who sees it";
+function taskRows(input, preview, there = SHOWS_THERE) {
+  const link = openLink(preview.assigned_link, "open it");
+  return [
+    ["Task", preview.title || input.task_id],
+    ["Subtask of", preview.parent],
+    ["List", preview.list],
+    ["Assigned in", preview.assigned_in && [preview.assigned_in, link && [" (", link, ")"], `: ${there}`]],
+  ];
+}
 const DONE = { true: "done", false: "not done (reopen it)" };
 
 function sharedWriteCard(title, rows) {
@@ -292,7 +302,7 @@ const CARDS = {
   drive_unshare: unshareCard,
   gmail_trash: deletionCard("Move these emails to the trash?", mailRows),
   drive_delete: deletionCard("Move this file to the trash?", (i, p) => fileRows(p, i.file)),
-  tasks_delete: deletionCard("Delete this task?", taskRows),
+  tasks_delete: deletionCard("Delete this task?", (i, p) => taskRows(i, p, "it is deleted there too, for everyone")),
   // Someone else's event is not cancelled: it leaves this calendar, declined, and only its organizer may be told.
   calendar_delete_event: (input, action) => (action.preview?.organizer
     ? deletionCard("Remove this invitation from your calendar?", (i, p) => [
