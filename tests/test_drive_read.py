@@ -103,8 +103,48 @@ def test_a_range_of_a_sheet_is_read_as_shown(sales):
 
 def test_rows_past_those_a_read_can_hold_are_said_to_be_unread(sales):
     first = read(sales, file="1SalesSheet", sheet="Sheet1", max_chars=200)
-    assert first["truncated"] and first["note"] == "Rows 201 on were not read: ask for them."
-    assert first["text"].startswith("## Sheet1\nDate | Region | Rep | Amount\n2026-01-01 | EMEA | Rep 0 | 1000\n")
+    assert first["truncated"] and first["note"] == "Rows 6 on were not read: ask for them."
+    assert first["text"] == ("## Sheet1\nDate | Region | Rep | Amount\n2026-01-01 | EMEA | Rep 0 | 1000\n"
+                             "2026-01-02 | EMEA | Rep 1 | 1001\n2026-01-03 | EMEA | Rep 2 | 1002\n2026-01-04 | EMEA | Rep 3 | 1003")
+    assert first["range"] == "Sheet1!A1:Z5"  # the rows shown
+
+
+@pytest.mark.parametrize("max_chars", [1000, 8000])
+def test_a_cut_sheet_read_goes_on_from_the_row_it_names_without_skipping_any(sales, max_chars):
+    """The text holds whole rows only, and its note names the next row, whether the rows fetched ran out
+    or the text did: reading on from there, range by range, reaches every row once."""
+    rows, wanted = [], "Sheet1"
+    for _ in range(100):
+        part = read(sales, file="1SalesSheet", sheet=wanted, max_chars=max_chars)
+        rows += part["text"].splitlines()[1:]
+        if "note" not in part:
+            break
+        assert part["truncated"] and part["note"] == f"Rows {len(rows) + 1} on were not read: ask for them."
+        wanted = f"Sheet1!A{len(rows) + 1}:D"
+    assert rows == [" | ".join(row) for row in SALES["drive"]["files"][0]["rows"]]
+
+
+def test_an_empty_row_reads_as_an_empty_line_so_rows_keep_their_numbers(sandbox):
+    teams = [["Team", "Lead"], ["Ops", "Ann"], [], ["", ""], ["Sales", "Bob"]] + [[f"Team {n}", f"Lead {n}"] for n in range(60)]
+    sandbox.reset({"drive": {"files": [{"id": "1TeamsSheet", "name": "Teams", "mimeType": "sheet", "rows": teams}]}})
+    ctx = Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+
+    assert read(ctx, file="1TeamsSheet", sheet="Sheet1!A2:B5")["text"] == "## Sheet1\nOps | Ann\n\n\nSales | Bob"
+    part = read(ctx, file="1TeamsSheet", sheet="Sheet1!A3:B", max_chars=200)
+    rows = part["text"].splitlines()[1:]
+    assert rows[:4] == ["", "", "Sales | Bob", "Team 0 | Lead 0"] and rows[-1] == f"Team {len(rows) - 4} | Lead {len(rows) - 4}"
+    assert part["note"] == f"Rows {3 + len(rows)} on were not read: ask for them."
+
+
+def test_a_row_longer_than_a_read_can_hold_shows_its_start_and_the_read_goes_on_after_it(sandbox):
+    rows = [["Notes", "x" * 300], ["Next", "row"]]
+    sandbox.reset({"drive": {"files": [{"id": "1NotesSheet", "name": "Notes", "mimeType": "sheet", "rows": rows}]}})
+    ctx = Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+
+    part = read(ctx, file="1NotesSheet", sheet="Sheet1", max_chars=200)
+
+    assert part["text"] == ("## Sheet1\nNotes | " + "x" * 300)[:200]
+    assert part["note"] == "Row 1 is longer than max_chars: only its start is shown. Rows 2 on were not read: ask for them."
 
 
 def test_a_link_to_a_tab_reads_that_tab_and_a_link_to_the_first_reads_them_all(ctx):

@@ -4,10 +4,12 @@ opens at, or an A1 range (Summary!A1:D50, 'Q3 costs'!B:C, or A1:D50 on the first
 A workbook is read sheet by sheet up to max_chars, so the sheets after a long one are reached
 only by asking for them. `find` runs in the file reading process too, for Excel files.
 """
+import bisect
+import itertools
 import re
 
 from app import google_api
-from app.tools.registry import ToolError, clip
+from app.tools.registry import ToolError
 
 GID = re.compile(r"[#?&]gid=(\d+)")  # the sheet a link opens at: …/edit#gid=1234
 # A1 cells: B2, A1:D50, A:C (whole columns), 2:10 (whole rows), A2:D (from row 2 down).
@@ -78,10 +80,11 @@ def read_range(ctx, spreadsheet_id: str, wanted: str | None, link: str, max_char
 
 
 def _cells_text(spreadsheets, spreadsheet_id: str, sheet: dict, cells: Bounds | None, max_chars: int) -> dict:
-    """The cells (all of the sheet's for None) as shown, in rows joined by |, under the sheet's title."""
+    """The cells (all of the sheet's for None) as shown, in rows joined by |, under the sheet's title:
+    whole rows, as many as max_chars holds, and the row to go on from when more are left."""
     title, grid = sheet["title"], sheet.get("gridProperties", {})
-    # Each row shown takes two characters at least: no more rows than that are fetched. Sheets
-    # refuses a range past the sheet's grid, so the range is cut to it.
+    # Each row shown takes a character at least (its line break): no more rows than that are fetched.
+    # Sheets refuses a range past the sheet's grid, so the range is cut to it.
     first_column, first_row, last_column, last_row = cells or (None, None, None, None)
     rows, columns = grid.get("rowCount"), grid.get("columnCount")
     window = _cut(first_row or 1, last_row, rows, max_chars), _cut(first_column, last_column, columns, None)
@@ -92,12 +95,30 @@ def _cells_text(spreadsheets, spreadsheet_id: str, sheet: dict, cells: Bounds | 
     got = google_api.execute(spreadsheets.values().batchGet(
         spreadsheetId=spreadsheet_id, ranges=[asked], valueRenderOption="FORMATTED_VALUE", majorDimension="ROWS"))
     part = got["valueRanges"][0]
-    lines = [" | ".join(str(cell) for cell in row) for row in part.get("values", []) if any(row)]
-    out = {**clip("\n".join([f"## {title}", *lines]), max_chars), "range": part.get("range", asked)}
-    if min((end for end in (last_row, rows) if end), default=bottom + 1) > bottom:  # rows asked for, not fetched
-        out.pop("total_chars", None)  # of the rows fetched only
-        out.update(truncated=True, note=f"Rows {bottom + 1} on were not read: ask for them.")
+    # An empty row stays as an empty line, so that the lines under the title are rows top, top + 1, …
+    lines = [" | ".join(str(cell) for cell in row) for row in part.get("values", [])]
+    text, shown, cut = _whole_rows(f"## {title}", lines, max_chars)
+    out, notes = {"text": text, "range": part.get("range", asked)}, []
+    if cut:
+        notes.append(f"Row {top} is longer than max_chars: only its start is shown.")
+    # Sheets leaves out the empty rows at the end: when every row it sent is shown, the next is past them.
+    after = top + shown if shown < len(lines) else bottom + 1
+    if shown < len(lines):
+        out["range"] = re.sub(r"\d+$", str(after - 1), out["range"])  # the rows shown
+    if after <= min((end for end in (last_row, rows) if end), default=after):
+        notes.append(f"Rows {after} on were not read: ask for them.")
+    if notes:
+        out.update(truncated=True, note=" ".join(notes))
     return out
+
+
+def _whole_rows(heading: str, lines: list[str], max_chars: int) -> tuple[str, int, bool]:
+    """The heading and as many whole lines under it as max_chars holds, how many, and whether the
+    first had to be cut instead: a row longer than max_chars shows its start rather than nothing."""
+    shown = bisect.bisect_right(list(itertools.accumulate(1 + len(line) for line in lines)), max_chars - len(heading))
+    if lines and not shown:
+        return f"{heading}\n{lines[0]}"[:max_chars], 1, True
+    return "\n".join([heading, *lines[:shown]]), shown, False
 
 
 def _cut(first: int | None, last: int | None, size: int | None, most: int | None) -> tuple | None:
