@@ -2,6 +2,8 @@
 import json
 import threading
 
+import pytest
+
 from app.agent import tool_calls
 from app.tools import invoke
 from tests.agent_script import data, tool_results
@@ -65,6 +67,28 @@ def test_two_reads_in_one_turn_run_concurrently_and_return_together(alice, fake_
     results = tool_results(fake_claude.requests[1])
     assert [r["tool_use_id"] for r in results] == [b["id"] for b in fake_claude.requests[1]["messages"][-2]["content"]]
     assert not any(r.get("is_error") for r in results)
+
+
+@pytest.mark.parametrize("approval", ["outbound", "all"])
+def test_two_labellings_adding_one_new_label_in_one_turn_both_happen(alice, fake_claude, sandbox, settings, ctx, approval):
+    """The calls of a turn run at once, each with the labels as listed before: the later one to create the
+    label is told 409 "Label name exists". The sandbox makes the label and answers the first creation so,
+    whichever call that is: the race is lost every time, not now and then."""
+    settings.AGENT_APPROVAL = approval
+    first, second = [m["id"] for m in invoke("gmail_search", ctx, {"query": "in:inbox", "limit": 2})["messages"]]
+    fake_claude.reply(tool_use("gmail_modify", {"message_ids": [first], "add_labels": ["Follow up"]}),
+                      tool_use("gmail_modify", {"message_ids": [second], "add_labels": ["Follow up"]}))
+    fake_claude.reply(text("Labelled."))
+    sandbox.fault("/gmail/v1/users/me/labels", status=409, method="POST", after=True, reason="duplicate")
+
+    body = alice.ask("Label my two latest mails for follow up")
+    if approval == "all":
+        body = alice.approve(*[action["id"] for action in body["actions"]])  # both cards at once
+
+    assert [a["status"] for a in body["actions"]] == ["done", "done"]
+    labelled = invoke("gmail_search", ctx, {"query": "label:follow-up"})["messages"]
+    assert {first, second} <= {m["id"] for m in labelled}
+    assert [label["name"] for label in sandbox.state()["gmail"]["labels"]].count("Follow up") == 1
 
 
 def test_malformed_input_and_unknown_tool_go_back_to_the_model(alice, fake_claude):

@@ -640,9 +640,7 @@ def gmail_modify(
     ids_by_name = {label["name"].lower(): label["id"] for label in _labels(ctx, gmail)} if add_labels or remove_labels else {}
     created = [name for name in add_labels if name.lower() not in ids_by_name]
     for name in created:
-        made = google_api.execute(gmail.users().labels().create(userId="me", body={"name": name}))
-        _labels(ctx, gmail).append(made)  # later searches in this run show it by name
-        ids_by_name[name.lower()] = made["id"]
+        ids_by_name[name.lower()] = _create_label(ctx, gmail, name)["id"]
     add = [ids_by_name[n.lower()] for n in add_labels]
     remove = [ids_by_name[n.lower()] for n in remove_labels if n.lower() in ids_by_name]
     # As in Gmail, labels, read state and the Inbox belong to the conversation: archiving or unlabelling one
@@ -658,6 +656,26 @@ def gmail_modify(
         google_api.execute(gmail.users().messages().batchModify(userId="me", body={"ids": message_ids, "addLabelIds": star}))
     done = _change_steps(read, archive, add_labels, remove_labels, "done")
     return {"ids": message_ids, "created_labels": created, "summary": f"{done[:1].upper()}{done[1:]} ({len(message_ids)} email(s))."}
+
+
+def _create_label(ctx: Context, gmail, name: str) -> dict:
+    """A new label, kept in the run's list so that later searches show it by name. The calls of one turn
+    run at once: another may have made the same label since this one read the list, and Gmail answers
+    409 "Label name exists or conflicts"; the label made is then the one to use."""
+    try:
+        made = google_api.execute(gmail.users().labels().create(userId="me", body={"name": name}))
+    except HttpError as error:
+        if error.status_code != 409:
+            raise
+        labels = _labels(ctx, gmail)
+        known = {label["id"] for label in labels}
+        labels += [label for label in _list_labels(gmail) if label["id"] not in known]
+        made = next((label for label in labels if label["name"].lower() == name.lower()), None)
+        if made is None:  # a name that conflicts with no label listed (Gmail reserves some): as Gmail says
+            raise
+        return made
+    _labels(ctx, gmail).append(made)
+    return made
 
 
 def _refuse_folders(label_names: list[str]) -> None:
@@ -808,8 +826,12 @@ def _label_names(ctx: Context, gmail, messages: list[dict]) -> dict:
 def _labels(ctx: Context, gmail) -> list[dict]:
     """The mailbox's labels (id and name), listed once per run."""
     if "gmail_labels" not in ctx.cache:
-        ctx.cache["gmail_labels"] = google_api.execute(gmail.users().labels().list(userId="me")).get("labels", [])
+        ctx.cache["gmail_labels"] = _list_labels(gmail)
     return ctx.cache["gmail_labels"]
+
+
+def _list_labels(gmail) -> list[dict]:
+    return google_api.execute(gmail.users().labels().list(userId="me")).get("labels", [])
 
 
 def _local_time(internal_date: str, tz: str) -> str:
