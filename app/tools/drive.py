@@ -229,15 +229,16 @@ def _copy_plan(ctx: Context, file: str, folder: str | None) -> tuple[dict, dict]
     """The file to copy and the folder its copy goes in: the one asked for, or else the original's."""
     request = ctx.service("drive").files().get(fileId=file_id(file), fields="id,name,mimeType,parents,driveId", supportsAllDrives=True)
     source = google_api.execute(request)
+    # Names go in `found`, never in the message: whoever shares a file or folder chooses its name.
     if source["mimeType"] == FOLDER:
-        raise ToolError(f"{source['name']!r} is a folder, and Drive cannot copy folders: make a new folder and copy "
-                        "the files in it one by one.")
+        raise ToolError("That is a folder, and Drive cannot copy folders: make a new folder and copy the files in it "
+                        "one by one.", found={"folder": source["name"]})
     if not folder:
         return source, _original_folder(ctx, source)
     target = find_folder(ctx, folder)
     if not _can_add_to(target):
-        raise ToolError(f"You can only view the folder {target['name']!r}, so the copy cannot go in it: choose a "
-                        "folder you can add files to.")
+        raise ToolError("You can only view that folder, so the copy cannot go in it: choose a folder you can add "
+                        "files to.", found={"folder": target["name"]})
     return source, target
 
 
