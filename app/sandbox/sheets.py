@@ -11,7 +11,8 @@ digits), +x or -x that is no amount makes a formula (=+x).
     GET  /v4/spreadsheets/{id}                       properties and sheets (fields honoured)
     GET  /v4/spreadsheets/{id}/values:batchGet       ranges in A1 notation ('Q3 costs'!A1:D50, Sheet1, A:C,
                                                      2:10) within the grid; cells as stored, which is as shown
-                                                     (FORMATTED_VALUE), trailing empty rows and cells left out
+                                                     (FORMATTED_VALUE) and, a formula being kept as its text, as
+                                                     written (FORMULA); trailing empty rows and cells left out
     POST /v4/spreadsheets/{id}/values/{range}:append valueInputOption RAW or USER_ENTERED;
                                                      rows go under the sheet's last row
 """

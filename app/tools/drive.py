@@ -10,7 +10,7 @@ from googleapiclient.http import MediaIoBaseUpload
 from pydantic import Field
 
 from app import google_api
-from app.tools import file_text, readable_google_errors, sheet_cells, sheet_ranges
+from app.tools import file_text, readable_google_errors, sheet_cells, sheet_formulas, sheet_ranges
 from app.tools.context import Context
 from app.tools.markdown_docs import markdown_requests
 from app.tools.registry import ToolError, clip, tool
@@ -67,8 +67,10 @@ def preview_folder(ctx: Context, args: dict) -> tuple[dict, dict]:
 
 
 def outbound_if_seen_or_formulas(ctx: Context, args: dict, preview: dict):
-    # Cells in a sheet others read reach them; a formula may fetch from the web (see sheet_cells).
-    return "outbound" if preview.get("shared_with") or preview.get("formulas") else None
+    # Cells in a sheet others read reach them; a formula may fetch from the web (see sheet_cells), and so
+    # may those a sheet already holds, with the cells put under them later (see sheet_formulas).
+    formulas = ("formulas", "web_formulas", "web_formulas_unread")
+    return "outbound" if preview.get("shared_with") or any(preview.get(key) for key in formulas) else None
 
 
 def _preview_create(ctx: Context, args: dict) -> tuple[dict, dict]:
@@ -258,17 +260,20 @@ def _can_add_to(folder: dict) -> bool:
 
 
 def _preview_copy(ctx: Context, args: dict) -> tuple[dict, dict]:
-    """The card names the original, the copy, the folder it goes in and who sees that folder (so will see the copy)."""
+    """The card names the original, the copy, the folder it goes in and who sees that folder (so will see the copy);
+    for a Google Sheet, the formulas it holds that can send its cells to a web address, which the copy keeps."""
     source, target = _copy_plan(ctx, args["file"], args["folder"])
     target = with_permissions(ctx, target)[0]
     name = args["name"] or f"Copy of {source['name']}"
     preview = {"name": source["name"], "type": _short_type(source["mimeType"]), "copy": name, "folder": target["name"],
                "shared_with": _audience(ctx, target)}
+    if source["mimeType"] == SHEET:
+        preview.update(sheet_formulas.web_formulas(ctx, source["id"]))
     # The approved call makes exactly this copy in exactly this folder, even if another one takes its name meanwhile.
     return {**args, "file": source["id"], "name": name, "folder": target["id"]}, preview
 
 
-@tool("write", escalate=outbound_if_folder_shared, prepare=_preview_copy, target=acts_on, progress="Copying a Drive file")
+@tool("write", escalate=outbound_if_seen_or_formulas, prepare=_preview_copy, target=acts_on, progress="Copying a Drive file")
 def drive_copy(
     ctx: Context,
     file: FileRef,

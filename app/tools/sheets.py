@@ -3,7 +3,9 @@
 Cells are entered as if typed in the sheet (USER_ENTERED), so 12.5, 2026-12-06 and 45 € keep
 their meaning as numbers, dates and amounts. A formula (=...) is entered too, but asks first: one
 such as IMPORTDATA or IMAGE fetches a web address when the sheet opens, and could carry the
-sheet's data out of the workspace, unseen, if an instruction planted in an email wrote it.
+sheet's data out of the workspace, unseen, if an instruction planted in an email wrote it. Rows
+added to a sheet that already holds such a formula (a copy of someone else's template) ask first
+too: the formula may send them out (sheet_formulas).
 Text Sheets would read as a formula though not written as one, or as a number losing digits (02134,
 a 16-digit ID), is entered as text (sheet_cells).
 """
@@ -17,6 +19,7 @@ from app.tools.context import Context
 from app.tools.drive import FileRef, file_id, file_preview, outbound_if_seen_or_formulas
 from app.tools.registry import ToolError, tool
 from app.tools.sheet_cells import Cell, formulas, read_as_formula, read_as_lossy_number
+from app.tools.sheet_formulas import web_formulas
 
 MAX_ROWS = 500
 
@@ -39,9 +42,10 @@ def _sheet(ctx: Context, spreadsheet: str, wanted: str | None) -> tuple[dict, di
 
 
 def _preview_rows(ctx: Context, args: dict) -> tuple[dict, dict]:
-    """The rows go to exactly the sheet the card names, even if another takes its name meanwhile."""
-    _, sheet = _sheet(ctx, args["spreadsheet"], args["sheet"])
-    preview = {**file_preview(ctx, args["spreadsheet"]), "sheet": sheet["title"]}
+    """The rows go to exactly the sheet the card names, even if another takes its name meanwhile. The card
+    names the formulas written, and those the spreadsheet holds that could send the new rows to a web address."""
+    book, sheet = _sheet(ctx, args["spreadsheet"], args["sheet"])
+    preview = {**file_preview(ctx, args["spreadsheet"]), "sheet": sheet["title"], **web_formulas(ctx, book["spreadsheetId"])}
     if written := formulas(args["rows"]):
         preview["formulas"] = written
     return {**args, "sheet": sheet["title"]}, preview

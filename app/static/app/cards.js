@@ -29,6 +29,13 @@ function sizeText(bytes) {
 const audienceText = (preview) => (preview.shared_with?.length ? listText(preview.shared_with) : "only you");
 const formulasRow = (preview) =>
   ["Formulas", preview.formulas?.length && `${listText(preview.formulas)} (a formula can fetch from the web, so this asks first)`];
+// Formulas a sheet already holds that can send its cells to a web address: a copy keeps them, rows added reach them.
+function webFormulasRow(preview) {
+  const why = "they can send the sheet's cells, new rows too, to a web address, so this asks first";
+  const more = preview.web_formulas_count ? `, ${preview.web_formulas_count - preview.web_formulas.length} more` : "";
+  if (preview.web_formulas_unread) return ["Web formulas", "the sheet is too large to check for them, so this asks first"];
+  return ["Web formulas", preview.web_formulas?.length && `${listText(preview.web_formulas)}${more} (${why})`];
+}
 
 // A reply's recipients and subject are filled in by the server as they will be sent.
 function emailCard(title) {
@@ -346,12 +353,14 @@ const CARDS = {
     ["Named", p.copy || i.name],
     ["Into folder", p.folder || i.folder],
     ["Seen by", p.folder && audienceText(p)],
+    webFormulasRow(p),
   ]),
   sheets_append: sharedWriteCard("Add these rows?", (i, p) => [
     ...fileRows(p, i.spreadsheet),
     ["Sheet", p.sheet || i.sheet || "the first"],
     ["Rows", rowsTable(i.rows)],
     formulasRow(p),
+    webFormulasRow(p),
   ]),
   docs_replace: sharedWriteCard("Change this document?", (i, p) => [
     ...fileRows(p, i.document),
