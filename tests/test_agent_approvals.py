@@ -98,22 +98,119 @@ def test_an_unshare_that_would_no_longer_do_what_its_card_said_is_not_done(alice
     assert "bob@acme.example" in [p.get("emailAddress") for p in direct]
 
 
-def test_the_tasks_own_steps_do_not_stop_what_was_approved(alice, fake_claude, sandbox):
-    # A file saved into the folder changes its item count; Bob's share changes who sees it before Carol's.
+def test_the_tasks_own_approved_steps_do_not_stop_what_was_approved(alice, fake_claude, sandbox, ctx):
+    # Dana sees Projects, so the agenda put there asks first too. Approved and made, it changes what the folder
+    # holds; Bob's share changes who sees it before Carol's: neither stops the next card the person approved.
+    give(ctx, "1ProjectsFolder", "dana@acme.example")
     fake_claude.reply(tool_use("drive_create_file", {"name": "Agenda", "kind": "text", "content": "1. Budget", "folder": "Projects"}),
                       tool_use("drive_share", {"file": "1ProjectsFolder", "people": ["bob@acme.example"], "role": "writer"}),
                       tool_use("drive_share", {"file": "1ProjectsFolder", "people": ["carol@partner.example"]}))
-    cards = [a["id"] for a in alice.ask("Put an agenda in Projects, share it with Bob to edit and Carol to read")["actions"]
-             if a["status"] == "pending"]
-    fake_claude.reply(text("Waiting for Carol's."))
+    cards = [a["id"] for a in alice.ask("Put an agenda in Projects, share it with Bob to edit and Carol to read")["actions"]]
     fake_claude.reply(text("Shared with both."))
 
-    alice.approve(cards[0])
-    body = alice.approve(cards[1])
+    for card in cards:
+        body = alice.approve(card)
 
     assert [a["status"] for a in body["actions"]] == ["done", "done", "done"]
     shared = {p.get("emailAddress") for p in sandbox.state()["drive"]["files"]["1ProjectsFolder"]["permissions"]}
     assert {"bob@acme.example", "carol@partner.example"} <= shared
+
+
+def give(ctx, file_id: str, email: str) -> None:
+    body = {"type": "user", "role": "reader", "emailAddress": email}
+    ctx.service("drive").permissions().create(fileId=file_id, body=body, sendNotificationEmail=False).execute()
+
+
+def readers(ctx, file_id: str) -> set[str]:
+    found = ctx.service("drive").permissions().list(fileId=file_id, fields="permissions(emailAddress)").execute()
+    return {p.get("emailAddress") for p in found["permissions"]}
+
+
+@pytest.mark.parametrize("step, exposed", [
+    (tool_use("drive_move", {"file": "1Q3BudgetSheet", "folder": "Projects"}), "1Q3BudgetSheet"),
+    (tool_use("drive_move", {"file": "1FinanceFolder", "folder": "Projects"}), "1Invoice2026031Pdf"),  # a folder, all it holds
+    (tool_use("drive_move", {"file": "1Q3BudgetSheet", "folder": "Drafts"}), "1Q3BudgetSheet"),  # a folder inside Projects
+    (tool_use("drive_create_file", {"name": "Salaries", "kind": "text", "content": "Bob 120k", "folder": "Projects"}), None),
+])
+def test_a_folder_share_never_takes_along_what_the_task_put_in_it_unasked_after_its_card(alice, fake_claude, ctx, step, exposed):
+    ctx.service("drive").files().create(body={"name": "Drafts", "mimeType": "application/vnd.google-apps.folder",
+                                              "parents": ["1ProjectsFolder"]}).execute()
+    # As an instruction planted in an email would have it: share Projects with Eve, and tidy up into it.
+    fake_claude.reply(tool_use("drive_share", {"file": "1ProjectsFolder", "people": ["eve@outside.example"]}), step)
+    share, put = alice.ask("Share the Projects folder with Eve")["actions"]
+    assert (share["status"], share["preview"]["items"], put["status"]) == ("pending", 4, "done")  # Projects was private
+    fake_claude.reply(text("It was not shared."))
+
+    body = alice.approve(share["id"])
+
+    assert body["data"][0]["status"] == "failed" and "(contents)" in body["data"][0]["error"]
+    assert "eve@outside.example" not in readers(ctx, "1ProjectsFolder") | readers(ctx, exposed or "1ProjectsFolder")
+
+
+def test_a_step_approved_meanwhile_does_not_excuse_what_the_task_put_in_the_folder_unasked(alice, fake_claude, ctx):
+    fake_claude.reply(tool_use("drive_share", {"file": "1ProjectsFolder", "people": ["eve@outside.example"]}),
+                      tool_use("drive_move", {"file": "1Q3BudgetSheet", "folder": "Projects"}), tool_use("gmail_send", MAIL))
+    share, _, send = alice.ask("Share Projects with Eve and ask Bob for lunch")["actions"]
+    fake_claude.reply(text("It was not shared."))
+
+    alice.approve(send["id"])
+    body = alice.approve(share["id"])
+
+    assert body["data"][0]["status"] == "failed" and "(contents)" in body["data"][0]["error"]
+    assert "eve@outside.example" not in readers(ctx, "1Q3BudgetSheet")
+
+
+def test_a_folder_too_large_to_compare_is_not_shared_once_the_task_put_something_in_a_folder_unasked(
+        alice, fake_claude, ctx, monkeypatch):
+    monkeypatch.setattr("app.tools.drive.COUNT_LIMIT", 2)  # Projects holds 3: its contents are counted, not compared
+    fake_claude.reply(tool_use("drive_share", {"file": "1ProjectsFolder", "people": ["eve@outside.example"]}),
+                      tool_use("drive_move", {"file": "1Q3BudgetSheet", "folder": "Projects"}))
+    share = alice.ask("Share the Projects folder with Eve")["actions"][0]
+    assert share["preview"]["items"] == "2+"
+    fake_claude.reply(text("It was not shared."))
+
+    body = alice.approve(share["id"])
+
+    assert body["data"][0]["status"] == "failed" and "(contents)" in body["data"][0]["error"]
+    assert "eve@outside.example" not in readers(ctx, "1Q3BudgetSheet")
+
+
+def test_asked_again_the_share_s_card_names_what_the_task_put_in_the_folder(alice, fake_claude, ctx):
+    share = tool_use("drive_share", {"file": "1ProjectsFolder", "people": ["eve@outside.example"]})
+    fake_claude.reply(share, tool_use("drive_move", {"file": "1Q3BudgetSheet", "folder": "Projects"}))
+    first = alice.ask("Share the Projects folder with Eve")["actions"][0]
+    fake_claude.reply(tool_use("drive_share", share["input"]))  # told it changed, the model asks again
+
+    again = alice.approve(first["id"])["actions"][-1]
+
+    assert again["status"] == "pending"
+    assert again["preview"]["items"] == 4 and "Q3 budget" in again["preview"]["item_names"]
+    fake_claude.reply(text("Shared, with the Q3 budget in it."))
+    assert alice.approve(again["id"])["data"][0]["status"] == "done"
+    assert "eve@outside.example" in readers(ctx, "1Q3BudgetSheet")
+
+
+def test_a_file_someone_else_puts_in_a_folder_while_its_share_waits_stops_the_share(alice, fake_claude, ctx):
+    fake_claude.reply(tool_use("drive_share", {"file": "1ProjectsFolder", "people": ["bob@acme.example"]}))
+    card = alice.ask("Share the Projects folder with Bob")["actions"][0]
+    ctx.service("drive").files().create(body={"name": "Payroll", "parents": ["1ProjectsFolder"]}).execute()  # another tab
+    fake_claude.reply(text("It was not shared."))
+
+    body = alice.approve(card["id"])
+
+    assert body["data"][0]["status"] == "failed" and "(contents)" in body["data"][0]["error"]
+    assert "bob@acme.example" not in readers(ctx, "1ProjectsFolder")
+
+
+def test_a_file_put_in_a_folder_while_its_unshare_waits_does_not_hold_back_ending_access(alice, fake_claude, ctx):
+    give(ctx, "1ProjectsFolder", "bob@acme.example")
+    fake_claude.reply(tool_use("drive_unshare", {"file": "1ProjectsFolder", "people": ["bob@acme.example"]}))
+    card = alice.ask("Stop sharing Projects with Bob")["actions"][0]
+    ctx.service("drive").files().create(body={"name": "Payroll", "parents": ["1ProjectsFolder"]}).execute()
+    fake_claude.reply(text("Bob no longer sees Projects."))
+
+    assert alice.approve(card["id"])["data"][0]["status"] == "done"
+    assert "bob@acme.example" not in readers(ctx, "1ProjectsFolder")
 
 
 def test_a_new_label_another_approved_call_made_first_does_not_stop_the_second_labelling(alice, fake_claude, settings, ctx):

@@ -21,7 +21,9 @@ def test_the_approval_card_names_the_folder_and_how_many_items_it_holds(ctx):
     tool = get_tool("drive_delete")
     checked = tool.review(ctx, tool.validate({"file": "1ProjectsFolder"}))
     assert checked.effect == "destructive"
-    assert checked.preview == {"name": "Projects", "type": "folder", "shared_with": [], "items": 3}
+    assert {key: checked.preview[key] for key in ("name", "type", "shared_with", "items", "item_names")} == {
+        "name": "Projects", "type": "folder", "shared_with": [], "items": 3,
+        "item_names": ["Q3 planning notes", "meeting-notes.txt", "Rapport d'activité — été 2026"]}
 
 
 def test_reviewing_an_unknown_file_gives_a_readable_error(ctx):

@@ -79,7 +79,18 @@ def test_the_approval_card_names_the_file_and_who_already_sees_it(ctx):
 
 def test_sharing_a_folder_shows_how_many_items_go_with_it(ctx):
     checked = review(ctx, "drive_share", file="1FinanceFolder", people=["eve@outside.example"])
-    assert checked.preview == {"name": "Finance", "type": "folder", "shared_with": [], "items": 3}
+    assert {key: checked.preview[key] for key in ("name", "type", "shared_with", "items", "item_names")} == {
+        "name": "Finance", "type": "folder", "shared_with": [], "items": 3,
+        "item_names": ["Archives 2025", "Q3 budget", "Invoice 2026-031.pdf"]}
+
+
+def test_a_folder_s_card_counts_and_names_what_its_folders_hold_too(ctx):
+    # Sharing Finance shares what is in Archives 2025 as well.
+    invoke("drive_move", ctx, {"file": "1MeetingNotesTxt", "folder": "Archives 2025"})
+
+    checked = review(ctx, "drive_share", file="1FinanceFolder", people=["eve@outside.example"])
+
+    assert checked.preview["items"] == 4 and "meeting-notes.txt" in checked.preview["item_names"]
 
 
 # --- unsharing ---------------------------------------------------------------------------

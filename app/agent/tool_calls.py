@@ -8,6 +8,7 @@ the order the model asked.
 import asyncio
 import json
 import logging
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -24,10 +25,32 @@ log = logging.getLogger(__name__)
 
 INTERRUPTED = "interrupted — check whether it happened"
 # Card fields, as the approved call is checked again (ToolCalls._changed):
-# The task's own steps change them: a file saved into the folder shared, a label another of its calls made.
-OWN_STEPS = {"items", "occurrences", "new_labels"}
+# The task's own steps change them: the places a wording is found, a label another of its calls made.
+OWN_STEPS = {"occurrences", "new_labels"}
+# What a folder holds goes with it (shared, moved, trashed): compared by its digest, "contents"; the count
+# and the names only show it on the card.
+CONTENTS, HOLDS = "contents", {"items", "item_names"}
 AUDIENCES = {"shared_with", "guests"}  # who sees, or is emailed: someone new matters, someone gone does not
 UNORDERED = {"removing", "newly_seen_by", "no_longer_seen_by"}
+
+
+@dataclass
+class Since:
+    """This task's steps since a card was made: whether it put something in a Drive folder (a file made,
+    moved, copied or saved there) without the person's approval, and whether it did anything they approved."""
+
+    placed_unasked: bool = False
+    approved: bool = False
+
+    def contents_changed(self, before: str | None, after: str | None) -> bool:
+        """Whether a folder's contents differ from its card's in a way that holds the call back. A write that
+        ran unasked never widens what an approved share (or move, or trash) takes along: had it put something
+        in this folder or one inside it, the card would not show it. What the person approved meanwhile (an
+        attachment saved there) may; anything else new is someone else's doing. None: too many to compare,
+        so only the task's own unasked writes can tell."""
+        if before is not None and before == after:
+            return False
+        return self.placed_unasked or (before != after and not self.approved)
 
 
 class ToolCalls:
@@ -118,8 +141,9 @@ class ToolCalls:
         Checked before the action is claimed, so a process that stops meanwhile leaves it to run later
         rather than reported as perhaps done; it is failed only if no other driver took it up."""
         granted = {given async for given in self._granted()}
+        since = await self._steps_since(action)
         try:
-            changed = await asyncio.get_running_loop().run_in_executor(THREADS, self._changed, action, granted)
+            changed = await asyncio.get_running_loop().run_in_executor(THREADS, self._changed, action, granted, since)
             error = ToolError(f"What this would do changed after it was approved ({', '.join(changed)}), so it was "
                               "not done. Ask for it again to see it as it is now.") if changed else None
         except ReconnectRequired as exc:
@@ -140,11 +164,11 @@ class ToolCalls:
             await action.arefresh_from_db()
         return False
 
-    def _changed(self, action: Action, granted: set[tuple[str, str]]) -> list[str]:
+    def _changed(self, action: Action, granted: set[tuple[str, str]], since: Since) -> list[str]:
         """What differs between the card as approved and as it would be now. What the task's own steps
-        change is not compared (a folder's items, the places a wording is found, a label still to make);
-        for who sees or is emailed, only someone new counts, besides those the task itself gave this file,
-        folder or event to."""
+        change is not compared (the places a wording is found, a label still to make); for who sees or is
+        emailed, only someone new counts, besides those the task itself gave this file, folder or event to;
+        a folder's contents, see Since.contents_changed."""
         now = json.loads(json.dumps(review_call(action.tool, self.ctx, action.input).preview))
         shown = action.preview or {}
         target = get_tool(action.tool).target_of(action.input)
@@ -152,7 +176,11 @@ class ToolCalls:
         changed = []
         for key in sorted(set(now) | set(shown)):
             before, after = shown.get(key), now.get(key)
-            if key in OWN_STEPS:
+            if key in OWN_STEPS or key in HOLDS:
+                continue
+            if key == CONTENTS:
+                if since.contents_changed(before, after):
+                    changed.append(key)
                 continue
             if key in AUDIENCES:
                 if {str(who).lower() for who in after or []} - {str(who).lower() for who in before or []} - granted:
@@ -163,6 +191,17 @@ class ToolCalls:
             elif before != after:
                 changed.append(key)
         return changed
+
+    async def _steps_since(self, action: Action) -> Since:
+        """What this task did after `action`'s card was made (all its calls are recorded before any runs)."""
+        since = Since()
+        async for step in Action.objects.filter(run=self.run, started__gte=action.created).exclude(id=action.id):
+            if needs_approval(step.effect):
+                since.approved = True
+            elif step.effect != "read" and isinstance(step.input, dict) and step.input.get("folder"):
+                # A write naming a folder puts a file there: made, moved, copied or saved (an attachment).
+                since.placed_unasked = True
+        return since
 
     async def _granted(self):
         """(target, person) for each access this task has given already, by calls that ran (a share, an

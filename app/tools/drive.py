@@ -1,5 +1,6 @@
 """Drive tools: search (shared drives included), read, create, copy, move and trash files; sharing is in drive_sharing."""
 import csv
+import hashlib
 import io
 import logging
 import re
@@ -36,6 +37,8 @@ ALL_DRIVES = {"corpora": "allDrives", "includeItemsFromAllDrives": True, "suppor
 INCOMPLETE = ("Drive could not search every shared drive this time, so a file missing here may still exist: "
               "search again with folder set to its shared drive or folder.")
 COUNT_LIMIT = 1000  # how far a folder's items (or the shared drives) are counted: "1000+" past it
+ITEMS_SHOWN = 10  # the names of a folder's items an approval card lists, the first ones
+PARENTS_PER_QUERY = 20  # folders whose items one files.list asks for, keeping its address short
 FILE_FIELDS = "id,name,mimeType,modifiedTime,webViewLink,driveId,owners(displayName,me)"
 SHARING_FIELDS = ("id,name,mimeType,driveId,shared,owners(emailAddress,me),capabilities(canAddChildren),"
                   "permissions(type,role,emailAddress,domain,permissionDetails(inherited))")
@@ -420,7 +423,7 @@ def file_preview(ctx: Context, file: str) -> dict:
 def _preview_of(ctx: Context, meta: dict) -> dict:
     preview = {"name": meta["name"], "type": _short_type(meta["mimeType"]), "shared_with": _audience(ctx, meta)}
     if meta["mimeType"] == FOLDER:
-        preview["items"] = _count_items(ctx, meta["id"])
+        preview.update(_contents(ctx, meta["id"]))
     return preview
 
 
@@ -497,13 +500,26 @@ def _my_email(ctx: Context) -> str:
     return ctx.cache["drive_me"]
 
 
-def _count_items(ctx: Context, folder: str) -> int | str:
-    """What trashing or sharing a folder takes with it: its items, "1000+" past one page."""
-    query, files = f"{_literal(folder)} in parents and trashed = false", ctx.service("drive").files()
-    found, more = google_api.listing(lambda token, size: files.list(
-        q=query, fields="nextPageToken,files(id)", pageSize=size, pageToken=token, **ALL_DRIVES
-    ), "files", COUNT_LIMIT)
-    return f"{len(found)}+" if more else len(found)
+def _contents(ctx: Context, folder: str) -> dict:
+    """What sharing, moving or trashing a folder takes with it, its folders' items too: how many ("1000+" past
+    COUNT_LIMIT), the first few by name for the card, and `contents`, a digest of them all (None past the limit).
+    An approved call on the folder is held back when its contents changed since the card (ToolCalls._changed)."""
+    files, found, level = ctx.service("drive").files(), {}, [folder]
+    while level and len(found) <= COUNT_LIMIT:
+        query = " or ".join(f"{_literal(parent)} in parents" for parent in level[:PARENTS_PER_QUERY])
+        level = level[PARENTS_PER_QUERY:]
+        items, _ = google_api.listing(lambda token, size: files.list(
+            q=f"({query}) and trashed = false", fields="nextPageToken,files(id,name,mimeType)",
+            pageSize=min(size, COUNT_LIMIT), pageToken=token, **ALL_DRIVES
+        ), "files", COUNT_LIMIT + 1 - len(found))
+        fresh = [item for item in items if item["id"] not in found]  # an item may be in two of the folders
+        found.update((item["id"], item) for item in fresh)
+        level += [item["id"] for item in fresh if item["mimeType"] == FOLDER]
+    names = [item["name"] for item in list(found.values())[:ITEMS_SHOWN]]
+    if len(found) > COUNT_LIMIT:
+        return {"items": f"{COUNT_LIMIT}+", "item_names": names, "contents": None}
+    digest = hashlib.sha256("\n".join(sorted(found)).encode()).hexdigest()[:16]
+    return {"items": len(found), "item_names": names, "contents": digest}
 
 
 def _literal(text: str) -> str:

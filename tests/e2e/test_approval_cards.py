@@ -60,7 +60,8 @@ def test_share_and_deletion_cards_name_the_files_and_mails_not_their_ids(page, c
     share, delete, trash = cards.nth(0), cards.nth(1), cards.nth(2)
     expect(share).to_contain_text("Share this file?")
     expect(share).to_contain_text("“Finance” (folder)")
-    expect(share).to_contain_text("items, which go with it")
+    expect(share.locator("dt:has-text('Holds') + dd")).to_have_text(
+        "3 items, which go with it: “Archives 2025”, “Q3 budget”, “Invoice 2026-031.pdf”")
     expect(share).to_contain_text("carol@partner.example")
     expect(share).to_contain_text("writer")
     expect(share.locator("dt", has_text="Anyone with the link")).to_have_count(1)

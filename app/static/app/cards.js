@@ -119,9 +119,17 @@ function fileRows(preview, fallback) {
   if (!preview.name) return [["File", fallback]];
   return [
     ["File", fileText(preview)],
-    ["Holds", preview.items !== undefined && `${preview.items} items, which go with it`],
+    ["Holds", preview.items !== undefined && holdsText(preview)],
     ["Seen by", audienceText(preview)],
   ];
+}
+
+// What goes with a folder, its folders' items too: how many, and the first of them by name.
+function holdsText(preview) {
+  const names = (preview.item_names || []).map((name) => `“${name}”`);
+  const rest = typeof preview.items === "number" ? preview.items - names.length : names.length && "more";
+  const more = rest ? `, and ${rest === "more" ? "more" : `${rest} more`}` : "";
+  return `${preview.items} items, which go with it${names.length ? `: ${names.join(", ")}${more}` : ""}`;
 }
 
 const isDate = (value) => /^\d{4}-\d\d-\d\d$/.test(String(value ?? ""));
