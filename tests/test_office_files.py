@@ -95,14 +95,103 @@ def test_one_sheet_or_range_of_an_excel_file_in_drive_can_be_asked_for(ctx):
     ledger = workbook(Ledger=[(f"2026-{n:05d}", n * 10) for n in range(5000)], Later=[("read when asked",)])
     file_id = drive_file(ctx, "ledger.xlsx", ledger, file_text.EXCEL)
 
+    whole = invoke("drive_read", ctx, {"file": file_id})
     later = invoke("drive_read", ctx, {"file": file_id, "sheet": "later"})
     rows = invoke("drive_read", ctx, {"file": file_id, "sheet": "Ledger!B3:B4"})
 
+    assert whole["truncated"] and whole["sheets_not_read"] == ["Later"]  # a whole read names the sheets it did not reach
     assert (later["text"], later["other_sheets"]) == ("## Later\nread when asked", ["Ledger"])
-    assert rows["text"] == "## Ledger\n20\n30"
+    assert (rows["text"], rows["range"]) == ("## Ledger\n20\n30", "'Ledger'!B3:B4") and "note" not in rows
     with pytest.raises(ToolError, match="no sheet 'Costs'") as refused:
         invoke("drive_read", ctx, {"file": file_id, "sheet": "Costs"})
     assert refused.value.found == {"sheets": ["Ledger", "Later"]}
+
+
+def read_on(read, sheet: str, columns: str = "AB") -> list[str]:
+    """The rows of a sheet read as the model reads them: on from the row each note names, until none is
+    left. Each read says the rows it covers; those past the last shown are empty."""
+    rows, wanted = [], sheet
+    for _ in range(100):
+        part, first = read(wanted), len(rows) + 1
+        rows += part["text"].splitlines()[1:]
+        covered = re.fullmatch(rf"'{sheet}'!(?:{columns[0]}(\d+):{columns[1]}|(\d+):)(\d+)", part["range"])
+        assert int(covered[1] or covered[2]) == first and int(covered[3]) >= len(rows)
+        rows += [""] * (int(covered[3]) - len(rows))
+        if "note" not in part:
+            return rows
+        assert part["truncated"] and part["note"] == f"Rows {len(rows) + 1} on were not read: ask for them."
+        wanted = f"{sheet}!{columns[0]}{len(rows) + 1}:{columns[1]}"
+    raise AssertionError("the reads did not come to an end")
+
+
+LEDGER = [("Date", "Amount")] + [(None, None) if n % 97 == 5 else (f"2026-{n:05d}", f"{n * 10}") for n in range(1200)]
+
+
+@pytest.mark.parametrize("max_chars", [1000, 8000])
+def test_reading_a_long_excel_sheet_on_range_by_range_from_each_note_gives_every_row_once_in_order(ctx, max_chars):
+    """As a Google Sheet's: whole rows only, empty ones as empty lines, and a note naming the next row."""
+    file_id = drive_file(ctx, "ledger.xlsx", workbook(Ledger=LEDGER, Later=[("x",)]), file_text.EXCEL)
+
+    rows = read_on(lambda wanted: invoke("drive_read", ctx, {"file": file_id, "sheet": wanted, "max_chars": max_chars}), "Ledger")
+
+    assert rows == [" | ".join(row) if row[0] else "" for row in LEDGER]
+
+
+def test_an_excel_sheet_with_many_empty_rows_is_read_whole_whatever_each_read_holds():
+    """Whether a read fills up on an empty row or on one with cells, the next read starts where it stopped."""
+    table = [(f"Row {n}", "x" * (n % 4 + 1)) if n % 3 else (None,) for n in range(1, 30)]
+    data = workbook(Table=table)
+
+    for max_chars in range(40, 52):
+        rows = read_on(lambda wanted: file_text.office_text(data, file_text.EXCEL, max_chars, sheet=wanted), "Table")
+        assert rows == [" | ".join(row) if row[0] else "" for row in table], max_chars
+
+
+def test_an_empty_row_of_an_excel_sheet_reads_as_an_empty_line_so_rows_keep_their_numbers(ctx):
+    teams = [("Team", "Lead"), ("Ops", "Ann"), (None, None), ("", None), ("Sales", "Bob")] + [(f"Team {n}", f"Lead {n}") for n in range(60)]
+    file_id = drive_file(ctx, "teams.xlsx", workbook(Teams=teams), file_text.EXCEL)
+
+    assert invoke("drive_read", ctx, {"file": file_id, "sheet": "Teams!A2:B5"})["text"] == "## Teams\nOps | Ann\n\n\nSales | Bob"
+    part = invoke("drive_read", ctx, {"file": file_id, "sheet": "Teams!A3:B", "max_chars": 200})
+    rows = part["text"].splitlines()[1:]
+    assert rows[:4] == ["", "", "Sales | Bob", "Team 0 | Lead 0"] and rows[-1] == f"Team {len(rows) - 4} | Lead {len(rows) - 4}"
+    assert part["note"] == f"Rows {3 + len(rows)} on were not read: ask for them."
+
+
+def test_a_read_within_a_long_run_of_empty_excel_rows_names_the_row_after_them_and_one_past_the_last_row_says_so(ctx):
+    rows = [("Team", "Lead")] + [(None, None)] * 298 + [("Late", "Zoe")]  # rows 2 to 299 are empty
+    file_id = drive_file(ctx, "teams.xlsx", workbook(Teams=rows), file_text.EXCEL)
+
+    empty = invoke("drive_read", ctx, {"file": file_id, "sheet": "Teams!A2:B", "max_chars": 200})
+    past = invoke("drive_read", ctx, {"file": file_id, "sheet": "Teams!A301:B"})
+
+    assert (empty["text"], empty["range"], empty["note"]) == ("## Teams", "'Teams'!A2:B201", "Rows 202 on were not read: ask for them.")
+    assert past == {**past, "text": "## Teams", "note": "No cells there: the sheet holds nothing from row 301 on."}
+
+
+def test_a_row_of_an_excel_sheet_longer_than_a_read_can_hold_shows_its_start_and_the_read_goes_on_after_it(ctx):
+    file_id = drive_file(ctx, "notes.xlsx", workbook(Notes=[("Notes", "x" * 300), ("Next", "row")]), file_text.EXCEL)
+
+    part = invoke("drive_read", ctx, {"file": file_id, "sheet": "Notes", "max_chars": 200})
+
+    assert part["text"] == ("## Notes\nNotes | " + "x" * 300)[:200]
+    assert part["note"] == "Row 1 is longer than max_chars: only its start is shown. Rows 2 on were not read: ask for them."
+
+
+def test_an_old_excel_sheet_read_on_from_each_note_gives_every_row_once_in_order():
+    read = lambda wanted: file_text.office_text(OLD_WORKBOOK.read_bytes(), file_text.EXCEL_97, 80, sheet=wanted)  # noqa: E731
+
+    assert read_on(read, "Ventes", "AF") == OLD_WORKBOOK_TEXT.split("\n\n")[0].splitlines()[1:]
+
+
+def test_an_excel_sheet_asked_for_still_being_read_at_the_time_limit_gives_its_whole_rows_read_and_says_so(ctx, monkeypatch):
+    monkeypatch.setattr(file_text, "READ_SECONDS", 0)  # rows are checked against the clock every thousand
+    file_id = drive_file(ctx, "ledger.xlsx", workbook(Ledger=[(n,) for n in range(3000)]), file_text.EXCEL)
+
+    part = invoke("drive_read", ctx, {"file": file_id, "sheet": "Ledger", "max_chars": 30000})
+
+    assert part["text"].splitlines()[1:] == [str(n) for n in range(999)] and part["range"] == "'Ledger'!1:999"
+    assert part["truncated"] and part["note"].startswith("Reading stopped part way through sheet 1 at the time limit")
 
 
 def test_a_sheet_still_being_read_at_the_time_limit_gives_what_was_read_and_says_so(ctx, monkeypatch):

@@ -19,7 +19,7 @@ from pypdf import PdfReader, apply_configuration
 
 from app.tools.cell_values import displayed
 from app.tools.file_text import OLE_SIGNATURE
-from app.tools.sheet_ranges import Bounds, find
+from app.tools.sheet_ranges import Bounds, find, rows_part
 
 MEMORY = 1024 * 1024 * 1024  # bytes of address space for the reading process
 
@@ -67,9 +67,9 @@ def _send_pages(open_pages, data: bytes, max_chars: int, max_pages: int, until: 
         # hold megabytes, which must not cross into the server's memory.
         wanted = max_chars - length + 1  # one more character tells the server there was more
         try:
-            text = next(pages)(wanted).strip()[:wanted]
+            text = _sent_text(next(pages)(wanted), wanted, out)
         except TimeUp as cut:
-            out.send(("page", cut.text.strip()[:wanted]))
+            out.send(("page", _sent_text(cut.text, wanted, out)))
             stopped = "cut"
             break
         except Exception:  # one bad page must not lose the others
@@ -79,14 +79,24 @@ def _send_pages(open_pages, data: bytes, max_chars: int, max_pages: int, until: 
     out.send(("done", stopped))
 
 
+def _sent_text(page: str | dict, wanted: int, out) -> str:
+    """A page's text, cut to `wanted`; of a sheet or range asked for (sheet_ranges.rows_part: already
+    whole rows within max_chars), the range shown and any note are sent first."""
+    if isinstance(page, dict):
+        out.send(("part", {key: value for key, value in page.items() if key != "text"}))
+        return page["text"]
+    return page.strip()[:wanted]
+
+
 class Locked(Exception):
     """Encrypted with a password other than the empty one."""
 
 
 class TimeUp(Exception):
-    """The time limit came while a page was read: `text` is what was read of it."""
+    """The time limit came while a page was read: `text` is what was read of it (of a sheet or range
+    asked for, its whole rows read, as _part_text gives them)."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str | dict):
         super().__init__()
         self.text = text
 
@@ -104,8 +114,8 @@ def _sheets(file, until: float, part: str | None = None):
     each cell's number format."""
     book = openpyxl.load_workbook(file, read_only=True, data_only=True)
     chosen = _chosen(book.sheetnames, part)
-    return len(chosen), (functools.partial(_sheet_text, book.worksheets[index], until, cells) for index, cells in chosen), \
-        book.sheetnames
+    return len(chosen), (functools.partial(_sheet_text, book.worksheets[index], until, cells, part is not None)
+                         for index, cells in chosen), book.sheetnames
 
 
 def _chosen(names: list[str], part: str | None) -> list[tuple[int, Bounds | None]]:
@@ -116,14 +126,19 @@ def _chosen(names: list[str], part: str | None) -> list[tuple[int, Bounds | None
     return [found] if found else []
 
 
-def _sheet_text(sheet, until: float, cells: Bounds | None, max_chars: int) -> str:
+def _sheet_text(sheet, until: float, cells: Bounds | None, asked: bool, max_chars: int) -> str | dict:
     # The size a sheet declares may be wrong: too small, read-only mode would drop the cells outside
     # it; a million rows by 16,384 columns, it would pad every row. The cells themselves say.
     sheet.reset_dimensions()
-    first_column, first_row, last_column, last_row = cells or (None, None, None, None)
-    rows = ([displayed(cell.value, cell.number_format) for cell in row]
-            for row in sheet.iter_rows(min_row=first_row, max_row=last_row, min_col=first_column, max_col=last_column))
-    return _rows_text(sheet.title, rows, until, max_chars)
+    last_row = cells[3] if cells else None
+
+    def rows(top: int, left: int | None, right: int | None):
+        return ([displayed(cell.value, cell.number_format) for cell in row]
+                for row in sheet.iter_rows(min_row=top, max_row=last_row, min_col=left, max_col=right))
+
+    if asked:
+        return _part_text(sheet.title, cells, rows, until, max_chars)
+    return _rows_text(sheet.title, rows(1, None, None), until, max_chars)
 
 
 def _xls_sheets(file, until: float, part: str | None = None):
@@ -136,17 +151,22 @@ def _xls_sheets(file, until: float, part: str | None = None):
             raise Locked from None
         raise
     chosen = _chosen(book.sheet_names(), part)
-    return len(chosen), (functools.partial(_xls_sheet_text, book, index, until, cells) for index, cells in chosen), \
-        book.sheet_names()
+    return len(chosen), (functools.partial(_xls_sheet_text, book, index, until, cells, part is not None)
+                         for index, cells in chosen), book.sheet_names()
 
 
-def _xls_sheet_text(book, index: int, until: float, cells: Bounds | None, max_chars: int) -> str:
+def _xls_sheet_text(book, index: int, until: float, cells: Bounds | None, asked: bool, max_chars: int) -> str | dict:
     sheet = book.sheet_by_index(index)
-    first_column, first_row, last_column, last_row = cells or (None, None, None, None)
+    last_row = cells[3] if cells else None
+
+    def rows(top: int, left: int | None, right: int | None):
+        return ([_xls_cell(book, cell) for cell in sheet.row(number)[(left or 1) - 1:right]]
+                for number in range(top - 1, min(last_row or sheet.nrows, sheet.nrows)))
+
     try:
-        rows = ([_xls_cell(book, cell) for cell in sheet.row(number)[(first_column or 1) - 1:last_column]]
-                for number in range((first_row or 1) - 1, min(last_row or sheet.nrows, sheet.nrows)))
-        return _rows_text(sheet.name, rows, until, max_chars)
+        if asked:
+            return _part_text(sheet.name, cells, rows, until, max_chars)
+        return _rows_text(sheet.name, rows(1, None, None), until, max_chars)
     finally:
         book.unload_sheet(index)  # a sheet is padded to its widest row: sheets must not pile up in memory
 
@@ -185,6 +205,33 @@ def _rows_text(title: str, rows, until: float, max_chars: int) -> str:
             lines.append(" | ".join(cells))
             length += len(lines[-1])
     return "\n".join(lines)
+
+
+def _part_text(title: str, cells: Bounds | None, rows, until: float, wanted: int) -> dict:
+    """The sheet or range asked for, as a Google Sheet's is shown (sheet_ranges.rows_part): whole
+    rows, empty ones kept, the range shown and the row to ask for next. `rows(top, left, right)`:
+    the rows from top to the range's last or the sheet's, read only as far as needed; how many a
+    sheet has is not taken as known (an .xlsx declares it, maybe wrongly): a row past those shown
+    says there are more. At the time limit, the whole rows read by then."""
+    late = []
+
+    def read(top: int, bottom: int, left: int | None, right: int | None):
+        return _until(rows(top, left, right), until, late), None
+
+    # A page is asked for one character more than max_chars (_send_pages): whole rows need the very limit.
+    out = rows_part(title, cells, (None, None), read, wanted - 1)
+    if late:
+        raise TimeUp(out)
+    return out
+
+
+def _until(rows, until: float, late: list):
+    """The rows until the time limit, checked every thousand of them; `late` is told when it came."""
+    for number, row in enumerate(rows):
+        if number % 1000 == 999 and time.monotonic() > until:
+            late.append(number)
+            return
+        yield row
 
 
 def _slides(file, until: float):

@@ -170,6 +170,9 @@ def office_text(data: bytes, mime_type: str, max_chars: int, sheet: str | None =
         if found is None:
             raise sheet_ranges.missing(sheet, pages.names)
         out.pop("sheets")
+        # As a Google Sheet's (sheet_ranges.rows_part): whole rows, the range shown, the row to ask for next.
+        notes = " ".join(filter(None, (pages.part.get("note"), out.get("note"))))
+        out = {**out, **pages.part, **({"note": notes} if notes else {})}
         return {**out, "other_sheets": pages.names[:found[0]] + pages.names[found[0] + 1:]}
     if not pages.total:
         out["note"] = f"This file holds no {unit}s to read."

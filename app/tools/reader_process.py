@@ -30,6 +30,7 @@ class Pages:
     timed_out: bool = False  # reading stopped at the time limit
     cut_short: bool = False  # ... in the middle of the last page sent (a long sheet)
     names: list[str] = field(default_factory=list)  # a workbook's sheets, all of them, read or not
+    part: dict = field(default_factory=dict)  # of a sheet or range asked for: the range shown, any note on rows left
 
 
 def read(kind: str, data: bytes, *, max_chars: int, max_pages: int = 1, page_budget: int = 0, seconds: float,
@@ -54,6 +55,8 @@ def read(kind: str, data: bytes, *, max_chars: int, max_pages: int = 1, page_bud
                 pages.total = value
             elif message == "names":
                 pages.names = value
+            elif message == "part":
+                pages.part = value
             elif message == "locked":
                 pages.locked = True
             elif message == "page":

@@ -2,7 +2,9 @@
 opens at, or an A1 range (Summary!A1:D50, 'Q3 costs'!B:C, or A1:D50 on the first sheet).
 
 A workbook is read sheet by sheet up to max_chars, so the sheets after a long one are reached
-only by asking for them. `find` runs in the file reading process too, for Excel files.
+only by asking for them. A sheet or range asked for is shown in whole rows, saying the range shown and
+the row to ask for next (`rows_part`). `find` and `rows_part` run in the file reading process too,
+for Excel files, which are so read alike.
 """
 import bisect
 import itertools
@@ -80,36 +82,84 @@ def read_range(ctx, spreadsheet_id: str, wanted: str | None, link: str, max_char
 
 
 def _cells_text(spreadsheets, spreadsheet_id: str, sheet: dict, cells: Bounds | None, max_chars: int) -> dict:
+    """The cells (all of the sheet's for None) of a Google Sheet's sheet, as rows_part shows them."""
+    grid = sheet.get("gridProperties", {})
+
+    def read(top: int, bottom: int, left: int | None, right: int | None):
+        asked = _a1(sheet["title"], top, bottom, left, right)
+        got = google_api.execute(spreadsheets.values().batchGet(
+            spreadsheetId=spreadsheet_id, ranges=[asked], valueRenderOption="FORMATTED_VALUE", majorDimension="ROWS"))
+        part = got["valueRanges"][0]
+        return part.get("values", []), part.get("range", asked)
+
+    return rows_part(sheet["title"], cells, (grid.get("rowCount"), grid.get("columnCount")), read, max_chars)
+
+
+def rows_part(title: str, cells: Bounds | None, size: tuple[int | None, int | None], read, max_chars: int) -> dict:
     """The cells (all of the sheet's for None) as shown, in rows joined by |, under the sheet's title:
-    whole rows, as many as max_chars holds, and the row to go on from when more are left."""
-    title, grid = sheet["title"], sheet.get("gridProperties", {})
-    # Each row shown takes a character at least (its line break): no more rows than that are fetched.
-    # Sheets refuses a range past the sheet's grid, so the range is cut to it.
+    whole rows, as many as max_chars holds, the range shown, and the row to go on from when more are
+    left. Google Sheets and Excel files (in the file reading process) are read alike.
+
+    `size`: the sheet's rows and columns; None where not known (an .xlsx). `read(top, bottom, left,
+    right)` gives the cells of rows top, top + 1, … (left to right; None: all) as an iterable read only
+    as far as needed, empty rows at the end may be left out, and the range read (None: as asked).
+    Where the sheet's rows are not known, it gives them past bottom, as far as there are any."""
     first_column, first_row, last_column, last_row = cells or (None, None, None, None)
-    rows, columns = grid.get("rowCount"), grid.get("columnCount")
+    rows, columns = size
+    # Each row shown takes a character at least (its line break): no more rows than that are read.
+    # Sheets refuses a range past the sheet's grid, so the range is cut to it.
     window = _cut(first_row or 1, last_row, rows, max_chars), _cut(first_column, last_column, columns, None)
     if None in window:
         return {"text": f"## {title}", "note": f"No cells there: the sheet has {rows} rows and {columns} columns."}
     (top, bottom), (left, right) = window
-    asked = quoted(title) + "!" + (f"{_letters(left)}{top}:{_letters(right)}{bottom}" if left else f"{top}:{bottom}")
-    got = google_api.execute(spreadsheets.values().batchGet(
-        spreadsheetId=spreadsheet_id, ranges=[asked], valueRenderOption="FORMATTED_VALUE", majorDimension="ROWS"))
-    part = got["valueRanges"][0]
-    # An empty row stays as an empty line, so that the lines under the title are rows top, top + 1, …
-    lines = [" | ".join(str(cell) for cell in row) for row in part.get("values", [])]
-    text, shown, cut = _whole_rows(f"## {title}", lines, max_chars)
-    out, notes = {"text": text, "range": part.get("range", asked)}, []
+    given, span = read(top, bottom, left, right)
+    given = iter(given)
+    heading = f"## {title}"
+    lines, ran_out = _lines(given, bottom - top + 1, max_chars - len(heading))
+    if rows is None and ran_out:  # the sheet ends there
+        if not lines:
+            return {"text": heading, "note": f"No cells there: the sheet holds nothing from row {top} on."}
+        bottom = top + len(lines) - 1
+    while lines and not lines[-1]:
+        lines.pop()  # as Sheets leaves out the empty rows at the end
+    text, shown, cut = _whole_rows(heading, lines, max_chars)
+    out, notes = {"text": text}, []
     if cut:
         notes.append(f"Row {top} is longer than max_chars: only its start is shown.")
-    # Sheets leaves out the empty rows at the end: when every row it sent is shown, the next is past them.
+    # When every row read is shown, the next is past the rows read (the empty ones at the end included).
     after = top + shown if shown < len(lines) else bottom + 1
-    if shown < len(lines):
-        out["range"] = re.sub(r"\d+$", str(after - 1), out["range"])  # the rows shown
-    if after <= min((end for end in (last_row, rows) if end), default=after):
+    out["range"] = re.sub(r"\d+$", str(after - 1), span or _a1(title, top, bottom, left, right))  # the rows shown
+    if rows is None:  # a row read past bottom says there are more
+        more = after <= bottom or next(given, None) is not None
+    else:
+        more = after <= min((end for end in (last_row, rows) if end), default=after)
+    if more:
         notes.append(f"Rows {after} on were not read: ask for them.")
     if notes:
         out.update(truncated=True, note=" ".join(notes))
     return out
+
+
+def _lines(rows, most: int, room: int) -> tuple[list[str], bool]:
+    """Up to `most` rows as lines (an empty row as an empty line, so that they keep their numbers),
+    read until one that will not be shown, and whether the rows ran out first. The first row is shown
+    however long; empty rows past the `room` characters tell nothing yet (empty rows at the end are not
+    shown): the rows are read on to the next one with cells."""
+    lines, length = [], 0
+    for row in itertools.islice(rows, most):
+        cells = [str(cell) for cell in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        lines.append(" | ".join(cells))
+        length += 1 + len(lines[-1])
+        if length > room and lines[-1] and len(lines) > 1:
+            return lines, False
+    return lines, len(lines) < most
+
+
+def _a1(title: str, top: int, bottom: int, left: int | None, right: int | None) -> str:
+    """Rows top..bottom, of columns left..right or whole, in A1 notation."""
+    return quoted(title) + "!" + (f"{_letters(left)}{top}:{_letters(right)}{bottom}" if left else f"{top}:{bottom}")
 
 
 def _whole_rows(heading: str, lines: list[str], max_chars: int) -> tuple[str, int, bool]:
