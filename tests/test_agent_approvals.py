@@ -454,3 +454,68 @@ def test_approving_while_another_task_runs_in_the_conversation_waits_for_it(alic
     fake_claude.reply(text("Sent."))
     assert alice.approve(paused["actions"][0]["id"])["status"] == "done"
     assert sends(sandbox) == 1
+
+
+def test_a_file_someone_else_puts_in_the_folder_stops_the_share_even_after_an_unrelated_approval(alice, fake_claude, ctx):
+    fake_claude.reply(tool_use("drive_share", {"file": "1ProjectsFolder", "people": ["bob@acme.example"]}),
+                      tool_use("gmail_send", MAIL))
+    share, send = alice.ask("Share Projects with Bob and ask him for lunch")["actions"]
+    payroll = ctx.service("drive").files().create(body={"name": "Payroll", "parents": ["1ProjectsFolder"]}).execute()
+    fake_claude.reply(text("It was not shared."))
+
+    alice.approve(send["id"])
+    body = alice.approve(share["id"])
+
+    assert body["data"][0]["status"] == "failed" and "(contents)" in body["data"][0]["error"]
+    assert "bob@acme.example" not in readers(ctx, payroll["id"])
+
+
+def test_a_file_the_person_approved_does_not_excuse_one_someone_else_put_in_the_folder(alice, fake_claude, ctx):
+    give(ctx, "1ProjectsFolder", "dana@acme.example")  # so the agenda put there asks first
+    fake_claude.reply(tool_use("drive_share", {"file": "1ProjectsFolder", "people": ["bob@acme.example"]}),
+                      tool_use("drive_create_file", {"name": "Agenda", "kind": "text", "content": "1. Budget", "folder": "Projects"}))
+    share, agenda = alice.ask("Share Projects with Bob and put an agenda there")["actions"]
+    payroll = ctx.service("drive").files().create(body={"name": "Payroll", "parents": ["1ProjectsFolder"]}).execute()
+    fake_claude.reply(text("It was not shared."))
+
+    alice.approve(agenda["id"])
+    body = alice.approve(share["id"])
+
+    assert body["data"][0]["status"] == "failed" and "(contents)" in body["data"][0]["error"]
+    assert "bob@acme.example" not in readers(ctx, payroll["id"])
+
+
+def test_a_file_someone_else_takes_out_of_the_folder_does_not_stop_its_share(alice, fake_claude, ctx):
+    fake_claude.reply(tool_use("drive_share", {"file": "1ProjectsFolder", "people": ["bob@acme.example"]}))
+    card = alice.ask("Share the Projects folder with Bob")["actions"][0]
+    ctx.service("drive").files().delete(fileId="1MeetingNotesTxt").execute()  # another tab
+    fake_claude.reply(text("Shared."))
+
+    assert alice.approve(card["id"])["data"][0]["status"] == "done"
+    assert "bob@acme.example" in readers(ctx, "1ProjectsFolder")
+
+
+def test_renaming_a_shared_folder_goes_ahead_when_someone_adds_a_file(alice, fake_claude, ctx):
+    give(ctx, "1ProjectsFolder", "dana@acme.example")
+    fake_claude.reply(tool_use("drive_move", {"file": "1ProjectsFolder", "name": "Projects 2026"}))
+    card = alice.ask("Rename Projects to Projects 2026")["actions"][0]
+    assert card["status"] == "pending"
+    ctx.service("drive").files().create(body={"name": "Notes", "parents": ["1ProjectsFolder"]}).execute()
+    fake_claude.reply(text("Renamed."))
+
+    assert alice.approve(card["id"])["data"][0]["status"] == "done"
+    assert ctx.service("drive").files().get(fileId="1ProjectsFolder").execute()["name"] == "Projects 2026"
+
+
+def test_a_move_into_a_folder_too_large_to_compare_that_failed_does_not_stop_its_share(
+        alice, fake_claude, ctx, sandbox, monkeypatch):
+    monkeypatch.setattr("app.tools.drive.COUNT_LIMIT", 2)  # Projects holds 3: its contents are counted, not compared
+    sandbox.fault("/drive/v3/files/1Q3BudgetSheet", status=403, count=10, method="PATCH")
+    fake_claude.reply(tool_use("drive_share", {"file": "1ProjectsFolder", "people": ["bob@acme.example"]}),
+                      tool_use("drive_move", {"file": "1Q3BudgetSheet", "folder": "Projects"}))
+    share, move = alice.ask("Share the Projects folder with Bob")["actions"]
+    assert move["status"] == "failed"
+    fake_claude.reply(text("Shared."))
+
+    assert alice.approve(share["id"])["data"][0]["status"] == "done"
+    assert "bob@acme.example" in readers(ctx, "1ProjectsFolder")

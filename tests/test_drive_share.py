@@ -188,3 +188,12 @@ def test_a_share_whose_connection_dropped_before_the_answer_is_not_sent_again(ct
         invoke("drive_share", ctx, {"file": "1Q3PlanningNotesDoc", "people": ["bob@acme.example"]})
 
     assert [n["to"] for n in sandbox.state()["drive"]["notifications"]] == ["bob@acme.example"]
+
+
+def test_unsharing_a_folder_does_not_read_everything_it_holds(ctx, sandbox):
+    body = {"type": "user", "role": "reader", "emailAddress": "bob@acme.example"}
+    ctx.service("drive").permissions().create(fileId="1FinanceFolder", body=body, sendNotificationEmail=False).execute()
+    sandbox.clear_log()
+    checked = review(ctx, "drive_unshare", file="1FinanceFolder", people=["bob@acme.example"])
+    assert "items" not in checked.preview
+    assert not [r for r in sandbox.log() if "parents" in str(r)]

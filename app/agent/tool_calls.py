@@ -8,7 +8,7 @@ the order the model asked.
 import asyncio
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -27,8 +27,8 @@ INTERRUPTED = "interrupted — check whether it happened"
 # Card fields, as the approved call is checked again (ToolCalls._changed):
 # The task's own steps change them: the places a wording is found, a label another of its calls made.
 OWN_STEPS = {"occurrences", "new_labels"}
-# What a folder holds goes with it (shared, moved, trashed): compared by its digest, "contents"; the count
-# and the names only show it on the card.
+# What a folder holds goes with it (shared, moved, trashed): compared by its ids, "contents", where the call
+# shows them to someone new or trashes them; the count and the names only show it on the card.
 CONTENTS, HOLDS = "contents", {"items", "item_names"}
 AUDIENCES = {"shared_with", "guests"}  # who sees, or is emailed: someone new matters, someone gone does not
 UNORDERED = {"removing", "newly_seen_by", "no_longer_seen_by"}
@@ -36,21 +36,21 @@ UNORDERED = {"removing", "newly_seen_by", "no_longer_seen_by"}
 
 @dataclass
 class Since:
-    """This task's steps since a card was made: whether it put something in a Drive folder (a file made,
-    moved, copied or saved there) without the person's approval, and whether it did anything they approved."""
+    """This task's steps since a card was made that put a file in a Drive folder (made, moved, copied or saved
+    there): the ids of those the person approved, and of those that ran unasked."""
 
-    placed_unasked: bool = False
-    approved: bool = False
+    approved: set[str] = field(default_factory=set)
+    unasked: set[str] = field(default_factory=set)
 
-    def contents_changed(self, before: str | None, after: str | None) -> bool:
-        """Whether a folder's contents differ from its card's in a way that holds the call back. A write that
-        ran unasked never widens what an approved share (or move, or trash) takes along: had it put something
-        in this folder or one inside it, the card would not show it. What the person approved meanwhile (an
-        attachment saved there) may; anything else new is someone else's doing. None: too many to compare,
-        so only the task's own unasked writes can tell."""
-        if before is not None and before == after:
-            return False
-        return self.placed_unasked or (before != after and not self.approved)
+    def contents_changed(self, before: list | None, after: list | None) -> bool:
+        """Whether a folder's contents grew since its card in a way that holds back a call showing them to someone
+        new (a share, a move where others see them, the trash). Only what the person approved meanwhile may be
+        new, each approved step excusing just the file it put there: what ran unasked, or someone else added, is
+        not on the card. What left the folder exposes nothing. None: too many to compare, so only the task's
+        own unasked writes can tell."""
+        if before is None or after is None:
+            return bool(self.unasked) or (before is not None and after is None)
+        return bool(set(after) - set(before) - self.approved)
 
 
 class ToolCalls:
@@ -179,7 +179,8 @@ class ToolCalls:
             if key in OWN_STEPS or key in HOLDS:
                 continue
             if key == CONTENTS:
-                if since.contents_changed(before, after):
+                # Both or neither have it, unless whom the call shows the folder to changed too (newly_seen_by).
+                if key in shown and key in now and since.contents_changed(before, after):
                     changed.append(key)
                 continue
             if key in AUDIENCES:
@@ -193,14 +194,14 @@ class ToolCalls:
         return changed
 
     async def _steps_since(self, action: Action) -> Since:
-        """What this task did after `action`'s card was made (all its calls are recorded before any runs)."""
+        """What this task put in Drive folders after `action`'s card was made (all its calls are recorded before
+        any runs): a write naming a folder that was done puts a file there, the one its result names."""
         since = Since()
-        async for step in Action.objects.filter(run=self.run, started__gte=action.created).exclude(id=action.id):
-            if needs_approval(step.effect):
-                since.approved = True
-            elif step.effect != "read" and isinstance(step.input, dict) and step.input.get("folder"):
-                # A write naming a folder puts a file there: made, moved, copied or saved (an attachment).
-                since.placed_unasked = True
+        steps = Action.objects.filter(run=self.run, started__gte=action.created, status=Action.Status.DONE)
+        async for step in steps.exclude(id=action.id).exclude(effect="read"):
+            if isinstance(step.input, dict) and step.input.get("folder"):
+                placed = since.approved if needs_approval(step.effect) else since.unasked
+                placed.add(_placed(step))
         return since
 
     async def _granted(self):
@@ -226,6 +227,17 @@ class ToolCalls:
         action.status = Action.Status.FAILED
         action.error = str(error)
         action.result = _found(error)
+
+
+def _placed(step: Action) -> str:
+    """The id of the file a done write put in a folder, from its result ({"id": ...} or {"file": {"id": ...}});
+    "" when it names none, which excuses nothing."""
+    try:
+        result = json.loads(step.result)["untrusted_data"]
+    except (TypeError, ValueError, KeyError):
+        return ""
+    file = result.get("file") if isinstance(result.get("file"), dict) else result
+    return str(file.get("id") or "")
 
 
 def _found(error: ToolError) -> str:

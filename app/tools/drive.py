@@ -1,6 +1,5 @@
 """Drive tools: search (shared drives included), read, create, copy, move and trash files; sharing is in drive_sharing."""
 import csv
-import hashlib
 import io
 import logging
 import re
@@ -184,13 +183,16 @@ def _preview_move(ctx: Context, args: dict) -> tuple[dict, dict]:
     if not args["folder"] and not args["name"]:
         raise ToolError("Nothing to change: give a folder to move it to, or a new name.")
     meta = google_api.execute(_get_sharing(ctx, args["file"]))
-    if not args["folder"]:
-        return args, _preview_of(ctx, *with_permissions(ctx, meta))
+    if not args["folder"]:  # a new name takes nothing along
+        return args, _preview_of(ctx, *with_permissions(ctx, meta), contents=False)
     meta, target = with_permissions(ctx, meta, find_folder(ctx, args["folder"]))
     preview, there = _preview_of(ctx, meta), _audience(ctx, target)
     kept = _kept_on_move(meta)
     preview.update(folder=target["name"], newly_seen_by=[p for p in there if p not in preview["shared_with"]],
                    no_longer_seen_by=[p for p in preview["shared_with"] if p not in there and p not in kept])
+    if not preview["newly_seen_by"]:
+        # What goes with it is shown to no one new: what is added meanwhile need not hold the move back.
+        preview.pop("contents", None)
     # The approved call moves it into exactly this folder, even if another one takes its name meanwhile.
     return {**args, "folder": target["id"]}, preview
 
@@ -415,14 +417,15 @@ def _folder_in_each_shared_drive(ctx: Context, query: str) -> dict | None:
     return None
 
 
-def file_preview(ctx: Context, file: str) -> dict:
-    """For an approval card: the file's name and type, who else sees it and, for a folder, how many items it holds."""
-    return _preview_of(ctx, *with_permissions(ctx, google_api.execute(_get_sharing(ctx, file))))
+def file_preview(ctx: Context, file: str, contents: bool = True) -> dict:
+    """For an approval card: the file's name and type, who else sees it and, for a folder, how many items it holds
+    (unless `contents` is False: a call that takes nothing along, such as ending access, need not list them)."""
+    return _preview_of(ctx, *with_permissions(ctx, google_api.execute(_get_sharing(ctx, file))), contents=contents)
 
 
-def _preview_of(ctx: Context, meta: dict) -> dict:
+def _preview_of(ctx: Context, meta: dict, contents: bool = True) -> dict:
     preview = {"name": meta["name"], "type": _short_type(meta["mimeType"]), "shared_with": _audience(ctx, meta)}
-    if meta["mimeType"] == FOLDER:
+    if contents and meta["mimeType"] == FOLDER:
         preview.update(_contents(ctx, meta["id"]))
     return preview
 
@@ -502,8 +505,8 @@ def _my_email(ctx: Context) -> str:
 
 def _contents(ctx: Context, folder: str) -> dict:
     """What sharing, moving or trashing a folder takes with it, its folders' items too: how many ("1000+" past
-    COUNT_LIMIT), the first few by name for the card, and `contents`, a digest of them all (None past the limit).
-    An approved call on the folder is held back when its contents changed since the card (ToolCalls._changed)."""
+    COUNT_LIMIT), the first few by name for the card, and `contents`, all their ids (None past the limit). An approved
+    call that shows the folder to someone new is held back when something was added since the card (ToolCalls._changed)."""
     files, found, level = ctx.service("drive").files(), {}, [folder]
     while level and len(found) <= COUNT_LIMIT:
         query = " or ".join(f"{_literal(parent)} in parents" for parent in level[:PARENTS_PER_QUERY])
@@ -518,8 +521,7 @@ def _contents(ctx: Context, folder: str) -> dict:
     names = [item["name"] for item in list(found.values())[:ITEMS_SHOWN]]
     if len(found) > COUNT_LIMIT:
         return {"items": f"{COUNT_LIMIT}+", "item_names": names, "contents": None}
-    digest = hashlib.sha256("\n".join(sorted(found)).encode()).hexdigest()[:16]
-    return {"items": len(found), "item_names": names, "contents": digest}
+    return {"items": len(found), "item_names": names, "contents": sorted(found)}
 
 
 def _literal(text: str) -> str:

@@ -78,9 +78,8 @@ def _preview_unshare(ctx: Context, args: dict) -> tuple[dict, dict]:
     """The card names the file, who sees it now and whose access ends; anyone who cannot be removed
     (an owner, someone who sees it through a folder) is named before approval, not after."""
     args = _check_unshare(args)
-    preview = file_preview(ctx, args["file"])
-    # Ending access takes nothing along: what a folder holds now is no reason to hold that back (ToolCalls._changed).
-    preview.pop("contents", None)
+    # Ending access takes nothing along: what a folder holds is no reason to hold that back, nor to list.
+    preview = file_preview(ctx, args["file"], contents=False)
     removals = _removals(ctx.service("drive"), file_id(args["file"]), preview["name"], args["people"], args["link"])
     return args, {**preview, "removing": list(removals)}
 
