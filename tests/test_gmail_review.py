@@ -133,6 +133,20 @@ def test_labelling_after_its_card_reads_the_email_and_the_labels_once(ctx, sandb
     assert sorted(invoice(ctx)["labels"]) == ["Clients", "Finance"]  # archived: out of the Inbox
 
 
+def test_trashing_after_its_card_reads_each_email_once_and_its_conversation_as_it_is_then(ctx, sandbox):
+    mail = invoice(ctx)
+    run = Context(credentials=sandbox.credentials(), api_root=sandbox.url)  # a run that has read nothing yet
+    sandbox.clear_log()
+
+    card = review(run, "gmail_trash", {"message_ids": [mail["id"]]})
+    invoke("gmail_trash", run, card.args)
+
+    reads = [r["path"] for r in sandbox.log() if r["method"] == "GET"]
+    assert reads.count(f"/gmail/v1/users/me/messages/{mail['id']}") == 1
+    assert reads.count(f"/gmail/v1/users/me/threads/{mail['thread']}") == 1
+    assert invoke("gmail_search", ctx, {"query": f"in:trash subject:({mail['subject']})"})["messages"]
+
+
 @pytest.mark.parametrize("change, refusal", [
     ({"add_labels": ["TRASH"]}, "cannot change TRASH: use gmail_trash"),
     ({"remove_labels": ["No such label"]}, "Nothing to change"),

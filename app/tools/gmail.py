@@ -691,13 +691,14 @@ def _modify_threads(ctx: Context, gmail, message_ids: list[str], body: dict) -> 
     _raise_first_failure(google_api.execute_batch(gmail, changes))
 
 
-def _known_headlines(ctx: Context, gmail, message_ids: list[str]) -> dict:
-    """_headlines of messages that must all exist, kept for the run: a change's card reads them, and the
-    change itself finds their conversations there rather than reading them again."""
+def _known_headlines(ctx: Context, gmail, message_ids: list[str], missing_ok: bool = False) -> dict:
+    """_headlines of these messages, kept for the run: a change's card reads them, and the change itself
+    finds their conversations there rather than reading them again (a message's subject, sender and
+    conversation never change)."""
     kept = ctx.cache.setdefault("gmail_headlines", {})
     if missing := [i for i in dict.fromkeys(message_ids) if i not in kept]:
-        kept.update(_headlines(gmail, missing, missing_ok=False))
-    return kept
+        kept.update(_headlines(gmail, missing, missing_ok=missing_ok))
+    return {i: kept[i] for i in message_ids if i in kept}
 
 
 def _headlines(gmail, message_ids: list[str], missing_ok: bool = True) -> dict:
@@ -734,7 +735,7 @@ def _name_trashed(ctx: Context, args: dict) -> tuple[dict, dict]:
     """The card names every email that will go to Trash, not just ids: with whole conversations, each
     of theirs (a reply that arrives after approval changes the card, so nothing unseen goes)."""
     gmail = ctx.service("gmail")
-    found = _headlines(gmail, args["message_ids"])
+    found = _known_headlines(ctx, gmail, args["message_ids"], missing_ok=True)
     if args["only_these"]:
         going = [found[i] for i in args["message_ids"] if i in found]
     else:
@@ -759,7 +760,7 @@ def gmail_trash(ctx: Context, message_ids: list[str], only_these: bool = False) 
     """Move emails and their conversations to Trash, as Gmail's Delete does (only_these: just these
     emails); deleted for good after 30 days."""
     gmail = ctx.service("gmail")
-    found = _headlines(gmail, message_ids)
+    found = _known_headlines(ctx, gmail, message_ids, missing_ok=True)
     if only_these:
         calls = [gmail.users().messages().trash(userId="me", id=i) for i in found]
     else:
