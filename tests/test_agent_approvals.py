@@ -456,15 +456,21 @@ def test_approving_while_another_task_runs_in_the_conversation_waits_for_it(alic
     assert sends(sandbox) == 1
 
 
-def test_a_file_someone_else_puts_in_the_folder_stops_the_share_even_after_an_unrelated_approval(alice, fake_claude, ctx):
-    fake_claude.reply(tool_use("drive_share", {"file": "1ProjectsFolder", "people": ["bob@acme.example"]}),
-                      tool_use("gmail_send", MAIL))
-    share, send = alice.ask("Share Projects with Bob and ask him for lunch")["actions"]
+def share_approved_after_someone_put_payroll_in_projects(alice, fake_claude, ctx, other_call, task: str):
+    """Projects shared with Bob, asked together with another call; someone else puts a Payroll file in
+    Projects while both cards wait; the person approves the other call, then the share."""
+    fake_claude.reply(tool_use("drive_share", {"file": "1ProjectsFolder", "people": ["bob@acme.example"]}), other_call)
+    share, other = alice.ask(task)["actions"]
     payroll = ctx.service("drive").files().create(body={"name": "Payroll", "parents": ["1ProjectsFolder"]}).execute()
     fake_claude.reply(text("It was not shared."))
 
-    alice.approve(send["id"])
-    body = alice.approve(share["id"])
+    alice.approve(other["id"])
+    return alice.approve(share["id"]), payroll
+
+
+def test_a_file_someone_else_puts_in_the_folder_stops_the_share_even_after_an_unrelated_approval(alice, fake_claude, ctx):
+    body, payroll = share_approved_after_someone_put_payroll_in_projects(
+        alice, fake_claude, ctx, tool_use("gmail_send", MAIL), "Share Projects with Bob and ask him for lunch")
 
     assert body["data"][0]["status"] == "failed" and "(contents)" in body["data"][0]["error"]
     assert "bob@acme.example" not in readers(ctx, payroll["id"])
@@ -472,14 +478,10 @@ def test_a_file_someone_else_puts_in_the_folder_stops_the_share_even_after_an_un
 
 def test_a_file_the_person_approved_does_not_excuse_one_someone_else_put_in_the_folder(alice, fake_claude, ctx):
     give(ctx, "1ProjectsFolder", "dana@acme.example")  # so the agenda put there asks first
-    fake_claude.reply(tool_use("drive_share", {"file": "1ProjectsFolder", "people": ["bob@acme.example"]}),
-                      tool_use("drive_create_file", {"name": "Agenda", "kind": "text", "content": "1. Budget", "folder": "Projects"}))
-    share, agenda = alice.ask("Share Projects with Bob and put an agenda there")["actions"]
-    payroll = ctx.service("drive").files().create(body={"name": "Payroll", "parents": ["1ProjectsFolder"]}).execute()
-    fake_claude.reply(text("It was not shared."))
+    agenda = tool_use("drive_create_file", {"name": "Agenda", "kind": "text", "content": "1. Budget", "folder": "Projects"})
 
-    alice.approve(agenda["id"])
-    body = alice.approve(share["id"])
+    body, payroll = share_approved_after_someone_put_payroll_in_projects(
+        alice, fake_claude, ctx, agenda, "Share Projects with Bob and put an agenda there")
 
     assert body["data"][0]["status"] == "failed" and "(contents)" in body["data"][0]["error"]
     assert "bob@acme.example" not in readers(ctx, payroll["id"])
